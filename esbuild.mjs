@@ -1,0 +1,45 @@
+// Bundles the extension, the CLI, the per-family tokenizer chunks, the webview scripts and the test server.
+// Usage: node esbuild.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const listTs = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)) : []);
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // Lets the tokenizer registry load a family's vocabulary from its own chunk only when first used.
+  define: { TOKENSCOPE_BUNDLED: 'true' },
+  metafile: true,
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // One chunk per tokenizer family, required lazily at run time (see src/core/tokenizers).
+  { ...common, entryPoints: listTs('src/core/tokenizers/families'), outdir: 'dist/tokenizers' },
+  // Webview scripts run in the browser.
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: listTs('media/src'), outdir: 'dist/media' },
+  // The local streaming test server, runnable on its own for e2e tests and benchmarks.
+  { ...common, entryPoints: ['test/server/main.ts'], outfile: 'out/test-server.js' },
+].filter((b) => (b.entryPoints ?? []).length > 0 && b.entryPoints.every((e) => existsSync(e)));
+
+const fmt = (n) => (n > 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  const sizes = results.flatMap((r) => Object.entries(r.metafile.outputs).filter(([f]) => !f.endsWith('.map')).map(([f, o]) => `${f} ${fmt(o.bytes)}`));
+  console.log(`esbuild: built ${sizes.length} files\n  ${sizes.join('\n  ')}`);
+}

@@ -1,0 +1,200 @@
+/** Shared vocabulary of the core. Pure types: no runtime code, no `vscode` import. */
+
+export type Region = 'CN' | 'US' | 'local';
+export const REGIONS: readonly Region[] = ['CN', 'US', 'local'];
+
+/** One entry per wire protocol, not per vendor. */
+export type ProtocolId = 'openai-chat' | 'anthropic' | 'ollama' | 'gemini';
+export const PROTOCOLS: readonly ProtocolId[] = ['openai-chat', 'anthropic', 'ollama', 'gemini'];
+
+/** Tokenizer families with a real vocabulary behind them (see src/core/tokenizers). */
+export type TokenizerFamily = 'o200k' | 'cl100k' | 'deepseek-v3' | 'qwen3' | 'claude' | 'llama3';
+export const TOKENIZER_FAMILIES: readonly TokenizerFamily[] = ['o200k', 'cl100k', 'deepseek-v3', 'qwen3', 'claude', 'llama3'];
+
+export interface Price {
+  /** USD per million input tokens. */
+  inputPerM: number;
+  /** USD per million output tokens (reasoning tokens are billed as output). */
+  outputPerM: number;
+  /** USD per million cached input tokens, where the provider discounts them. */
+  cachedInputPerM?: number;
+  /** ISO date the list price was read; prices change, so a price says how old it is. */
+  readOn?: string;
+}
+
+export interface ModelSpec {
+  /** Tokenscope's id for this model (unique within a config). */
+  id: string;
+  protocol: ProtocolId;
+  /** API root, e.g. https://api.deepseek.com or http://127.0.0.1:11434 */
+  baseUrl: string;
+  /** The model name sent on the wire. */
+  model: string;
+  region: Region;
+  /** Environment variable holding the API key; never the key itself. */
+  apiKeyEnv?: string;
+  tokenizer?: TokenizerFamily;
+  price?: Price;
+  /** Context window in tokens, for the "prompt too long" warning. */
+  contextWindow?: number;
+  /** Human label for tables, e.g. "DeepSeek-V3.2 (chat)". */
+  label?: string;
+  /** True for models that reason before answering. */
+  reasoning?: boolean;
+  /** Extra JSON merged into the request body (vendor switches such as thinking budgets). */
+  extraBody?: Record<string, unknown>;
+  /** Extra HTTP headers (never put keys here; use apiKeyEnv). */
+  headers?: Record<string, string>;
+}
+
+export type Channel = 'answer' | 'reasoning';
+
+/** What a protocol decoder makes of the bytes of one response. */
+export type StreamEvent =
+  | { kind: 'token'; channel: Channel; text: string }
+  | { kind: 'usage'; usage: UsageReport }
+  | { kind: 'error'; message: string; code?: string }
+  | { kind: 'done'; reason?: string }
+  /** Timing the server measured itself (Ollama's eval_count / eval_duration, llama.cpp timings). */
+  | { kind: 'serverTiming'; evalCount?: number; evalDurationMs?: number; promptEvalCount?: number; promptEvalDurationMs?: number; draftTokens?: number; draftAccepted?: number };
+
+/** Token counts as a provider reports them; any field may be missing. */
+export interface UsageReport {
+  inputTokens?: number;
+  /** All generated tokens, reasoning included. */
+  outputTokens?: number;
+  /** Reasoning tokens (included in outputTokens). */
+  reasoningTokens?: number;
+  cachedInputTokens?: number;
+  /** OpenAI predicted outputs. */
+  acceptedPredictionTokens?: number;
+  rejectedPredictionTokens?: number;
+}
+
+/** A decoded event stamped with the arrival time of the network read that carried it. */
+export interface TimedEvent {
+  /** performance.now() when the bytes arrived. */
+  t: number;
+  /** Index of the network read (chunk) the event came in. */
+  read: number;
+  event: StreamEvent;
+}
+
+/** The raw record of one streamed request, before any metric is derived. */
+export interface StreamTrace {
+  /** performance.now() just before the request was sent. */
+  requestStart: number;
+  /** performance.now() when the response headers arrived. */
+  headersAt?: number;
+  /** performance.now() when the stream ended (or failed). */
+  endAt?: number;
+  status?: number;
+  events: TimedEvent[];
+  /** Number of network reads. */
+  reads: number;
+  bytes: number;
+  /** Set when the stream failed; whatever arrived before stays in events. */
+  error?: RunError;
+}
+
+export type ErrorKind =
+  | 'auth' | 'payment' | 'not-found' | 'rate-limit' | 'server' | 'overloaded' | 'bad-request'
+  | 'stream-error' | 'dropped' | 'malformed' | 'timeout' | 'stall' | 'network' | 'dns' | 'tls'
+  | 'not-a-stream' | 'cancelled' | 'config';
+
+export interface RunError {
+  kind: ErrorKind;
+  /** A specific, human message that names the model. Never contains a key. */
+  message: string;
+  status?: number;
+  /** Seconds the server asked us to wait (429 retry-after). */
+  retryAfterSec?: number;
+}
+
+export type TokenSource = 'usage' | 'tokenizer';
+
+/** Metrics of one run. Times in ms from request start; rates in tokens per second. */
+export interface RunMetrics {
+  ok: boolean;
+  error: string | null;
+  errorKind?: ErrorKind;
+  warmup?: boolean;
+  /** Wall-clock ISO time the run started. */
+  startedAt: string;
+  /** Request start → response headers: network and queueing. */
+  setupMs: number | null;
+  ttftMs: number | null;
+  ttfoMs: number | null;
+  decodeTps: number | null;
+  e2eMs: number | null;
+  /** (e2e − TTFT) ÷ (tokens − 1): normalised inter-token latency. */
+  itlMs: number | null;
+  /** Raw gaps between token-carrying network reads, ms. */
+  interChunkMs: number[];
+  /** Estimated tokens carried by each token-carrying read (raw distribution, kept apart from ITL). */
+  tokensPerChunk: number[];
+  /** Inter-chunk gap percentiles. */
+  interChunkP50Ms: number | null;
+  interChunkP95Ms: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  cachedInputTokens: number | null;
+  /** Tokens that were stremed to us (output minus hidden reasoning). */
+  streamedTokens: number | null;
+  /** Whether reasoning text was streamed (visible) or only reported in usage (hidden). */
+  reasoningVisible: boolean;
+  tokenSource: TokenSource;
+  /** Which tokenizer counted, when tokenSource is 'tokenizer'. */
+  tokenizer?: string;
+  costUsd: number | null;
+  /** Answer text as streamed (untrusted). */
+  answerText: string;
+  reasoningText: string;
+  /** Characters of answer+reasoning text per second over the decode window. */
+  charsPerSec: number | null;
+  /** Decode rate re-counted with the reference tokenizer (o200k) over the same window; null until counted. */
+  normalizedTps: number | null;
+  /** Server-side timing, where the server reports it (Ollama eval_duration). Labelled as server-reported. */
+  serverDecodeTps: number | null;
+  chunks: number;
+}
+
+export interface Summary {
+  n: number;
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+  mean: number;
+  /** Median absolute deviation: robust spread. */
+  mad: number;
+  stdev: number;
+}
+
+export type MetricName = 'ttftMs' | 'ttfoMs' | 'decodeTps' | 'e2eMs' | 'itlMs' | 'setupMs' | 'normalizedTps' | 'charsPerSec' | 'costUsd' | 'outputTokens';
+
+export interface ModelResult {
+  id: string;
+  label?: string;
+  region: Region;
+  protocol: ProtocolId;
+  model: string;
+  /** Host of the base URL (never a key). */
+  host: string;
+  runs: RunMetrics[];
+  /** Summaries over successful measured runs (warm-up runs excluded). */
+  summary: Partial<Record<MetricName, Summary | null>>;
+  okRuns: number;
+  failedRuns: number;
+  warnings: string[];
+}
+
+export interface BenchmarkReport {
+  tool: { name: 'tokenscope'; version: string };
+  startedAt: string;
+  finishedAt: string;
+  prompt: { chars: number; sha256: string };
+  settings: { runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number };
+  results: ModelResult[];
+}
