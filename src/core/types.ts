@@ -43,6 +43,8 @@ export interface ModelSpec {
   reasoning?: boolean;
   /** Extra JSON merged into the request body (vendor switches such as thinking budgets). */
   extraBody?: Record<string, unknown>;
+  /** openai-chat: the body field for the output limit (OpenAI's reasoning models need max_completion_tokens). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
   /** Extra HTTP headers (never put keys here; use apiKeyEnv). */
   headers?: Record<string, string>;
 }
@@ -140,8 +142,10 @@ export interface RunMetrics {
   outputTokens: number | null;
   reasoningTokens: number | null;
   cachedInputTokens: number | null;
-  /** Tokens that were stremed to us (output minus hidden reasoning). */
+  /** Tokens that were streamed to us (output minus hidden reasoning). */
   streamedTokens: number | null;
+  /** The model's tokenizer count of the streamed text, kept beside usage to show the difference. */
+  tokenizerCount: number | null;
   /** Whether reasoning text was streamed (visible) or only reported in usage (hidden). */
   reasoningVisible: boolean;
   tokenSource: TokenSource;

@@ -1,0 +1,22 @@
+/** What a CLI command may touch, injectable so tests run commands in-process. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+}
+
+/** A mistake in how the command was called or configured: exit status 2, message only. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  env: process.env,
+  isTTY: Boolean(process.stderr.isTTY),
+};

@@ -1,0 +1,87 @@
+/**
+ * Finds local model servers on their usual loopback ports, briefly, so a first run on a fresh
+ * machine has something real to measure without any config.
+ */
+import * as http from 'node:http';
+import type { ModelSpec, TokenizerFamily } from './types';
+
+export interface LocalServerProbe {
+  name: string;
+  port: number;
+  /** ollama: GET /api/tags; openai: GET /v1/models */
+  kind: 'ollama' | 'openai';
+}
+
+export const DEFAULT_PROBES: readonly LocalServerProbe[] = [
+  { name: 'Ollama', port: 11434, kind: 'ollama' },
+  { name: 'llama.cpp server', port: 8080, kind: 'openai' },
+  { name: 'vLLM', port: 8000, kind: 'openai' },
+  { name: 'LM Studio', port: 1234, kind: 'openai' },
+];
+
+/** Parses TOKENSCOPE_LOCAL_PORTS ("ollama:11434,openai:8080") to override where to look. */
+export function probesFromEnv(value: string | undefined): LocalServerProbe[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [kind, port] = s.split(':');
+      if ((kind !== 'ollama' && kind !== 'openai') || !/^\d+$/.test(port ?? '')) throw new Error(`TOKENSCOPE_LOCAL_PORTS: "${s}" should look like ollama:11434 or openai:8080`);
+      return { name: `${kind} on ${port}`, port: Number(port), kind };
+    });
+}
+
+function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return resolve(undefined);
+      }
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (s: string) => (body += s));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+/** Best guess of a local model's tokenizer from its name; undefined when unsure. */
+export function guessTokenizer(modelName: string): TokenizerFamily | undefined {
+  const n = modelName.toLowerCase();
+  if (n.includes('deepseek-v3') || (n.includes('deepseek-r1') && !n.includes('distill'))) return 'deepseek-v3';
+  if (n.includes('qwen2.5') || n.includes('qwen3') || n.includes('qwq')) return 'qwen3';
+  if (n.includes('llama3') || n.includes('llama-3') || n.includes('llama 3')) return 'llama3';
+  if (n.includes('gpt-oss')) return 'o200k';
+  return undefined;
+}
+
+/** Probes each local server; returns one model spec per server that answered (its first model). */
+export async function discoverLocalModels(probes: readonly LocalServerProbe[] = DEFAULT_PROBES, timeoutMs = 400, host = '127.0.0.1'): Promise<ModelSpec[]> {
+  const found = await Promise.all(
+    probes.map(async (probe): Promise<ModelSpec | undefined> => {
+      const base = `http://${host}:${probe.port}`;
+      if (probe.kind === 'ollama') {
+        const tags = (await getJson(`${base}/api/tags`, timeoutMs)) as { models?: { name?: string }[] } | undefined;
+        const name = tags?.models?.[0]?.name;
+        if (!name) return undefined;
+        return { id: `local-ollama-${name}`, protocol: 'ollama', baseUrl: base, model: name, region: 'local', label: `${name} (Ollama, local)`, tokenizer: guessTokenizer(name) };
+      }
+      const list = (await getJson(`${base}/v1/models`, timeoutMs)) as { data?: { id?: string }[] } | undefined;
+      const name = list?.data?.[0]?.id;
+      if (!name) return undefined;
+      return { id: `local-${probe.port}-${name}`, protocol: 'openai-chat', baseUrl: `${base}/v1`, model: name, region: 'local', label: `${name} (${probe.name}, local)`, tokenizer: guessTokenizer(name) };
+    }),
+  );
+  return found.filter((m): m is ModelSpec => m !== undefined);
+}

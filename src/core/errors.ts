@@ -1,0 +1,77 @@
+import type { ErrorKind, ModelSpec, RunError } from './types';
+
+/** How to supply a key, in words a CLI user and an editor user both understand. */
+export function keyHint(spec: ModelSpec): string {
+  const env = spec.apiKeyEnv ? `set the environment variable ${spec.apiKeyEnv}` : 'add "apiKeyEnv" to this model in the config and set that variable';
+  return `To fix: ${env}, or in VS Code run "Tokenscope: Set API Key".`;
+}
+
+/** Removes every occurrence of the key (and its masked tail forms would be harmless) from text. */
+export function redact(text: string, apiKey: string | undefined): string {
+  if (!apiKey || apiKey.length < 4) return text;
+  return text.split(apiKey).join('***');
+}
+
+function clip(text: string, max = 300): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? oneLine.slice(0, max) + '…' : oneLine;
+}
+
+/** Maps an HTTP error status to a specific message that names the model. */
+export function httpError(spec: ModelSpec, status: number, providerMessage: string | undefined, retryAfterSec?: number, location?: string): RunError {
+  const who = `${spec.id} (${new URL(spec.baseUrl).host})`;
+  const detail = providerMessage ? `: ${clip(providerMessage)}` : '';
+  let kind: ErrorKind;
+  let message: string;
+  if (status === 401 || status === 403) {
+    kind = 'auth';
+    message = `${who}: the API key is missing or was rejected (HTTP ${status}${detail}). ${keyHint(spec)}`;
+  } else if (status === 402) {
+    kind = 'payment';
+    message = `${who}: the account has insufficient balance (HTTP 402${detail}). Top up the account with the provider.`;
+  } else if (status === 404) {
+    kind = 'not-found';
+    message = `${who}: model "${spec.model}" or the endpoint path was not found (HTTP 404${detail}). Check "model" and "baseUrl" for this model.`;
+  } else if (status === 429) {
+    kind = 'rate-limit';
+    const wait = retryAfterSec !== undefined ? ` The server asked to wait ${retryAfterSec} s.` : '';
+    message = `${who}: rate limited (HTTP 429${detail}).${wait}`;
+  } else if (status === 529) {
+    kind = 'overloaded';
+    message = `${who}: the provider is overloaded (HTTP 529${detail}). Try again later.`;
+  } else if (status >= 300 && status < 400) {
+    kind = 'network';
+    message = `${who}: the server redirected to ${location ?? 'another address'} (HTTP ${status}); Tokenscope does not follow redirects, so keys never leave the configured host. Point "baseUrl" at the final address.`;
+  } else if (status >= 500) {
+    kind = 'server';
+    message = `${who}: server error (HTTP ${status}${detail}).`;
+  } else {
+    kind = 'bad-request';
+    message = `${who}: the request was refused (HTTP ${status}${detail}).`;
+  }
+  return { kind, message, status, retryAfterSec };
+}
+
+/** Maps a socket-level failure to a specific error. */
+export function networkError(spec: ModelSpec, err: NodeJS.ErrnoException, headersArrived: boolean, tokensSoFar: number): RunError {
+  const host = new URL(spec.baseUrl).host;
+  const who = `${spec.id} (${host})`;
+  const code = err.code ?? '';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', message: `${who}: the host name could not be resolved (${code}). Check "baseUrl" and the network.` };
+  if (/CERT|SSL|TLS|ERR_TLS|DEPTH_ZERO|SELF_SIGNED/i.test(code) || /certificate|ssl|tls/i.test(err.message))
+    return { kind: 'tls', message: `${who}: the TLS connection failed (${code || err.message}). Check the server's certificate and "baseUrl".` };
+  if (code === 'ECONNREFUSED') return { kind: 'network', message: `${who}: connection refused — nothing is listening at ${host}. Is the server running?` };
+  if (headersArrived)
+    return { kind: 'dropped', message: `${who}: the connection dropped mid-stream after ${tokensSoFar} token chunk(s) (${code || err.message}); what arrived is kept.` };
+  return { kind: 'network', message: `${who}: network error (${code || err.message}).` };
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into seconds. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  const secs = Number(v);
+  if (Number.isFinite(secs)) return Math.max(0, secs);
+  const date = Date.parse(v);
+  return Number.isFinite(date) ? Math.max(0, (date - now) / 1000) : undefined;
+}

@@ -1,0 +1,68 @@
+import type { ModelSpec, ProtocolId, StreamEvent } from '../types';
+
+export interface RequestOptions {
+  maxTokens: number;
+  apiKey?: string;
+}
+
+/** A fully built HTTP request. `headers` may hold the key: never log or store them. */
+export interface HttpRequestSpec {
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One wire protocol. Most vendors speak OpenAI Chat Completions with small differences, so
+ * protocols are per dialect, not per vendor; the differences live inside each decoder.
+ */
+export interface WireProtocol {
+  id: ProtocolId;
+  /** How payloads are framed on the wire. */
+  framing: 'sse' | 'ndjson';
+  buildRequest(spec: ModelSpec, prompt: string, opts: RequestOptions): HttpRequestSpec;
+  /** Decodes one SSE data payload (with its event name) or one NDJSON line. Throws on invalid JSON. */
+  decode(payload: string, eventName?: string): StreamEvent[];
+  /** Pulls the provider's own message out of an error body, if it has the provider's shape. */
+  errorMessage(body: string): string | undefined;
+}
+
+/** Joins a base URL and a path without doubling or dropping slashes. */
+export function joinUrl(baseUrl: string, path: string): URL {
+  return new URL(baseUrl.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, ''));
+}
+
+export function jsonHeaders(extra: Record<string, string | undefined>): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream, application/x-ndjson, application/json' };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) headers[k] = v;
+  return headers;
+}
+
+/** Reads `error.message` / `error` / `message` from a JSON error body. */
+export function jsonErrorMessage(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const obj = (Array.isArray(parsed) ? parsed[0] : parsed) as Record<string, unknown> | undefined;
+    if (!obj || typeof obj !== 'object') return undefined;
+    const err = obj.error;
+    if (typeof err === 'string') return err;
+    if (err && typeof err === 'object') {
+      const e = err as Record<string, unknown>;
+      const type = typeof e.type === 'string' ? e.type : typeof e.status === 'string' ? e.status : undefined;
+      const msg = typeof e.message === 'string' ? e.message : undefined;
+      if (msg) return type ? `${type}: ${msg}` : msg;
+    }
+    if (typeof obj.message === 'string') return obj.message;
+  } catch {
+    /* not JSON */
+  }
+  return undefined;
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function obj(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}

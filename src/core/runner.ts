@@ -1,0 +1,189 @@
+/**
+ * Runs a prompt against models: warm-up runs, measured runs, a concurrency limit, per-request
+ * timeouts, cancellation, 429 retries that honour retry-after, and progress events.
+ */
+import { createHash } from 'node:crypto';
+import { keyHint } from './errors';
+import { computeRunMetrics, type TokenCounter } from './metrics';
+import { summarize } from './stats';
+import { streamRequest } from './stream/streamRequest';
+import { loadTokenizer } from './tokenizers';
+import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunMetrics, StreamTrace, TokenizerFamily } from './types';
+import { TOOL_VERSION } from './version';
+
+export const DEFAULTS = { runs: 3, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120_000, stallTimeoutMs: 30_000 } as const;
+export const REFERENCE_TOKENIZER: TokenizerFamily = 'o200k';
+
+export type ProgressEvent =
+  | { type: 'start'; totalRuns: number; models: string[] }
+  | { type: 'run-start'; modelId: string; index: number; warmup: boolean }
+  | { type: 'run-end'; modelId: string; index: number; warmup: boolean; metrics: RunMetrics }
+  | { type: 'retry'; modelId: string; attempt: number; waitMs: number; reason: string }
+  | { type: 'warning'; modelId: string; message: string }
+  | { type: 'end'; report: BenchmarkReport };
+
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  /** A retry-after longer than this fails the run instead of waiting. */
+  maxDelayMs: number;
+}
+
+export interface BenchmarkOptions {
+  models: ModelSpec[];
+  prompt: string;
+  runs?: number;
+  warmup?: number;
+  concurrency?: number;
+  maxTokens?: number;
+  timeoutMs?: number;
+  stallTimeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Where keys come from; defaults to the environment variable named by `apiKeyEnv`. */
+  resolveApiKey?: (spec: ModelSpec) => string | undefined | Promise<string | undefined>;
+  retry?: Partial<RetryPolicy>;
+}
+
+const METRICS: MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
+
+export function envApiKey(spec: ModelSpec): string | undefined {
+  return spec.apiKeyEnv ? process.env[spec.apiKeyEnv] || undefined : undefined;
+}
+
+/** The tokenizer used to count a model's text, and whether it is the model's own. */
+export function tokenizerFamilyFor(spec: ModelSpec): { family: TokenizerFamily; own: boolean } {
+  return spec.tokenizer ? { family: spec.tokenizer, own: true } : { family: REFERENCE_TOKENIZER, own: false };
+}
+
+async function counterFor(family: TokenizerFamily): Promise<{ name: string; count: TokenCounter }> {
+  const tok = await loadTokenizer(family);
+  return { name: tok.name, count: (text) => tok.count(text) };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Runs `tasks` with at most `limit` in flight; preserves nothing but completion. */
+async function pool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
+
+export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkReport> {
+  const runs = options.runs ?? DEFAULTS.runs;
+  const warmup = options.warmup ?? DEFAULTS.warmup;
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  const maxTokens = options.maxTokens ?? DEFAULTS.maxTokens;
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs;
+  const retry: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 60_000, ...options.retry };
+  const emit = options.onProgress ?? (() => {});
+  const resolveKey = options.resolveApiKey ?? envApiKey;
+  const startedAt = new Date().toISOString();
+
+  const referenceCounter = await counterFor(REFERENCE_TOKENIZER);
+  const results: ModelResult[] = [];
+  const prepared = await Promise.all(
+    options.models.map(async (spec) => {
+      const { family, own } = tokenizerFamilyFor(spec);
+      const modelCounter = await counterFor(family);
+      const result: ModelResult = {
+        id: spec.id,
+        label: spec.label,
+        region: spec.region,
+        protocol: spec.protocol,
+        model: spec.model,
+        host: new URL(spec.baseUrl).host,
+        runs: [],
+        summary: {},
+        okRuns: 0,
+        failedRuns: 0,
+        warnings: [],
+      };
+      if (!own) result.warnings.push(`${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`);
+      if (spec.contextWindow) {
+        const promptTokens = modelCounter.count(options.prompt);
+        if (promptTokens + maxTokens > spec.contextWindow)
+          result.warnings.push(`${spec.id}: the prompt is ${promptTokens} tokens (${modelCounter.name}) + ${maxTokens} max output, over the ${spec.contextWindow}-token context window.`);
+      }
+      result.warnings.forEach((message) => emit({ type: 'warning', modelId: spec.id, message }));
+      results.push(result);
+      return { spec, result, modelCounter, apiKey: await resolveKey(spec) };
+    }),
+  );
+  // Keep results in the order the models were given.
+  results.sort((a, b) => options.models.findIndex((m) => m.id === a.id) - options.models.findIndex((m) => m.id === b.id));
+
+  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean) => {
+    if (options.signal?.aborted) return;
+    const { spec, result, modelCounter, apiKey } = p;
+    emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
+    const runStartedAt = new Date().toISOString();
+    let trace: StreamTrace;
+    if (spec.apiKeyEnv && !apiKey) {
+      const now = performance.now();
+      trace = { requestStart: now, endAt: now, events: [], reads: 0, bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
+    } else {
+      for (let attempt = 0; ; attempt++) {
+        trace = await streamRequest(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
+        const err = trace.error;
+        if (err?.kind !== 'rate-limit' || attempt >= retry.maxRetries || options.signal?.aborted) break;
+        const backoff = retry.baseDelayMs * 2 ** attempt * (0.5 + Math.random());
+        const waitMs = err.retryAfterSec !== undefined ? err.retryAfterSec * 1000 : backoff;
+        if (waitMs > retry.maxDelayMs) {
+          trace.error = { ...err, message: `${err.message} That is longer than the ${retry.maxDelayMs / 1000} s Tokenscope waits; not retried.` };
+          break;
+        }
+        emit({ type: 'retry', modelId: spec.id, attempt: attempt + 1, waitMs, reason: err.message });
+        await sleep(waitMs, options.signal);
+      }
+      if (trace.error?.kind === 'rate-limit') trace.error.message += ` Gave up after ${retry.maxRetries} retries.`;
+    }
+    const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
+    if (!isWarmup) {
+      result.runs.push(metrics);
+      if (metrics.ok) result.okRuns++;
+      else result.failedRuns++;
+    }
+    emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
+  };
+
+  const warmupTasks = prepared.flatMap((p) => Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)));
+  // Interleave models so that a slow minute on the network does not land on one model only.
+  const measuredTasks = Array.from({ length: runs }, (_, i) => prepared.map((p) => () => runOnce(p, i, false))).flat();
+  emit({ type: 'start', totalRuns: warmupTasks.length + measuredTasks.length, models: options.models.map((m) => m.id) });
+  await pool(warmupTasks, concurrency);
+  await pool(measuredTasks, concurrency);
+
+  for (const result of results) {
+    const ok = result.runs.filter((r) => r.ok);
+    for (const m of METRICS) result.summary[m] = summarize(ok.map((r) => r[m]));
+    if (ok.some((r) => r.tokenSource === 'tokenizer'))
+      result.warnings.push(`${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`);
+  }
+
+  const report: BenchmarkReport = {
+    tool: { name: 'tokenscope', version: TOOL_VERSION },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    prompt: { chars: options.prompt.length, sha256: createHash('sha256').update(options.prompt).digest('hex') },
+    settings: { runs, warmup, concurrency, maxTokens, timeoutMs },
+    results,
+  };
+  emit({ type: 'end', report });
+  return report;
+}
