@@ -51,6 +51,10 @@ export interface ModelSpec {
 
 export type Channel = 'answer' | 'reasoning';
 
+/** What a prompt asks for; decides which speculative-decoding technique fits (see src/core/advisor). */
+export type TaskCategory = 'coding-edit' | 'coding-generate' | 'reasoning' | 'summarization' | 'translation' | 'chat';
+export const TASK_CATEGORIES: readonly TaskCategory[] = ['coding-edit', 'coding-generate', 'reasoning', 'summarization', 'translation', 'chat'];
+
 /** What a protocol decoder makes of the bytes of one response. */
 export type StreamEvent =
   | { kind: 'token'; channel: Channel; text: string }

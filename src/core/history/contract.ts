@@ -1,0 +1,61 @@
+/**
+ * The history store's contract, shared by the CLI, the extension's sidebar and the weekly report.
+ * Implementation: src/core/history/store.ts (append-only JSON Lines) and aggregate.ts.
+ */
+import type { ProtocolId, Region, RunMetrics, TaskCategory, TokenSource } from '../types';
+
+export const HISTORY_SCHEMA_VERSION = 1;
+
+/** The metrics a history record keeps: everything numeric, no output text, no raw gap arrays. */
+export type StoredMetrics = Pick<
+  RunMetrics,
+  | 'ok' | 'error' | 'errorKind' | 'setupMs' | 'ttftMs' | 'ttfoMs' | 'decodeTps' | 'e2eMs' | 'itlMs'
+  | 'interChunkP50Ms' | 'interChunkP95Ms' | 'inputTokens' | 'outputTokens' | 'reasoningTokens' | 'cachedInputTokens'
+  | 'streamedTokens' | 'reasoningVisible' | 'costUsd' | 'charsPerSec' | 'normalizedTps' | 'serverDecodeTps' | 'chunks'
+>;
+
+/** One measured run. Never holds a key; holds the prompt text only when the user enabled it. */
+export interface HistoryRecord {
+  v: typeof HISTORY_SCHEMA_VERSION;
+  /** ISO time the run started. */
+  time: string;
+  modelId: string;
+  label?: string;
+  region: Region;
+  protocol: ProtocolId;
+  /** Host of the base URL only. */
+  host: string;
+  /** sha256 of the prompt text. */
+  promptHash: string;
+  category: TaskCategory;
+  tokenSource: TokenSource;
+  toolVersion: string;
+  metrics: StoredMetrics;
+  prompt?: string;
+}
+
+export interface LeaderboardFilter {
+  category?: TaskCategory | TaskCategory[];
+  /** ISO time; records before it are left out. */
+  since?: string;
+}
+
+export interface LeaderboardRow {
+  /** A model id, or a region name for region rows. */
+  key: string;
+  label?: string;
+  region: Region;
+  runs: number;
+  failedRuns: number;
+  medianDecodeTps: number | null;
+  medianNormalizedTps: number | null;
+  medianTtftMs: number | null;
+  /** USD per million output tokens actually paid in those runs (cost ÷ output tokens), median over runs. */
+  costPerMOutput: number | null;
+  lastRun: string;
+}
+
+export interface Leaderboard {
+  models: LeaderboardRow[];
+  regions: LeaderboardRow[];
+}

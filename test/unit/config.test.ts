@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/core/config';
+
+const parse = (obj: unknown) => parseConfig(JSON.stringify(obj), 'cfg.json');
+const good = { id: 'local', protocol: 'openai-chat', baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen', region: 'local' };
+
+describe('parseConfig', () => {
+  it('accepts a full entry and a built-in named by id alone', () => {
+    const cfg = parse({ models: [good, { id: 'deepseek-chat' }], settings: { runs: 5 } });
+    expect(cfg.models[0]).toMatchObject(good);
+    expect(cfg.models[1]).toMatchObject({ id: 'deepseek-chat', protocol: 'openai-chat', region: 'CN', apiKeyEnv: 'DEEPSEEK_API_KEY' });
+    expect(cfg.settings.runs).toBe(5);
+  });
+  it('lets a config override one field of a built-in', () => {
+    const cfg = parse({ models: [{ id: 'deepseek-chat', baseUrl: 'http://127.0.0.1:9/v1' }] });
+    expect(cfg.models[0].baseUrl).toBe('http://127.0.0.1:9/v1');
+    expect(cfg.models[0].model).toBe('deepseek-chat');
+  });
+  const cases: [string, unknown, RegExp][] = [
+    ['unknown protocol', { models: [{ ...good, protocol: 'grpc' }] }, /models\[0\]\.protocol/],
+    ['bad URL', { models: [{ ...good, baseUrl: 'ftp://x' }] }, /models\[0\]\.baseUrl: must be an http/],
+    ['bad region', { models: [good, { ...good, id: 'b', region: 'EU' }] }, /models\[1\]\.region/],
+    ['negative runs', { models: [good], settings: { runs: -1 } }, /settings\.runs/],
+    ['negative price', { models: [{ ...good, price: { inputPerM: -1, outputPerM: 1 } }] }, /models\[0\]\.price\.inputPerM/],
+    ['typo in a field', { models: [{ ...good, basUrl: 'x' }] }, /models\[0\].*basUrl/],
+    ['a key in the config', { models: [{ ...good, apiKey: 'sk-1' }] }, /models\[0\]\.apiKey: API keys do not belong/],
+    ['a key in headers', { models: [{ ...good, headers: { Authorization: 'Bearer x' } }] }, /models\[0\]\.headers: must not hold API keys/],
+    ['a key where the env var name goes', { models: [{ ...good, apiKeyEnv: 'sk-abc-123' }] }, /models\[0\]\.apiKeyEnv: must be the name of an environment variable/],
+    ['duplicate ids', { models: [good, good] }, /models\[1\]\.id: "local" is used twice/],
+    ['no models', { models: [] }, /models: must list at least one model/],
+  ];
+  for (const [name, cfg, message] of cases) {
+    it(`names the field: ${name}`, () => {
+      expect(() => parse(cfg)).toThrow(ConfigError);
+      expect(() => parse(cfg)).toThrow(message);
+    });
+  }
+  it('reports invalid JSON with the file name', () => {
+    expect(() => parseConfig('{', 'my.json')).toThrow(/my\.json: not valid JSON/);
+  });
+});
