@@ -23,7 +23,9 @@ export function httpError(spec: ModelSpec, status: number, providerMessage: stri
   const detail = providerMessage ? `: ${clip(providerMessage)}` : '';
   let kind: ErrorKind;
   let message: string;
-  if (status === 401 || status === 403) {
+  // Gemini answers a bad key with 400 API_KEY_INVALID, not 401.
+  const badKey = status === 400 && /api[ _-]?key[ _-]?(not valid|invalid)|API_KEY_INVALID|invalid api key/i.test(providerMessage ?? '');
+  if (status === 401 || status === 403 || badKey) {
     kind = 'auth';
     message = `${who}: the API key is missing or was rejected (HTTP ${status}${detail}). ${keyHint(spec)}`;
   } else if (status === 402) {

@@ -10,6 +10,9 @@ import type { ModelSpec, RunMetrics, StreamTrace, UsageReport } from './types';
 /** Counts tokens in text with a given tokenizer. */
 export type TokenCounter = (text: string) => number;
 
+/** Usage this much above the tokenizer count of what arrived means tokens were generated unseen. */
+const HIDDEN_TOKENS_RATIO = 1.25;
+
 export interface MetricsContext {
   spec: ModelSpec;
   /** The model's own tokenizer: used when the provider reports no usage, and to split tokens over reads. */
@@ -76,10 +79,18 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   const tokenizerCount = counter ? counter.count(reasoningText + answerText) : null;
   let streamedTokens: number | null;
   let tokenSource: RunMetrics['tokenSource'];
+  const notes: string[] = [];
+  let hiddenTokens: number | null = null;
   if (usage?.outputTokens !== undefined) {
     tokenSource = 'usage';
-    const hidden = reasoningVisible ? 0 : (usage.reasoningTokens ?? 0);
-    streamedTokens = Math.max(0, usage.outputTokens - hidden);
+    if (!reasoningVisible && usage.reasoningTokens !== undefined) hiddenTokens = usage.reasoningTokens;
+    else if (!reasoningVisible && tokenizerCount !== null && usage.outputTokens > tokenizerCount * HIDDEN_TOKENS_RATIO) {
+      // Usage has no reasoning breakdown (Anthropic, Ollama) yet counts far more than arrived:
+      // the difference was generated unseen, so it must stay out of the streamed rate.
+      hiddenTokens = usage.outputTokens - tokenizerCount;
+      notes.push(`usage reports ${usage.outputTokens} output tokens but only about ${tokenizerCount} arrived in the stream; the ${hiddenTokens} unseen tokens (hidden reasoning, estimated with ${counter!.name}) are left out of the decode rate`);
+    }
+    streamedTokens = Math.max(0, usage.outputTokens - (hiddenTokens ?? 0));
   } else {
     tokenSource = 'tokenizer';
     streamedTokens = tokenizerCount ?? null;
@@ -131,7 +142,9 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     reasoningTokens: usage?.reasoningTokens ?? null,
     cachedInputTokens: usage?.cachedInputTokens ?? null,
     streamedTokens,
+    hiddenTokens,
     tokenizerCount,
+    notes,
     reasoningVisible,
     tokenSource,
     tokenizer: counter?.name,

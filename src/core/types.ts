@@ -148,6 +148,10 @@ export interface RunMetrics {
   cachedInputTokens: number | null;
   /** Tokens that were streamed to us (output minus hidden reasoning). */
   streamedTokens: number | null;
+  /** Output tokens that were generated but never streamed (hidden reasoning): from usage, or inferred (see notes). */
+  hiddenTokens: number | null;
+  /** Plain-language caveats about this run's numbers. */
+  notes: string[];
   /** The model's tokenizer count of the streamed text, kept beside usage to show the difference. */
   tokenizerCount: number | null;
   /** Whether reasoning text was streamed (visible) or only reported in usage (hidden). */

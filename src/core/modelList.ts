@@ -1,0 +1,56 @@
+/**
+ * The models the editor offers: the built-in catalog, overridden or extended by the `tokenscope.models` setting
+ * (entries of the same shape as the CLI config's models, validated one by one so one bad entry names its field and
+ * does not hide the others). Pure: no `vscode`.
+ */
+import { BUILTIN_MODELS } from './catalog';
+import { ConfigError, parseModel } from './config';
+import type { ModelSpec, Region } from './types';
+
+export const MODELS_SETTING = 'tokenscope.models';
+
+export interface ModelList {
+  models: ModelSpec[];
+  /** One message per invalid entry, naming the field, e.g. "Settings: tokenscope.models[2].baseUrl: must be …". */
+  errors: string[];
+}
+
+export function resolveModelList(setting: unknown, where = 'Settings'): ModelList {
+  const errors: string[] = [];
+  const models = [...BUILTIN_MODELS];
+  if (setting === undefined || setting === null) return { models, errors };
+  if (!Array.isArray(setting)) return { models, errors: [`${where}: ${MODELS_SETTING}: must be an array of model entries.`] };
+  const seen = new Set<string>();
+  setting.forEach((raw, i) => {
+    let spec: ModelSpec;
+    try {
+      spec = parseModel(raw, where, [MODELS_SETTING, i]);
+    } catch (e) {
+      errors.push(e instanceof ConfigError ? e.message : `${where}: ${MODELS_SETTING}[${i}]: ${(e as Error).message}`);
+      return;
+    }
+    if (seen.has(spec.id)) {
+      errors.push(`${where}: ${MODELS_SETTING}[${i}].id: "${spec.id}" is used twice; ids must be unique.`);
+      return;
+    }
+    seen.add(spec.id);
+    const at = models.findIndex((m) => m.id === spec.id);
+    if (at >= 0) models[at] = spec;
+    else models.push(spec);
+  });
+  return { models, errors };
+}
+
+export const REGION_TITLES: Readonly<Record<Region, string>> = { CN: 'China', US: 'United States', local: 'Local' };
+
+/** Models grouped by region in the order CN, US, local (each group keeps the list's order). */
+export function groupByRegion(models: readonly ModelSpec[]): { region: Region; models: ModelSpec[] }[] {
+  return (['CN', 'US', 'local'] as const).map((region) => ({ region, models: models.filter((m) => m.region === region) })).filter((g) => g.models.length > 0);
+}
+
+/** The distinct key variables of `models`, each with the models that use it. */
+export function keyVariables(models: readonly ModelSpec[]): { env: string; models: ModelSpec[] }[] {
+  const byEnv = new Map<string, ModelSpec[]>();
+  for (const m of models) if (m.apiKeyEnv) byEnv.set(m.apiKeyEnv, [...(byEnv.get(m.apiKeyEnv) ?? []), m]);
+  return [...byEnv].map(([env, ms]) => ({ env, models: ms }));
+}

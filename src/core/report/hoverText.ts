@@ -1,0 +1,161 @@
+/**
+ * The text of the editor hover and of "Compare Tokenizers": token counts per family, estimated generation time
+ * per model from the latest throughput measured in the history, and input cost. Pure: no `vscode`; the
+ * extension wraps the Markdown in a MarkdownString (untrusted, no HTML).
+ */
+import type { HistoryRecord } from '../history/contract';
+import type { TokenizerFamily } from '../types';
+import { formatUsd } from './resultsView';
+
+export interface FamilyCount {
+  family: TokenizerFamily;
+  /** Human label, e.g. "OpenAI o200k_base (GPT-4o, …)". */
+  label: string;
+  count: number;
+  /** False when the family's public tokenizer only approximates the models (Claude). */
+  exact: boolean;
+}
+
+export interface Measurement {
+  decodeTps: number;
+  ttftMs: number | null;
+  /** ISO time of the run. */
+  time: string;
+}
+
+export interface HoverModel {
+  id: string;
+  label: string;
+  /** The family that counts this model's input (its own, or the reference when it has none). */
+  family: TokenizerFamily;
+  /** USD per million input tokens. */
+  inputPerM?: number;
+  measured?: Measurement;
+}
+
+export interface HoverInput {
+  /** What was measured: the selection, a string literal, or the whole document. */
+  source: 'selection' | 'literal' | 'document';
+  chars: number;
+  counts: FamilyCount[];
+  models: HoverModel[];
+  /** Output length the generation-time estimate assumes (the max tokens setting). */
+  outputTokens: number;
+  now: Date;
+  /** Filled in by the speculative-decoding advisor once it exists. */
+  advice?: string;
+}
+
+/** Escapes Markdown so that labels and ids from settings render as the text they are. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&').replace(/\r?\n/g, ' ');
+}
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago", or the date for older times. */
+export function relativeTime(iso: string, now: Date): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return 'at an unknown time';
+  const s = Math.max(0, (now.getTime() - t) / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 30 * 86_400) return `${Math.floor(s / 86_400)} day${Math.floor(s / 86_400) === 1 ? '' : 's'} ago`;
+  return `on ${iso.slice(0, 10)}`;
+}
+
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** Estimated time to generate `outputTokens`: first-token latency plus tokens at the measured decode rate. */
+export function estimateGenerationMs(m: Measurement, outputTokens: number): number | null {
+  if (!(m.decodeTps > 0)) return null;
+  return (m.ttftMs ?? 0) + (outputTokens / m.decodeTps) * 1000;
+}
+
+/** The newest successful measurement with a decode rate, per model id. */
+export function latestMeasurements(records: readonly HistoryRecord[]): Map<string, Measurement> {
+  const out = new Map<string, Measurement>();
+  for (const r of records) {
+    const tps = r.metrics.decodeTps;
+    if (!r.metrics.ok || tps === null || !(tps > 0)) continue;
+    const prev = out.get(r.modelId);
+    if (prev && Date.parse(prev.time) >= Date.parse(r.time)) continue;
+    out.set(r.modelId, { decodeTps: tps, ttftMs: r.metrics.ttftMs, time: r.time });
+  }
+  return out;
+}
+
+const SOURCE_TEXT: Record<HoverInput['source'], string> = { selection: 'Selection', literal: 'String literal', document: 'Document' };
+
+/** The hover's Markdown. */
+export function buildHoverMarkdown(input: HoverInput): string {
+  const lines: string[] = [];
+  lines.push(`**Tokenscope** · ${SOURCE_TEXT[input.source]}: ${int.format(input.chars)} characters`, '');
+  if (input.counts.length) {
+    lines.push('| Tokenizer | Tokens |', '| --- | ---: |');
+    for (const c of input.counts) lines.push(`| ${escapeMarkdown(c.label)}${c.exact ? '' : ' (approximate)'} | ${int.format(c.count)} |`);
+    lines.push('');
+  }
+  const countOf = (family: TokenizerFamily) => input.counts.find((c) => c.family === family);
+  const reference = input.counts[0];
+  const rows: string[] = [];
+  for (const m of input.models) {
+    const own = countOf(m.family);
+    const tokens = own ?? reference;
+    const cost = m.inputPerM !== undefined && tokens ? `${own ? '' : '≈'}${formatUsd((tokens.count * m.inputPerM) / 1e6)}` : '—';
+    let time = 'not measured yet';
+    if (m.measured) {
+      const ms = estimateGenerationMs(m.measured, input.outputTokens);
+      if (ms !== null) time = `~${formatSeconds(ms)} (${m.measured.decodeTps.toFixed(1)} tok/s, measured ${relativeTime(m.measured.time, input.now)})`;
+    }
+    rows.push(`| ${escapeMarkdown(m.label)} | ${cost} | ${time} |`);
+  }
+  if (rows.length) {
+    lines.push(`| Model | Input cost | Estimated time for ${int.format(input.outputTokens)} output tokens |`, '| --- | ---: | --- |', ...rows, '');
+    lines.push('_Times are estimated from the latest measured throughput in the history; costs use list prices (≈: counted with a stand-in tokenizer)._');
+  }
+  if (input.advice) lines.push('', escapeMarkdown(input.advice));
+  return lines.join('\n');
+}
+
+export interface TokenComparisonRow {
+  family: TokenizerFamily;
+  label: string;
+  count: number;
+  exact: boolean;
+  /** Characters per token. */
+  charsPerToken: number | null;
+  /** count ÷ the first family's count (1 for the first family). */
+  relative: number | null;
+}
+
+/** Rows of "Compare Tokenizers", in the order given (the first family is the reference). */
+export function tokenComparison(chars: number, counts: readonly FamilyCount[]): TokenComparisonRow[] {
+  const ref = counts[0]?.count ?? 0;
+  return counts.map((c) => ({
+    family: c.family,
+    label: c.label,
+    count: c.count,
+    exact: c.exact,
+    charsPerToken: c.count > 0 ? chars / c.count : null,
+    relative: ref > 0 ? c.count / ref : null,
+  }));
+}
+
+/** One line of the comparison, e.g. "1,234 tokens · 3.9 chars/token · +12% vs o200k". */
+export function comparisonLine(row: TokenComparisonRow, referenceFamily: TokenizerFamily): string {
+  const parts = [`${int.format(row.count)} tokens`];
+  if (row.charsPerToken !== null) parts.push(`${row.charsPerToken.toFixed(2)} chars/token`);
+  if (row.relative !== null && row.family !== referenceFamily) {
+    const pct = Math.round((row.relative - 1) * 100);
+    parts.push(pct === 0 ? `same as ${referenceFamily}` : `${pct > 0 ? '+' : ''}${pct}% vs ${referenceFamily}`);
+  }
+  if (!row.exact) parts.push('approximate');
+  return parts.join(' · ');
+}

@@ -1,0 +1,74 @@
+/**
+ * The sidebar's view model: the history leaderboard (src/core/history) under a category and time-range filter,
+ * with the best value of each column marked. Pure: no `vscode`.
+ */
+import type { Leaderboard, LeaderboardFilter, LeaderboardRow } from '../history/contract';
+import { TASK_CATEGORIES, type TaskCategory } from '../types';
+
+export type TimeRange = '24h' | '7d' | '30d' | '90d' | 'all';
+export const TIME_RANGES: readonly TimeRange[] = ['24h', '7d', '30d', '90d', 'all'];
+export const TIME_RANGE_LABELS: Readonly<Record<TimeRange, string>> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days', all: 'All time' };
+
+export interface LeaderboardFilterState {
+  category: TaskCategory | 'all';
+  range: TimeRange;
+}
+
+export const DEFAULT_LEADERBOARD_FILTER: LeaderboardFilterState = { category: 'all', range: '30d' };
+
+const RANGE_MS: Record<Exclude<TimeRange, 'all'>, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 };
+
+export function sinceFor(range: TimeRange, now: Date): string | undefined {
+  return range === 'all' ? undefined : new Date(now.getTime() - RANGE_MS[range]).toISOString();
+}
+
+/** The core's filter for a sidebar filter. */
+export function toLeaderboardFilter(state: LeaderboardFilterState, now: Date): LeaderboardFilter {
+  const since = sinceFor(state.range, now);
+  return { ...(state.category !== 'all' ? { category: state.category } : {}), ...(since ? { since } : {}) };
+}
+
+export function isTimeRange(v: unknown): v is TimeRange {
+  return typeof v === 'string' && (TIME_RANGES as readonly string[]).includes(v);
+}
+
+export function isCategoryFilter(v: unknown): v is TaskCategory | 'all' {
+  return v === 'all' || (typeof v === 'string' && (TASK_CATEGORIES as readonly string[]).includes(v));
+}
+
+export type LeaderboardColumn = 'medianDecodeTps' | 'medianNormalizedTps' | 'medianTtftMs' | 'costPerMOutput';
+export const LEADERBOARD_COLUMNS: readonly { key: LeaderboardColumn; label: string; better: 'lower' | 'higher' }[] = [
+  { key: 'medianDecodeTps', label: 'tok/s', better: 'higher' },
+  { key: 'medianNormalizedTps', label: 'tok/s (o200k)', better: 'higher' },
+  { key: 'medianTtftMs', label: 'TTFT ms', better: 'lower' },
+  { key: 'costPerMOutput', label: '$/1M out', better: 'lower' },
+];
+
+export interface LeaderboardViewRow extends LeaderboardRow {
+  /** Columns where this row holds the best value. */
+  best: LeaderboardColumn[];
+}
+
+export interface LeaderboardView {
+  filter: LeaderboardFilterState;
+  /** Records in the whole history, before filtering (0 → the empty state). */
+  totalRecords: number;
+  models: LeaderboardViewRow[];
+  regions: LeaderboardViewRow[];
+  warnings: string[];
+}
+
+function withBest(rows: readonly LeaderboardRow[]): LeaderboardViewRow[] {
+  const out: LeaderboardViewRow[] = rows.map((r) => ({ ...r, best: [] }));
+  for (const col of LEADERBOARD_COLUMNS) {
+    const values = out.map((r) => r[col.key]).filter((v): v is number => v !== null && Number.isFinite(v));
+    if (values.length < 2) continue;
+    const best = col.better === 'lower' ? Math.min(...values) : Math.max(...values);
+    for (const r of out) if (r[col.key] === best) r.best.push(col.key);
+  }
+  return out;
+}
+
+export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = []): LeaderboardView {
+  return { filter: { ...filter }, totalRecords, models: withBest(board.models), regions: withBest(board.regions), warnings: [...warnings] };
+}

@@ -1,0 +1,136 @@
+/**
+ * A benchmark report that fills in while the benchmark runs: fed the runner's progress events, it keeps a
+ * partial BenchmarkReport (with summaries over the runs so far) so the results panel can update live.
+ * Pure: no `vscode`.
+ */
+import { createHash } from 'node:crypto';
+import type { ProgressEvent } from '../runner';
+import { summarize } from '../stats';
+import type { BenchmarkReport, MetricName, ModelResult, ModelSpec } from '../types';
+import { TOOL_VERSION } from '../version';
+import { buildResultsView, type ResultsView } from './resultsView';
+
+const SUMMARY_METRICS: MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
+
+export interface LiveSettings {
+  runs: number;
+  warmup: number;
+  concurrency: number;
+  maxTokens: number;
+  timeoutMs: number;
+}
+
+export function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+export class LiveReport {
+  private report: BenchmarkReport;
+  private done = 0;
+  private total: number;
+  private readonly active = new Map<string, number>();
+  private finished = false;
+  private cancelled = false;
+
+  constructor(models: readonly ModelSpec[], prompt: string, settings: LiveSettings, now = new Date()) {
+    this.total = models.length * (settings.runs + settings.warmup);
+    this.report = {
+      tool: { name: 'tokenscope', version: TOOL_VERSION },
+      startedAt: now.toISOString(),
+      finishedAt: now.toISOString(),
+      prompt: { chars: prompt.length, sha256: createHash('sha256').update(prompt).digest('hex') },
+      settings: { ...settings },
+      results: models.map(
+        (spec): ModelResult => ({
+          id: spec.id,
+          ...(spec.label ? { label: spec.label } : {}),
+          region: spec.region,
+          protocol: spec.protocol,
+          model: spec.model,
+          host: hostOf(spec.baseUrl),
+          runs: [],
+          summary: {},
+          okRuns: 0,
+          failedRuns: 0,
+          warnings: [],
+        }),
+      ),
+    };
+  }
+
+  /** Applies one progress event. Returns true when the view changed. */
+  apply(event: ProgressEvent): boolean {
+    switch (event.type) {
+      case 'start':
+        this.total = event.totalRuns;
+        return true;
+      case 'run-start':
+        this.active.set(event.modelId, (this.active.get(event.modelId) ?? 0) + 1);
+        return true;
+      case 'run-end': {
+        this.done++;
+        const n = (this.active.get(event.modelId) ?? 1) - 1;
+        if (n > 0) this.active.set(event.modelId, n);
+        else this.active.delete(event.modelId);
+        if (event.warmup) return true;
+        const r = this.result(event.modelId);
+        if (!r) return true;
+        r.runs.push(event.metrics);
+        if (event.metrics.ok) r.okRuns++;
+        else r.failedRuns++;
+        const ok = r.runs.filter((x) => x.ok);
+        for (const m of SUMMARY_METRICS) r.summary[m] = summarize(ok.map((x) => x[m]));
+        return true;
+      }
+      case 'warning': {
+        const r = this.result(event.modelId);
+        if (r && !r.warnings.includes(event.message)) r.warnings.push(event.message);
+        return true;
+      }
+      case 'retry':
+        return false;
+      case 'end':
+        this.report = event.report;
+        this.finished = true;
+        this.active.clear();
+        return true;
+    }
+  }
+
+  /** Marks the benchmark as over without a final report (it failed or was cancelled). */
+  stop(cancelled: boolean, now = new Date()): void {
+    this.finished = true;
+    this.cancelled = cancelled;
+    this.active.clear();
+    this.report = { ...this.report, finishedAt: now.toISOString() };
+  }
+
+  markCancelled(): void {
+    this.cancelled = true;
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  get current(): BenchmarkReport {
+    return this.report;
+  }
+
+  view(): ResultsView {
+    return buildResultsView(this.report, {
+      running: !this.finished,
+      cancelled: this.cancelled,
+      progress: { done: this.done, total: this.total },
+      active: [...this.active.keys()],
+    });
+  }
+
+  private result(id: string): ModelResult | undefined {
+    return this.report.results.find((r) => r.id === id);
+  }
+}

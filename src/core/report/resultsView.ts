@@ -1,0 +1,318 @@
+/**
+ * The results panel's view model: what the extension sends to the results webview, built from a (possibly
+ * partial, still running) benchmark report. Pure: no `vscode`, no DOM. The webview only renders it.
+ */
+import { summarize } from '../stats';
+import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary } from '../types';
+
+/** Columns of the results table, in display order. */
+export const VIEW_METRICS = [
+  'ttftMs',
+  'ttfoMs',
+  'decodeTps',
+  'normalizedTps',
+  'e2eMs',
+  'interChunkP50Ms',
+  'interChunkP95Ms',
+  'inputTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'costUsd',
+] as const;
+export type ViewMetric = (typeof VIEW_METRICS)[number];
+
+/** The metrics of the region aggregate rows. */
+export const AGGREGATE_METRICS = ['ttftMs', 'ttfoMs', 'decodeTps', 'normalizedTps', 'e2eMs', 'costUsd'] as const satisfies readonly ViewMetric[];
+
+export type Better = 'lower' | 'higher' | 'none';
+
+export interface ColumnDef {
+  metric: ViewMetric;
+  /** Column header. */
+  label: string;
+  unit: string;
+  better: Better;
+  /** One sentence on what the column measures (tooltip). */
+  help: string;
+}
+
+export const COLUMNS: readonly ColumnDef[] = [
+  { metric: 'ttftMs', label: 'TTFT', unit: 'ms', better: 'lower', help: 'Time to first token of any kind (reasoning included), from request start.' },
+  { metric: 'ttfoMs', label: 'TTFO', unit: 'ms', better: 'lower', help: 'Time to the first answer token (after any visible reasoning).' },
+  { metric: 'decodeTps', label: 'tok/s (own tokens)', unit: 'tok/s', better: 'higher', help: "Decode rate counted in the model's own tokens (provider usage or its tokenizer)." },
+  { metric: 'normalizedTps', label: 'tok/s (o200k)', unit: 'tok/s', better: 'higher', help: 'Decode rate of the same text re-counted with the o200k reference tokenizer, so models compare fairly.' },
+  { metric: 'e2eMs', label: 'e2e', unit: 'ms', better: 'lower', help: 'Request start to the last token.' },
+  { metric: 'interChunkP50Ms', label: 'gap p50', unit: 'ms', better: 'lower', help: 'Median gap between token-carrying network reads.' },
+  { metric: 'interChunkP95Ms', label: 'gap p95', unit: 'ms', better: 'lower', help: '95th percentile of the gaps between token-carrying network reads.' },
+  { metric: 'inputTokens', label: 'in', unit: 'tokens', better: 'none', help: 'Input tokens as the provider reported them.' },
+  { metric: 'outputTokens', label: 'out', unit: 'tokens', better: 'none', help: 'Output tokens, reasoning included.' },
+  { metric: 'reasoningTokens', label: 'reasoning', unit: 'tokens', better: 'none', help: 'Reasoning tokens (part of the output).' },
+  { metric: 'costUsd', label: 'cost/run', unit: 'USD', better: 'lower', help: 'Cost of one run at the catalog list price.' },
+];
+
+export interface Spread {
+  n: number;
+  min: number;
+  max: number;
+  mad: number;
+}
+
+export interface MetricCell {
+  /** Median over the successful measured runs; null when unknown. */
+  value: number | null;
+  /** The value as displayed. */
+  text: string;
+  spread?: Spread;
+  /** Best of its column (ties are all best). */
+  best: boolean;
+}
+
+export type Cells<K extends string> = Record<K, MetricCell>;
+
+export interface RunView {
+  index: number;
+  ok: boolean;
+  startedAt: string;
+  ttftMs: number | null;
+  decodeTps: number | null;
+  outputTokens: number | null;
+  /** Untrusted model text: render as text only. */
+  answerText: string;
+  reasoningText: string;
+  error: string | null;
+  errorKind?: ErrorKind;
+}
+
+export interface TimelinePoint {
+  /** ms from request start */
+  t: number;
+  /** cumulative tokens received */
+  tokens: number;
+}
+
+export interface TimelineSeries {
+  /** Which measured run the series comes from (the one with the median decode rate). */
+  runIndex: number;
+  points: TimelinePoint[];
+}
+
+export type ModelStatus = 'pending' | 'running' | 'done';
+
+export interface ModelRow {
+  id: string;
+  label: string;
+  region: Region;
+  host: string;
+  model: string;
+  protocol: string;
+  status: ModelStatus;
+  okRuns: number;
+  failedRuns: number;
+  /** "usage", "tokenizer" or "usage+tokenizer"; "—" before the first success. */
+  tokenSource: string;
+  tokenizer?: string;
+  cells: Cells<ViewMetric>;
+  runs: RunView[];
+  timeline: TimelineSeries | null;
+  warnings: string[];
+}
+
+export interface AggregateRow {
+  region: Region;
+  models: number;
+  cells: Cells<(typeof AGGREGATE_METRICS)[number]>;
+}
+
+export interface ResultsView {
+  startedAt: string;
+  finishedAt: string | null;
+  running: boolean;
+  cancelled: boolean;
+  progress: { done: number; total: number };
+  settings: BenchmarkReport['settings'];
+  prompt: { chars: number; sha256: string };
+  toolVersion: string;
+  columns: ColumnDef[];
+  rows: ModelRow[];
+  /** Median of the model medians per region, for regions with data (CN vs US, and local). */
+  aggregates: AggregateRow[];
+  notes: string[];
+}
+
+export interface ViewOptions {
+  running?: boolean;
+  cancelled?: boolean;
+  progress?: { done: number; total: number };
+  /** Model ids with a run in flight. */
+  active?: readonly string[];
+  /** Longest timeline kept per model (points beyond are thinned). */
+  maxTimelinePoints?: number;
+}
+
+const nf = (digits: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const FORMATS = { 0: nf(0), 1: nf(1) };
+
+/** Text of a metric value, as the table shows it. */
+export function formatMetric(metric: ViewMetric, v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  switch (metric) {
+    case 'decodeTps':
+    case 'normalizedTps':
+    case 'interChunkP50Ms':
+    case 'interChunkP95Ms':
+      return FORMATS[1].format(v);
+    case 'costUsd':
+      return formatUsd(v);
+    default:
+      return FORMATS[0].format(v);
+  }
+}
+
+export function formatUsd(v: number): string {
+  if (v === 0) return '$0';
+  if (v < 0.0001) return `$${v.toExponential(1)}`;
+  if (v < 0.01) return `$${v.toFixed(5)}`;
+  if (v < 10) return `$${v.toFixed(4)}`;
+  return `$${v.toFixed(2)}`;
+}
+
+function medianOrNull(values: readonly (number | null | undefined)[]): Summary | null {
+  return summarize(values);
+}
+
+function cell(metric: ViewMetric, s: Summary | null | undefined): MetricCell {
+  if (!s) return { value: null, text: '—', best: false };
+  const c: MetricCell = { value: s.median, text: formatMetric(metric, s.median), best: false };
+  if (s.n > 1) c.spread = { n: s.n, min: s.min, max: s.max, mad: s.mad };
+  return c;
+}
+
+/** Marks the best cell of each metric among `rows` (only when two or more rows have a value). */
+function markBest<K extends ViewMetric>(rows: { cells: Cells<K> }[], metrics: readonly K[]): void {
+  for (const metric of metrics) {
+    const better = COLUMNS.find((c) => c.metric === metric)?.better ?? 'none';
+    if (better === 'none') continue;
+    const values = rows.map((r) => r.cells[metric].value).filter((v): v is number => v !== null);
+    if (values.length < 2) continue;
+    const best = better === 'lower' ? Math.min(...values) : Math.max(...values);
+    for (const r of rows) if (r.cells[metric].value === best) r.cells[metric].best = true;
+  }
+}
+
+/** Cumulative tokens over time of one run, from its first-token time, gaps and tokens per read. */
+export function runTimeline(run: Pick<RunMetrics, 'ttftMs' | 'interChunkMs' | 'tokensPerChunk'>, maxPoints = 400): TimelinePoint[] {
+  if (run.ttftMs === null || run.tokensPerChunk.length === 0) return [];
+  const points: TimelinePoint[] = [{ t: 0, tokens: 0 }];
+  let t = run.ttftMs;
+  let tokens = 0;
+  for (let i = 0; i < run.tokensPerChunk.length; i++) {
+    if (i > 0) t += run.interChunkMs[i - 1] ?? 0;
+    tokens += run.tokensPerChunk[i];
+    points.push({ t: round(t, 1), tokens: round(tokens, 2) });
+  }
+  if (points.length <= maxPoints) return points;
+  // Thin evenly, always keeping the first and the last point.
+  const step = (points.length - 1) / (maxPoints - 1);
+  const thinned: TimelinePoint[] = [];
+  for (let i = 0; i < maxPoints; i++) thinned.push(points[Math.round(i * step)]);
+  return thinned;
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** The successful run whose decode rate is the median (lower middle), else the first successful run. */
+function representativeRun(ok: RunMetrics[]): number {
+  const ranked = ok.map((r, i) => ({ i, v: r.decodeTps ?? r.e2eMs ?? 0 })).sort((a, b) => a.v - b.v);
+  return ranked.length ? ranked[Math.floor((ranked.length - 1) / 2)].i : -1;
+}
+
+function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): ModelRow {
+  const ok = r.runs.filter((x) => x.ok && !x.warmup);
+  const summaryOf = (metric: ViewMetric): Summary | null => {
+    const fromReport = (r.summary as Partial<Record<string, Summary | null>>)[metric];
+    if (fromReport !== undefined) return fromReport;
+    return medianOrNull(ok.map((x) => x[metric]));
+  };
+  const cells = Object.fromEntries(VIEW_METRICS.map((m) => [m, cell(m, summaryOf(m))])) as Cells<ViewMetric>;
+  const sources = [...new Set(ok.map((x) => x.tokenSource))];
+  const rep = representativeRun(ok);
+  const measured = r.runs.filter((x) => !x.warmup);
+  const repIndex = rep >= 0 ? measured.indexOf(ok[rep]) : -1;
+  const active = options.active?.includes(r.id) ?? false;
+  const finished = measured.length >= plannedRuns;
+  const status: ModelStatus = !options.running || (finished && !active) ? 'done' : active || measured.length > 0 ? 'running' : 'pending';
+  return {
+    id: r.id,
+    label: r.label ?? r.id,
+    region: r.region,
+    host: r.host,
+    model: r.model,
+    protocol: r.protocol,
+    status,
+    okRuns: r.okRuns,
+    failedRuns: r.failedRuns,
+    tokenSource: sources.join('+') || '—',
+    ...(ok.find((x) => x.tokenizer)?.tokenizer ? { tokenizer: ok.find((x) => x.tokenizer)!.tokenizer } : {}),
+    cells,
+    runs: measured.map((x, index) => ({
+      index,
+      ok: x.ok,
+      startedAt: x.startedAt,
+      ttftMs: x.ttftMs,
+      decodeTps: x.decodeTps,
+      outputTokens: x.outputTokens,
+      answerText: x.answerText,
+      reasoningText: x.reasoningText,
+      error: x.error,
+      ...(x.errorKind ? { errorKind: x.errorKind } : {}),
+    })),
+    timeline: rep >= 0 ? { runIndex: repIndex, points: runTimeline(ok[rep], options.maxTimelinePoints) } : null,
+    warnings: [...r.warnings],
+  };
+}
+
+function aggregates(rows: ModelRow[]): AggregateRow[] {
+  const out: AggregateRow[] = [];
+  for (const region of ['CN', 'US', 'local'] as const) {
+    const inRegion = rows.filter((r) => r.region === region && r.okRuns > 0);
+    if (inRegion.length === 0) continue;
+    const cells = Object.fromEntries(
+      AGGREGATE_METRICS.map((m) => {
+        const s = summarize(inRegion.map((r) => r.cells[m].value));
+        return [m, s ? { value: s.median, text: formatMetric(m, s.median), best: false, ...(s.n > 1 ? { spread: { n: s.n, min: s.min, max: s.max, mad: s.mad } } : {}) } : { value: null, text: '—', best: false }];
+      }),
+    ) as AggregateRow['cells'];
+    out.push({ region, models: inRegion.length, cells });
+  }
+  markBest(out, AGGREGATE_METRICS);
+  return out;
+}
+
+/** Builds the results panel's view of a report (finished, or partial while running). */
+export function buildResultsView(report: BenchmarkReport, options: ViewOptions = {}): ResultsView {
+  const rows = report.results.map((r) => modelRow(r, report.settings.runs, options));
+  markBest(rows, VIEW_METRICS);
+  const totalRuns = report.results.length * report.settings.runs;
+  const doneRuns = report.results.reduce((s, r) => s + r.okRuns + r.failedRuns, 0);
+  const notes = [
+    `Medians over ${report.settings.runs} measured run(s) per model${report.settings.warmup ? ` after ${report.settings.warmup} warm-up run(s)` : ''}; spread is min–max and median absolute deviation.`,
+    '"tok/s (own tokens)" counts each model\'s own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly.',
+  ];
+  return {
+    startedAt: report.startedAt,
+    finishedAt: options.running ? null : report.finishedAt,
+    running: options.running ?? false,
+    cancelled: options.cancelled ?? false,
+    progress: options.progress ?? { done: doneRuns, total: totalRuns },
+    settings: { ...report.settings },
+    prompt: { ...report.prompt },
+    toolVersion: report.tool.version,
+    columns: COLUMNS.map((c) => ({ ...c })),
+    rows,
+    aggregates: aggregates(rows),
+    notes,
+  };
+}
