@@ -1,0 +1,173 @@
+/**
+ * What the test server is told to do for a model, and the chunk plan that follows from it.
+ * Pure: no I/O, no timers. The plan is the ground truth the server then keeps to.
+ */
+import type { Channel } from '../../src/core/types';
+
+export interface Schedule {
+  /** Request received -> first content chunk (reasoning or answer) would be sent if no hidden reasoning. */
+  ttftMs: number;
+  /** Generation rate for all tokens (reasoning + answer). */
+  tokensPerSecond: number;
+  /** Default 1; tokens coalesced into one SSE event / NDJSON line. */
+  tokensPerChunk?: number;
+  /** Answer tokens. */
+  outputTokens: number;
+  /** Default 0; generated before the answer. */
+  reasoningTokens?: number;
+  /** Default true: stream reasoning text; false: generate it silently (only counted in usage). */
+  reasoningVisible?: boolean;
+  /** Default true (openai-chat: only if the request asked via stream_options.include_usage). */
+  includeUsage?: boolean;
+  /** Default: ceil(prompt chars / 4), reported in usage. */
+  inputTokens?: number;
+  /** Default 0. */
+  cachedInputTokens?: number;
+  /** If set, requests without this key are refused in the protocol's real error shape. */
+  requireKey?: string;
+  fault?: Fault;
+  /** Default 'reasoning_content' (DeepSeek/Qwen/Kimi style); 'reasoning' is the vLLM/OpenRouter style. */
+  openaiReasoningField?: 'reasoning_content' | 'reasoning';
+  /** openai-chat: send a role-only chunk immediately with the headers (default true, like real servers). */
+  emptyRoleChunk?: boolean;
+}
+
+export type Fault =
+  /** e.g. 401, 402, 404, 429 (+retry-after), 500, 502, 503, 529. `times`: only the first N requests for the model fail. */
+  | { kind: 'status'; status: number; retryAfterSec?: number; times?: number; body?: string }
+  /** Destroy the socket mid-stream after N content chunks. */
+  | { kind: 'drop'; afterChunks: number }
+  /** An error event inside the stream, in the protocol's real shape, after N content chunks; the stream then ends. */
+  | { kind: 'stream-error'; afterChunks: number }
+  /** A chunk that is not valid JSON after N content chunks, then the stream continues normally. */
+  | { kind: 'malformed'; afterChunks: number }
+  /** Pause `ms` after N content chunks, then continue (every later chunk shifts by `ms`). */
+  | { kind: 'stall'; afterChunks: number; ms: number }
+  /** Accept the request and never answer (until the server is closed). */
+  | { kind: 'no-response' }
+  /** An HTML error page, content-type text/html; status defaults to 200 (a proxy or captive portal), 502 is the gateway case. */
+  | { kind: 'html'; status?: number };
+
+/** A schedule with every default filled in (inputTokens still depends on the request). */
+export interface ResolvedSchedule {
+  ttftMs: number;
+  tokensPerSecond: number;
+  tokensPerChunk: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  reasoningVisible: boolean;
+  includeUsage: boolean;
+  inputTokens?: number;
+  cachedInputTokens: number;
+  requireKey?: string;
+  fault?: Fault;
+  openaiReasoningField: 'reasoning_content' | 'reasoning';
+  emptyRoleChunk: boolean;
+}
+
+export function resolveSchedule(s: Schedule): ResolvedSchedule {
+  const r: ResolvedSchedule = {
+    ttftMs: s.ttftMs,
+    tokensPerSecond: s.tokensPerSecond,
+    tokensPerChunk: s.tokensPerChunk ?? 1,
+    outputTokens: s.outputTokens,
+    reasoningTokens: s.reasoningTokens ?? 0,
+    reasoningVisible: s.reasoningVisible ?? true,
+    includeUsage: s.includeUsage ?? true,
+    inputTokens: s.inputTokens,
+    cachedInputTokens: s.cachedInputTokens ?? 0,
+    requireKey: s.requireKey,
+    fault: s.fault,
+    openaiReasoningField: s.openaiReasoningField ?? 'reasoning_content',
+    emptyRoleChunk: s.emptyRoleChunk ?? true,
+  };
+  const bad = (what: string) => new Error(`test server: invalid schedule: ${what}`);
+  if (!(r.ttftMs >= 0)) throw bad('ttftMs must be >= 0');
+  if (!(r.tokensPerSecond > 0)) throw bad('tokensPerSecond must be > 0');
+  if (!Number.isInteger(r.tokensPerChunk) || r.tokensPerChunk < 1) throw bad('tokensPerChunk must be an integer >= 1');
+  if (!Number.isInteger(r.outputTokens) || r.outputTokens < 0) throw bad('outputTokens must be an integer >= 0');
+  if (!Number.isInteger(r.reasoningTokens) || r.reasoningTokens < 0) throw bad('reasoningTokens must be an integer >= 0');
+  return r;
+}
+
+/** One chunk of generated tokens, all of one channel. */
+export interface PlannedChunk {
+  /** 0-based over all generated chunks, hidden ones included. */
+  index: number;
+  channel: Channel;
+  /** Index of the chunk's first token within its channel (picks the words). */
+  firstToken: number;
+  tokens: number;
+  /** False for hidden reasoning: generated at its slot, never sent. */
+  visible: boolean;
+  /** Send time, ms after the request was received. */
+  atMs: number;
+}
+
+export interface ChunkPlan {
+  chunks: PlannedChunk[];
+  /** When the stop token is generated (one token slot after the last token): the finishing frames go out then. */
+  endAtMs: number;
+}
+
+/**
+ * Chunks never straddle the reasoning/answer boundary. A chunk whose first token has global index g
+ * (over reasoning then answer) is sent at ttft + g·1000/tps, which is ttft + j·tokensPerChunk·1000/tps
+ * for chunk j whenever the chunks before it are full.
+ */
+export function planChunks(s: ResolvedSchedule): ChunkPlan {
+  const msPerToken = 1000 / s.tokensPerSecond;
+  const chunks: PlannedChunk[] = [];
+  let global = 0;
+  const add = (channel: Channel, total: number, visible: boolean) => {
+    for (let first = 0; first < total; first += s.tokensPerChunk) {
+      const tokens = Math.min(s.tokensPerChunk, total - first);
+      chunks.push({ index: chunks.length, channel, firstToken: first, tokens, visible, atMs: s.ttftMs + global * msPerToken });
+      global += tokens;
+    }
+  };
+  add('reasoning', s.reasoningTokens, s.reasoningVisible);
+  add('answer', s.outputTokens, true);
+  return { chunks, endAtMs: s.ttftMs + global * msPerToken };
+}
+
+/**
+ * Common words with a leading space, each exactly one token in o200k and cl100k, and stable when
+ * concatenated (checked in test/server.test.ts), so a tokenizer count of the streamed text equals the
+ * token count.
+ */
+export const ANSWER_WORDS: readonly string[] = [
+  ' the', ' of', ' and', ' to', ' in', ' is', ' that', ' it', ' for', ' on', ' with', ' as', ' was', ' at', ' by',
+  ' be', ' this', ' from', ' or', ' an', ' are', ' not', ' have', ' but', ' all', ' they', ' one', ' his', ' her',
+  ' can', ' we', ' so', ' there', ' more', ' will', ' about', ' up', ' out', ' what', ' time', ' when', ' which',
+  ' their', ' into',
+];
+export const REASONING_WORDS: readonly string[] = [
+  ' think', ' so', ' then', ' maybe', ' check', ' first', ' next', ' wait', ' consider', ' note', ' because',
+  ' given', ' means', ' let', ' suppose', ' same', ' step', ' need', ' look', ' try', ' right', ' also', ' well',
+  ' thus', ' hence',
+];
+
+/** Text of `count` tokens of a channel starting at token `first`. */
+export function tokenText(channel: Channel, first: number, count: number): string {
+  const words = channel === 'answer' ? ANSWER_WORDS : REASONING_WORDS;
+  let out = '';
+  for (let i = first; i < first + count; i++) out += words[i % words.length];
+  return out;
+}
+
+/** Default input token count: ceil(chars/4) over every prompt string in the request body. */
+export function estimateInputTokens(body: unknown): number {
+  let chars = 0;
+  const walk = (v: unknown, key: string | undefined): void => {
+    if (typeof v === 'string') {
+      if (key === 'content' || key === 'text' || key === 'system' || key === 'prompt') chars += v.length;
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, key);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, k);
+    }
+  };
+  walk(body, undefined);
+  return Math.max(1, Math.ceil(chars / 4));
+}
