@@ -32,7 +32,7 @@ const builds = [
   // The local streaming test server, runnable on its own for e2e tests and benchmarks.
   { ...common, entryPoints: ['test/server/main.ts'], outfile: 'out/test-server.js' },
   // Benchmark scripts that drive the core directly (npm run bench:*).
-  { ...common, entryPoints: listTs('scripts/bench'), outdir: 'out/bench' },
+  { ...common, entryPoints: listTs('scripts/bench'), outdir: 'out/bench', define: { ...common.define, TOKENSCOPE_TOKENIZER_DIR: '"../../dist/tokenizers"' } },
 ].filter((b) => (b.entryPoints ?? []).length > 0 && b.entryPoints.every((e) => existsSync(e)));
 
 const fmt = (n) => (n > 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);

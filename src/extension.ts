@@ -1,11 +1,67 @@
+/**
+ * Tokenscope's VS Code extension: wires the core (src/core) to commands, the results panel, the sidebar
+ * leaderboard, hover hints and the status bar. Activation does no measuring and loads no tokenizer: those load
+ * on first use.
+ */
 import * as vscode from 'vscode';
+import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptText';
+import { BenchmarkController } from './extension/benchmark';
+import { registerCommands, setApiKey } from './extension/commands';
+import { HistoryService } from './extension/history';
+import { PromptHoverProvider, TokenCountCache } from './extension/hover';
+import { Log } from './extension/log';
+import { ResultsPanel } from './extension/resultsPanel';
+import { KeyStore } from './extension/secrets';
+import { LEADERBOARD_VIEW_ID, LeaderboardProvider } from './extension/sidebar';
+import { SelectionStatus } from './extension/statusBar';
+import type { WebviewMessage } from './shared/webviewProtocol';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const log = new Log();
+  const keys = new KeyStore(context.secrets);
+  const history = new HistoryService(context.globalStorageUri);
+  context.subscriptions.push(log, history);
+
+  // Messages from either webview that are not the webview's own business.
+  const onWebviewMessage = (m: WebviewMessage) => {
+    switch (m.type) {
+      case 'export':
+        void vscode.commands.executeCommand('tokenscope.exportResults', m.format);
+        break;
+      case 'cancel':
+        benchmark.cancel();
+        break;
+      case 'setApiKey':
+        void vscode.commands.executeCommand('tokenscope.setApiKey', m.modelId);
+        break;
+      case 'runBenchmark':
+        void vscode.commands.executeCommand('tokenscope.benchmarkSelection');
+        break;
+      case 'showResults':
+        void vscode.commands.executeCommand('tokenscope.showResults');
+        break;
+    }
+  };
+
+  let benchmark: BenchmarkController;
+  const panel = new ResultsPanel(context.extensionUri, log, onWebviewMessage, () => benchmark.currentView());
+  benchmark = new BenchmarkController(context.workspaceState, context.globalState, keys, history, () => panel, log, (env) => setApiKey(keys, log, env));
+  context.subscriptions.push(panel, benchmark);
+
+  const sidebar = new LeaderboardProvider(context.extensionUri, context.globalState, history, log, onWebviewMessage);
+  context.subscriptions.push(sidebar, vscode.window.registerWebviewViewProvider(LEADERBOARD_VIEW_ID, sidebar));
+
+  registerCommands(context, { benchmark, panel, keys, history, log });
+
+  const cache = new TokenCountCache();
+  const selector = [...PROSE_LANGUAGES, ...CODE_LANGUAGES].map((language) => ({ language }));
   context.subscriptions.push(
-    vscode.commands.registerCommand('tokenscope.benchmarkSelection', () => {
-      void vscode.window.showInformationMessage('Tokenscope: benchmark engine not wired yet.');
-    }),
+    vscode.languages.registerHoverProvider(selector, new PromptHoverProvider(cache, history, context.globalState)),
+    vscode.workspace.onDidCloseTextDocument((doc) => cache.forget(doc)),
+    new SelectionStatus(),
   );
+  void vscode.commands.executeCommand('setContext', 'tokenscope.running', false);
+  log.info(`activated; history at ${history.path}`);
 }
 
 export function deactivate(): void {}

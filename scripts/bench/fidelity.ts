@@ -111,21 +111,27 @@ async function main() {
           const loop = monitorEventLoopDelay({ resolution: 5 });
           loop.enable();
           const cpu0 = process.cpuUsage();
-          const measured = await pool(n, conc, async (i) => {
+          // Metrics are derived after the streams end, as the runner does, so that no derivation
+          // work competes with the reads being timed.
+          const raw = await pool(n, conc, async (i) => {
             const prompt = `run ${i}`;
             if (client === 'tokenscope') {
               const trace = await streamRequest(spec, { prompt, maxTokens: 4096, timeoutMs: 120_000, stallTimeoutMs: 60_000, agent });
-              const m = computeRunMetrics(trace, { spec, modelCounter: counter, startedAt: '' });
-              const firstRead = trace.events.find((e) => e.event.kind === 'token');
-              return { prompt, firstEpoch: firstRead ? epoch(firstRead.t) : null, tps: m.decodeTps, tokens: m.streamedTokens ?? 0 };
+              return { prompt, trace };
             }
             const r = await bareRequest(url, 'bench', prompt, agent);
-            return { prompt, firstEpoch: r.first === null ? null : epoch(r.first), tps: null, tokens: s.outputTokens };
+            return { prompt, firstEpoch: r.first === null ? null : epoch(r.first) };
+          });
+          const measured = raw.map((x) => {
+            if (!('trace' in x) || !x.trace) return { prompt: x.prompt, firstEpoch: x.firstEpoch ?? null, tps: null, tokens: s.outputTokens };
+            const m = computeRunMetrics(x.trace, { spec, modelCounter: counter, startedAt: '' });
+            const firstRead = x.trace.events.find((e) => e.event.kind === 'token');
+            return { prompt: x.prompt, firstEpoch: firstRead ? epoch(firstRead.t) : null, tps: m.decodeTps, tokens: m.streamedTokens ?? 0 };
           });
           const cpu = process.cpuUsage(cpu0);
           loop.disable();
           agent.destroy();
-          const records = (await control(url, '/__records')) as ServerRecord[];
+          const { records } = (await control(url, "/__records")) as { records: ServerRecord[] };
           const byPrompt = new Map(records.map((r) => [r.body.messages?.[0]?.content ?? '', r]));
           const ttftErr: number[] = [];
           const tpsErr: number[] = [];

@@ -6,6 +6,9 @@ import { formatReportTable } from '../core/report/table';
 import { DEFAULTS, runBenchmark, type ProgressEvent } from '../core/runner';
 import type { ModelSpec } from '../core/types';
 import { UsageError, type Io } from './io';
+import { HistoryStore, recordsFromReport } from '../core/history'; // history (issue 6)
+import { parseCategories } from './report'; // history (issue 6)
+import { classifyTask } from '../core/advisor/classify'; // history (issue 6): default task category
 
 export interface BenchArgs {
   promptFile?: string;
@@ -18,6 +21,13 @@ export interface BenchArgs {
   timeout?: number;
   json?: string;
   progress?: boolean;
+  // ---- history (issue 6) ----
+  /** Append the run's records to this history file (else $TOKENSCOPE_HISTORY if set; else not recorded). */
+  history?: string;
+  /** Task category recorded with the runs (default: classifyTask of the prompt). */
+  category?: string;
+  /** Store the prompt text itself in the history (off by default: only its sha256 is kept). */
+  storePrompt?: boolean;
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -88,6 +98,10 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   if (!args.promptFile) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
   const prompt = await readText(args.promptFile, 'prompt file');
   if (!prompt.trim()) throw new UsageError(`the prompt file "${args.promptFile}" is empty`);
+  // ---- history (issue 6): checked before any request is sent ----
+  const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;
+  if (args.category?.includes(',')) throw new UsageError('--category takes one category for a benchmark run');
+  const category = parseCategories(args.category)?.[0] ?? classifyTask(prompt).category;
   let chosen;
   try {
     chosen = await chooseModels(args, io);
@@ -123,6 +137,15 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
     } else {
       if (args.json) await writeFile(args.json, json);
       io.out(formatReportTable(report) + '\n');
+    }
+    // ---- history (issue 6) ----
+    if (historyFile) {
+      try {
+        const n = await new HistoryStore(historyFile).append(recordsFromReport(report, { category, prompt, storePrompt: args.storePrompt === true }));
+        io.err(`History: ${n} run(s) appended to ${historyFile}${args.storePrompt ? ' (prompt text included)' : ''}.`);
+      } catch (e) {
+        io.err(`warning: could not append to the history ${historyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
     }
     const failed = report.results.some((r) => r.failedRuns > 0);
     return failed ? 1 : 0;

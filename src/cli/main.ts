@@ -2,6 +2,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { TOOL_VERSION } from '../core/version';
 import { bench } from './bench';
 import { processIo, UsageError, type Io } from './io';
+import { historyClear, historyExport, historyImport, report } from './report'; // history (issue 6)
+import { adviseCommand } from './advise'; // advisor (issue 5)
 
 function positiveInt(name: string, min = 1) {
   return (value: string) => {
@@ -34,6 +36,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--timeout <ms>', 'per-request time limit in ms', positiveInt('--timeout'))
     .option('--json <file>', 'write the full results as JSON to a file, or - for stdout')
     .option('--no-progress', 'do not print per-run progress')
+    .option('--history <file>', 'append the runs to this history file (default: $TOKENSCOPE_HISTORY if set)') // history (issue 6)
+    .option('--category <c>', 'task category recorded in the history (default: classified from the prompt)') // history (issue 6)
+    .option('--store-prompt', 'store the prompt text in the history too (default: only its sha256)') // history (issue 6)
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -48,10 +53,97 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           timeout: opts.timeout as number | undefined,
           json: opts.json as string | undefined,
           progress: opts.progress === false ? false : undefined,
+          history: opts.history as string | undefined, // history (issue 6)
+          category: opts.category as string | undefined, // history (issue 6)
+          storePrompt: opts.storePrompt === true, // history (issue 6)
         },
         io,
       );
     });
+
+  // ---- history (issue 6): `report` and `history clear|export|import` ----
+  const historyOption = '--history <file>';
+  const historyHelp = 'history file (default: $TOKENSCOPE_HISTORY, else ~/.tokenscope/history.jsonl)';
+  program
+    .command('report')
+    .description('report on the benchmark history: the weekly CN vs US table, the streak and per-model trends (--weekly), else the all-time leaderboard')
+    .option('--weekly', 'weekly medians per region and model, the CN − US gap and the current streak')
+    .option(historyOption, historyHelp)
+    .option('-f, --format <format>', 'md (Markdown, for a wiki), json or csv', 'md')
+    .option('--category <c>', 'only runs of this task category (comma-separated for several)')
+    .option('--tz-offset <min>', 'week boundaries at this offset from UTC: minutes east (480 = UTC+08:00), "+08:00", or "local"; default 0 (UTC)')
+    .option('--since <date>', 'only runs started on or after this ISO date or time')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      status = await report(
+        {
+          weekly: opts.weekly === true,
+          history: opts.history as string | undefined,
+          format: opts.format as string | undefined,
+          category: opts.category as string | undefined,
+          tzOffset: opts.tzOffset as string | undefined,
+          since: opts.since as string | undefined,
+        },
+        io,
+      );
+    });
+  const history = program.command('history').description('manage the benchmark history file');
+  history
+    .command('clear')
+    .description('delete every record in the history')
+    .option(historyOption, historyHelp)
+    .option('--yes', 'confirm')
+    .action(async (opts: { history?: string; yes?: boolean }) => {
+      status = await historyClear(opts, io);
+    });
+  history
+    .command('export')
+    .description('write the history (valid records only) to FILE, to share it')
+    .argument('<file>', 'file to write')
+    .option(historyOption, historyHelp)
+    .option('--include-prompts', 'keep stored prompt texts (left out by default)')
+    .action(async (file: string, opts: { history?: string; includePrompts?: boolean }) => {
+      status = await historyExport(file, opts, io);
+    });
+  history
+    .command('import')
+    .description("merge other history files (colleagues' exports) into the history, skipping records already there")
+    .argument('<files...>', 'history files to merge')
+    .option(historyOption, historyHelp)
+    .action(async (files: string[], opts: { history?: string }) => {
+      status = await historyImport(files, opts, io);
+    });
+  // ---- end history ----
+
+  // ---- advisor (issue 5): `advise` ----
+  program
+    .command('advise')
+    .description('estimate how much speculative decoding (prompt lookup, draft model / MTP) would speed up a prompt\'s task')
+    .option('-p, --prompt <file>', 'file holding the prompt')
+    .option('-o, --output <file>', "a model's output for the prompt: replays prompt lookup over it")
+    .option('--json', 'print the advice as JSON')
+    .option('--tokenizer <family>', 'tokenizer for the replay: o200k (default), cl100k, deepseek-v3, qwen3, claude, llama3')
+    .option('--language <id>', 'language id of code in the prompt (e.g. typescript): marks the prompt as carrying code')
+    .option('--gamma <n>', 'draft tokens per step for the draft-model estimate (default 3)')
+    .option('--draft-cost <c>', 'draft/target cost ratio per draft token (default 0.05)')
+    .option('--vllm-metrics <file>', 'a vLLM /metrics scrape taken after the run: measured acceptance')
+    .option('--vllm-metrics-before <file>', 'a vLLM /metrics scrape taken before the run, to diff against')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      status = await adviseCommand(
+        {
+          prompt: opts.prompt as string | undefined,
+          output: opts.output as string | undefined,
+          json: opts.json === true,
+          tokenizer: opts.tokenizer as string | undefined,
+          language: opts.language as string | undefined,
+          gamma: opts.gamma as string | undefined,
+          draftCost: opts.draftCost as string | undefined,
+          vllmMetrics: opts.vllmMetrics as string | undefined,
+          vllmMetricsBefore: opts.vllmMetricsBefore as string | undefined,
+        },
+        io,
+      );
+    });
+  // ---- end advisor ----
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,8 +1,7 @@
 /**
- * Finding prompts in editor text: string literals in code that look like prompts, and a guess of a prompt's
- * task category for the history. Pure: no `vscode`.
+ * Finding prompts in editor text: string literals in code that look like prompts. Pure: no `vscode`.
+ * (A prompt's task category comes from the advisor's classifyTask.)
  */
-import type { TaskCategory } from './types';
 
 export interface Literal {
   /** Offsets of the literal's content (quotes excluded) in the text. */
@@ -15,7 +14,7 @@ export interface Literal {
 export const PROSE_LANGUAGES: readonly string[] = ['markdown', 'plaintext'];
 
 /** Languages whose string literals the hover looks into. */
-export const CODE_LANGUAGES: readonly string[] = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'go', 'rust', 'java', 'csharp', 'ruby', 'php'];
+export const CODE_LANGUAGES: readonly string[] = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'go', 'rust', 'java'];
 
 const MAX_SCAN = 200_000;
 
@@ -27,8 +26,8 @@ const MAX_SCAN = 200_000;
  */
 export function findLiteralAt(text: string, offset: number, languageId = 'javascript'): Literal | undefined {
   if (offset < 0 || offset > text.length) return undefined;
-  const hashComments = languageId === 'python' || languageId === 'ruby' || languageId === 'shellscript';
-  const slashComments = !hashComments || languageId === 'php';
+  const hashComments = languageId === 'python' || languageId === 'ruby' || languageId === 'shellscript' || languageId === 'php';
+  const slashComments = languageId !== 'python' && languageId !== 'ruby' && languageId !== 'shellscript';
   const tripleQuotes = languageId === 'python';
   const multiLineQuotes = (q: string) => q === '`' || q.length === 3;
   let i = Math.max(0, offset - MAX_SCAN);
@@ -89,16 +88,16 @@ export function findLiteralAt(text: string, offset: number, languageId = 'javasc
 
 /**
  * Whether a string looks like a prompt rather than an identifier, path, URL, format string or SQL: at least 40
- * characters and 6 words, mostly letters and spaces.
+ * characters and 6 words (or 12 CJK characters), mostly letters and spaces.
  */
 export function looksLikePrompt(s: string): boolean {
   const t = s.trim();
-  if (t.length < 40) return false;
+  // CJK text has no spaces between words and packs more per character: count its characters as words.
+  const cjk = (t.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu) ?? []).length;
+  if (t.length < (cjk >= 12 ? 12 : 40)) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(t)) return false;
   if (/^(SELECT|INSERT|UPDATE|DELETE|CREATE|WITH)\b/i.test(t)) return false;
   const words = t.split(/\s+/).filter((w) => /\p{L}/u.test(w));
-  // CJK text has no spaces between words: count its characters as words.
-  const cjk = (t.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu) ?? []).length;
   if (words.length < 6 && cjk < 12) return false;
   const letters = (t.match(/[\p{L}\s]/gu) ?? []).length;
   return letters / t.length >= 0.6;
@@ -108,21 +107,4 @@ export function looksLikePrompt(s: string): boolean {
 export function findPromptLiteral(text: string, offset: number, languageId: string): Literal | undefined {
   const lit = findLiteralAt(text, offset, languageId);
   return lit && looksLikePrompt(lit.content) ? lit : undefined;
-}
-
-const CODE_FENCE = /```|^\s{4}\S|\bfunction\b|\bdef\b|\bclass\b|=>|;\s*$/m;
-
-/**
- * A guess of what a prompt asks for, for the history's category. Keyword based and cheap; the source's
- * language breaks ties toward coding.
- */
-export function guessTaskCategory(prompt: string, languageId?: string): TaskCategory {
-  const p = prompt.toLowerCase();
-  const code = CODE_FENCE.test(prompt) || (languageId !== undefined && !PROSE_LANGUAGES.includes(languageId));
-  if (/\b(translate|translation|into (english|chinese|japanese|french|german|spanish))\b|翻译/.test(p)) return 'translation';
-  if (/\b(summari[sz]e|summary|tl;?dr|key points)\b|总结|摘要/.test(p)) return 'summarization';
-  if (code && /\b(fix|refactor|rename|edit|change|modify|update|rewrite|bug|diff)\b/.test(p)) return 'coding-edit';
-  if (code || /\b(write|implement|generate|create) (a |an |the )?(function|class|script|program|module|test|component|code)\b/.test(p)) return 'coding-generate';
-  if (/\b(prove|proof|step by step|reason|solve|calculate|how many|puzzle|logic)\b|推理|证明/.test(p)) return 'reasoning';
-  return 'chat';
 }

@@ -12,7 +12,10 @@ export type StoredMetrics = Pick<
   | 'ok' | 'error' | 'errorKind' | 'setupMs' | 'ttftMs' | 'ttfoMs' | 'decodeTps' | 'e2eMs' | 'itlMs'
   | 'interChunkP50Ms' | 'interChunkP95Ms' | 'inputTokens' | 'outputTokens' | 'reasoningTokens' | 'cachedInputTokens'
   | 'streamedTokens' | 'reasoningVisible' | 'costUsd' | 'charsPerSec' | 'normalizedTps' | 'serverDecodeTps' | 'chunks'
->;
+> & {
+  /** Addition: RunMetrics.hiddenTokens (generated but never streamed), where known. Optional: absent in records written before it existed. */
+  hiddenTokens?: number | null;
+};
 
 /** One measured run. Never holds a key; holds the prompt text only when the user enabled it. */
 export interface HistoryRecord {
@@ -32,6 +35,8 @@ export interface HistoryRecord {
   toolVersion: string;
   metrics: StoredMetrics;
   prompt?: string;
+  /** Addition: which local tokenizer counted, when tokenSource is 'tokenizer' (from RunMetrics.tokenizer). */
+  tokenizer?: string;
 }
 
 export interface LeaderboardFilter {
@@ -58,4 +63,18 @@ export interface LeaderboardRow {
 export interface Leaderboard {
   models: LeaderboardRow[];
   regions: LeaderboardRow[];
+}
+
+// ---- Additions (history implementation, issue 6) ----
+
+/** A damaged or unreadable line, skipped by the reader. `message` is complete and names the file and line. */
+export interface HistoryWarning {
+  /** 1-based line number in the file. */
+  line: number;
+  message: string;
+}
+
+export interface HistoryReadResult {
+  records: HistoryRecord[];
+  warnings: HistoryWarning[];
 }

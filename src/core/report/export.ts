@@ -30,14 +30,14 @@ export const CSV_COLUMNS = [
   'model_id', 'label', 'region', 'protocol', 'model', 'host', 'run', 'ok', 'started_at',
   'ttft_ms', 'ttfo_ms', 'setup_ms', 'decode_tps', 'normalized_tps', 'server_decode_tps', 'e2e_ms', 'itl_ms',
   'inter_chunk_p50_ms', 'inter_chunk_p95_ms', 'chunks', 'input_tokens', 'output_tokens', 'reasoning_tokens',
-  'cached_input_tokens', 'streamed_tokens', 'token_source', 'tokenizer', 'cost_usd', 'error_kind', 'error',
+  'cached_input_tokens', 'streamed_tokens', 'hidden_tokens', 'token_source', 'tokenizer', 'cost_usd', 'error_kind', 'error',
 ] as const;
 
 function runFields(m: RunMetrics): (string | number | boolean | null | undefined)[] {
   return [
     m.ok, m.startedAt, m.ttftMs, m.ttfoMs, m.setupMs, m.decodeTps, m.normalizedTps, m.serverDecodeTps, m.e2eMs, m.itlMs,
     m.interChunkP50Ms, m.interChunkP95Ms, m.chunks, m.inputTokens, m.outputTokens, m.reasoningTokens,
-    m.cachedInputTokens, m.streamedTokens, m.tokenSource, m.tokenizer, m.costUsd, m.errorKind, m.error,
+    m.cachedInputTokens, m.streamedTokens, m.hiddenTokens, m.tokenSource, m.tokenizer, m.costUsd, m.errorKind, m.error,
   ];
 }
 

@@ -37,11 +37,11 @@ export function isCategoryFilter(v: unknown): v is TaskCategory | 'all' {
 }
 
 export type LeaderboardColumn = 'medianDecodeTps' | 'medianNormalizedTps' | 'medianTtftMs' | 'costPerMOutput';
-export const LEADERBOARD_COLUMNS: readonly { key: LeaderboardColumn; label: string; better: 'lower' | 'higher' }[] = [
-  { key: 'medianDecodeTps', label: 'tok/s', better: 'higher' },
-  { key: 'medianNormalizedTps', label: 'tok/s (o200k)', better: 'higher' },
-  { key: 'medianTtftMs', label: 'TTFT ms', better: 'lower' },
-  { key: 'costPerMOutput', label: '$/1M out', better: 'lower' },
+export const LEADERBOARD_COLUMNS: readonly { key: LeaderboardColumn; label: string; help: string; better: 'lower' | 'higher' }[] = [
+  { key: 'medianDecodeTps', label: 'tok/s', help: "Median decode rate in the model's own tokens", better: 'higher' },
+  { key: 'medianNormalizedTps', label: 'o200k', help: 'Median decode rate re-counted with the o200k reference tokenizer (tokens/s)', better: 'higher' },
+  { key: 'medianTtftMs', label: 'TTFT', help: 'Median time to first token, ms', better: 'lower' },
+  { key: 'costPerMOutput', label: '$/1M', help: 'Median cost per million output tokens actually paid, USD', better: 'lower' },
 ];
 
 export interface LeaderboardViewRow extends LeaderboardRow {

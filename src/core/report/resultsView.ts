@@ -81,6 +81,8 @@ export interface RunView {
   reasoningText: string;
   error: string | null;
   errorKind?: ErrorKind;
+  /** Caveats about this run's numbers (e.g. hidden reasoning tokens inferred). */
+  notes: string[];
 }
 
 export interface TimelinePoint {
@@ -170,8 +172,8 @@ export function formatMetric(metric: ViewMetric, v: number | null | undefined): 
 
 export function formatUsd(v: number): string {
   if (v === 0) return '$0';
-  if (v < 0.0001) return `$${v.toExponential(1)}`;
-  if (v < 0.01) return `$${v.toFixed(5)}`;
+  // Two significant digits for small amounts: $0.00009, $0.0042.
+  if (v < 0.01) return `$${parseFloat(v.toPrecision(2))}`;
   if (v < 10) return `$${v.toFixed(4)}`;
   return `$${v.toFixed(2)}`;
 }
@@ -268,6 +270,7 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
       reasoningText: x.reasoningText,
       error: x.error,
       ...(x.errorKind ? { errorKind: x.errorKind } : {}),
+      notes: Array.isArray(x.notes) ? [...x.notes] : [],
     })),
     timeline: rep >= 0 ? { runIndex: repIndex, points: runTimeline(ok[rep], options.maxTimelinePoints) } : null,
     warnings: [...r.warnings],

@@ -1,0 +1,156 @@
+/**
+ * The results panel's charts, drawn with Chart.js (tree-shaken: only the controllers used are registered).
+ * Colours come from VS Code's theme variables and are re-read when the theme changes. Chart.js sets canvas sizes
+ * through the CSSOM (element.style), which the strict style-src CSP allows; it injects no <style> elements.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
+import type { ResultsView } from '../../../src/shared/webviewProtocol';
+import type { ChartsFactory, ChartsHandle } from './resultsRender';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+interface Palette {
+  fg: string;
+  grid: string;
+  region: Record<string, string>;
+  series: string[];
+}
+
+function palette(): Palette {
+  const red = cssVar('--vscode-charts-red', '#f14c4c');
+  const blue = cssVar('--vscode-charts-blue', '#3794ff');
+  const green = cssVar('--vscode-charts-green', '#89d185');
+  const yellow = cssVar('--vscode-charts-yellow', '#cca700');
+  const orange = cssVar('--vscode-charts-orange', '#d18616');
+  const purple = cssVar('--vscode-charts-purple', '#b180d7');
+  return {
+    fg: cssVar('--vscode-foreground', '#cccccc'),
+    grid: cssVar('--vscode-panel-border', 'rgba(128,128,128,0.35)'),
+    region: { CN: red, US: blue, local: green },
+    series: [blue, red, green, yellow, orange, purple, cssVar('--vscode-charts-foreground', '#cccccc')],
+  };
+}
+
+type Bar = ChartDataset<'bar', (number | [number, number] | null)[]>;
+
+function spreadBars(view: ResultsView, metric: 'decodeTps' | 'normalizedTps' | 'ttftMs', p: Palette, unit: string): Bar[] {
+  const rows = view.rows;
+  const colors = rows.map((r) => p.region[r.region] ?? p.fg);
+  return [
+    {
+      label: `median ${unit}`,
+      data: rows.map((r) => r.cells[metric].value),
+      backgroundColor: colors.map((c) => withAlpha(c, 0.55)),
+      borderColor: colors,
+      borderWidth: 1,
+      grouped: false,
+      order: 2,
+    },
+    {
+      label: 'min–max',
+      data: rows.map((r) => {
+        const s = r.cells[metric].spread;
+        return s ? ([s.min, s.max] as [number, number]) : null;
+      }),
+      backgroundColor: p.fg,
+      borderColor: p.fg,
+      borderWidth: 0,
+      maxBarThickness: 4,
+      grouped: false,
+      order: 1,
+    },
+  ];
+}
+
+function withAlpha(color: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!m) return color;
+  const n = parseInt(m[1], 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+function axes(p: Palette, xTitle: string | undefined, yTitle: string, linearX = false) {
+  return {
+    x: { type: linearX ? ('linear' as const) : ('category' as const), ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: !!xTitle, text: xTitle ?? '', color: p.fg } },
+    y: { beginAtZero: true, ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: true, text: yTitle, color: p.fg } },
+  };
+}
+
+export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) => {
+  let p = palette();
+  let last: ResultsView | undefined;
+  const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+  const base = { responsive: true, maintainAspectRatio: false, animation: reduceMotion ? (false as const) : { duration: 200 } };
+
+  const tpsChart = new Chart<'bar', (number | [number, number] | null)[], string>(tps, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, plugins: { legend: { labels: { color: p.fg } } }, scales: axes(p, undefined, 'tok/s') } });
+  const ttftChart = new Chart<'bar', (number | [number, number] | null)[], string>(ttft, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, plugins: { legend: { labels: { color: p.fg } } }, scales: axes(p, undefined, 'ms') } });
+  const timelineChart = new Chart<'line', { x: number; y: number }[], string>(timeline, {
+    type: 'line',
+    data: { datasets: [] },
+    options: { ...base, parsing: false, plugins: { legend: { labels: { color: p.fg } } }, scales: axes(p, 'ms from request start', 'tokens received', true) },
+  });
+
+  const draw = (view: ResultsView, mode: 'none' | undefined) => {
+    const labels = view.rows.map((r) => r.label);
+    const metric = tpsBasis.value === 'o200k' ? 'normalizedTps' : 'decodeTps';
+    tpsChart.data.labels = labels;
+    tpsChart.data.datasets = spreadBars(view, metric, p, metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)');
+    ttftChart.data.labels = labels;
+    ttftChart.data.datasets = spreadBars(view, 'ttftMs', p, 'TTFT ms');
+    timelineChart.data.datasets = view.rows
+      .filter((r) => r.timeline && r.timeline.points.length)
+      .map((r, i) => ({
+        label: r.label,
+        data: r.timeline!.points.map((pt) => ({ x: pt.t, y: pt.tokens })),
+        borderColor: p.series[i % p.series.length],
+        backgroundColor: p.series[i % p.series.length],
+        borderWidth: 2,
+        pointRadius: 0,
+        stepped: 'after' as const,
+      }));
+    for (const c of [tpsChart, ttftChart, timelineChart]) c.update(mode);
+  };
+
+  const restyle = () => {
+    p = palette();
+    for (const c of [tpsChart, ttftChart, timelineChart]) {
+      const o = c.options as { plugins?: { legend?: { labels?: { color?: string } } }; scales?: Record<string, { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } }> };
+      if (o.plugins?.legend?.labels) o.plugins.legend.labels.color = p.fg;
+      for (const s of Object.values(o.scales ?? {})) {
+        if (s.ticks) s.ticks.color = p.fg;
+        if (s.grid) s.grid.color = p.grid;
+        if (s.title) s.title.color = p.fg;
+      }
+    }
+    if (last) draw(last, 'none');
+  };
+  // VS Code swaps body classes (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes.
+  new MutationObserver(restyle).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  tpsBasis.addEventListener('change', () => last && draw(last, undefined));
+
+  const handle: ChartsHandle = {
+    update(view) {
+      const live = last !== undefined && view.running;
+      last = view;
+      draw(view, live ? 'none' : undefined);
+    },
+  };
+  return handle;
+};

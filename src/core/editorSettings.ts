@@ -1,0 +1,49 @@
+/**
+ * The editor's `tokenscope.*` settings, read through a getter and normalised: numbers clamped to the ranges the
+ * CLI config accepts, unknown tokenizer families dropped. Pure: the extension passes the configuration's `get`.
+ */
+import { DEFAULTS, REFERENCE_TOKENIZER } from './runner';
+import { TOKENIZER_FAMILIES, type TokenizerFamily } from './types';
+
+export interface EditorSettings {
+  /** Raw `tokenscope.models` entries (validated by resolveModelList). */
+  models: unknown;
+  defaultModels: string[];
+  runs: number;
+  warmup: number;
+  concurrency: number;
+  maxTokens: number;
+  timeoutMs: number;
+  referenceTokenizer: TokenizerFamily;
+  hover: { enabled: boolean; families: TokenizerFamily[] };
+  history: { storePrompt: boolean };
+}
+
+export const DEFAULT_HOVER_FAMILIES: readonly TokenizerFamily[] = ['o200k', 'deepseek-v3', 'qwen3', 'claude'];
+
+function int(v: unknown, fallback: number, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(v)));
+}
+
+const isFamily = (v: unknown): v is TokenizerFamily => typeof v === 'string' && (TOKENIZER_FAMILIES as readonly string[]).includes(v);
+
+/** `get(key)` returns the value of `tokenscope.<key>` (undefined when unset). */
+export function readEditorSettings(get: (key: string) => unknown): EditorSettings {
+  const families = get('hover.families');
+  const hoverFamilies = Array.isArray(families) ? [...new Set(families.filter(isFamily))] : [...DEFAULT_HOVER_FAMILIES];
+  const defaults = get('defaultModels');
+  const reference = get('referenceTokenizer');
+  return {
+    models: get('models'),
+    defaultModels: Array.isArray(defaults) ? defaults.filter((x): x is string => typeof x === 'string' && x.length > 0) : [],
+    runs: int(get('runs'), DEFAULTS.runs, 1, 1000),
+    warmup: int(get('warmup'), DEFAULTS.warmup, 0, 100),
+    concurrency: int(get('concurrency'), DEFAULTS.concurrency, 1, 64),
+    maxTokens: int(get('maxTokens'), DEFAULTS.maxTokens, 1, 1_000_000),
+    timeoutMs: int(get('timeoutMs'), DEFAULTS.timeoutMs, 1000, 3_600_000),
+    referenceTokenizer: isFamily(reference) ? reference : REFERENCE_TOKENIZER,
+    hover: { enabled: get('hover.enabled') !== false, families: hoverFamilies.length ? hoverFamilies : [...DEFAULT_HOVER_FAMILIES] },
+    history: { storePrompt: get('history.storePrompt') === true },
+  };
+}

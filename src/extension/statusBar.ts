@@ -1,0 +1,73 @@
+/**
+ * Status bar item: token count of the current selection in the reference family, updated after the selection
+ * settles (debounced) so typing and selecting stay smooth. Clicking it runs "Compare Tokenizers".
+ */
+import * as vscode from 'vscode';
+import { familyInfo, loadedTokenizer, loadTokenizer } from '../core/tokenizers';
+import { settings } from './benchmark';
+
+const DEBOUNCE_MS = 300;
+/** Selections longer than this are not counted in the status bar. */
+const MAX_CHARS = 2_000_000;
+
+export class SelectionStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('tokenscope.selectionTokens', vscode.StatusBarAlignment.Right, 100);
+  private readonly subs: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+
+  constructor() {
+    this.item.name = 'Tokenscope: selection tokens';
+    this.item.command = 'tokenscope.compareTokenizers';
+    this.subs.push(
+      vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tokenscope.referenceTokenizer') && this.schedule()),
+    );
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.update().catch(() => this.item.hide());
+    }, DEBOUNCE_MS);
+  }
+
+  private async update(): Promise<void> {
+    const generation = ++this.generation;
+    const editor = vscode.window.activeTextEditor;
+    const selections = editor?.selections.filter((s) => !s.isEmpty) ?? [];
+    if (!editor || selections.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const text = selections.map((s) => editor.document.getText(s)).join('\n');
+    const family = settings().referenceTokenizer;
+    const info = familyInfo(family);
+    if (text.length > MAX_CHARS) {
+      this.item.text = '$(symbol-numeric) large selection';
+      this.item.tooltip = `Selection too large to count in the status bar (${text.length.toLocaleString()} characters). Click to compare tokenizers.`;
+      this.item.show();
+      return;
+    }
+    let tok = loadedTokenizer(family);
+    if (!tok) {
+      this.item.text = '$(loading~spin) tokens';
+      this.item.show();
+      tok = await loadTokenizer(family);
+      if (generation !== this.generation) return;
+    }
+    const n = tok.count(text);
+    if (generation !== this.generation) return;
+    this.item.text = `$(symbol-numeric) ${n.toLocaleString('en-US')} tok`;
+    this.item.tooltip = `${n.toLocaleString('en-US')} tokens in the selection (${info.label}${info.exact ? '' : ', approximate'}), ${text.length.toLocaleString('en-US')} characters. Click to compare tokenizers.`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.subs.forEach((d) => d.dispose());
+    this.item.dispose();
+  }
+}

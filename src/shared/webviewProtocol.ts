@@ -1,0 +1,188 @@
+/**
+ * The one message protocol between the extension and its webviews (the results panel and the sidebar
+ * leaderboard). Imported by both sides: the extension validates what a webview posts with
+ * `parseWebviewMessage`, and each webview validates what it receives with `parseHostMessage` before rendering.
+ * No `vscode`, no DOM: bundled into the extension and into the browser scripts alike.
+ */
+import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
+import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow } from '../core/report/leaderboardView';
+import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type TimelineSeries } from '../core/report/resultsView';
+import { REGIONS } from '../core/types';
+
+export type { ExportFormat, LeaderboardFilterState, LeaderboardView, ResultsView };
+
+/** Webview kinds; each page says which it is in its `ready` message. */
+export type WebviewKind = 'results' | 'sidebar';
+
+// ------------------------------------------------------------------------------------------------ messages
+
+/** Extension → webview. */
+export type HostMessage =
+  /** The results panel's whole state (sent on ready, and repeatedly while a benchmark runs). */
+  | { type: 'results'; view: ResultsView }
+  /** The results panel has nothing to show yet. */
+  | { type: 'noResults' }
+  /** The sidebar's leaderboard under its current filter. */
+  | { type: 'leaderboard'; view: LeaderboardView };
+
+/** Webview → extension. */
+export type WebviewMessage =
+  | { type: 'ready'; view: WebviewKind }
+  | { type: 'export'; format: ExportFormat }
+  | { type: 'cancel' }
+  | { type: 'setApiKey'; modelId: string }
+  | { type: 'runBenchmark' }
+  | { type: 'showResults' }
+  | { type: 'setFilter'; filter: LeaderboardFilterState };
+
+export const MAX_ID_LENGTH = 200;
+
+// ------------------------------------------------------------------------------------------------ guards
+
+type Guard<T> = (v: unknown) => v is T;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr: Guard<string> = (v): v is string => typeof v === 'string';
+const isBool: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
+const isNum: Guard<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNumOrNull: Guard<number | null> = (v): v is number | null => v === null || isNum(v);
+const isStrOrNull: Guard<string | null> = (v): v is string | null => v === null || isStr(v);
+const optional =
+  <T>(g: Guard<T>): Guard<T | undefined> =>
+  (v): v is T | undefined =>
+    v === undefined || g(v);
+const arrayOf =
+  <T>(g: Guard<T>): Guard<T[]> =>
+  (v): v is T[] =>
+    Array.isArray(v) && v.every(g);
+const oneOf =
+  <T extends string>(values: readonly T[]): Guard<T> =>
+  (v): v is T =>
+    typeof v === 'string' && (values as readonly string[]).includes(v);
+
+/** An object whose listed fields pass their guards (other fields are ignored by the renderer). */
+function shape<T>(fields: { [K in keyof T]-?: Guard<T[K]> }): Guard<T> {
+  return (v): v is T => isObj(v) && Object.entries(fields).every(([k, g]) => (g as Guard<unknown>)(v[k]));
+}
+
+function record<K extends string, V>(keys: readonly K[], g: Guard<V>): Guard<Record<K, V>> {
+  return (v): v is Record<K, V> => isObj(v) && keys.every((k) => g(v[k]));
+}
+
+const isRegion = oneOf(REGIONS);
+
+const isSpread = shape<NonNullable<MetricCell['spread']>>({ n: isNum, min: isNum, max: isNum, mad: isNum });
+const isCell = shape<MetricCell>({ value: isNumOrNull, text: isStr, spread: optional(isSpread), best: isBool });
+
+const isColumn = shape<ColumnDef>({ metric: oneOf(VIEW_METRICS), label: isStr, unit: isStr, better: oneOf(['lower', 'higher', 'none'] as const), help: isStr });
+
+const isRun = shape<RunView>({
+  index: isNum,
+  ok: isBool,
+  startedAt: isStr,
+  ttftMs: isNumOrNull,
+  decodeTps: isNumOrNull,
+  outputTokens: isNumOrNull,
+  answerText: isStr,
+  reasoningText: isStr,
+  error: isStrOrNull,
+  errorKind: optional(isStr) as Guard<RunView['errorKind']>,
+  notes: arrayOf(isStr),
+});
+
+const isTimeline = shape<TimelineSeries>({ runIndex: isNum, points: arrayOf(shape({ t: isNum, tokens: isNum })) });
+
+const isModelRow = shape<ModelRow>({
+  id: isStr,
+  label: isStr,
+  region: isRegion,
+  host: isStr,
+  model: isStr,
+  protocol: isStr,
+  status: oneOf(['pending', 'running', 'done'] as const),
+  okRuns: isNum,
+  failedRuns: isNum,
+  tokenSource: isStr,
+  tokenizer: optional(isStr),
+  cells: record(VIEW_METRICS, isCell),
+  runs: arrayOf(isRun),
+  timeline: (v): v is TimelineSeries | null => v === null || isTimeline(v),
+  warnings: arrayOf(isStr),
+});
+
+export const isResultsView = shape<ResultsView>({
+  startedAt: isStr,
+  finishedAt: isStrOrNull,
+  running: isBool,
+  cancelled: isBool,
+  progress: shape({ done: isNum, total: isNum }),
+  settings: shape({ runs: isNum, warmup: isNum, concurrency: isNum, maxTokens: isNum, timeoutMs: isNum }),
+  prompt: shape({ chars: isNum, sha256: isStr }),
+  toolVersion: isStr,
+  columns: arrayOf(isColumn),
+  rows: arrayOf(isModelRow),
+  aggregates: arrayOf(shape({ region: isRegion, models: isNum, cells: record(AGGREGATE_METRICS, isCell) })),
+  notes: arrayOf(isStr),
+});
+
+const isLeaderboardFilter = shape<LeaderboardFilterState>({ category: isCategoryFilter, range: isTimeRange });
+
+const isLeaderboardRow = shape<LeaderboardViewRow>({
+  key: isStr,
+  label: optional(isStr),
+  region: isRegion,
+  runs: isNum,
+  failedRuns: isNum,
+  medianDecodeTps: isNumOrNull,
+  medianNormalizedTps: isNumOrNull,
+  medianTtftMs: isNumOrNull,
+  costPerMOutput: isNumOrNull,
+  lastRun: isStr,
+  best: arrayOf(oneOf(LEADERBOARD_COLUMNS.map((c) => c.key))),
+});
+
+export const isLeaderboardView = shape<LeaderboardView>({
+  filter: isLeaderboardFilter,
+  totalRecords: isNum,
+  models: arrayOf(isLeaderboardRow),
+  regions: arrayOf(isLeaderboardRow),
+  warnings: arrayOf(isStr),
+});
+
+/** Validates a message from the extension; undefined when it is not one the webview understands. */
+export function parseHostMessage(data: unknown): HostMessage | undefined {
+  if (!isObj(data)) return undefined;
+  switch (data.type) {
+    case 'results':
+      return isResultsView(data.view) ? { type: 'results', view: data.view } : undefined;
+    case 'noResults':
+      return { type: 'noResults' };
+    case 'leaderboard':
+      return isLeaderboardView(data.view) ? { type: 'leaderboard', view: data.view } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Validates a message from a webview; undefined when it is malformed or unknown. Returns a fresh object. */
+export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
+  if (!isObj(data)) return undefined;
+  switch (data.type) {
+    case 'ready':
+      return data.view === 'results' || data.view === 'sidebar' ? { type: 'ready', view: data.view } : undefined;
+    case 'export':
+      return oneOf(EXPORT_FORMATS)(data.format) ? { type: 'export', format: data.format } : undefined;
+    case 'cancel':
+      return { type: 'cancel' };
+    case 'runBenchmark':
+      return { type: 'runBenchmark' };
+    case 'showResults':
+      return { type: 'showResults' };
+    case 'setApiKey':
+      return isStr(data.modelId) && data.modelId.length > 0 && data.modelId.length <= MAX_ID_LENGTH ? { type: 'setApiKey', modelId: data.modelId } : undefined;
+    case 'setFilter':
+      return isLeaderboardFilter(data.filter) ? { type: 'setFilter', filter: { category: data.filter.category, range: data.filter.range } } : undefined;
+    default:
+      return undefined;
+  }
+}

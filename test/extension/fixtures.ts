@@ -1,0 +1,86 @@
+/** Synthetic benchmark reports for the extension's tests. */
+import { summarize } from '../../src/core/stats';
+import type { BenchmarkReport, MetricName, ModelResult, Region, RunMetrics } from '../../src/core/types';
+
+export function run(over: Partial<RunMetrics> = {}): RunMetrics {
+  return {
+    ok: true,
+    error: null,
+    startedAt: '2025-11-30T10:00:00.000Z',
+    setupMs: 50,
+    ttftMs: 300,
+    ttfoMs: 320,
+    decodeTps: 50,
+    e2eMs: 2300,
+    itlMs: 20,
+    interChunkMs: [20, 25, 30],
+    tokensPerChunk: [1, 2, 3, 4],
+    interChunkP50Ms: 25,
+    interChunkP95Ms: 29.5,
+    inputTokens: 12,
+    outputTokens: 100,
+    reasoningTokens: null,
+    cachedInputTokens: null,
+    streamedTokens: 100,
+    hiddenTokens: null,
+    notes: [],
+    tokenizerCount: 98,
+    reasoningVisible: false,
+    tokenSource: 'usage',
+    tokenizer: 'o200k_base',
+    costUsd: 0.0004,
+    answerText: 'Hello world',
+    reasoningText: '',
+    charsPerSec: 200,
+    normalizedTps: 48,
+    serverDecodeTps: null,
+    chunks: 4,
+    ...over,
+  };
+}
+
+const METRICS: MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
+
+export function result(id: string, region: Region, runs: RunMetrics[], over: Partial<ModelResult> = {}): ModelResult {
+  const ok = runs.filter((r) => r.ok);
+  const summary: ModelResult['summary'] = {};
+  for (const m of METRICS) summary[m] = summarize(ok.map((r) => r[m]));
+  return {
+    id,
+    label: `${id} label`,
+    region,
+    protocol: 'openai-chat',
+    model: id,
+    host: `${id}.example.com`,
+    runs,
+    summary,
+    okRuns: ok.length,
+    failedRuns: runs.length - ok.length,
+    warnings: [],
+    ...over,
+  };
+}
+
+export function report(results: ModelResult[], over: Partial<BenchmarkReport> = {}): BenchmarkReport {
+  return {
+    tool: { name: 'tokenscope', version: '0.1.0' },
+    startedAt: '2025-11-30T10:00:00.000Z',
+    finishedAt: '2025-11-30T10:01:00.000Z',
+    prompt: { chars: 42, sha256: 'a'.repeat(64) },
+    settings: { runs: 2, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120000 },
+    results,
+    ...over,
+  };
+}
+
+/** Two CN models and one US model; deepseek fastest, gpt-4o lowest TTFT; kimi has a failed auth run. */
+export function sampleReport(): BenchmarkReport {
+  return report([
+    result('deepseek-chat', 'CN', [run({ decodeTps: 80, normalizedTps: 70, ttftMs: 400 }), run({ decodeTps: 90, normalizedTps: 75, ttftMs: 500, notes: ['hidden <u>reasoning</u> inferred'] })]),
+    result('kimi-k2', 'CN', [
+      run({ decodeTps: 40, normalizedTps: 35, ttftMs: 600, answerText: '<script>window.pwned = 1</script><img src=x onerror="window.pwned=2">' }),
+      run({ ok: false, error: 'kimi-k2 (api.moonshot.ai): the API key is missing or was rejected (HTTP 401). <b>bold</b>', errorKind: 'auth', ttftMs: null, decodeTps: null, normalizedTps: null, e2eMs: null, costUsd: null, answerText: '', outputTokens: null, interChunkMs: [], tokensPerChunk: [] }),
+    ]),
+    result('gpt-4o', 'US', [run({ decodeTps: 60, normalizedTps: 60, ttftMs: 250, reasoningText: 'thinking <i>hard</i>' }), run({ decodeTps: 62, normalizedTps: 61, ttftMs: 260 })]),
+  ]);
+}

@@ -1,0 +1,64 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { createSidebarApp } from '../../media/src/lib/sidebarRender';
+import type { LeaderboardRow } from '../../src/core/history/contract';
+import { buildLeaderboardView } from '../../src/core/report/leaderboardView';
+import type { WebviewMessage } from '../../src/shared/webviewProtocol';
+
+function setup() {
+  document.body.innerHTML = '<main id="app"></main>';
+  const root = document.getElementById('app')!;
+  const posted: WebviewMessage[] = [];
+  return { root, posted, app: createSidebarApp(root, (m) => posted.push(m)) };
+}
+
+const row = (key: string, region: 'CN' | 'US', tps: number, ttft: number, cost: number | null, label?: string): LeaderboardRow => ({
+  key,
+  ...(label ? { label } : {}),
+  region,
+  runs: 3,
+  failedRuns: 1,
+  medianDecodeTps: tps,
+  medianNormalizedTps: tps * 0.9,
+  medianTtftMs: ttft,
+  costPerMOutput: cost,
+  lastRun: '2025-11-30T10:00:00Z',
+});
+
+describe('sidebar leaderboard rendering', () => {
+  it('shows the empty state with a Run a benchmark button when there is no history', () => {
+    const { root, app, posted } = setup();
+    app.render(buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: '30d' }, 0));
+    expect((root.querySelector('#leaderboard-empty') as HTMLElement).hidden).toBe(false);
+    expect(root.querySelector('#leaderboard-models')).toBeNull();
+    (root.querySelector('#run-benchmark') as HTMLButtonElement).click();
+    expect(posted).toEqual([{ type: 'runBenchmark' }]);
+  });
+
+  it('lists models and regions with raw values and the best marked', () => {
+    const { root, app } = setup();
+    const board = { models: [row('deepseek-chat', 'CN', 80, 500, 0.42, 'DeepSeek <b>V3</b>'), row('gpt-4o', 'US', 60, 250, 10)], regions: [row('CN', 'CN', 80, 500, 0.42), row('US', 'US', 60, 250, 10)] };
+    app.render(buildLeaderboardView(board, { category: 'coding-edit', range: '7d' }, 12));
+    expect((root.querySelector('#leaderboard-empty') as HTMLElement).hidden).toBe(true);
+    const ds = root.querySelector('#leaderboard-models tr[data-model-id="deepseek-chat"]')!;
+    expect(ds.textContent).toContain('DeepSeek <b>V3</b>');
+    expect(root.querySelector('#leaderboard-models b')).toBeNull();
+    expect(ds.querySelector('td[data-metric="medianDecodeTps"]')!.getAttribute('data-value')).toBe('80');
+    expect(ds.querySelector('td[data-metric="medianDecodeTps"]')!.getAttribute('data-best')).toBe('true');
+    expect(ds.querySelector('td[data-metric="costPerMOutput"]')!.textContent).toContain('$0.420');
+    expect(root.querySelector('#leaderboard-models tr[data-model-id="gpt-4o"] td[data-metric="medianTtftMs"]')!.getAttribute('data-best')).toBe('true');
+    expect(root.querySelectorAll('#leaderboard-regions tr[data-region]')).toHaveLength(2);
+    expect((root.querySelector('#filter-category') as HTMLSelectElement).value).toBe('coding-edit');
+    expect((root.querySelector('#filter-range') as HTMLSelectElement).value).toBe('7d');
+  });
+
+  it('posts the filter when it changes and says when nothing matches', () => {
+    const { root, app, posted } = setup();
+    app.render(buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: '24h' }, 5));
+    expect((root.querySelector('#leaderboard-filtered-empty') as HTMLElement).hidden).toBe(false);
+    const range = root.querySelector('#filter-range') as HTMLSelectElement;
+    range.value = 'all';
+    range.dispatchEvent(new Event('change'));
+    expect(posted).toEqual([{ type: 'setFilter', filter: { category: 'all', range: 'all' } }]);
+  });
+});
