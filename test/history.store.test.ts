@@ -375,6 +375,7 @@ describe('recordsFromReport', () => {
         summary: {},
         okRuns: 2,
         failedRuns: 1,
+        cancelledRuns: 0,
         warnings: [],
       },
     ],

@@ -171,6 +171,19 @@ function track(pid, name, dirs = []) {
   }
 }
 
+/**
+ * Registers a process tree started elsewhere (e.g. the test server), so that stopAll() and the exit / signal
+ * handlers end it by PID like the ones started here. `dirs`: temp folders to remove with it.
+ */
+export function trackProcess(pid, name, dirs = []) {
+  track(pid, name, dirs);
+}
+
+/** Forgets a process registered with trackProcess() (after the caller stopped it itself). */
+export function untrackProcess(pid) {
+  tracked.delete(pid);
+}
+
 /** The processes started here that are still running: [{ pid, name }]. */
 export function trackedProcesses() {
   return [...tracked].map(([pid, { name }]) => ({ pid, name }));

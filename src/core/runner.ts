@@ -3,6 +3,7 @@
  * timeouts, cancellation, 429 retries that honour retry-after, and progress events.
  */
 import { createHash } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { keyHint } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { summarize } from './stats';
@@ -45,7 +46,57 @@ export interface BenchmarkOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-const METRICS: MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
+export const SUMMARY_METRICS: readonly MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
+
+/** Summaries over the successful runs of one model. */
+export function summarizeRuns(runs: readonly RunMetrics[]): ModelResult['summary'] {
+  const ok = runs.filter((r) => r.ok);
+  const summary: ModelResult['summary'] = {};
+  for (const m of SUMMARY_METRICS) summary[m] = summarize(ok.map((r) => r[m]));
+  return summary;
+}
+
+/** Adds a measured run to its model's result (counts and summaries stay derived from the runs). */
+export function recordRun(result: ModelResult, metrics: RunMetrics): void {
+  result.runs.push(metrics);
+  if (metrics.ok) result.okRuns++;
+  else if (metrics.errorKind === 'cancelled') result.cancelledRuns++;
+  else result.failedRuns++;
+}
+
+/** An empty result for a model, before any run. */
+export function emptyResult(spec: ModelSpec): ModelResult {
+  return {
+    id: spec.id,
+    ...(spec.label ? { label: spec.label } : {}),
+    region: spec.region,
+    protocol: spec.protocol,
+    model: spec.model,
+    host: hostOf(spec.baseUrl),
+    runs: [],
+    summary: {},
+    okRuns: 0,
+    failedRuns: 0,
+    cancelledRuns: 0,
+    warnings: [],
+  };
+}
+
+/** The host of a base URL (what reports and history keep; never a key or path). */
+export function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/**
+ * Event-loop delay above which this client may have read chunks late: its timestamps are then a
+ * ceiling on what the server did, and the run says so instead of reporting them silently.
+ */
+export const CLIENT_BOUND_DELAY = { meanMs: 5, p99Ms: 50 } as const;
+const LOOP_SAMPLE_MS = 10;
 
 export function envApiKey(spec: ModelSpec): string | undefined {
   return spec.apiKeyEnv ? process.env[spec.apiKeyEnv] || undefined : undefined;
@@ -101,19 +152,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     options.models.map(async (spec) => {
       const { family, own } = tokenizerFamilyFor(spec);
       const modelCounter = await counterFor(family);
-      const result: ModelResult = {
-        id: spec.id,
-        label: spec.label,
-        region: spec.region,
-        protocol: spec.protocol,
-        model: spec.model,
-        host: new URL(spec.baseUrl).host,
-        runs: [],
-        summary: {},
-        okRuns: 0,
-        failedRuns: 0,
-        warnings: [],
-      };
+      const result = emptyResult(spec);
       if (!own) result.warnings.push(`${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`);
       if (spec.contextWindow) {
         const promptTokens = modelCounter.count(options.prompt);
@@ -128,12 +167,24 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   // Keep results in the order the models were given.
   results.sort((a, b) => options.models.findIndex((m) => m.id === a.id) - options.models.findIndex((m) => m.id === b.id));
 
+  // Deriving metrics (tokenizer counts) costs CPU; done while other streams are in flight it would
+  // delay their reads and so their timestamps. Finished traces wait until no stream is open.
+  let inFlight = 0;
+  const pendingMetrics: (() => void)[] = [];
+  const flushMetrics = () => {
+    loopDelay.disable(); // the flush is our own work, not load that could skew a read
+    while (pendingMetrics.length) pendingMetrics.shift()!();
+    loopDelay.enable();
+  };
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+
   const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean) => {
     if (options.signal?.aborted) return;
     const { spec, result, modelCounter, apiKey } = p;
     emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
     const runStartedAt = new Date().toISOString();
     let trace: StreamTrace;
+    inFlight++;
     if (spec.apiKeyEnv && !apiKey) {
       const now = performance.now();
       trace = { requestStart: now, endAt: now, events: [], reads: 0, bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
@@ -153,13 +204,14 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       }
       if (trace.error?.kind === 'rate-limit') trace.error.message += ` Gave up after ${retry.maxRetries} retries.`;
     }
-    const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
-    if (!isWarmup) {
-      result.runs.push(metrics);
-      if (metrics.ok) result.okRuns++;
-      else result.failedRuns++;
-    }
-    emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
+    inFlight--;
+    const finished = trace;
+    pendingMetrics.push(() => {
+      const metrics = computeRunMetrics(finished, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
+      if (!isWarmup) recordRun(result, metrics);
+      emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
+    });
+    if (inFlight === 0) flushMetrics();
   };
 
   const warmupTasks = prepared.flatMap((p) => Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)));
@@ -167,11 +219,30 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const measuredTasks = Array.from({ length: runs }, (_, i) => prepared.map((p) => () => runOnce(p, i, false))).flat();
   emit({ type: 'start', totalRuns: warmupTasks.length + measuredTasks.length, models: options.models.map((m) => m.id) });
   await pool(warmupTasks, concurrency);
+  loopDelay.reset();
+  loopDelay.enable();
   await pool(measuredTasks, concurrency);
+  loopDelay.disable();
+  flushMetrics();
+  loopDelay.disable();
+
+  // The histogram counts the sampling interval itself; the delay is what comes on top of it.
+  const ms = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS) : 0);
+  const client = {
+    eventLoopDelayMeanMs: ms(loopDelay.mean),
+    eventLoopDelayP99Ms: ms(loopDelay.percentile(99)),
+    eventLoopDelayMaxMs: ms(loopDelay.max),
+    possiblyClientBound: false,
+  };
+  client.possiblyClientBound = client.eventLoopDelayMeanMs > CLIENT_BOUND_DELAY.meanMs || client.eventLoopDelayP99Ms > CLIENT_BOUND_DELAY.p99Ms;
 
   for (const result of results) {
     const ok = result.runs.filter((r) => r.ok);
-    for (const m of METRICS) result.summary[m] = summarize(ok.map((r) => r[m]));
+    result.summary = summarizeRuns(result.runs);
+    if (client.possiblyClientBound)
+      result.warnings.push(
+        `${result.id}: this machine was busy during the benchmark (event-loop delay mean ${client.eventLoopDelayMeanMs.toFixed(1)} ms, p99 ${client.eventLoopDelayP99Ms.toFixed(1)} ms), so chunks may have been read late: the numbers are possibly client-bound. Lower --concurrency or close other work.`,
+      );
     if (ok.some((r) => r.tokenSource === 'tokenizer'))
       result.warnings.push(`${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`);
   }
@@ -182,6 +253,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     finishedAt: new Date().toISOString(),
     prompt: { chars: options.prompt.length, sha256: createHash('sha256').update(options.prompt).digest('hex') },
     settings: { runs, warmup, concurrency, maxTokens, timeoutMs },
+    client,
     results,
   };
   emit({ type: 'end', report });

@@ -198,7 +198,9 @@ export interface ModelResult {
   /** Summaries over successful measured runs (warm-up runs excluded). */
   summary: Partial<Record<MetricName, Summary | null>>;
   okRuns: number;
+  /** Runs that failed (cancelled runs are counted apart). */
   failedRuns: number;
+  cancelledRuns: number;
   warnings: string[];
 }
 
@@ -208,5 +210,7 @@ export interface BenchmarkReport {
   finishedAt: string;
   prompt: { chars: number; sha256: string };
   settings: { runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number };
+  /** This client's own load while it measured (see runner.ts CLIENT_BOUND_DELAY). */
+  client?: { eventLoopDelayMeanMs: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; possiblyClientBound: boolean };
   results: ModelResult[];
 }

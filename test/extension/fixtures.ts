@@ -1,6 +1,6 @@
 /** Synthetic benchmark reports for the extension's tests. */
-import { summarize } from '../../src/core/stats';
-import type { BenchmarkReport, MetricName, ModelResult, Region, RunMetrics } from '../../src/core/types';
+import { emptyResult, recordRun, summarizeRuns } from '../../src/core/runner';
+import type { BenchmarkReport, ModelResult, Region, RunMetrics } from '../../src/core/types';
 
 export function run(over: Partial<RunMetrics> = {}): RunMetrics {
   return {
@@ -39,24 +39,12 @@ export function run(over: Partial<RunMetrics> = {}): RunMetrics {
   };
 }
 
-const METRICS: MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
-
 export function result(id: string, region: Region, runs: RunMetrics[], over: Partial<ModelResult> = {}): ModelResult {
-  const ok = runs.filter((r) => r.ok);
-  const summary: ModelResult['summary'] = {};
-  for (const m of METRICS) summary[m] = summarize(ok.map((r) => r[m]));
+  const r = emptyResult({ id, label: `${id} label`, region, protocol: 'openai-chat', model: id, baseUrl: `https://${id}.example.com` });
+  for (const run of runs) recordRun(r, run);
   return {
-    id,
-    label: `${id} label`,
-    region,
-    protocol: 'openai-chat',
-    model: id,
-    host: `${id}.example.com`,
-    runs,
-    summary,
-    okRuns: ok.length,
-    failedRuns: runs.length - ok.length,
-    warnings: [],
+    ...r,
+    summary: summarizeRuns(runs),
     ...over,
   };
 }

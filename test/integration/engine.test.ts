@@ -115,6 +115,25 @@ describe('runner', () => {
     expect(runs[0].answerText.length).toBeGreaterThan(0);
   });
 
+  it('flags the run as possibly client-bound when this process was too busy to read promptly', async () => {
+    server.setModel('busy', { ttftMs: 20, tokensPerSecond: 100, outputTokens: 40 });
+    const quiet = await runBenchmark({ models: [specFor(server, 'openai-chat', 'busy')], prompt: 'x', runs: 1 });
+    expect(quiet.client?.possiblyClientBound).toBe(false);
+    // Hog the event loop for 80 ms every 100 ms while streaming.
+    const hog = setInterval(() => {
+      const end = performance.now() + 80;
+      while (performance.now() < end);
+    }, 100);
+    try {
+      const busy = await runBenchmark({ models: [specFor(server, 'openai-chat', 'busy')], prompt: 'x', runs: 1 });
+      expect(busy.client?.possiblyClientBound).toBe(true);
+      expect(busy.client!.eventLoopDelayP99Ms).toBeGreaterThan(50);
+      expect(busy.results[0].warnings.join(' ')).toMatch(/possibly client-bound/);
+    } finally {
+      clearInterval(hog);
+    }
+  });
+
   it('warns when the prompt will not fit the context window', async () => {
     server.setModel('tiny', { ttftMs: 10, tokensPerSecond: 500, outputTokens: 3 });
     const report = await runBenchmark({ models: [specFor(server, 'openai-chat', 'tiny', { contextWindow: 50 })], prompt: 'word '.repeat(100), runs: 1, maxTokens: 10 });

@@ -4,13 +4,10 @@
  * Pure: no `vscode`.
  */
 import { createHash } from 'node:crypto';
-import type { ProgressEvent } from '../runner';
-import { summarize } from '../stats';
-import type { BenchmarkReport, MetricName, ModelResult, ModelSpec } from '../types';
+import { emptyResult, recordRun, summarizeRuns, type ProgressEvent } from '../runner';
+import type { BenchmarkReport, ModelResult, ModelSpec } from '../types';
 import { TOOL_VERSION } from '../version';
 import { buildResultsView, type ResultsView } from './resultsView';
-
-const SUMMARY_METRICS: MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
 
 export interface LiveSettings {
   runs: number;
@@ -20,13 +17,7 @@ export interface LiveSettings {
   timeoutMs: number;
 }
 
-export function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
-}
+export { hostOf } from '../runner';
 
 export class LiveReport {
   private report: BenchmarkReport;
@@ -44,21 +35,7 @@ export class LiveReport {
       finishedAt: now.toISOString(),
       prompt: { chars: prompt.length, sha256: createHash('sha256').update(prompt).digest('hex') },
       settings: { ...settings },
-      results: models.map(
-        (spec): ModelResult => ({
-          id: spec.id,
-          ...(spec.label ? { label: spec.label } : {}),
-          region: spec.region,
-          protocol: spec.protocol,
-          model: spec.model,
-          host: hostOf(spec.baseUrl),
-          runs: [],
-          summary: {},
-          okRuns: 0,
-          failedRuns: 0,
-          warnings: [],
-        }),
-      ),
+      results: models.map(emptyResult),
     };
   }
 
@@ -79,11 +56,8 @@ export class LiveReport {
         if (event.warmup) return true;
         const r = this.result(event.modelId);
         if (!r) return true;
-        r.runs.push(event.metrics);
-        if (event.metrics.ok) r.okRuns++;
-        else r.failedRuns++;
-        const ok = r.runs.filter((x) => x.ok);
-        for (const m of SUMMARY_METRICS) r.summary[m] = summarize(ok.map((x) => x[m]));
+        recordRun(r, event.metrics);
+        r.summary = summarizeRuns(r.runs);
         return true;
       }
       case 'warning': {
