@@ -109,7 +109,8 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   const decodeTps = windowSec > 0 && tokensPerChunk.length ? (streamedTokens! - tokensPerChunk[0]) / windowSec : null;
   const allText = reasoningText + answerText;
   const firstText = first ? first.reasoning + first.answer : '';
-  const charsPerSec = windowSec > 0 ? (allText.length - firstText.length) / windowSec : null;
+  // Characters are Unicode code points, as in `tokenscope tokens` (UTF-16 length would count an emoji twice).
+  const charsPerSec = windowSec > 0 ? (codePoints(allText) - codePoints(firstText)) / windowSec : null;
   const ref = ctx.referenceCounter;
   const normalizedTps = windowSec > 0 && ref ? (ref(allText) - ref(firstText)) / windowSec : null;
 
@@ -156,6 +157,12 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     serverDecodeTps: serverEvalCount !== undefined && serverEvalMs ? serverEvalCount / (serverEvalMs / 1000) : null,
     chunks: reads.length,
   };
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }
 
 /** Cost in USD from token counts and the catalog's list price; null when either is unknown. */
