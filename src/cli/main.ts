@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { TOOL_VERSION } from '../core/version';
 import { bench } from './bench';
+import { tokens } from './tokens';
 import { processIo, UsageError, type Io } from './io';
 import { historyClear, historyExport, historyImport, report } from './report'; // history (issue 6)
 import { adviseCommand } from './advise'; // advisor (issue 5)
@@ -59,6 +60,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         },
         io,
       );
+    });
+
+  program
+    .command('tokens')
+    .description("count a file's tokens with each model family's tokenizer, and its input cost per model")
+    .argument('<file>', 'the text to count')
+    .option('--json', 'print JSON')
+    .option('-c, --config <file>', 'price the models of this config instead of the built-in catalog')
+    .action(async (file: string, opts: { json?: boolean; config?: string }) => {
+      status = await tokens({ file, json: opts.json, config: opts.config }, io);
     });
 
   // ---- history (issue 6): `report` and `history clear|export|import` ----

@@ -107,6 +107,22 @@ describe('computeRunMetrics', () => {
   });
 });
 
+describe('normalised throughput', () => {
+  it('re-counts the same window with the reference tokenizer and counts characters', () => {
+    // Model tokens: words. Reference: one token per 2 characters. 5 reads, 100 ms apart, of " ab cd" (2 words, 6 chars).
+    const reads: [number, ...StreamEvent[]][] = [0, 1, 2, 3, 4].map((i) => [100 + i * 100, ans(' ab cd')]);
+    reads.push([600, usage({ outputTokens: 10 })]);
+    const m = computeRunMetrics(trace(reads), { ...ctx, referenceCounter: (t: string) => Math.ceil(t.length / 2) });
+    expect(m.decodeTps).toBeCloseTo(8 / 0.4, 9); // own tokens: 8 after the first read over 400 ms
+    expect(m.normalizedTps).toBeCloseTo((15 - 3) / 0.4, 9); // reference: 30 chars = 15 tokens, first read 3
+    expect(m.charsPerSec).toBeCloseTo(24 / 0.4, 9);
+  });
+  it('counts characters as code points, so an emoji is one character', () => {
+    const m = computeRunMetrics(trace([[100, ans('🎉')], [200, ans('🎉🎉')]]), ctx);
+    expect(m.charsPerSec).toBeCloseTo(2 / 0.1, 9);
+  });
+});
+
 describe('runCost', () => {
   it('is null without a price', () => {
     expect(runCost({ ...spec, price: undefined }, 10, 10)).toBeNull();

@@ -1,0 +1,92 @@
+/** `tokenscope tokens FILE`: the text's size under each family's tokenizer, and its input cost per model. */
+import { readFile } from 'node:fs/promises';
+import { BUILTIN_MODELS } from '../core/catalog';
+import { ConfigError, parseConfig } from '../core/config';
+import { alignColumns } from '../core/report/table';
+import { tokenizerFamilyFor } from '../core/runner';
+import { tokenStats, type TokenStats } from '../core/tokenizers';
+import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
+import { UsageError, type Io } from './io';
+
+export interface ModelTokenRow {
+  id: string;
+  region: Region;
+  tokenizer: TokenizerFamily;
+  /** True when the model has no tokenizer of its own here and the reference family stands in. */
+  approximate: boolean;
+  tokens: number;
+  /** List price × tokens; null without a price. Labelled with the date the price was read. */
+  inputCostUsd: number | null;
+  priceReadOn: string | null;
+}
+
+export interface TokensReport extends TokenStats {
+  models: ModelTokenRow[];
+}
+
+/** Per-model rows from per-family counts (pure, so the arithmetic is tested without tokenizers). */
+export function modelTokenRows(stats: TokenStats, models: readonly ModelSpec[]): ModelTokenRow[] {
+  return models.map((m) => {
+    const { family, own } = tokenizerFamilyFor(m);
+    const tokens = stats.families[family]?.tokens ?? 0;
+    const exact = stats.families[family]?.exact ?? false;
+    return {
+      id: m.id,
+      region: m.region,
+      tokenizer: family,
+      approximate: !own || !exact,
+      tokens,
+      inputCostUsd: m.price ? (tokens * m.price.inputPerM) / 1e6 : null,
+      priceReadOn: m.price?.readOn ?? null,
+    };
+  });
+}
+
+export async function tokens(args: { file?: string; json?: boolean; config?: string }, io: Io): Promise<number> {
+  if (!args.file) throw new UsageError('tokens: give the file to count');
+  let text: string;
+  try {
+    text = await readFile(args.file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read "${args.file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let models: readonly ModelSpec[] = BUILTIN_MODELS;
+  if (args.config) {
+    try {
+      models = parseConfig(await readFile(args.config, 'utf8'), args.config).models;
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message);
+      throw new UsageError(`cannot read config "${args.config}": ${(e as Error).message}`);
+    }
+  }
+  const stats = await tokenStats(text);
+  const report: TokensReport = { ...stats, models: modelTokenRows(stats, models) };
+  if (args.json) {
+    io.out(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  const n = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+  const familyRows = Object.entries(stats.families).map(([family, s]) => [family + (s.exact ? '' : ' (approx.)'), String(s.tokens), n(s.charsPerToken), n(s.bytesPerToken)]);
+  const modelRows = report.models.map((m) => [
+    m.id,
+    m.region,
+    m.tokenizer + (m.approximate ? ' ≈' : ''),
+    String(m.tokens),
+    m.inputCostUsd === null ? '—' : `$${m.inputCostUsd.toFixed(6)}`,
+    m.priceReadOn ?? '—',
+  ]);
+  const notes = Object.values(stats.families).flatMap((s) => (s.note ? [s.note] : []));
+  io.out(
+    [
+      `${stats.chars} characters, ${stats.bytes} UTF-8 bytes`,
+      '',
+      alignColumns([['family', 'tokens', 'chars/token', 'bytes/token'], ...familyRows]),
+      '',
+      alignColumns([['model', 'region', 'tokenizer', 'tokens', 'input cost', 'price read on'], ...modelRows]),
+      '',
+      '≈: no exact public tokenizer for this model here; counted with the family shown. Costs are list prices as read on the date shown.',
+      ...notes.map((x) => `note: ${x}`),
+    ].join('\n'),
+  );
+  return 0;
+}

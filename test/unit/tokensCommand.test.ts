@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import { modelTokenRows } from '../../src/cli/tokens';
+import type { ModelSpec } from '../../src/core/types';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), env: {}, isTTY: false }, out, err };
+}
+
+describe('tokenscope tokens', () => {
+  it('prints per-family counts under the documented keys, and per-model input cost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ts-tokens-'));
+    const file = join(dir, 't.txt');
+    writeFileSync(file, 'Hello, 世界! const x = 1;\r\n<|endoftext|>');
+    const c = capture();
+    expect(await main(['tokens', file, '--json'], c.io)).toBe(0);
+    const json = JSON.parse(c.out.join(''));
+    expect(json.chars).toBe([...'Hello, 世界! const x = 1;\r\n<|endoftext|>'].length);
+    for (const f of ['o200k', 'cl100k', 'deepseek-v3', 'qwen3', 'claude', 'llama3']) expect(json.families[f].tokens).toBeGreaterThan(5);
+    expect(json.families.claude.exact).toBe(false);
+    const ds = json.models.find((m: { id: string }) => m.id === 'deepseek-chat');
+    expect(ds).toMatchObject({ tokenizer: 'deepseek-v3', approximate: false, tokens: json.families['deepseek-v3'].tokens });
+    expect(ds.inputCostUsd).toBeCloseTo((ds.tokens * 0.28) / 1e6, 12);
+  });
+  it('exit 2 for a missing file', async () => {
+    const c = capture();
+    expect(await main(['tokens', '/nonexistent/file'], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/cannot read/);
+  });
+  it('marks models without their own tokenizer as approximate, and prices null without a price', () => {
+    const models: ModelSpec[] = [
+      { id: 'a', protocol: 'openai-chat', baseUrl: 'http://x/v1', model: 'a', region: 'CN' },
+      { id: 'b', protocol: 'openai-chat', baseUrl: 'http://x/v1', model: 'b', region: 'US', tokenizer: 'qwen3', price: { inputPerM: 2, outputPerM: 1 } },
+    ];
+    const rows = modelTokenRows({ chars: 10, bytes: 10, families: { o200k: { tokens: 4, charsPerToken: 2.5, bytesPerToken: 2.5, exact: true }, qwen3: { tokens: 5, charsPerToken: 2, bytesPerToken: 2, exact: true } } }, models);
+    expect(rows[0]).toMatchObject({ tokenizer: 'o200k', approximate: true, tokens: 4, inputCostUsd: null });
+    expect(rows[1]).toMatchObject({ tokenizer: 'qwen3', approximate: false, tokens: 5, inputCostUsd: 10 / 1e6 });
+  });
+});
