@@ -27,7 +27,7 @@ describe('package.json contributions', () => {
 
   it('describes tokenscope.models with the same fields as the config schema', () => {
     const item = pkg.contributes.configuration.properties['tokenscope.models'].items;
-    expect(Object.keys(item.properties).sort()).toEqual(Object.keys(modelSchema.shape).sort());
+    expect(Object.keys(item.properties).sort()).toEqual(Object.keys(modelSchema.entries).sort());
     expect(item.additionalProperties).toBe(false);
     expect(item.properties.apiKey).toBeUndefined();
     expect(item.properties.tokenizer.enum).toEqual([...TOKENIZER_FAMILIES]);
