@@ -5,11 +5,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HistoryStore, recordsFromReport, type HistoryReadResult } from '../core/history';
+import { latestMeasurements } from '../core/report/hoverText';
 import type { BenchmarkReport, TaskCategory } from '../core/types';
 
 export class HistoryService implements vscode.Disposable {
   readonly store: HistoryStore;
   private cache: Promise<HistoryReadResult> | undefined;
+  private latestCache: Promise<ReturnType<typeof latestMeasurements>> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -29,6 +31,13 @@ export class HistoryService implements vscode.Disposable {
     return this.cache;
   }
 
+  /** Each model's latest measured throughput, derived once per history change (hovers ask often). */
+  latest(): Promise<ReturnType<typeof latestMeasurements>> {
+    this.latestCache ??= this.read().then((r) => latestMeasurements(r.records));
+    this.latestCache.catch(() => (this.latestCache = undefined));
+    return this.latestCache;
+  }
+
   /** Appends a finished report's runs. Returns the number of records written. */
   async save(report: BenchmarkReport, category: TaskCategory, prompt: string, storePrompt: boolean): Promise<number> {
     const records = recordsFromReport(report, { category, prompt, storePrompt });
@@ -44,6 +53,7 @@ export class HistoryService implements vscode.Disposable {
 
   invalidate(): void {
     this.cache = undefined;
+    this.latestCache = undefined;
     this.changed.fire();
   }
 

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
-import { buildHoverMarkdown, latestMeasurements, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
+import { buildHoverMarkdown, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { tokenizerFamilyFor } from '../core/runner';
 import { familyInfo, loadTokenizer } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
@@ -86,7 +86,7 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     if (token.isCancellationRequested) return undefined;
     let measured = new Map<string, { decodeTps: number; ttftMs: number | null; time: string }>();
     try {
-      measured = latestMeasurements((await this.history.read()).records);
+      measured = await this.history.latest();
     } catch {
       // No history yet, or unreadable: the hover still shows counts.
     }

@@ -15,6 +15,7 @@ export class SelectionStatus implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  private lastCount: { key: string; count: number } | undefined;
 
   constructor() {
     this.item.name = 'Tokenscope: selection tokens';
@@ -51,6 +52,9 @@ export class SelectionStatus implements vscode.Disposable {
       this.item.show();
       return;
     }
+    // The same selection of the same document version was counted already: no work while typing elsewhere.
+    const key = `${editor.document.uri.toString()}@${editor.document.version}|${family}|${selections.map((s) => `${s.start.line}:${s.start.character}-${s.end.line}:${s.end.character}`).join(',')}`;
+    const known = this.lastCount?.key === key ? this.lastCount.count : undefined;
     let tok = loadedTokenizer(family);
     if (!tok) {
       this.item.text = '$(loading~spin) tokens';
@@ -58,7 +62,8 @@ export class SelectionStatus implements vscode.Disposable {
       tok = await loadTokenizer(family);
       if (generation !== this.generation) return;
     }
-    const n = tok.count(text);
+    const n = known ?? tok.count(text);
+    this.lastCount = { key, count: n };
     if (generation !== this.generation) return;
     this.item.text = `$(symbol-numeric) ${n.toLocaleString('en-US')} tok`;
     this.item.tooltip = `${n.toLocaleString('en-US')} tokens in the selection (${info.label}${info.exact ? '' : ', approximate'}), ${text.length.toLocaleString('en-US')} characters. Click to compare tokenizers.`;
