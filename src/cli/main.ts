@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { printable } from '../core/text';
 import { TOOL_VERSION } from '../core/version';
 import { bench } from './bench';
 import { tokens } from './tokens';
@@ -15,8 +16,11 @@ function positiveInt(name: string, min = 1) {
 }
 
 /** Runs the CLI; resolves to the exit status (0 ok, 1 some run failed, 2 usage or config error). */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], rawIo: Io = processIo): Promise<number> {
   let status = 0;
+  // Everything printed may carry server text (error bodies, discovered model names, imported histories):
+  // control characters and bidi controls are shown as \uXXXX escapes, which JSON output reads back unchanged.
+  const io: Io = { ...rawIo, out: (s) => rawIo.out(printable(s, { multiline: true })), err: (s) => rawIo.err(printable(s, { multiline: true })) };
   const program = new Command('tokenscope')
     .description('Benchmark LLM streaming speed, tokens and cost across Chinese, US and local models.')
     .version(TOOL_VERSION)

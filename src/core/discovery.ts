@@ -3,6 +3,7 @@
  * machine has something real to measure without any config.
  */
 import * as http from 'node:http';
+import { printable } from './text';
 import type { ModelSpec, TokenizerFamily } from './types';
 
 export interface LocalServerProbe {
@@ -74,13 +75,14 @@ export async function discoverLocalModels(probes: readonly LocalServerProbe[] = 
       if (probe.kind === 'ollama') {
         const tags = (await getJson(`${base}/api/tags`, timeoutMs)) as { models?: { name?: string }[] } | undefined;
         const name = tags?.models?.[0]?.name;
-        if (!name) return undefined;
-        return { id: `local-ollama-${name}`, protocol: 'ollama', baseUrl: base, model: name, region: 'local', label: `${name} (Ollama, local)`, tokenizer: guessTokenizer(name) };
+        if (typeof name !== 'string' || !name) return undefined;
+        // The name is the server's: sent back as is, shown (id, label) with control characters escaped.
+        return { id: `local-ollama-${printable(name)}`, protocol: 'ollama', baseUrl: base, model: name, region: 'local', label: `${printable(name)} (Ollama, local)`, tokenizer: guessTokenizer(name) };
       }
       const list = (await getJson(`${base}/v1/models`, timeoutMs)) as { data?: { id?: string }[] } | undefined;
       const name = list?.data?.[0]?.id;
-      if (!name) return undefined;
-      return { id: `local-${probe.port}-${name}`, protocol: 'openai-chat', baseUrl: `${base}/v1`, model: name, region: 'local', label: `${name} (${probe.name}, local)`, tokenizer: guessTokenizer(name) };
+      if (typeof name !== 'string' || !name) return undefined;
+      return { id: `local-${probe.port}-${printable(name)}`, protocol: 'openai-chat', baseUrl: `${base}/v1`, model: name, region: 'local', label: `${printable(name)} (${probe.name}, local)`, tokenizer: guessTokenizer(name) };
     }),
   );
   return found.filter((m): m is ModelSpec => m !== undefined);

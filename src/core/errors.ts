@@ -1,3 +1,4 @@
+import { oneLine } from './text';
 import type { ErrorKind, ModelSpec, RunError } from './types';
 
 /** How to supply a key, in words a CLI user and an editor user both understand. */
@@ -6,15 +7,40 @@ export function keyHint(spec: ModelSpec): string {
   return `To fix: ${env}, or in VS Code run "Tokenscope: Set API Key".`;
 }
 
-/** Removes every occurrence of the key (and its masked tail forms would be harmless) from text. */
+/** Shortest run of a key's characters that redact() removes when it appears on its own. */
+export const MIN_KEY_FRAGMENT = 8;
+
+/**
+ * Removes the key from text: every whole occurrence, and every run of 8 or more of its characters (a
+ * provider that echoes part of the key, e.g. "sk-abcd1234…wxyz", or a message clipped in the middle of it).
+ */
 export function redact(text: string, apiKey: string | undefined): string {
   if (!apiKey || apiKey.length < 4) return text;
-  return text.split(apiKey).join('***');
+  const out = text.split(apiKey).join('***');
+  const n = MIN_KEY_FRAGMENT;
+  if (apiKey.length < n || out.length < n) return out;
+  const fragments = new Set<string>();
+  for (let i = 0; i + n <= apiKey.length; i++) fragments.add(apiKey.slice(i, i + n));
+  let mark: Uint8Array | undefined;
+  for (let i = 0; i + n <= out.length; i++) {
+    if (fragments.has(out.slice(i, i + n))) (mark ??= new Uint8Array(out.length)).fill(1, i, i + n);
+  }
+  if (!mark) return out;
+  let result = '';
+  for (let i = 0; i < out.length; ) {
+    if (!mark[i]) {
+      result += out[i++];
+      continue;
+    }
+    result += '***';
+    while (i < out.length && mark[i]) i++;
+  }
+  return result;
 }
 
+/** Provider text inside a message: one line, at most `max` characters, control characters escaped. */
 function clip(text: string, max = 300): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? oneLine.slice(0, max) + '…' : oneLine;
+  return oneLine(text, max);
 }
 
 /** Maps an HTTP error status to a specific message that names the model. */
@@ -43,7 +69,7 @@ export function httpError(spec: ModelSpec, status: number, providerMessage: stri
     message = `${who}: the provider is overloaded (HTTP 529${detail}). Try again later.`;
   } else if (status >= 300 && status < 400) {
     kind = 'network';
-    message = `${who}: the server redirected to ${location ?? 'another address'} (HTTP ${status}); Tokenscope does not follow redirects, so keys never leave the configured host. Point "baseUrl" at the final address.`;
+    message = `${who}: the server redirected to ${location ? clip(location, 200) : 'another address'} (HTTP ${status}); Tokenscope does not follow redirects, so keys never leave the configured host. Point "baseUrl" at the final address.`;
   } else if (status >= 500) {
     kind = 'server';
     message = `${who}: server error (HTTP ${status}${detail}).`;

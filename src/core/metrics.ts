@@ -4,6 +4,7 @@
  * decode rate counts only tokens that arrived after the first token read, over the window between
  * the first and the last token read, so hidden reasoning in usage never inflates it.
  */
+import { serverStatsFromEvents } from './advisor/serverStats';
 import { percentile } from './stats';
 import type { ModelSpec, RunMetrics, StreamTrace, UsageReport } from './types';
 
@@ -156,7 +157,13 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     normalizedTps,
     serverDecodeTps: serverEvalCount !== undefined && serverEvalMs ? serverEvalCount / (serverEvalMs / 1000) : null,
     chunks: reads.length,
+    ...speculationStats(trace),
   };
+}
+
+function speculationStats(trace: StreamTrace): Pick<RunMetrics, 'serverSpecStats'> {
+  const stats = serverStatsFromEvents(trace.events.map((e) => e.event));
+  return stats.length ? { serverSpecStats: stats } : {};
 }
 
 function codePoints(text: string): number {

@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { adviseResult } from './advisor/forResult';
+import type { TaskContext } from './advisor/classify';
 import { keyHint } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { summarize } from './stats';
@@ -44,6 +46,8 @@ export interface BenchmarkOptions {
   /** Where keys come from; defaults to the environment variable named by `apiKeyEnv`. */
   resolveApiKey?: (spec: ModelSpec) => string | undefined | Promise<string | undefined>;
   retry?: Partial<RetryPolicy>;
+  /** Where the prompt came from (editor language, whether it is code), for the speculation advisor. */
+  taskContext?: TaskContext;
 }
 
 export const SUMMARY_METRICS: readonly MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
@@ -107,9 +111,9 @@ export function tokenizerFamilyFor(spec: ModelSpec): { family: TokenizerFamily; 
   return spec.tokenizer ? { family: spec.tokenizer, own: true } : { family: REFERENCE_TOKENIZER, own: false };
 }
 
-async function counterFor(family: TokenizerFamily): Promise<{ name: string; count: TokenCounter }> {
+async function counterFor(family: TokenizerFamily): Promise<{ name: string; count: TokenCounter; encode: (text: string) => number[] }> {
   const tok = await loadTokenizer(family);
-  return { name: tok.name, count: (text) => tok.count(text) };
+  return { name: tok.name, count: (text) => tok.count(text), encode: (text) => tok.encode(text) };
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -153,6 +157,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       const { family, own } = tokenizerFamilyFor(spec);
       const modelCounter = await counterFor(family);
       const result = emptyResult(spec);
+      result.tokenizer = family;
       if (!own) result.warnings.push(`${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`);
       if (spec.contextWindow) {
         const promptTokens = modelCounter.count(options.prompt);
@@ -243,6 +248,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       result.warnings.push(
         `${result.id}: this machine was busy during the benchmark (event-loop delay mean ${client.eventLoopDelayMeanMs.toFixed(1)} ms, p99 ${client.eventLoopDelayP99Ms.toFixed(1)} ms), so chunks may have been read late: the numbers are possibly client-bound. Lower --concurrency or close other work.`,
       );
+    const counter = prepared.find((p) => p.result === result)?.modelCounter;
+    const speculation = adviseResult(result, options.prompt, counter?.encode, options.taskContext);
+    if (speculation) result.speculation = speculation;
     if (ok.some((r) => r.tokenSource === 'tokenizer'))
       result.warnings.push(`${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`);
   }

@@ -1,4 +1,5 @@
 /** Shared vocabulary of the core. Pure types: no runtime code, no `vscode` import. */
+import type { ServerSpecStats } from './advisor/serverStats';
 
 export type Region = 'CN' | 'US' | 'local';
 export const REGIONS: readonly Region[] = ['CN', 'US', 'local'];
@@ -170,6 +171,28 @@ export interface RunMetrics {
   /** Server-side timing, where the server reports it (Ollama eval_duration). Labelled as server-reported. */
   serverDecodeTps: number | null;
   chunks: number;
+  /** Speculation statistics the server reported for this run (llama.cpp draft counts, OpenAI predicted outputs). */
+  serverSpecStats?: ServerSpecStats[];
+}
+
+/** The speculative-decoding advisor's verdict on one model's runs. Estimated unless a field says measured. */
+export interface SpeculationSummary {
+  label: 'estimated';
+  category: TaskCategory;
+  flagged: boolean;
+  technique: 'prompt-lookup' | 'draft-model' | null;
+  /** Plain-language verdict with the technique and the estimated speedup. */
+  verdict: string;
+  /** From replaying prompt lookup over the model's real output. */
+  promptLookupSpeedup: number | null;
+  copiedShare: number | null;
+  /** From the task category with published per-task gains and Leviathan's formula. */
+  draftModelSpeedup: number | null;
+  /** Whether chunk timing looks like multi-token steps or coalescing: a hint, never proof. */
+  chunkTiming: string | null;
+  /** Acceptance the server measured itself, where it reported any. */
+  measuredAcceptanceRate: number | null;
+  assumptions: string[];
 }
 
 export interface Summary {
@@ -202,6 +225,10 @@ export interface ModelResult {
   failedRuns: number;
   cancelledRuns: number;
   warnings: string[];
+  /** The tokenizer family its text was counted with. */
+  tokenizer?: TokenizerFamily;
+  /** Where speculative decoding would help this task, from this model's output (estimated). */
+  speculation?: SpeculationSummary;
 }
 
 export interface BenchmarkReport {

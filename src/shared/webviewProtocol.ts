@@ -6,7 +6,7 @@
  */
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
 import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow } from '../core/report/leaderboardView';
-import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type TimelineSeries } from '../core/report/resultsView';
+import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
 import { REGIONS } from '../core/types';
 
 export type { ExportFormat, LeaderboardFilterState, LeaderboardView, ResultsView };
@@ -108,6 +108,7 @@ const isModelRow = shape<ModelRow>({
   runs: arrayOf(isRun),
   timeline: (v): v is TimelineSeries | null => v === null || isTimeline(v),
   warnings: arrayOf(isStr),
+  speculation: optional(shape<SpeculationView>({ text: isStr, flagged: isBool, verdict: isStr, assumptions: arrayOf(isStr) })),
 });
 
 export const isResultsView = shape<ResultsView>({

@@ -127,6 +127,35 @@ describe('results panel rendering', () => {
     expect(chartUpdates).toHaveLength(2);
   });
 
+  it('shows the speculation estimate as a labelled column and explains it, as text', () => {
+    const { root, app } = setup();
+    const r = sampleReport();
+    r.results[0].speculation = {
+      label: 'estimated',
+      category: 'coding-edit',
+      flagged: true,
+      technique: 'prompt-lookup',
+      verdict: 'Coding edit — 71% of the output is copied from the prompt; prompt lookup would give about 2.3× <img src=x onerror="window.pwned=1">',
+      promptLookupSpeedup: 2.31,
+      copiedShare: 0.71,
+      draftModelSpeedup: 2.2,
+      chunkTiming: null,
+      measuredAcceptanceRate: null,
+      assumptions: ['γ = 3', 'c = 0.05'],
+    };
+    app.render(received(r));
+    expect(root.querySelector('#results-table thead')!.textContent).toContain('Spec. decoding (est.)');
+    const cell = root.querySelector('tr[data-model-id="deepseek-chat"] td[data-field="speculation"]')!;
+    expect(cell.textContent).toBe('lookup 2.3×');
+    expect(cell.getAttribute('data-flagged')).toBe('true');
+    expect(root.querySelector('tr[data-model-id="kimi-k2"] td[data-field="speculation"]')!.textContent).toBe('—');
+    const why = root.querySelector('#outputs .speculation[data-model-id="deepseek-chat"]')!;
+    expect(why.textContent).toContain('Speculative decoding (estimated): Coding edit');
+    expect(why.querySelectorAll('li')).toHaveLength(2);
+    expect(root.querySelector('img')).toBeNull();
+    expect((window as { pwned?: unknown }).pwned).toBeUndefined();
+  });
+
   it('shows an empty state without results', () => {
     const { root, app, posted } = setup();
     app.render(null);

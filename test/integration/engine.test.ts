@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBenchmark } from '../../src/core/runner';
 import type { ModelResult, ProtocolId } from '../../src/core/types';
+import { tokenText } from '../server/schedule';
 import { startStreamServer, truth, type Schedule, type StreamServer } from '../server/streamServer';
 import { ALL_PROTOCOLS, specFor } from './helpers';
 
@@ -132,6 +133,21 @@ describe('runner', () => {
     } finally {
       clearInterval(hog);
     }
+  });
+
+  it('replays prompt lookup over each model\'s real output: an output copied from the prompt is flagged', async () => {
+    server.setModel('copy', { ttftMs: 10, tokensPerSecond: 1000, outputTokens: 200 });
+    const streamed = tokenText('answer', 0, 200); // exactly what the server will stream
+    const copying = await runBenchmark({ models: [specFor(server, 'openai-chat', 'copy')], prompt: `Fix the spelling in this text and return it unchanged otherwise:\n${streamed}`, runs: 1 });
+    const sp = copying.results[0].speculation!;
+    expect(sp.label).toBe('estimated');
+    expect(sp.copiedShare).toBeGreaterThan(0.9);
+    expect(sp.promptLookupSpeedup).toBeGreaterThan(2);
+    expect(sp.flagged).toBe(true);
+    expect(copying.results[0].tokenizer).toBe('o200k');
+    const fresh = await runBenchmark({ models: [specFor(server, 'openai-chat', 'copy')], prompt: 'Tell me a story about a lighthouse keeper.', runs: 1 });
+    expect(fresh.results[0].speculation!.copiedShare).toBeLessThan(0.5);
+    expect(fresh.results[0].speculation!.promptLookupSpeedup!).toBeLessThan(sp.promptLookupSpeedup!);
   });
 
   it('warns when the prompt will not fit the context window', async () => {

@@ -72,6 +72,7 @@ function table(view: ResultsView): HTMLTableElement {
       el('th', { scope: 'col', title: 'Successful / measured runs' }, 'Runs ok'),
       cols.map((c) => el('th', { scope: 'col', class: 'num', 'data-metric': c.metric, title: c.help }, c.label, c.unit === 'ms' ? el('span', { class: 'unit' }, ' ms') : null)),
       el('th', { scope: 'col', title: 'Where output token counts came from: the provider\u2019s usage report or a local tokenizer' }, 'Tokens from'),
+      el('th', { scope: 'col', title: 'Estimated speed-up from speculative decoding for this task (prompt lookup replayed over the model\u2019s output, or a draft model by task type). An estimate, not a measurement.' }, 'Spec. decoding (est.)'),
     ),
   );
   const body = el(
@@ -86,6 +87,7 @@ function table(view: ResultsView): HTMLTableElement {
         el('td', { 'data-field': 'runs', class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-ok': r.okRuns, 'data-failed': r.failedRuns }, `${r.okRuns}/${r.okRuns + r.failedRuns}`),
         cols.map((c) => metricCell(r.cells[c.metric], c)),
         el('td', { 'data-field': 'tokenSource', title: r.tokenizer ? `tokenizer: ${r.tokenizer}` : undefined }, r.tokenSource),
+        el('td', { 'data-field': 'speculation', 'data-flagged': r.speculation ? String(r.speculation.flagged) : null, title: r.speculation?.verdict }, r.speculation?.text ?? '—'),
       ),
     ),
   );
@@ -104,6 +106,7 @@ function table(view: ResultsView): HTMLTableElement {
               const cell = (a.cells as Partial<Record<string, MetricCell>>)[c.metric];
               return cell ? metricCell(cell, c) : el('td', { class: 'num empty' });
             }),
+            el('td', {}),
             el('td', {}),
           ),
         ),
@@ -147,6 +150,14 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
       'details',
       { class: 'model-output', 'data-model-id': r.id, 'data-details-key': key, open: open.has(key) },
       el('summary', { 'data-focus-key': `sum:${r.id}` }, el('span', { class: 'label' }, r.label), ` — ${r.okRuns} ok, ${r.failedRuns} failed`),
+      r.speculation
+        ? el(
+            'div',
+            { class: 'speculation', 'data-model-id': r.id },
+            el('p', {}, el('strong', {}, 'Speculative decoding (estimated): '), r.speculation.verdict),
+            el('details', { 'data-details-key': `assumptions:${r.id}` }, el('summary', {}, 'Assumptions'), el('ul', { class: 'muted' }, r.speculation.assumptions.map((a) => el('li', {}, a)))),
+          )
+        : null,
       r.runs.length ? r.runs.map((run) => runSection(r, run)) : el('p', { class: 'muted' }, 'No runs finished yet.'),
     );
     for (const inner of Array.from(d.querySelectorAll('details[data-details-key]'))) if (open.has(inner.getAttribute('data-details-key')!)) inner.setAttribute('open', '');

@@ -3,7 +3,7 @@
  * partial, still running) benchmark report. Pure: no `vscode`, no DOM. The webview only renders it.
  */
 import { summarize } from '../stats';
-import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary } from '../types';
+import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
 
 /** Columns of the results table, in display order. */
 export const VIEW_METRICS = [
@@ -117,6 +117,24 @@ export interface ModelRow {
   runs: RunView[];
   timeline: TimelineSeries | null;
   warnings: string[];
+  /** The speculative-decoding advisor's verdict (estimated); absent until the benchmark ends. */
+  speculation?: SpeculationView;
+}
+
+export interface SpeculationView {
+  /** Short cell text, e.g. "lookup 2.3×", or "—" when no technique is estimated to help materially. */
+  text: string;
+  flagged: boolean;
+  verdict: string;
+  assumptions: string[];
+}
+
+/** The advisor's verdict as the panel shows it: the speedup of the technique that fits, labelled estimated. */
+export function speculationView(sp: SpeculationSummary | undefined): SpeculationView | undefined {
+  if (!sp) return undefined;
+  const x = sp.technique === 'prompt-lookup' ? sp.promptLookupSpeedup : sp.technique === 'draft-model' ? sp.draftModelSpeedup : null;
+  const text = sp.flagged && x !== null ? `${sp.technique === 'prompt-lookup' ? 'lookup' : 'draft'} ${x.toFixed(1)}×` : '—';
+  return { text, flagged: sp.flagged, verdict: sp.verdict, assumptions: [...sp.assumptions] };
 }
 
 export interface AggregateRow {
@@ -274,6 +292,7 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     })),
     timeline: rep >= 0 ? { runIndex: repIndex, points: runTimeline(ok[rep], options.maxTimelinePoints) } : null,
     warnings: [...r.warnings],
+    ...(r.speculation ? { speculation: speculationView(r.speculation) } : {}),
   };
 }
 

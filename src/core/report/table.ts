@@ -2,7 +2,9 @@
  * Plain-text table of a benchmark report, for terminals. Every rate says how its tokens were
  * counted; numbers the server reported about itself are marked as such.
  */
+import { printable } from '../text';
 import type { BenchmarkReport, ModelResult, Summary } from '../types';
+import { speculationView } from './resultsView';
 
 const fixed = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const f0 = fixed(0);
@@ -34,8 +36,8 @@ function row(r: ModelResult): string[] {
   };
   const server = medianOf((x) => x.serverDecodeTps);
   return [
-    r.id,
-    r.region,
+    printable(r.id),
+    printable(r.region),
     `${r.okRuns}/${r.okRuns + r.failedRuns}`,
     med(s.ttftMs),
     med(s.ttfoMs),
@@ -44,18 +46,20 @@ function row(r: ModelResult): string[] {
     med(s.e2eMs),
     f1(s.itlMs?.median),
     `${f0(medianOf((x) => x.inputTokens))}/${f0(medianOf((x) => x.outputTokens))}/${f0(medianOf((x) => x.reasoningTokens))}`,
-    tokenSource,
+    printable(tokenSource),
     usd(s.costUsd?.median),
+    speculationView(r.speculation)?.text ?? '—',
   ];
 }
 
 export function formatReportTable(report: BenchmarkReport): string {
-  const header = ['model', 'region', 'ok', 'TTFT ms', 'TTFO ms', 'tok/s (own tokens)', 'tok/s (o200k)', 'e2e ms', 'ITL ms', 'in/out/reasoning', 'tokens from', 'cost/run'];
+  const header = ['model', 'region', 'ok', 'TTFT ms', 'TTFO ms', 'tok/s (own tokens)', 'tok/s (o200k)', 'e2e ms', 'ITL ms', 'in/out/reasoning', 'tokens from', 'cost/run', 'spec. decoding (est.)'];
   const lines = [alignColumns([header, ...report.results.map(row)])];
   lines.push('', `Medians ± median absolute deviation over ${report.settings.runs} run(s) per model. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly. Cost uses catalog list prices.`);
   const notes = report.results.flatMap((r) => [
-    ...r.warnings.map((w) => `warning: ${w}`),
-    ...r.runs.filter((x) => !x.ok).map((x) => `failed: ${x.error}`),
+    ...(r.speculation ? [`speculative decoding (estimated), ${printable(r.id)}: ${printable(r.speculation.verdict)}`] : []),
+    ...r.warnings.map((w) => `warning: ${printable(w)}`),
+    ...r.runs.filter((x) => !x.ok).map((x) => `failed: ${printable(x.error ?? x.errorKind ?? 'unknown error')}`),
   ]);
   if (notes.length) lines.push('', ...[...new Set(notes)]);
   return lines.join('\n');

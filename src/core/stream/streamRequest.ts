@@ -9,6 +9,7 @@ import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { httpError, networkError, parseRetryAfter, redact } from '../errors';
 import { protocolFor } from '../protocols';
+import { printable } from '../text';
 import type { ModelSpec, RunError, StreamTrace } from '../types';
 import { framerFor } from './framing';
 
@@ -44,7 +45,8 @@ export function streamRequest(spec: ModelSpec, opts: StreamRequestOptions): Prom
       if (settled) return;
       settled = true;
       trace.endAt = performance.now();
-      if (error) trace.error = { ...error, message: redact(error.message, opts.apiKey) };
+      // Messages carry server text (error bodies, stream error events, page titles): no key, no control characters.
+      if (error) trace.error = { ...error, message: printable(redact(error.message, opts.apiKey)) };
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (error) request.destroy();
