@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { computeRunMetrics } from '../../src/core/metrics';
-import { streamRequest } from '../../src/core/stream/streamRequest';
+import { decodeTrace, streamRaw } from '../../src/core/stream/streamRequest';
 import { loadTokenizer } from '../../src/core/tokenizers';
 import type { ModelSpec } from '../../src/core/types';
 import { percentile } from '../../src/core/stats';
@@ -111,21 +111,22 @@ async function main() {
           const loop = monitorEventLoopDelay({ resolution: 5 });
           loop.enable();
           const cpu0 = process.cpuUsage();
-          // Metrics are derived after the streams end, as the runner does, so that no derivation
-          // work competes with the reads being timed.
+          // Decoding and metrics happen after the streams end, as in the runner, so that no parsing
+          // competes with the reads being timed.
           const raw = await pool(n, conc, async (i) => {
             const prompt = `run ${i}`;
             if (client === 'tokenscope') {
-              const trace = await streamRequest(spec, { prompt, maxTokens: 4096, timeoutMs: 120_000, stallTimeoutMs: 60_000, agent });
-              return { prompt, trace };
+              const raw = await streamRaw(spec, { prompt, maxTokens: 4096, timeoutMs: 120_000, stallTimeoutMs: 60_000, agent });
+              return { prompt, raw };
             }
             const r = await bareRequest(url, 'bench', prompt, agent);
             return { prompt, firstEpoch: r.first === null ? null : epoch(r.first) };
           });
           const measured = raw.map((x) => {
-            if (!('trace' in x) || !x.trace) return { prompt: x.prompt, firstEpoch: x.firstEpoch ?? null, tps: null, tokens: s.outputTokens };
-            const m = computeRunMetrics(x.trace, { spec, modelCounter: counter, startedAt: '' });
-            const firstRead = x.trace.events.find((e) => e.event.kind === 'token');
+            if (!('raw' in x) || !x.raw) return { prompt: x.prompt, firstEpoch: x.firstEpoch ?? null, tps: null, tokens: s.outputTokens };
+            const trace = decodeTrace(x.raw, spec);
+            const m = computeRunMetrics(trace, { spec, modelCounter: counter, startedAt: '' });
+            const firstRead = trace.events.find((e) => e.event.kind === 'token');
             return { prompt: x.prompt, firstEpoch: firstRead ? epoch(firstRead.t) : null, tps: m.decodeTps, tokens: m.streamedTokens ?? 0 };
           });
           const cpu = process.cpuUsage(cpu0);

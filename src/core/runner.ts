@@ -9,9 +9,9 @@ import type { TaskContext } from './advisor/classify';
 import { keyHint } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { summarize } from './stats';
-import { streamRequest } from './stream/streamRequest';
+import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
-import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunMetrics, StreamTrace, TokenizerFamily } from './types';
+import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunMetrics, TokenizerFamily } from './types';
 import { TOOL_VERSION } from './version';
 
 export const DEFAULTS = { runs: 3, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120_000, stallTimeoutMs: 30_000 } as const;
@@ -101,6 +101,8 @@ export function hostOf(baseUrl: string): string {
  */
 export const CLIENT_BOUND_DELAY = { meanMs: 5, p99Ms: 50 } as const;
 const LOOP_SAMPLE_MS = 10;
+/** Undecoded response bytes the runner holds before decoding even while streams are open. */
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 export function envApiKey(spec: ModelSpec): string | undefined {
   return spec.apiKeyEnv ? process.env[spec.apiKeyEnv] || undefined : undefined;
@@ -175,11 +177,13 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   // Deriving metrics (tokenizer counts) costs CPU; done while other streams are in flight it would
   // delay their reads and so their timestamps. Finished traces wait until no stream is open.
   let inFlight = 0;
+  let pendingBytes = 0;
   const pendingMetrics: (() => void)[] = [];
-  const flushMetrics = () => {
-    loopDelay.disable(); // the flush is our own work, not load that could skew a read
+  const flushMetrics = (whileStreaming = false) => {
+    if (!whileStreaming) loopDelay.disable(); // the flush is our own work between streams, not load on a read
     while (pendingMetrics.length) pendingMetrics.shift()!();
-    loopDelay.enable();
+    pendingBytes = 0;
+    if (!whileStreaming) loopDelay.enable();
   };
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
 
@@ -188,35 +192,43 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const { spec, result, modelCounter, apiKey } = p;
     emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
     const runStartedAt = new Date().toISOString();
-    let trace: StreamTrace;
+    let raw: RawTrace;
     inFlight++;
     if (spec.apiKeyEnv && !apiKey) {
       const now = performance.now();
-      trace = { requestStart: now, endAt: now, events: [], reads: 0, bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
+      raw = { requestStart: now, endAt: now, times: [], chunks: [], bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
     } else {
       for (let attempt = 0; ; attempt++) {
-        trace = await streamRequest(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
-        const err = trace.error;
-        if (err?.kind !== 'rate-limit' || attempt >= retry.maxRetries || options.signal?.aborted) break;
+        raw = await streamRaw(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
+        const err = raw.error;
+        if (err?.kind !== 'rate-limit' || options.signal?.aborted) break;
+        if (attempt >= retry.maxRetries) {
+          raw.error = { ...err, message: `${err.message} Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.` };
+          break;
+        }
         const backoff = retry.baseDelayMs * 2 ** attempt * (0.5 + Math.random());
         const waitMs = err.retryAfterSec !== undefined ? err.retryAfterSec * 1000 : backoff;
         if (waitMs > retry.maxDelayMs) {
-          trace.error = { ...err, message: `${err.message} That is longer than the ${retry.maxDelayMs / 1000} s Tokenscope waits; not retried.` };
+          raw.error = { ...err, message: `${err.message} That is longer than the ${retry.maxDelayMs / 1000} s Tokenscope waits; not retried.` };
           break;
         }
         emit({ type: 'retry', modelId: spec.id, attempt: attempt + 1, waitMs, reason: err.message });
         await sleep(waitMs, options.signal);
       }
-      if (trace.error?.kind === 'rate-limit') trace.error.message += ` Gave up after ${retry.maxRetries} retries.`;
     }
     inFlight--;
-    const finished = trace;
+    const finished = raw;
+    pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
-      const metrics = computeRunMetrics(finished, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
+      const trace = decodeTrace(finished, spec, apiKey);
+      const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
       if (!isWarmup) recordRun(result, metrics);
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
     });
     if (inFlight === 0) flushMetrics();
+    // Bounded memory: past this much undecoded data, decode now even though streams are open (the
+    // event-loop monitor stays on, so a run that suffers from it is flagged).
+    else if (pendingBytes > MAX_PENDING_BYTES) flushMetrics(true);
   };
 
   const warmupTasks = prepared.flatMap((p) => Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)));

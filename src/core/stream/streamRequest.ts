@@ -1,8 +1,8 @@
 /**
  * Sends one streaming request and records when each network read arrived.
- * The timestamp is taken first thing in the 'data' handler, before any decoding, so parsing cost
- * never shifts a measured time. The promise never rejects: failures come back in `trace.error`,
- * with everything that arrived before them kept.
+ * The timestamp is taken first thing in the 'data' handler and nothing else happens there: decoding
+ * runs later, so parsing cost never shifts a measured time. Nothing rejects: failures come back in
+ * `error`, with everything that arrived before them kept.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -27,58 +27,50 @@ export interface StreamRequestOptions {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-export function streamRequest(spec: ModelSpec, opts: StreamRequestOptions): Promise<StreamTrace> {
+/**
+ * The bytes of one response as they arrived, before any decoding. The hot path only stamps and keeps
+ * each read; decoding waits (see decodeTrace) so that at high concurrency one stream's parsing never
+ * delays another stream's timestamps.
+ */
+export interface RawTrace {
+  requestStart: number;
+  headersAt?: number;
+  endAt?: number;
+  status?: number;
+  /** Arrival time of each network read, and its bytes. */
+  times: number[];
+  chunks: Buffer[];
+  bytes: number;
+  /** A transport-level failure (HTTP status, network, timeout, cancel). Stream-content errors come from decoding. */
+  error?: RunError;
+}
+
+/** Sends the request and records every read; never rejects. */
+export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<RawTrace> {
   const protocol = protocolFor(spec.protocol);
   const req = protocol.buildRequest(spec, opts.prompt, { maxTokens: opts.maxTokens, apiKey: opts.apiKey });
-  const trace: StreamTrace = { requestStart: 0, events: [], reads: 0, bytes: 0 };
+  const raw: RawTrace = { requestStart: 0, times: [], chunks: [], bytes: 0 };
   const who = `${spec.id} (${req.url.host})`;
 
-  return new Promise<StreamTrace>((resolve) => {
+  return new Promise<RawTrace>((resolve) => {
     let settled = false;
-    let tokenReads = 0;
-    let lastTokenRead = -1;
-    let currentRead = 0;
-    let currentT = 0;
     let timer: NodeJS.Timeout | undefined;
 
     const finish = (error?: RunError) => {
       if (settled) return;
       settled = true;
-      trace.endAt = performance.now();
-      // Messages carry server text (error bodies, stream error events, page titles): no key, no control characters.
-      if (error) trace.error = { ...error, message: printable(redact(error.message, opts.apiKey)) };
+      raw.endAt = performance.now();
+      if (error) raw.error = { ...error, message: safeMessage(error.message, opts.apiKey) };
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (error) request.destroy();
-      resolve(trace);
+      resolve(raw);
     };
     const onAbort = () => finish({ kind: 'cancelled', message: `${who}: cancelled.` });
-
-    // Decoding runs after the read was stamped; events inherit that read's time.
-    const framer = framerFor(protocol.framing, (payload, eventName) => {
-      if (settled) return;
-      let events;
-      try {
-        events = protocol.decode(payload, eventName);
-      } catch {
-        finish({ kind: 'malformed', message: `${who}: the server sent a chunk that is not valid JSON after ${tokenReads} token chunk(s): ${JSON.stringify(payload.slice(0, 80))}. What arrived before it is kept.` });
-        return;
-      }
-      for (const event of events) {
-        trace.events.push({ t: currentT, read: currentRead, event });
-        if (event.kind === 'token' && lastTokenRead !== currentRead) {
-          lastTokenRead = currentRead;
-          tokenReads++;
-        }
-        if (event.kind === 'error') {
-          finish({ kind: 'stream-error', message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.` });
-          return;
-        }
-      }
-    });
+    const reads = () => raw.times.length;
 
     const transport = req.url.protocol === 'https:' ? https : http;
-    trace.requestStart = performance.now();
+    raw.requestStart = performance.now();
     const request = transport.request(req.url, {
       method: 'POST',
       headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) },
@@ -88,9 +80,9 @@ export function streamRequest(spec: ModelSpec, opts: StreamRequestOptions): Prom
     // Socket idle timeout: covers a server that never answers and a stream that stalls.
     request.setTimeout(opts.stallTimeoutMs, () =>
       finish(
-        trace.headersAt === undefined
+        raw.headersAt === undefined
           ? { kind: 'timeout', message: `${who}: no response within ${opts.stallTimeoutMs} ms.` }
-          : { kind: 'stall', message: `${who}: the stream stalled for more than ${opts.stallTimeoutMs} ms after ${tokenReads} token chunk(s); what arrived is kept.` },
+          : { kind: 'stall', message: `${who}: the stream stalled for more than ${opts.stallTimeoutMs} ms after ${reads()} read(s); what arrived is kept.` },
       ),
     );
     timer = setTimeout(() => finish({ kind: 'timeout', message: `${who}: the request took longer than the ${opts.timeoutMs} ms limit; what arrived is kept.` }), opts.timeoutMs);
@@ -99,9 +91,9 @@ export function streamRequest(spec: ModelSpec, opts: StreamRequestOptions): Prom
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     request.on('response', (res) => {
-      trace.headersAt = performance.now();
-      trace.status = res.statusCode ?? 0;
-      const status = trace.status;
+      raw.headersAt = performance.now();
+      raw.status = res.statusCode ?? 0;
+      const status = raw.status;
       const contentType = String(res.headers['content-type'] ?? '');
       if (status >= 300 || /text\/html/i.test(contentType)) {
         let body = '';
@@ -119,26 +111,76 @@ export function streamRequest(spec: ModelSpec, opts: StreamRequestOptions): Prom
         res.on('error', () => finish(httpError(spec, status, undefined)));
         return;
       }
-      const decoder = new TextDecoder('utf-8');
+      // The hot path: stamp first, keep the bytes, nothing else.
       res.on('data', (buf: Buffer) => {
-        const t = performance.now();
-        currentT = t;
-        currentRead = trace.reads++;
-        trace.bytes += buf.length;
-        framer.feed(decoder.decode(buf, { stream: true }));
+        raw.times.push(performance.now());
+        raw.chunks.push(buf);
+        raw.bytes += buf.length;
       });
-      res.on('end', () => {
-        if (settled) return;
-        framer.feed(decoder.decode());
-        framer.end();
-        finish();
-      });
-      res.on('aborted', () => finish(networkError(spec, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), true, tokenReads)));
-      res.on('error', (err: NodeJS.ErrnoException) => finish(networkError(spec, err, true, tokenReads)));
+      res.on('end', () => finish());
+      res.on('aborted', () => finish(networkError(spec, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), true, reads())));
+      res.on('error', (err: NodeJS.ErrnoException) => finish(networkError(spec, err, true, reads())));
     });
-    request.on('error', (err: NodeJS.ErrnoException) => finish(networkError(spec, err, trace.headersAt !== undefined, tokenReads)));
+    request.on('error', (err: NodeJS.ErrnoException) => finish(networkError(spec, err, raw.headersAt !== undefined, reads())));
     request.end(req.body);
   });
+}
+
+/**
+ * Decodes a raw trace into timed events. Each event carries the arrival time of the read it came in.
+ * A malformed payload or an error event inside the stream ends the trace there (what came before is
+ * kept) and, having happened first, outranks any later transport error.
+ */
+export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): StreamTrace {
+  const protocol = protocolFor(spec.protocol);
+  const who = `${spec.id} (${new URL(spec.baseUrl).host})`;
+  const trace: StreamTrace = { requestStart: raw.requestStart, headersAt: raw.headersAt, endAt: raw.endAt, status: raw.status, events: [], reads: raw.times.length, bytes: raw.bytes };
+  let contentError: RunError | undefined;
+  let tokenReads = 0;
+  let lastTokenRead = -1;
+  let read = 0;
+  const framer = framerFor(protocol.framing, (payload, eventName) => {
+    if (contentError) return;
+    let events;
+    try {
+      events = protocol.decode(payload, eventName);
+    } catch {
+      contentError = { kind: 'malformed', message: `${who}: the server sent a chunk that is not valid JSON after ${tokenReads} token chunk(s): ${JSON.stringify(payload.slice(0, 80))}. What arrived before it is kept.` };
+      return;
+    }
+    for (const event of events) {
+      if (event.kind === 'error') {
+        contentError = { kind: 'stream-error', message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.` };
+        return;
+      }
+      trace.events.push({ t: raw.times[read], read, event });
+      if (event.kind === 'token' && lastTokenRead !== read) {
+        lastTokenRead = read;
+        tokenReads++;
+      }
+    }
+  });
+  const decoder = new TextDecoder('utf-8');
+  for (read = 0; read < raw.chunks.length && !contentError; read++) framer.feed(decoder.decode(raw.chunks[read], { stream: true }));
+  if (!contentError) {
+    read = Math.max(0, raw.chunks.length - 1);
+    framer.feed(decoder.decode());
+    // A payload left without its terminating newline counts only if the stream ended cleanly.
+    if (!raw.error) framer.end();
+  }
+  const error = contentError ?? raw.error;
+  if (error) trace.error = { ...error, message: safeMessage(error.message, apiKey) };
+  return trace;
+}
+
+/** Streams one request and decodes it as soon as it ends (for single requests; the runner defers decoding). */
+export async function streamRequest(spec: ModelSpec, opts: StreamRequestOptions): Promise<StreamTrace> {
+  return decodeTrace(await streamRaw(spec, opts), spec, opts.apiKey);
+}
+
+/** A message fit for any surface: no key, no control or bidi characters from server text. */
+function safeMessage(message: string, apiKey: string | undefined): string {
+  return printable(redact(message, apiKey));
 }
 
 function htmlTitle(body: string): string | undefined {
