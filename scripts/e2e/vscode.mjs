@@ -454,19 +454,25 @@ async function quickInput(page, text, timeoutMs) {
 /** Runs a command by its title ("Category: Title") from the command palette (F1). */
 export async function runCommand(page, title, { timeoutMs = 15_000 } = {}) {
   await quickInput(page, `>${title}`, timeoutMs);
-  // Enter only once the highlighted entry is this command, so nothing else is run by accident.
+  // Enter only once the highlighted entry is this command, so nothing else is run by accident. Another command
+  // may rank first for the same words ("Preferences: Browse Color Themes…" for "Preferences: Color Theme"):
+  // then move the highlight down to the exact title, as a person would with the arrow keys.
   const row = page.locator('.quick-input-list .monaco-list-row.focused');
+  const labelOf = (sel) => page.evaluate((s) => document.querySelector(s)?.textContent.trim() ?? null, sel);
   await page.waitForFunction(
-    (t) => {
-      const el = document.querySelector('.quick-input-list .monaco-list-row.focused .label-name');
-      return !!el && el.textContent.trim() === t;
-    },
+    (t) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.querySelector('.label-name')?.textContent.trim() === t),
     title,
     { timeout: timeoutMs, polling: 100 },
   ).catch(async (e) => {
-    const shown = await page.locator('.quick-input-list .monaco-list-row').allTextContents().catch(() => []);
+    const shown = await page.locator('.quick-input-list .monaco-list-row .monaco-icon-label-container > .monaco-icon-name-container').allTextContents().catch(() => []);
     throw new Error(`command "${title}" not found in the command palette; shown: ${JSON.stringify(shown)}\n${e.message}`);
   });
+  const rows = await page.locator('.quick-input-list .monaco-list-row').count();
+  for (let i = 0; i <= rows && (await labelOf('.quick-input-list .monaco-list-row.focused .label-name')) !== title; i++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  const focused = await labelOf('.quick-input-list .monaco-list-row.focused .label-name');
+  if (focused !== title) throw new Error(`command "${title}" could not be highlighted in the command palette (highlighted: ${focused})`);
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await page.keyboard.press('Enter');
   // The palette closes, or the command reuses the widget for a quick pick of its own.

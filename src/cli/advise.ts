@@ -8,6 +8,7 @@ import { advise, diffVllmSpecCounters, formatSpeedup, vllmSpecCounters, type Adv
 import { loadTokenizer } from '../core/tokenizers';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../core/types';
 import { UsageError, type Io } from './io';
+import { checkPromptText } from '../core/text';
 
 export interface AdviseArgs {
   prompt?: string;
@@ -47,7 +48,8 @@ export async function adviseCommand(args: AdviseArgs, io: Io): Promise<number> {
   if (args.vllmMetricsBefore && !args.vllmMetrics) throw new UsageError('--vllm-metrics-before needs --vllm-metrics (the scrape taken after the run)');
 
   const prompt = await readText(args.prompt, 'prompt file');
-  if (!prompt.trim()) throw new UsageError(`the prompt file "${args.prompt}" is empty`);
+  const check = checkPromptText(prompt, 'count', `the prompt file "${args.prompt}"`);
+  if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
   const output = args.output !== undefined ? await readText(args.output, 'output file') : undefined;
   if (output !== undefined && !output.trim()) throw new UsageError(`the output file "${args.output}" is empty`);
 

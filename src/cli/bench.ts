@@ -6,6 +6,7 @@ import { formatReportTable } from '../core/report/table';
 import { DEFAULTS, runBenchmark, type ProgressEvent } from '../core/runner';
 import type { ModelSpec } from '../core/types';
 import { UsageError, type Io } from './io';
+import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history'; // history (issue 6)
 import { parseCategories } from './report'; // history (issue 6)
 import { classifyTask } from '../core/advisor/classify'; // history (issue 6): default task category
@@ -97,7 +98,8 @@ function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
 export async function bench(args: BenchArgs, io: Io): Promise<number> {
   if (!args.promptFile) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
   const prompt = await readText(args.promptFile, 'prompt file');
-  if (!prompt.trim()) throw new UsageError(`the prompt file "${args.promptFile}" is empty`);
+  const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
+  if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
   // ---- history (issue 6): checked before any request is sent ----
   const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;
   if (args.category?.includes(',')) throw new UsageError('--category takes one category for a benchmark run');

@@ -7,6 +7,7 @@ import { tokenizerFamilyFor } from '../core/runner';
 import { tokenStats, type TokenStats } from '../core/tokenizers';
 import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
 import { UsageError, type Io } from './io';
+import { checkPromptText } from '../core/text';
 
 export interface ModelTokenRow {
   id: string;
@@ -50,6 +51,8 @@ export async function tokens(args: { file?: string; json?: boolean; config?: str
   } catch (e) {
     throw new UsageError(`cannot read "${args.file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  const check = checkPromptText(text, 'count', `the file "${args.file}"`);
+  if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
   let models: readonly ModelSpec[] = BUILTIN_MODELS;
   if (args.config) {
     try {

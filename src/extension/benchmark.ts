@@ -7,8 +7,10 @@ import * as vscode from 'vscode';
 import { readEditorSettings } from '../core/editorSettings';
 import { classifyTask } from '../core/advisor';
 import { LiveReport } from '../core/report/live';
+import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
 import { buildResultsView, type ResultsView } from '../core/report/resultsView';
 import { runBenchmark, type ProgressEvent } from '../core/runner';
+import { checkPromptText } from '../core/text';
 import type { BenchmarkReport, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
 import type { Log } from './log';
@@ -25,6 +27,8 @@ export interface BenchmarkRequest {
   languageId?: string;
   /** Skip the quick pick and run these model ids. */
   modelIds?: string[];
+  /** How messages name the prompt, e.g. "the selection" (default "the prompt"). */
+  what?: string;
 }
 
 export function settings() {
@@ -79,8 +83,9 @@ export class BenchmarkController implements vscode.Disposable {
       if (choice === 'Show Results') this.panel().show();
       return undefined;
     }
-    if (!request.prompt.trim()) {
-      void vscode.window.showWarningMessage('Tokenscope: the prompt is empty. Select some text or open a prompt file.');
+    const check = checkPromptText(request.prompt, 'benchmark', request.what ?? 'the prompt');
+    if (!check.ok) {
+      void vscode.window.showWarningMessage(`Tokenscope: ${check.message}${check.reason === 'empty' || check.reason === 'whitespace' ? ' Select some text or open a prompt file.' : ''}`);
       return undefined;
     }
     const { models: all, errors } = loadModels();
@@ -139,7 +144,7 @@ export class BenchmarkController implements vscode.Disposable {
     const panel = this.panel();
     panel.show(true);
     panel.update(live.view());
-    this.log.info(`benchmark: ${models.map((m) => m.id).join(', ')} · ${runSettings.runs} run(s), ${runSettings.warmup} warm-up, concurrency ${runSettings.concurrency}, max ${runSettings.maxTokens} tokens · prompt ${request.prompt.length} chars`);
+    this.log.info(benchmarkStartLine(models, runSettings, request.prompt.length));
 
     let timer: NodeJS.Timeout | undefined;
     const flush = () => {
@@ -218,20 +223,8 @@ export class BenchmarkController implements vscode.Disposable {
   }
 
   private logEvent(e: ProgressEvent): void {
-    switch (e.type) {
-      case 'warning':
-        this.log.warn(e.message);
-        break;
-      case 'retry':
-        this.log.warn(`retry ${e.attempt} for ${e.modelId} in ${(e.waitMs / 1000).toFixed(1)} s: ${e.reason}`);
-        break;
-      case 'run-end': {
-        const m = e.metrics;
-        const what = m.ok ? `TTFT ${m.ttftMs?.toFixed(0) ?? '—'} ms, ${m.decodeTps?.toFixed(1) ?? '—'} tok/s, ${m.outputTokens ?? '—'} tokens` : `failed (${m.errorKind}): ${m.error}`;
-        this.log.info(`${e.modelId} run ${e.index + 1}${e.warmup ? ' (warm-up)' : ''}: ${what}`);
-        break;
-      }
-    }
+    const line = progressLogLine(e);
+    if (line) this.log[line.level](line.message);
   }
 
   dispose(): void {

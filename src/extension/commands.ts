@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { keyVariables } from '../core/modelList';
 import { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportReport, type ExportFormat } from '../core/report/export';
 import { comparisonLine, tokenComparison } from '../core/report/hoverText';
+import { checkPromptText } from '../core/text';
 import { TOKENIZER_FAMILIES } from '../core/types';
 import type { BenchmarkController } from './benchmark';
 import { settings } from './benchmark';
@@ -134,10 +135,18 @@ async function compareTokenizers(log: Log): Promise<void> {
   const editor = promptEditor();
   if (!editor) return noEditor();
   const { text, what } = selectionOrDocument(editor);
-  if (!text) return void vscode.window.showInformationMessage('Tokenscope: nothing to count.');
+  const check = checkPromptText(text, 'count', `the ${what}`);
+  if (!check.ok) return void vscode.window.showInformationMessage(`Tokenscope: ${check.message}`);
   const reference = settings().referenceTokenizer;
   const families = [reference, ...TOKENIZER_FAMILIES.filter((f) => f !== reference)];
-  const counts = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Tokenscope: counting tokens' }, () => countFamilies(text, families));
+  // Large texts take a moment per family: counted with progress, cancellable between families.
+  let counts;
+  try {
+    counts = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tokenscope: counting tokens in ${text.length.toLocaleString('en-US')} characters`, cancellable: true }, (_, token) => countFamilies(text, families, token));
+  } catch (e) {
+    if (e instanceof vscode.CancellationError) return;
+    throw e;
+  }
   const rows = tokenComparison(text.length, counts);
   log.info(`compare tokenizers (${what}, ${text.length} chars): ${rows.map((r) => `${r.family}=${r.count}`).join(', ')}`);
   await vscode.window.showQuickPick(
@@ -164,15 +173,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('tokenscope.benchmarkSelection', async (arg) => {
     const editor = promptEditor();
     if (!editor) return noEditor();
-    const { text } = selectionOrDocument(editor);
-    return benchmark.run({ prompt: text, languageId: editor.document.languageId, modelIds: modelIdsArg(arg) });
+    const { text, what } = selectionOrDocument(editor);
+    return benchmark.run({ prompt: text, languageId: editor.document.languageId, modelIds: modelIdsArg(arg), what: `the ${what}` });
   });
   reg('tokenscope.benchmarkFile', async (arg) => {
     let doc: vscode.TextDocument | undefined;
     if (arg instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(arg);
     else doc = promptEditor()?.document;
     if (!doc) return noEditor();
-    return benchmark.run({ prompt: doc.getText(), languageId: doc.languageId, modelIds: modelIdsArg(arg) });
+    return benchmark.run({ prompt: doc.getText(), languageId: doc.languageId, modelIds: modelIdsArg(arg), what: 'the file' });
   });
   reg('tokenscope.compareTokenizers', () => compareTokenizers(log));
   reg('tokenscope.setApiKey', (target) => setApiKey(keys, log, typeof target === 'string' ? target : undefined));

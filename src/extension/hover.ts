@@ -6,8 +6,9 @@
 import * as vscode from 'vscode';
 import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
-import { buildHoverMarkdown, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
+import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { tokenizerFamilyFor } from '../core/runner';
+import { checkPromptText, PROMPT_LIMITS } from '../core/text';
 import { familyInfo, loadTokenizer } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
 import { settings } from './benchmark';
@@ -15,7 +16,7 @@ import type { HistoryService } from './history';
 import { lastChoice, loadModels } from './models';
 
 /** Text longer than this is not counted on hover (it would take long enough to be felt). */
-export const MAX_HOVER_CHARS = 200_000;
+export const MAX_HOVER_CHARS = PROMPT_LIMITS.hover;
 const MAX_MODELS = 8;
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -79,7 +80,16 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     const config = settings();
     if (!config.hover.enabled) return undefined;
     const target = this.target(doc, position);
-    if (!target || target.text.length > MAX_HOVER_CHARS || !target.text.trim()) return undefined;
+    if (!target) return undefined;
+    // Empty or blank text shows nothing; binary or over-long text says at once why it is not counted.
+    const check = checkPromptText(target.text, 'hover', target.source === 'selection' ? 'the selection' : target.source === 'literal' ? 'the string literal' : 'the document');
+    if (!check.ok) {
+      if (check.reason === 'empty' || check.reason === 'whitespace') return undefined;
+      const notice = new vscode.MarkdownString(buildHoverNotice(target.source, target.text.length, check.message));
+      notice.isTrusted = false;
+      notice.supportHtml = false;
+      return new vscode.Hover(notice, target.range);
+    }
 
     // Count the configured families; a listed model whose own family is not among them is costed with the first.
     const counts = await this.cache.get(doc, target.range, target.text, config.hover.families, token);

@@ -76,16 +76,20 @@ export async function pickModels(page, wanted, all, { timeoutMs = 15_000 } = {})
   await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
-/** Picks the highlighted entry of an open quick pick after typing `text` once the entry's label is `label`. */
+/**
+ * In an open quick pick: types `text`, highlights the entry labelled exactly `label` (moving down with the arrow
+ * keys when another entry ranks first, as a person would) and accepts it with Enter.
+ */
 export async function chooseInQuickPick(page, text, label, { timeoutMs = 15_000 } = {}) {
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   await input.fill(text);
-  await page.waitForFunction(
-    (l) => document.querySelector('.quick-input-list .monaco-list-row.focused .label-name')?.textContent.trim() === l,
-    label,
-    { timeout: timeoutMs, polling: 100 },
-  );
+  const rowLabels = () =>
+    page.evaluate(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => ({ label: r.querySelector('.label-name')?.textContent.trim(), focused: r.classList.contains('focused') })));
+  await waitFor(async () => (await rowLabels()).some((r) => r.label === label), { timeoutMs, what: `an entry "${label}" in the quick pick` });
+  const n = (await rowLabels()).length;
+  for (let i = 0; i <= n && !(await rowLabels()).some((r) => r.focused && r.label === label); i++) await page.keyboard.press('ArrowDown');
+  check((await rowLabels()).some((r) => r.focused && r.label === label), `could not highlight "${label}" in the quick pick`);
   await page.keyboard.press('Enter');
 }
 
@@ -158,6 +162,7 @@ export async function readResults(frame) {
       aggregates,
       cancelVisible: !!cancel && !cancel.hidden && cancel.offsetParent !== null,
       progressVisible: !!progress && !progress.hidden && progress.offsetParent !== null,
+      warnings: [...document.querySelectorAll('#warnings li')].map((li) => li.textContent),
     };
   });
 }

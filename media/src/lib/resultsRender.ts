@@ -1,6 +1,7 @@
 /**
  * Renders the results panel from a validated ResultsView. No Chart.js here (charts are injected, so this module
- * runs in a test DOM); no innerHTML anywhere: model text and errors become text nodes.
+ * runs in a test DOM); no innerHTML anywhere: model text and errors become text nodes, in elements with
+ * dir="auto" (isolated by the HTML user-agent style sheet) so bidi controls in them cannot reorder the panel's text.
  *
  * Stable hooks for the end-to-end suite:
  *   #results-status[data-running]          status line (aria-live), #results-progress (<progress>)
@@ -82,7 +83,7 @@ function table(view: ResultsView): HTMLTableElement {
       el(
         'tr',
         { 'data-model-id': r.id, 'data-region': r.region, 'data-status': r.status },
-        el('th', { scope: 'row', class: 'model' }, el('span', { class: 'label' }, r.label), el('span', { class: 'host' }, r.host), r.status !== 'done' ? el('span', { class: `badge ${r.status}` }, r.status) : null),
+        el('th', { scope: 'row', class: 'model' }, el('span', { class: 'label', dir: 'auto' }, r.label), el('span', { class: 'host', dir: 'auto' }, r.host), r.status !== 'done' ? el('span', { class: `badge ${r.status}` }, r.status) : null),
         el('td', { 'data-field': 'region', class: `region region-${r.region}` }, r.region),
         el('td', { 'data-field': 'runs', class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-ok': r.okRuns, 'data-failed': r.failedRuns }, `${r.okRuns}/${r.okRuns + r.failedRuns}`),
         cols.map((c) => metricCell(r.cells[c.metric], c)),
@@ -129,17 +130,17 @@ function runSection(row: ModelRow, run: ModelRow['runs'][number]): HTMLElement {
       ? el(
           'div',
           { class: 'run-error', 'data-run-index': run.index, 'data-error-kind': run.errorKind ?? null },
-          el('p', {}, run.error),
+          el('p', { dir: 'auto' }, run.error),
           run.errorKind === 'auth'
             ? el('button', { type: 'button', class: 'set-api-key secondary', 'data-model-id': row.id, 'data-focus-key': `key:${key}` }, 'Set API Key…')
             : null,
         )
       : null,
-    run.notes.length ? el('ul', { class: 'run-notes muted' }, run.notes.map((n) => el('li', {}, n))) : null,
+    run.notes.length ? el('ul', { class: 'run-notes muted' }, run.notes.map((n) => el('li', { dir: 'auto' }, n))) : null,
     run.reasoningText
-      ? el('details', { class: 'reasoning', 'data-details-key': `reasoning:${key}` }, el('summary', { 'data-focus-key': `rsum:${key}` }, `Reasoning (${run.reasoningText.length} characters)`), el('pre', { class: 'reasoning-text', tabindex: 0 }, run.reasoningText))
+      ? el('details', { class: 'reasoning', 'data-details-key': `reasoning:${key}` }, el('summary', { 'data-focus-key': `rsum:${key}` }, `Reasoning (${run.reasoningText.length} characters)`), el('pre', { class: 'reasoning-text', dir: 'auto', tabindex: 0 }, run.reasoningText))
       : null,
-    run.answerText ? el('pre', { class: 'answer-text', 'data-run-index': run.index, tabindex: 0, 'aria-label': `Answer of ${row.label}, run ${run.index + 1}` }, run.answerText) : run.ok ? el('p', { class: 'muted' }, '(no answer text)') : null,
+    run.answerText ? el('pre', { class: 'answer-text', dir: 'auto', 'data-run-index': run.index, tabindex: 0, 'aria-label': `Answer of ${row.label}, run ${run.index + 1}` }, run.answerText) : run.ok ? el('p', { class: 'muted' }, '(no answer text)') : null,
   );
 }
 
@@ -149,7 +150,7 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
     const d = el(
       'details',
       { class: 'model-output', 'data-model-id': r.id, 'data-details-key': key, open: open.has(key) },
-      el('summary', { 'data-focus-key': `sum:${r.id}` }, el('span', { class: 'label' }, r.label), ` — ${r.okRuns} ok, ${r.failedRuns} failed`),
+      el('summary', { 'data-focus-key': `sum:${r.id}` }, el('span', { class: 'label', dir: 'auto' }, r.label), ` — ${r.okRuns} ok, ${r.failedRuns} failed`),
       r.speculation
         ? el(
             'div',
@@ -266,7 +267,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
 
       const allWarnings = [...new Set(view.rows.flatMap((r) => r.warnings))];
       warningsSection.hidden = allWarnings.length === 0;
-      replaceChildren(warnings, allWarnings.map((w) => el('li', {}, w)));
+      replaceChildren(warnings, allWarnings.map((w) => el('li', { dir: 'auto' }, w)));
       replaceChildren(notes, view.notes.map((n) => el('li', {}, n)));
       ensureCharts()?.update(view);
     },

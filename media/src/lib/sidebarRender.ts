@@ -51,7 +51,7 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
         el(
           'tr',
           kind === 'model' ? { 'data-model-id': r.key, 'data-region': r.region } : { 'data-region': r.key },
-          el('th', { scope: 'row', title: `last run ${new Date(r.lastRun).toLocaleString()}` }, el('span', { class: `swatch region-${r.region}`, 'aria-hidden': 'true' }), ' ', kind === 'model' ? (r.label ?? r.key) : r.key),
+          el('th', { scope: 'row', title: `last run ${new Date(r.lastRun).toLocaleString()}` }, el('span', { class: `swatch region-${r.region}`, 'aria-hidden': 'true' }), ' ', el('span', { class: 'label', dir: 'auto' }, kind === 'model' ? (r.label ?? r.key) : r.key)),
           LEADERBOARD_COLUMNS.map((c) => {
             const v = r[c.key];
             const best = r.best.includes(c.key);
@@ -115,7 +115,7 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
         view.models.length ? scroll(boardTable('leaderboard-models', 'Per model', view.models, 'model')) : null,
         view.regions.length ? scroll(boardTable('leaderboard-regions', 'Per region', view.regions, 'region')) : null,
       );
-      replaceChildren(warnings, view.warnings.map((w) => el('li', {}, w)));
+      replaceChildren(warnings, view.warnings.map((w) => el('li', { dir: 'auto' }, w)));
     },
   };
 }

@@ -4,7 +4,7 @@
  * (output usage, which includes thinking tokens), message_stop, and in-stream `error` events.
  */
 import type { StreamEvent } from '../types';
-import { joinUrl, jsonErrorMessage, jsonHeaders, num, obj, type WireProtocol } from './protocol';
+import { joinUrl, jsonErrorMessage, jsonHeaders, num, obj, sum, type WireProtocol } from './protocol';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -38,7 +38,7 @@ export const anthropic: WireProtocol = {
           const cacheWrite = num(usage.cache_creation_input_tokens) ?? 0;
           const input = num(usage.input_tokens);
           // input_tokens counts only the uncached part; the prompt is all three together.
-          events.push({ kind: 'usage', usage: { inputTokens: input === undefined ? undefined : input + cacheRead + cacheWrite, cachedInputTokens: cacheRead } });
+          events.push({ kind: 'usage', usage: { inputTokens: input === undefined ? undefined : sum(input, cacheRead, cacheWrite), cachedInputTokens: cacheRead } });
         }
         break;
       }
@@ -58,7 +58,7 @@ export const anthropic: WireProtocol = {
         events.push({ kind: 'done' });
         break;
       case 'error':
-        events.push({ kind: 'error', message: jsonErrorMessage(payload) ?? 'error event in stream', code: String(obj(data.error)?.type ?? '') || undefined });
+        events.push({ kind: 'error', message: jsonErrorMessage(payload) ?? 'error event in stream', code: typeof obj(data.error)?.type === 'string' ? (obj(data.error)!.type as string) || undefined : undefined });
         break;
       default:
         break; // ping, content_block_start/stop, signature deltas: carry no tokens

@@ -3,7 +3,7 @@
  * carry `thought: true`. `candidatesTokenCount` excludes thoughts, which come in `thoughtsTokenCount`.
  */
 import type { StreamEvent } from '../types';
-import { joinUrl, jsonErrorMessage, jsonHeaders, num, obj, type WireProtocol } from './protocol';
+import { joinUrl, jsonErrorMessage, jsonHeaders, num, obj, sum, type WireProtocol } from './protocol';
 
 export const gemini: WireProtocol = {
   id: 'gemini',
@@ -47,7 +47,7 @@ export const gemini: WireProtocol = {
     if (usage) {
       const candidatesTokens = num(usage.candidatesTokenCount);
       const thoughts = num(usage.thoughtsTokenCount);
-      const output = candidatesTokens === undefined && thoughts === undefined ? undefined : (candidatesTokens ?? 0) + (thoughts ?? 0);
+      const output = candidatesTokens === undefined && thoughts === undefined ? undefined : sum(candidatesTokens ?? 0, thoughts ?? 0);
       events.push({
         kind: 'usage',
         usage: { inputTokens: num(usage.promptTokenCount), outputTokens: output, reasoningTokens: thoughts, cachedInputTokens: num(usage.cachedContentTokenCount) },

@@ -29,7 +29,7 @@ export const ollama: WireProtocol = {
     if (!line.trim()) return [];
     const data = obj(JSON.parse(line));
     if (!data) return [];
-    if (data.error !== undefined) return [{ kind: 'error', message: jsonErrorMessage(line) ?? String(data.error) }];
+    if (data.error !== undefined) return [{ kind: 'error', message: jsonErrorMessage(line) ?? (JSON.stringify(data.error) || 'error event in stream') }];
     const events: StreamEvent[] = [];
     const message = obj(data.message);
     if (typeof message?.thinking === 'string' && message.thinking) events.push({ kind: 'token', channel: 'reasoning', text: message.thinking });

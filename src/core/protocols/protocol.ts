@@ -63,6 +63,11 @@ export function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** The sum of token counts, or undefined if it overflows (a hostile server can send 1e308). */
+export function sum(...vs: number[]): number | undefined {
+  return num(vs.reduce((a, b) => a + b, 0));
+}
+
 export function obj(v: unknown): Record<string, unknown> | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }

@@ -93,6 +93,11 @@ export function latestMeasurements(records: readonly HistoryRecord[]): Map<strin
 
 const SOURCE_TEXT: Record<HoverInput['source'], string> = { selection: 'Selection', literal: 'String literal', document: 'Document' };
 
+/** What the hover shows instead of counts when the text cannot be counted (see checkPromptText), as Markdown. */
+export function buildHoverNotice(source: HoverInput['source'], chars: number, message: string): string {
+  return `**Tokenscope** · ${SOURCE_TEXT[source]}: ${int.format(chars)} characters\n\n${escapeMarkdown(message)}`;
+}
+
 /** The hover's Markdown. */
 export function buildHoverMarkdown(input: HoverInput): string {
   const lines: string[] = [];

@@ -12,7 +12,21 @@ export interface Framer {
 
 export function sseFramer(sink: PayloadSink): Framer {
   const parser = createParser({ onEvent: (ev) => sink(ev.data, ev.event) });
-  return { feed: (text) => parser.feed(text), end: () => parser.reset({ consume: true }) };
+  // The parser holds back a CR that ends its input, to see whether an LF follows. At the end of the stream
+  // that CR is a line end: without this, a stream with CR line ends would lose its last event.
+  let endsWithCr = false;
+  return {
+    feed(text) {
+      if (!text) return;
+      parser.feed(text);
+      endsWithCr = text.charCodeAt(text.length - 1) === 13;
+    },
+    end() {
+      if (endsWithCr) parser.feed('\n');
+      endsWithCr = false;
+      parser.reset({ consume: true });
+    },
+  };
 }
 
 export function ndjsonFramer(sink: PayloadSink): Framer {
