@@ -14,17 +14,10 @@ import { computeRunMetrics } from '../../src/core/metrics';
 import { decodeTrace, streamRaw } from '../../src/core/stream/streamRequest';
 import { loadTokenizer } from '../../src/core/tokenizers';
 import type { ModelSpec } from '../../src/core/types';
+import type { Schedule } from '../../test/server/schedule';
 import { percentile } from '../../src/core/stats';
 
-interface Sched {
-  name: string;
-  ttftMs: number;
-  tokensPerSecond: number;
-  tokensPerChunk?: number;
-  outputTokens: number;
-  reasoningTokens?: number;
-  reasoningVisible?: boolean;
-}
+type Sched = Schedule & { name: string };
 const quick = process.argv.includes('--quick');
 const SCHEDULES: Sched[] = [
   { name: '40 tok/s, 1-token chunks', ttftMs: 300, tokensPerSecond: 40, outputTokens: quick ? 30 : 60 },

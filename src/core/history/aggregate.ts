@@ -21,20 +21,13 @@
  */
 import { percentile } from '../stats';
 import { REGIONS, TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
-import type { HistoryRecord, Leaderboard, LeaderboardFilter, LeaderboardRow } from './contract';
+import type { HistoryRecord, Leaderboard, LeaderboardFilter, LeaderboardRow, MedianCell } from './contract';
 import { checkUtcOffset, formatUtcOffset, weekFromIndex, weekIndexOf } from './week';
 
 export type LeadMetric = 'normalizedTps' | 'decodeTps';
 
 /** Medians of one group of runs (a region or a model, in one week or all time). */
-export interface WeeklyCell {
-  runs: number;
-  failedRuns: number;
-  medianDecodeTps: number | null;
-  medianNormalizedTps: number | null;
-  medianTtftMs: number | null;
-  costPerMOutput: number | null;
-}
+export type WeeklyCell = MedianCell;
 
 export interface WeekGap {
   decodeTps: number | null;

@@ -45,11 +45,8 @@ export interface LeaderboardFilter {
   since?: string;
 }
 
-export interface LeaderboardRow {
-  /** A model id, or a region name for region rows. */
-  key: string;
-  label?: string;
-  region: Region;
+/** Medians of one group of runs (a model or a region; in one week or over a period). */
+export interface MedianCell {
   runs: number;
   failedRuns: number;
   medianDecodeTps: number | null;
@@ -57,6 +54,13 @@ export interface LeaderboardRow {
   medianTtftMs: number | null;
   /** USD per million output tokens actually paid in those runs (cost ÷ output tokens), median over runs. */
   costPerMOutput: number | null;
+}
+
+export interface LeaderboardRow extends MedianCell {
+  /** A model id, or a region name for region rows. */
+  key: string;
+  label?: string;
+  region: Region;
   lastRun: string;
 }
 
