@@ -81,7 +81,7 @@ export function httpError(spec: ModelSpec, status: number, providerMessage: stri
 }
 
 /** Maps a socket-level failure to a specific error. */
-export function networkError(spec: ModelSpec, err: NodeJS.ErrnoException, headersArrived: boolean, tokensSoFar: number): RunError {
+export function networkError(spec: ModelSpec, err: NodeJS.ErrnoException, headersArrived: boolean, readsSoFar: number): RunError {
   const host = new URL(spec.baseUrl).host;
   const who = `${spec.id} (${host})`;
   const code = err.code ?? '';
@@ -90,7 +90,7 @@ export function networkError(spec: ModelSpec, err: NodeJS.ErrnoException, header
     return { kind: 'tls', message: `${who}: the TLS connection failed (${code || err.message}). Check the server's certificate and "baseUrl".` };
   if (code === 'ECONNREFUSED') return { kind: 'network', message: `${who}: connection refused — nothing is listening at ${host}. Is the server running?` };
   if (headersArrived)
-    return { kind: 'dropped', message: `${who}: the connection dropped mid-stream after ${tokensSoFar} token chunk(s) (${code || err.message}); what arrived is kept.` };
+    return { kind: 'dropped', message: `${who}: the connection dropped mid-stream after ${readsSoFar} network read(s) (${code || err.message}); what arrived is kept.` };
   return { kind: 'network', message: `${who}: network error (${code || err.message}).` };
 }
 

@@ -331,7 +331,9 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
             res.write(enc.malformed());
           } else if (f.kind === 'drop') {
             job.finish('dropped');
-            res.destroy();
+            // Chunked writes are corked until the next tick; destroying now would discard the chunks this
+            // tick wrote (a late timer writes several at once), so the client would see fewer than sent.
+            setImmediate(() => res.destroy());
             return;
           } else {
             res.write(enc.streamError());
