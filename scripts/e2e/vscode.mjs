@@ -443,12 +443,35 @@ export async function openWorkbench(page, url, folder, { timeoutMs = 90_000 } = 
   return { workbenchMs, extensionHostMs };
 }
 
+/**
+ * Opens the quick input with F1 and types `text`. Keys pressed while a webview (an iframe) has the focus reach
+ * the workbench only through the webview's key forwarding, and the workbench closes a quick input that loses
+ * focus, which a webview taking the focus back does: so the focus is first moved out of any webview to the
+ * workbench, and F1 is pressed again (at most three times) if the input does not open or closes before the
+ * text is in.
+ */
 async function quickInput(page, text, timeoutMs) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(text);
-  return input;
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    await page.evaluate(() => {
+      if (document.activeElement?.tagName === 'IFRAME') document.activeElement.blur();
+    });
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+      await input.fill(text, { timeout: 3000 });
+      if ((await input.inputValue()) === text && (await input.isVisible())) return input;
+      throw new Error(`the quick input shows "${await input.inputValue()}"`);
+    } catch (e) {
+      if (attempt >= 3 || Date.now() > deadline) throw new Error(`could not type "${text}" into the quick input after ${attempt} F1 presses: ${e.message}`);
+    }
+  }
+}
+
+/** Opens the command palette (F1) with `text` typed in (">" + words for commands); returns the input locator. */
+export function openQuickInput(page, text, { timeoutMs = 15_000 } = {}) {
+  return quickInput(page, text, timeoutMs);
 }
 
 /** Runs a command by its title ("Category: Title") from the command palette (F1). */

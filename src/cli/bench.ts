@@ -3,7 +3,7 @@ import { BUILTIN_MODELS, findBuiltin } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
 import { formatReportTable } from '../core/report/table';
-import { DEFAULTS, runBenchmark, type ProgressEvent } from '../core/runner';
+import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from '../core/runner';
 import type { ModelSpec } from '../core/types';
 import { UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
@@ -123,7 +123,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       models,
       prompt,
       runs: args.runs ?? settings.runs,
-      warmup: args.warmup ?? settings.warmup,
+      warmup: args.warmup ?? settings.warmup ?? USER_DEFAULT_WARMUP,
       concurrency: args.concurrency ?? settings.concurrency,
       maxTokens: args.maxTokens ?? settings.maxTokens,
       timeoutMs: args.timeout ?? settings.timeoutMs ?? DEFAULTS.timeoutMs,

@@ -35,7 +35,7 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('-c, --config <file>', 'JSON config listing models (see README)')
     .option('-m, --models <ids>', 'comma-separated model ids to run (from the config or the built-in catalog)')
     .option('-n, --runs <n>', 'measured runs per model', positiveInt('--runs'))
-    .option('--warmup <n>', 'warm-up runs per model, not counted', positiveInt('--warmup', 0))
+    .option("--warmup <n>", "warm-up runs per model, not counted (default 1)", positiveInt('--warmup', 0))
     .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'))
     .option('--max-tokens <n>', 'output token limit per request', positiveInt('--max-tokens'))
     .option('--timeout <ms>', 'per-request time limit in ms', positiveInt('--timeout'))

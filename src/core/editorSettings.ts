@@ -2,7 +2,7 @@
  * The editor's `tokenscope.*` settings, read through a getter and normalised: numbers clamped to the ranges the
  * CLI config accepts, unknown tokenizer families dropped. Pure: the extension passes the configuration's `get`.
  */
-import { DEFAULTS, REFERENCE_TOKENIZER } from './runner';
+import { DEFAULTS, REFERENCE_TOKENIZER, USER_DEFAULT_WARMUP } from './runner';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from './types';
 
 export interface EditorSettings {
@@ -38,7 +38,7 @@ export function readEditorSettings(get: (key: string) => unknown): EditorSetting
     models: get('models'),
     defaultModels: Array.isArray(defaults) ? defaults.filter((x): x is string => typeof x === 'string' && x.length > 0) : [],
     runs: int(get('runs'), DEFAULTS.runs, 1, 1000),
-    warmup: int(get('warmup'), DEFAULTS.warmup, 0, 100),
+    warmup: int(get('warmup'), USER_DEFAULT_WARMUP, 0, 100),
     concurrency: int(get('concurrency'), DEFAULTS.concurrency, 1, 64),
     maxTokens: int(get('maxTokens'), DEFAULTS.maxTokens, 1, 1_000_000),
     timeoutMs: int(get('timeoutMs'), DEFAULTS.timeoutMs, 1000, 3_600_000),

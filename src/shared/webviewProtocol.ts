@@ -102,6 +102,7 @@ const isModelRow = shape<ModelRow>({
   status: oneOf(['pending', 'running', 'done'] as const),
   okRuns: isNum,
   failedRuns: isNum,
+  cancelledRuns: isNum,
   tokenSource: isStr,
   tokenizer: optional(isStr),
   cells: record(VIEW_METRICS, isCell),

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { format } from 'node:util';
 import { REPO_DIR, startCodeServer } from '../../scripts/e2e/vscode.mjs';
 
 /**
@@ -26,10 +27,18 @@ export async function runExtHostSuiteInCodeServer(browser, { logFile, screenshot
   const page = await context.newPage();
   const output = [];
   try {
+    const pending = [];
     page.on('console', (m) => {
-      // Extension-host console output is forwarded to the page's console, with a style prefix.
-      const text = m.text().replace(/^%c\s*\w+\s+color:\s*#\w+\s*/, '');
-      output.push(text);
+      // Extension-host console output is forwarded to the page's console as ("%c INFO", "color: …", format, ...args):
+      // drop the styling and format the rest like Node's console would.
+      pending.push(
+        Promise.all(m.args().map((a) => a.jsonValue().catch(() => '')))
+          .then((vals) => {
+            const rest = typeof vals[0] === 'string' && vals[0].startsWith('%c') ? vals.slice(2) : vals;
+            output.push(format(...rest));
+          })
+          .catch(() => output.push(m.text())),
+      );
     });
     let exitResolve;
     const exited = new Promise((r) => (exitResolve = r));
@@ -48,6 +57,7 @@ export async function runExtHostSuiteInCodeServer(browser, { logFile, screenshot
         timer = setTimeout(() => reject(new Error(`the workbench reported no end of the extension tests within ${timeoutMs / 1000} s`)), timeoutMs);
       }),
     ]).finally(() => clearTimeout(timer));
+    await Promise.all(pending);
     if (screenshotFile) await page.screenshot({ path: screenshotFile }).catch(() => {});
     const summary = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
     return { exitCode, tests: summary?.tests ?? [], vscodeVersion: summary?.vscodeVersion, output, ms: Date.now() - t0 };

@@ -83,7 +83,14 @@ export async function pickModels(page, wanted, all, { timeoutMs = 15_000 } = {})
 export async function chooseInQuickPick(page, text, label, { timeoutMs = 15_000 } = {}) {
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(text);
+  await input.fill(text, { timeout: timeoutMs }).catch(async (e) => {
+    const state = await page.evaluate(() => {
+      const w = document.querySelector('.quick-input-widget');
+      const i = w?.querySelector('.quick-input-box input');
+      return { display: w?.style.display, title: w?.querySelector('.quick-input-title')?.textContent, value: i?.value, disabled: i?.disabled, readOnly: i?.readOnly, inputs: w?.querySelectorAll('input').length, active: document.activeElement?.outerHTML.slice(0, 120) };
+    });
+    throw new Error(`could not type "${text}" into the quick pick (${JSON.stringify(state)}): ${e.message}`);
+  });
   const rowLabels = () =>
     page.evaluate(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => ({ label: r.querySelector('.label-name')?.textContent.trim(), focused: r.classList.contains('focused') })));
   await waitFor(async () => (await rowLabels()).some((r) => r.label === label), { timeoutMs, what: `an entry "${label}" in the quick pick` });

@@ -156,6 +156,17 @@ describe('results panel rendering', () => {
     expect((window as { pwned?: unknown }).pwned).toBeUndefined();
   });
 
+  it('says how many runs were cancelled instead of showing 0/0', () => {
+    const { root, app } = setup();
+    const r = sampleReport();
+    r.results[0] = result('deepseek-chat', 'CN', [run({ ok: false, error: 'deepseek-chat: cancelled.', errorKind: 'cancelled' })]);
+    app.render(received(r));
+    const cell = root.querySelector('tr[data-model-id="deepseek-chat"] td[data-field="runs"]')!;
+    expect(cell.textContent).toBe('0/0 (1 cancelled)');
+    expect(cell.getAttribute('data-cancelled')).toBe('1');
+    expect(root.querySelector('#outputs details[data-model-id="deepseek-chat"] summary')!.textContent).toContain('1 cancelled');
+  });
+
   it('shows an empty state without results', () => {
     const { root, app, posted } = setup();
     app.render(null);

@@ -85,7 +85,11 @@ function table(view: ResultsView): HTMLTableElement {
         { 'data-model-id': r.id, 'data-region': r.region, 'data-status': r.status },
         el('th', { scope: 'row', class: 'model' }, el('span', { class: 'label', dir: 'auto' }, r.label), el('span', { class: 'host', dir: 'auto' }, r.host), r.status !== 'done' ? el('span', { class: `badge ${r.status}` }, r.status) : null),
         el('td', { 'data-field': 'region', class: `region region-${r.region}` }, r.region),
-        el('td', { 'data-field': 'runs', class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-ok': r.okRuns, 'data-failed': r.failedRuns }, `${r.okRuns}/${r.okRuns + r.failedRuns}`),
+        el(
+          'td',
+          { 'data-field': 'runs', class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-ok': r.okRuns, 'data-failed': r.failedRuns, 'data-cancelled': r.cancelledRuns },
+          `${r.okRuns}/${r.okRuns + r.failedRuns}${r.cancelledRuns ? ` (${r.cancelledRuns} cancelled)` : ''}`,
+        ),
         cols.map((c) => metricCell(r.cells[c.metric], c)),
         el('td', { 'data-field': 'tokenSource', title: r.tokenizer ? `tokenizer: ${r.tokenizer}` : undefined }, r.tokenSource),
         el('td', { 'data-field': 'speculation', 'data-flagged': r.speculation ? String(r.speculation.flagged) : null, title: r.speculation?.verdict }, r.speculation?.text ?? '—'),
@@ -150,7 +154,7 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
     const d = el(
       'details',
       { class: 'model-output', 'data-model-id': r.id, 'data-details-key': key, open: open.has(key) },
-      el('summary', { 'data-focus-key': `sum:${r.id}` }, el('span', { class: 'label', dir: 'auto' }, r.label), ` — ${r.okRuns} ok, ${r.failedRuns} failed`),
+      el('summary', { 'data-focus-key': `sum:${r.id}` }, el('span', { class: 'label', dir: 'auto' }, r.label), ` — ${r.okRuns} ok, ${r.failedRuns} failed${r.cancelledRuns ? `, ${r.cancelledRuns} cancelled` : ''}`),
       r.speculation
         ? el(
             'div',

@@ -104,7 +104,7 @@ export function buildHoverMarkdown(input: HoverInput): string {
   lines.push(`**Tokenscope** · ${SOURCE_TEXT[input.source]}: ${int.format(input.chars)} characters`, '');
   if (input.counts.length) {
     lines.push('| Tokenizer | Tokens |', '| --- | ---: |');
-    for (const c of input.counts) lines.push(`| ${escapeMarkdown(c.label)}${c.exact ? '' : ' (approximate)'} | ${int.format(c.count)} |`);
+    for (const c of input.counts) lines.push(`| ${escapeMarkdown(c.label)}${c.exact || /approximate/i.test(c.label) ? '' : ' (approximate)'} | ${int.format(c.count)} |`);
     lines.push('');
   }
   const countOf = (family: TokenizerFamily) => input.counts.find((c) => c.family === family);

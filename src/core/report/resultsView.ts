@@ -110,6 +110,8 @@ export interface ModelRow {
   status: ModelStatus;
   okRuns: number;
   failedRuns: number;
+  /** Runs stopped by the user (neither ok nor failed). */
+  cancelledRuns: number;
   /** "usage", "tokenizer" or "usage+tokenizer"; "—" before the first success. */
   tokenSource: string;
   tokenizer?: string;
@@ -274,6 +276,7 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     status,
     okRuns: r.okRuns,
     failedRuns: r.failedRuns,
+    cancelledRuns: r.cancelledRuns ?? 0,
     tokenSource: sources.join('+') || '—',
     ...(ok.find((x) => x.tokenizer)?.tokenizer ? { tokenizer: ok.find((x) => x.tokenizer)!.tokenizer } : {}),
     cells,
