@@ -30,21 +30,16 @@ interface Palette {
   fg: string;
   grid: string;
   region: Record<string, string>;
-  series: string[];
 }
 
 function palette(): Palette {
   const red = cssVar('--vscode-charts-red', '#f14c4c');
   const blue = cssVar('--vscode-charts-blue', '#3794ff');
   const green = cssVar('--vscode-charts-green', '#89d185');
-  const yellow = cssVar('--vscode-charts-yellow', '#cca700');
-  const orange = cssVar('--vscode-charts-orange', '#d18616');
-  const purple = cssVar('--vscode-charts-purple', '#b180d7');
   return {
     fg: cssVar('--vscode-foreground', '#cccccc'),
     grid: cssVar('--vscode-panel-border', 'rgba(128,128,128,0.35)'),
     region: { CN: red, US: blue, local: green },
-    series: [blue, red, green, yellow, orange, purple, cssVar('--vscode-charts-foreground', '#cccccc')],
   };
 }
 
@@ -114,17 +109,26 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) =
     tpsChart.data.datasets = spreadBars(view, metric, p, metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)');
     ttftChart.data.labels = labels;
     ttftChart.data.datasets = spreadBars(view, 'ttftMs', p, 'TTFT ms');
+    // Lines take their region's colour, as the bars do; models of the same region differ by dash.
+    const seenInRegion = new Map<string, number>();
+    const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
     timelineChart.data.datasets = view.rows
       .filter((r) => r.timeline && r.timeline.points.length)
-      .map((r, i) => ({
-        label: r.label,
-        data: r.timeline!.points.map((pt) => ({ x: pt.t, y: pt.tokens })),
-        borderColor: p.series[i % p.series.length],
-        backgroundColor: p.series[i % p.series.length],
-        borderWidth: 2,
-        pointRadius: 0,
-        stepped: 'after' as const,
-      }));
+      .map((r) => {
+        const nth = seenInRegion.get(r.region) ?? 0;
+        seenInRegion.set(r.region, nth + 1);
+        const color = p.region[r.region] ?? p.fg;
+        return {
+          label: r.label,
+          data: r.timeline!.points.map((pt) => ({ x: pt.t, y: pt.tokens })),
+          borderColor: color,
+          backgroundColor: color,
+          borderDash: dashes[nth % dashes.length],
+          borderWidth: 2,
+          pointRadius: 0,
+          stepped: 'after' as const,
+        };
+      });
     for (const c of [tpsChart, ttftChart, timelineChart]) c.update(mode);
   };
 
