@@ -40,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'showResults':
         void vscode.commands.executeCommand('tokenscope.showResults');
         break;
+      case 'showComparison':
+        void vscode.commands.executeCommand('tokenscope.showComparison');
+        break;
     }
   };
 

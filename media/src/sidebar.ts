@@ -1,6 +1,7 @@
 /** Sidebar leaderboard script (bundled to dist/media/sidebar.js). Validates every message before rendering. */
 import { isLeaderboardView, parseHostMessage, type LeaderboardView } from '../../src/shared/webviewProtocol';
 import { createSidebarApp } from './lib/sidebarRender';
+import { createTrendChart } from './lib/trendChart';
 import { vscodeApi } from './lib/vscodeApi';
 
 interface State {
@@ -8,7 +9,7 @@ interface State {
 }
 
 const vscode = vscodeApi<State>();
-const app = createSidebarApp(document.getElementById('app')!, (m) => vscode.postMessage(m));
+const app = createSidebarApp(document.getElementById('app')!, (m) => vscode.postMessage(m), createTrendChart);
 const saved = vscode.getState();
 app.render(saved && isLeaderboardView(saved.view) ? saved.view : null);
 

@@ -5,11 +5,11 @@
  * No `vscode`, no DOM: bundled into the extension and into the browser scripts alike.
  */
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
-import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow } from '../core/report/leaderboardView';
+import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
 import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
 import { REGIONS } from '../core/types';
 
-export type { ExportFormat, LeaderboardFilterState, LeaderboardView, ResultsView };
+export type { ExportFormat, LeaderboardFilterState, LeaderboardView, ResultsView, WeeklyTrendView };
 
 /** Webview kinds; each page says which it is in its `ready` message. */
 export type WebviewKind = 'results' | 'sidebar';
@@ -33,6 +33,7 @@ export type WebviewMessage =
   | { type: 'setApiKey'; modelId: string }
   | { type: 'runBenchmark' }
   | { type: 'showResults' }
+  | { type: 'showComparison' }
   | { type: 'setFilter'; filter: LeaderboardFilterState };
 
 export const MAX_ID_LENGTH = 200;
@@ -143,8 +144,17 @@ const isLeaderboardRow = shape<LeaderboardViewRow>({
   best: arrayOf(oneOf(LEADERBOARD_COLUMNS.map((c) => c.key))),
 });
 
+const isWeeklyTrend = shape<WeeklyTrendView>({
+  headline: isStr,
+  weeks: arrayOf(isStr),
+  metric: oneOf(['normalizedTps', 'decodeTps'] as const),
+  metricLabel: isStr,
+  series: arrayOf(shape({ region: isRegion, values: arrayOf(isNumOrNull) })),
+});
+
 export const isLeaderboardView = shape<LeaderboardView>({
   filter: isLeaderboardFilter,
+  weekly: optional(isWeeklyTrend),
   totalRecords: isNum,
   models: arrayOf(isLeaderboardRow),
   regions: arrayOf(isLeaderboardRow),
@@ -180,6 +190,8 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
       return { type: 'runBenchmark' };
     case 'showResults':
       return { type: 'showResults' };
+    case 'showComparison':
+      return { type: 'showComparison' };
     case 'setApiKey':
       return isStr(data.modelId) && data.modelId.length > 0 && data.modelId.length <= MAX_ID_LENGTH ? { type: 'setApiKey', modelId: data.modelId } : undefined;
     case 'setFilter':

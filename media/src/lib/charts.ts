@@ -21,18 +21,18 @@ import type { ChartsFactory, ChartsHandle } from './resultsRender';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
-function cssVar(name: string, fallback: string): string {
+export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();
   return v || fallback;
 }
 
-interface Palette {
+export interface Palette {
   fg: string;
   grid: string;
   region: Record<string, string>;
 }
 
-function palette(): Palette {
+export function palette(): Palette {
   const red = cssVar('--vscode-charts-red', '#f14c4c');
   const blue = cssVar('--vscode-charts-blue', '#3794ff');
   const green = cssVar('--vscode-charts-green', '#89d185');

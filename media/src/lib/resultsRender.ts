@@ -218,7 +218,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       el('h1', {}, 'Tokenscope results'),
       meta,
       el('div', { class: 'status-line' }, status, progress),
-      el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' }, exportButtons, cancel),
+      el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' }, exportButtons, el('button', { id: 'show-comparison', type: 'button', class: 'secondary', title: 'Every saved run, ranked by model and region, week by week' }, 'History and leaderboard'), cancel),
     ),
     empty,
     content,
@@ -241,6 +241,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     if (!target) return;
     if (target.id === 'cancel-benchmark') post({ type: 'cancel' });
     else if (target.id === 'results-run-benchmark') post({ type: 'runBenchmark' });
+    else if (target.id === 'show-comparison') post({ type: 'showComparison' });
     else if (target.dataset.format) post({ type: 'export', format: target.dataset.format as 'json' | 'csv' | 'markdown' });
     else if (target.classList.contains('set-api-key') && target.dataset.modelId) post({ type: 'setApiKey', modelId: target.dataset.modelId });
   });

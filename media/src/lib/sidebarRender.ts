@@ -10,7 +10,7 @@
  */
 import { LEADERBOARD_COLUMNS, TIME_RANGES, TIME_RANGE_LABELS, type LeaderboardViewRow } from '../../../src/core/report/leaderboardView';
 import { TASK_CATEGORIES } from '../../../src/core/types';
-import type { LeaderboardFilterState, LeaderboardView, WebviewMessage } from '../../../src/shared/webviewProtocol';
+import type { LeaderboardFilterState, LeaderboardView, WebviewMessage, WeeklyTrendView } from '../../../src/shared/webviewProtocol';
 import { append, el, replaceChildren } from './dom';
 
 export interface SidebarApp {
@@ -69,7 +69,10 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
   );
 }
 
-export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) => void): SidebarApp {
+/** Draws the weekly trend into a canvas; absent in tests without a canvas. */
+export type TrendFactory = (canvas: HTMLCanvasElement) => { update(view: WeeklyTrendView): void };
+
+export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) => void, trendFactory?: TrendFactory): SidebarApp {
   const category = el('select', { id: 'filter-category', 'aria-label': 'Task category' }, ['all', ...TASK_CATEGORIES].map((c) => el('option', { value: c }, CATEGORY_LABELS[c] ?? c)));
   const range = el('select', { id: 'filter-range', 'aria-label': 'Time range' }, TIME_RANGES.map((r) => el('option', { value: r }, TIME_RANGE_LABELS[r])));
   const filters = el('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, category, range);
@@ -82,9 +85,14 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
   );
   const filteredEmpty = el('p', { id: 'leaderboard-filtered-empty', class: 'muted', hidden: true }, 'No runs match these filters.');
   const tables = el('div', { id: 'leaderboard-tables' });
+  const headline = el('p', { id: 'streak-headline', dir: 'auto' });
+  const trendCanvas = el('canvas', { id: 'trend-chart', role: 'img', 'aria-label': 'Weekly median tokens per second per region' });
+  const trendCaption = el('figcaption', { class: 'muted' });
+  const trend = el('figure', { id: 'weekly-trend', class: 'trend', hidden: true }, el('h3', {}, 'Week by week'), headline, el('div', { class: 'trend-box' }, trendCanvas), trendCaption);
+  let trendChart: ReturnType<TrendFactory> | undefined;
   const warnings = el('ul', { id: 'leaderboard-warnings', class: 'warnings' });
   const footer = el('div', { class: 'toolbar' }, el('button', { id: 'show-results', type: 'button', class: 'secondary' }, 'Open last results'));
-  append(root, filters, status, empty, filteredEmpty, tables, warnings, footer);
+  append(root, filters, status, empty, filteredEmpty, trend, tables, warnings, footer);
 
   const send = () => post({ type: 'setFilter', filter: { category: category.value as LeaderboardFilterState['category'], range: range.value as LeaderboardFilterState['range'] } });
   category.addEventListener('change', send);
@@ -116,6 +124,17 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
         view.regions.length ? scroll(boardTable('leaderboard-regions', 'Per region', view.regions, 'region')) : null,
       );
       replaceChildren(warnings, view.warnings.map((w) => el('li', { dir: 'auto' }, w)));
+      trend.hidden = !view.weekly;
+      if (view.weekly) {
+        headline.textContent = view.weekly.headline;
+        trendCaption.textContent = `${view.weekly.metricLabel}, per ISO week (UTC), ${view.weekly.weeks[0]} – ${view.weekly.weeks[view.weekly.weeks.length - 1]}. Measured on this machine's saved runs.`;
+        try {
+          trendChart ??= trendFactory?.(trendCanvas);
+          trendChart?.update(view.weekly);
+        } catch {
+          trendCanvas.hidden = true; // the headline and the tables still say it
+        }
+      }
     },
   };
 }

@@ -2,8 +2,9 @@
  * The sidebar's view model: the history leaderboard (src/core/history) under a category and time-range filter,
  * with the best value of each column marked. Pure: no `vscode`.
  */
+import type { WeeklyReport } from '../history/aggregate';
 import type { Leaderboard, LeaderboardFilter, LeaderboardRow } from '../history/contract';
-import { TASK_CATEGORIES, type TaskCategory } from '../types';
+import { TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
 
 export type TimeRange = '24h' | '7d' | '30d' | '90d' | 'all';
 export const TIME_RANGES: readonly TimeRange[] = ['24h', '7d', '30d', '90d', 'all'];
@@ -49,8 +50,38 @@ export interface LeaderboardViewRow extends LeaderboardRow {
   best: LeaderboardColumn[];
 }
 
+/** Weekly medians per region for the sidebar's trend chart, and the current streak in words. */
+export interface WeeklyTrendView {
+  /** e.g. "CN has led US in median tok/s (o200k-normalised) for 5 consecutive weeks (…)". */
+  headline: string;
+  /** ISO weeks, oldest first ("2026-W44"). */
+  weeks: string[];
+  /** Which median the lines show. */
+  metric: 'normalizedTps' | 'decodeTps';
+  metricLabel: string;
+  series: { region: Region; values: (number | null)[] }[];
+}
+
+/** The last `maxWeeks` weeks of a weekly report as chart series: o200k-normalised medians where any exist. */
+export function weeklyTrend(report: WeeklyReport, maxWeeks = 12): WeeklyTrendView {
+  const weeks = report.weeks.slice(-maxWeeks);
+  const hasNormalized = weeks.some((w) => Object.values(w.regions).some((c) => c?.medianNormalizedTps != null));
+  const metric = hasNormalized ? 'normalizedTps' : 'decodeTps';
+  const pick = (c: WeeklyReport['weeks'][number]['regions'][Region]) => (c ? (hasNormalized ? c.medianNormalizedTps : c.medianDecodeTps) : null);
+  const regions = (['CN', 'US', 'local'] as const).filter((r) => weeks.some((w) => w.regions[r]));
+  return {
+    headline: report.headline,
+    weeks: weeks.map((w) => w.week),
+    metric,
+    metricLabel: hasNormalized ? 'median tok/s (o200k-normalised)' : "median tok/s (each model's own tokens)",
+    series: regions.map((region) => ({ region, values: weeks.map((w) => pick(w.regions[region]) ?? null) })),
+  };
+}
+
 export interface LeaderboardView {
   filter: LeaderboardFilterState;
+  /** Weekly medians per region and the streak headline (absent when there is no history). */
+  weekly?: WeeklyTrendView;
   /** Records in the whole history, before filtering (0 → the empty state). */
   totalRecords: number;
   models: LeaderboardViewRow[];
@@ -69,6 +100,13 @@ function withBest(rows: readonly LeaderboardRow[]): LeaderboardViewRow[] {
   return out;
 }
 
-export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = []): LeaderboardView {
-  return { filter: { ...filter }, totalRecords, models: withBest(board.models), regions: withBest(board.regions), warnings: [...warnings] };
+export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = [], weekly?: WeeklyReport): LeaderboardView {
+  return {
+    filter: { ...filter },
+    totalRecords,
+    models: withBest(board.models),
+    regions: withBest(board.regions),
+    warnings: [...warnings],
+    ...(weekly && weekly.weeks.length ? { weekly: weeklyTrend(weekly) } : {}),
+  };
 }

@@ -1,0 +1,56 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { createSidebarApp } from '../../media/src/lib/sidebarRender';
+import { aggregateWeekly, type HistoryRecord } from '../../src/core/history';
+import { buildLeaderboardView, weeklyTrend } from '../../src/core/report/leaderboardView';
+import { parseHostMessage, parseWebviewMessage, type WeeklyTrendView } from '../../src/shared/webviewProtocol';
+
+/** One successful run of a model in a region at a time, with a given normalised rate. */
+function rec(time: string, region: 'CN' | 'US', tps: number): HistoryRecord {
+  return {
+    v: 1, time, modelId: `${region}-model`, region, protocol: 'openai-chat', host: 'x', promptHash: 'h', category: 'chat', tokenSource: 'usage', toolVersion: '0.1.0',
+    metrics: { ok: true, error: null, setupMs: 1, ttftMs: 100, ttfoMs: 100, decodeTps: tps, e2eMs: 900, itlMs: 10, interChunkP50Ms: 10, interChunkP95Ms: 12, inputTokens: 10, outputTokens: 100, reasoningTokens: null, cachedInputTokens: null, streamedTokens: 100, reasoningVisible: false, costUsd: 0.001, charsPerSec: 400, normalizedTps: tps, serverDecodeTps: null, chunks: 100 },
+  } as HistoryRecord;
+}
+
+// Three ISO weeks: 2026-W45 (Nov 2), W46 (Nov 9), W47 (Nov 16). CN leads W46 and W47.
+const records = [
+  rec('2026-11-02T10:00:00Z', 'CN', 50), rec('2026-11-02T10:00:00Z', 'US', 60),
+  rec('2026-11-09T10:00:00Z', 'CN', 70), rec('2026-11-09T10:00:00Z', 'US', 60),
+  rec('2026-11-16T10:00:00Z', 'CN', 90), rec('2026-11-17T10:00:00Z', 'US', 65),
+];
+
+describe('weekly trend in the sidebar', () => {
+  it('turns the weekly report into per-region series and the streak headline', () => {
+    const t = weeklyTrend(aggregateWeekly(records));
+    expect(t.weeks).toEqual(['2026-W45', '2026-W46', '2026-W47']);
+    expect(t.metric).toBe('normalizedTps');
+    expect(t.series).toEqual([
+      { region: 'CN', values: [50, 70, 90] },
+      { region: 'US', values: [60, 60, 65] },
+    ]);
+    expect(t.headline).toMatch(/CN has led US .* for 2 consecutive weeks/);
+  });
+
+  it('renders the headline as text and hands the series to the chart, after validation', () => {
+    document.body.innerHTML = '<main id="app"></main>';
+    const root = document.getElementById('app')!;
+    const drawn: WeeklyTrendView[] = [];
+    const app = createSidebarApp(root, () => {}, () => ({ update: (v) => void drawn.push(v) }));
+    const view = buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, records.length, [], aggregateWeekly(records));
+    const msg = parseHostMessage(JSON.parse(JSON.stringify({ type: 'leaderboard', view })));
+    expect(msg?.type).toBe('leaderboard');
+    app.render(msg!.type === 'leaderboard' ? msg!.view : null);
+    expect((root.querySelector('#weekly-trend') as HTMLElement).hidden).toBe(false);
+    expect(root.querySelector('#streak-headline')!.textContent).toMatch(/CN has led US/);
+    expect(drawn).toHaveLength(1);
+    expect(drawn[0].series[0].values).toEqual([50, 70, 90]);
+  });
+
+  it('rejects a malformed trend and accepts the results panel\'s history link', () => {
+    const view = buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, 1, [], aggregateWeekly(records));
+    const bad = { ...view, weekly: { ...view.weekly!, series: [{ region: 'EU', values: ['<script>'] }] } };
+    expect(parseHostMessage({ type: 'leaderboard', view: bad })).toBeUndefined();
+    expect(parseWebviewMessage({ type: 'showComparison', extra: 1 })).toEqual({ type: 'showComparison' });
+  });
+});
