@@ -34,7 +34,7 @@ export function createTrendChart(canvas: HTMLCanvasElement): TrendChart {
       o.plugins = { legend: { labels: { color: p.fg } } };
       o.scales = {
         x: { ticks: { color: p.fg }, grid: { color: p.grid } },
-        y: { beginAtZero: true, ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: true, text: view.metricLabel, color: p.fg } },
+        y: { beginAtZero: true, ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: true, text: 'tok/s', color: p.fg } }, // the caption says which median
       };
       chart.update();
     },
