@@ -7,9 +7,9 @@ import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from 
 import type { ModelSpec } from '../core/types';
 import { UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
-import { HistoryStore, recordsFromReport } from '../core/history'; // history (issue 6)
-import { parseCategories } from './report'; // history (issue 6)
-import { classifyTask } from '../core/advisor/classify'; // history (issue 6): default task category
+import { HistoryStore, recordsFromReport } from '../core/history';
+import { parseCategories } from './report';
+import { classifyTask } from '../core/advisor/classify';
 
 export interface BenchArgs {
   promptFile?: string;
@@ -22,7 +22,6 @@ export interface BenchArgs {
   timeout?: number;
   json?: string;
   progress?: boolean;
-  // ---- history (issue 6) ----
   /** Append the run's records to this history file (else $TOKENSCOPE_HISTORY if set; else not recorded). */
   history?: string;
   /** Task category recorded with the runs (default: classifyTask of the prompt). */
@@ -100,7 +99,6 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   const prompt = await readText(args.promptFile, 'prompt file');
   const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
   if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
-  // ---- history (issue 6): checked before any request is sent ----
   const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;
   if (args.category?.includes(',')) throw new UsageError('--category takes one category for a benchmark run');
   const category = parseCategories(args.category)?.[0] ?? classifyTask(prompt).category;
@@ -140,7 +138,6 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       if (args.json) await writeFile(args.json, json);
       io.out(formatReportTable(report) + '\n');
     }
-    // ---- history (issue 6) ----
     if (historyFile) {
       try {
         const n = await new HistoryStore(historyFile).append(recordsFromReport(report, { category, prompt, storePrompt: args.storePrompt === true }));

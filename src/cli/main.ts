@@ -4,8 +4,8 @@ import { TOOL_VERSION } from '../core/version';
 import { bench } from './bench';
 import { tokens } from './tokens';
 import { processIo, UsageError, type Io } from './io';
-import { historyClear, historyExport, historyImport, report } from './report'; // history (issue 6)
-import { adviseCommand } from './advise'; // advisor (issue 5)
+import { historyClear, historyExport, historyImport, report } from './report';
+import { adviseCommand } from './advise';
 
 function positiveInt(name: string, min = 1) {
   return (value: string) => {
@@ -41,9 +41,9 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--timeout <ms>', 'per-request time limit in ms', positiveInt('--timeout'))
     .option('--json <file>', 'write the full results as JSON to a file, or - for stdout')
     .option('--no-progress', 'do not print per-run progress')
-    .option('--history <file>', 'append the runs to this history file (default: $TOKENSCOPE_HISTORY if set)') // history (issue 6)
-    .option('--category <c>', 'task category recorded in the history (default: classified from the prompt)') // history (issue 6)
-    .option('--store-prompt', 'store the prompt text in the history too (default: only its sha256)') // history (issue 6)
+    .option('--history <file>', 'append the runs to this history file (default: $TOKENSCOPE_HISTORY if set)')
+    .option('--category <c>', 'task category recorded in the history (default: classified from the prompt)')
+    .option('--store-prompt', 'store the prompt text in the history too (default: only its sha256)')
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -58,9 +58,9 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           timeout: opts.timeout as number | undefined,
           json: opts.json as string | undefined,
           progress: opts.progress === false ? false : undefined,
-          history: opts.history as string | undefined, // history (issue 6)
-          category: opts.category as string | undefined, // history (issue 6)
-          storePrompt: opts.storePrompt === true, // history (issue 6)
+          history: opts.history as string | undefined,
+          category: opts.category as string | undefined,
+          storePrompt: opts.storePrompt === true,
         },
         io,
       );
@@ -76,7 +76,6 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
       status = await tokens({ file, json: opts.json, config: opts.config }, io);
     });
 
-  // ---- history (issue 6): `report` and `history clear|export|import` ----
   const historyOption = '--history <file>';
   const historyHelp = 'history file (default: $TOKENSCOPE_HISTORY, else ~/.tokenscope/history.jsonl)';
   program
@@ -127,9 +126,7 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .action(async (files: string[], opts: { history?: string }) => {
       status = await historyImport(files, opts, io);
     });
-  // ---- end history ----
 
-  // ---- advisor (issue 5): `advise` ----
   program
     .command('advise')
     .description('estimate how much speculative decoding (prompt lookup, draft model / MTP) would speed up a prompt\'s task')

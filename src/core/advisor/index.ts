@@ -1,5 +1,5 @@
 /**
- * Speculative-decoding advisor (issue 5): classifies a prompt's task, replays prompt lookup over a run's output,
+ * Speculative-decoding advisor: classifies a prompt's task, replays prompt lookup over a run's output,
  * estimates prompt-lookup and model-based speedups from published numbers, reads chunk timing for multi-token
  * steps (a hint) and servers' own speculation counters (measured). Pure: no `vscode`, no I/O.
  * See docs/advisor.md for what the numbers rest on and their limits.

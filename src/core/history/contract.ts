@@ -69,7 +69,7 @@ export interface Leaderboard {
   regions: LeaderboardRow[];
 }
 
-// ---- Additions (history implementation, issue 6) ----
+// Types the store and the readers add to the contract.
 
 /** A damaged or unreadable line, skipped by the reader. `message` is complete and names the file and line. */
 export interface HistoryWarning {
