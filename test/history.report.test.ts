@@ -9,22 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main';
+// The seeded generator of scripts/gen-history.mjs (mulberry32): data, not the code under test.
+import { prng } from '../scripts/gen-history.mjs';
 import type { Io } from '../src/cli/io';
 import type { HistoryRecord } from '../src/core/history/contract';
 import type { Region, TaskCategory } from '../src/core/types';
 
 // ---- the generated history ----
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Twelve ISO weeks across the end of 2026, a 53-week year (worked out by hand from a calendar).
 const WEEKS = ['2026-W45', '2026-W46', '2026-W47', '2026-W48', '2026-W49', '2026-W50', '2026-W51', '2026-W52', '2026-W53', '2027-W01', '2027-W02', '2027-W03'];
@@ -45,7 +37,7 @@ interface Gen {
 
 /** 1,000 runs; run i is in week i % 12. CN is slower than US for 7 weeks, then faster for 5. */
 function generate(): Gen[] {
-  const rand = mulberry32(20261102);
+  const rand = prng(20261102);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const out: Gen[] = [];
   for (let i = 0; i < 1000; i++) {
@@ -233,7 +225,7 @@ beforeAll(() => {
   gens = generate();
   // Written in shuffled order: the report must not depend on the order of lines.
   const shuffled = [...gens];
-  const rand = mulberry32(7);
+  const rand = prng(7);
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];

@@ -3,11 +3,10 @@
  * Without --output: the task's category and the published per-category estimates. With --output: the
  * prompt-lookup replay over that output too. Everything it prints is an estimate, and says what it assumes.
  */
-import { readFile } from 'node:fs/promises';
 import { advise, diffVllmSpecCounters, formatSpeedup, vllmSpecCounters, type Advice, type ServerSpecStats } from '../core/advisor';
 import { loadTokenizer } from '../core/tokenizers';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../core/types';
-import { UsageError, type Io } from './io';
+import { readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
 
 export interface AdviseArgs {
@@ -22,14 +21,6 @@ export interface AdviseArgs {
   /** vLLM /metrics scrape taken after the run (and optionally one taken before it). */
   vllmMetrics?: string;
   vllmMetricsBefore?: string;
-}
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 function number(flag: string, value: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
@@ -47,18 +38,18 @@ export async function adviseCommand(args: AdviseArgs, io: Io): Promise<number> {
   const c = number('--draft-cost', args.draftCost, (n) => n >= 0 && n <= 10, 'a number from 0 to 10');
   if (args.vllmMetricsBefore && !args.vllmMetrics) throw new UsageError('--vllm-metrics-before needs --vllm-metrics (the scrape taken after the run)');
 
-  const prompt = await readText(args.prompt, 'prompt file');
+  const prompt = await readTextFile(args.prompt, 'prompt file');
   const check = checkPromptText(prompt, 'count', `the prompt file "${args.prompt}"`);
   if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
-  const output = args.output !== undefined ? await readText(args.output, 'output file') : undefined;
+  const output = args.output !== undefined ? await readTextFile(args.output, 'output file') : undefined;
   if (output !== undefined && !output.trim()) throw new UsageError(`the output file "${args.output}" is empty`);
 
   const serverStats: ServerSpecStats[] = [];
   const notes: string[] = [];
   if (args.vllmMetrics) {
-    const after = vllmSpecCounters(await readText(args.vllmMetrics, 'vLLM metrics file'));
+    const after = vllmSpecCounters(await readTextFile(args.vllmMetrics, 'vLLM metrics file'));
     if (!after) throw new UsageError(`"${args.vllmMetrics}" has no vllm:spec_decode_* counters (is speculative decoding on, and is it a vLLM /metrics scrape?)`);
-    const before = args.vllmMetricsBefore ? vllmSpecCounters(await readText(args.vllmMetricsBefore, 'vLLM metrics file')) : null;
+    const before = args.vllmMetricsBefore ? vllmSpecCounters(await readTextFile(args.vllmMetricsBefore, 'vLLM metrics file')) : null;
     const diff = diffVllmSpecCounters(before, after);
     if (diff.reset) notes.push('the vLLM counters went down between the scrapes (server restart?): the later scrape is used alone');
     if (!args.vllmMetricsBefore) notes.push('one vLLM scrape: its counters cover everything since the server started');

@@ -1,11 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { BUILTIN_MODELS, findBuiltin } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
 import { formatReportTable } from '../core/report/table';
 import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from '../core/runner';
 import type { ModelSpec } from '../core/types';
-import { UsageError, type Io } from './io';
+import { readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
@@ -30,19 +30,11 @@ export interface BenchArgs {
   storePrompt?: boolean;
 }
 
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 /** The models to run: from the config, else built-ins with keys present plus local servers found. */
 async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpec[]; settings: BenchSettings }> {
   const wanted = args.models?.split(',').map((s) => s.trim()).filter(Boolean);
   if (args.config) {
-    const config = parseConfig(await readText(args.config, 'config file'), args.config);
+    const config = parseConfig(await readTextFile(args.config, 'config file'), args.config);
     let models = config.models;
     if (wanted) {
       const unknown = wanted.filter((id) => !models.some((m) => m.id === id) && !findBuiltin(id));
@@ -96,7 +88,7 @@ function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
 
 export async function bench(args: BenchArgs, io: Io): Promise<number> {
   if (!args.promptFile) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
-  const prompt = await readText(args.promptFile, 'prompt file');
+  const prompt = await readTextFile(args.promptFile, 'prompt file');
   const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
   if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
   const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;

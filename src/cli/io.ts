@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 /** What a CLI command may touch, injectable so tests run commands in-process. */
 export interface Io {
   out(text: string): void;
@@ -20,3 +22,12 @@ export const processIo: Io = {
   env: process.env,
   isTTY: Boolean(process.stderr.isTTY),
 };
+
+/** Reads a file the user named; a missing or unreadable file is a usage error that says which. */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

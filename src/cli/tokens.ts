@@ -1,12 +1,11 @@
 /** `tokenscope tokens FILE`: the text's size under each family's tokenizer, and its input cost per model. */
-import { readFile } from 'node:fs/promises';
 import { BUILTIN_MODELS } from '../core/catalog';
 import { ConfigError, parseConfig } from '../core/config';
 import { alignColumns } from '../core/report/table';
 import { tokenizerFamilyFor } from '../core/runner';
 import { tokenStats, type TokenStats } from '../core/tokenizers';
 import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
-import { UsageError, type Io } from './io';
+import { readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
 
 export interface ModelTokenRow {
@@ -45,21 +44,17 @@ export function modelTokenRows(stats: TokenStats, models: readonly ModelSpec[]):
 
 export async function tokens(args: { file?: string; json?: boolean; config?: string }, io: Io): Promise<number> {
   if (!args.file) throw new UsageError('tokens: give the file to count');
-  let text: string;
-  try {
-    text = await readFile(args.file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read "${args.file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = await readTextFile(args.file, 'file');
   const check = checkPromptText(text, 'count', `the file "${args.file}"`);
   if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
   let models: readonly ModelSpec[] = BUILTIN_MODELS;
   if (args.config) {
+    const configText = await readTextFile(args.config, 'config file');
     try {
-      models = parseConfig(await readFile(args.config, 'utf8'), args.config).models;
+      models = parseConfig(configText, args.config).models;
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
-      throw new UsageError(`cannot read config "${args.config}": ${(e as Error).message}`);
+      throw e;
     }
   }
   const stats = await tokenStats(text);

@@ -43,9 +43,14 @@ function clip(text: string, max = 300): string {
   return oneLine(text, max);
 }
 
+/** How every message names a model: its id and the host it was sent to. */
+export function modelWho(spec: ModelSpec): string {
+  return `${spec.id} (${new URL(spec.baseUrl).host})`;
+}
+
 /** Maps an HTTP error status to a specific message that names the model. */
 export function httpError(spec: ModelSpec, status: number, providerMessage: string | undefined, retryAfterSec?: number, location?: string): RunError {
-  const who = `${spec.id} (${new URL(spec.baseUrl).host})`;
+  const who = modelWho(spec);
   const detail = providerMessage ? `: ${clip(providerMessage)}` : '';
   let kind: ErrorKind;
   let message: string;
@@ -83,7 +88,7 @@ export function httpError(spec: ModelSpec, status: number, providerMessage: stri
 /** Maps a socket-level failure to a specific error. */
 export function networkError(spec: ModelSpec, err: NodeJS.ErrnoException, headersArrived: boolean, readsSoFar: number): RunError {
   const host = new URL(spec.baseUrl).host;
-  const who = `${spec.id} (${host})`;
+  const who = modelWho(spec);
   const code = err.code ?? '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', message: `${who}: the host name could not be resolved (${code}). Check "baseUrl" and the network.` };
   if (/CERT|SSL|TLS|ERR_TLS|DEPTH_ZERO|SELF_SIGNED/i.test(code) || /certificate|ssl|tls/i.test(err.message))

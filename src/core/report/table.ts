@@ -4,7 +4,7 @@
  */
 import { printable } from '../text';
 import type { BenchmarkReport, ModelResult, Summary } from '../types';
-import { speculationView } from './resultsView';
+import { formatUsd, speculationView } from './resultsView';
 
 const fixed = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const f0 = fixed(0);
@@ -16,8 +16,7 @@ function med(s: Summary | null | undefined, fmt = f0): string {
 }
 
 function usd(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  return v < 0.01 ? `$${v.toFixed(5)}` : `$${v.toFixed(4)}`;
+  return v === null || v === undefined ? '—' : formatUsd(v);
 }
 
 /** Renders rows as aligned columns. */

@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { httpError, networkError, parseRetryAfter, redact } from '../errors';
+import { httpError, modelWho, networkError, parseRetryAfter, redact } from '../errors';
 import { protocolFor } from '../protocols';
 import { printable } from '../text';
 import type { ModelSpec, RunError, StreamTrace } from '../types';
@@ -50,7 +50,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
   const protocol = protocolFor(spec.protocol);
   const req = protocol.buildRequest(spec, opts.prompt, { maxTokens: opts.maxTokens, apiKey: opts.apiKey });
   const raw: RawTrace = { requestStart: 0, times: [], chunks: [], bytes: 0 };
-  const who = `${spec.id} (${req.url.host})`;
+  const who = modelWho(spec);
 
   return new Promise<RawTrace>((resolve) => {
     let settled = false;
@@ -133,7 +133,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
  */
 export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): StreamTrace {
   const protocol = protocolFor(spec.protocol);
-  const who = `${spec.id} (${new URL(spec.baseUrl).host})`;
+  const who = modelWho(spec);
   const trace: StreamTrace = { requestStart: raw.requestStart, headersAt: raw.headersAt, endAt: raw.endAt, status: raw.status, events: [], reads: raw.times.length, bytes: raw.bytes };
   let contentError: RunError | undefined;
   let tokenReads = 0;
