@@ -8,6 +8,7 @@ import { classifyTask, type TaskClassification, type TaskContext, type TaskSubty
 import {
   ESTIMATE_DEFAULTS,
   EAGLE2_MEAN,
+  acceptanceLengthK7,
   estimateDraftModel,
   estimatePromptLookupFromCategory,
   estimatePromptLookupFromReplay,
@@ -137,7 +138,7 @@ export function advise(input: AdviseInput): Advice {
   reasons.push(
     draft.fitsTask
       ? draft.anchor === 'code'
-        ? 'model-based drafters accept more tokens on code than on chat (DeepSeek-V3 MTP: HumanEval 4.64 vs MT-Bench 3.88 at K = 7)'
+        ? `model-based drafters accept more tokens on code than on chat (DeepSeek-V3's MTP head: HumanEval ${acceptanceLengthK7('code').toFixed(2)} vs MT-Bench ${acceptanceLengthK7('multi-turn').toFixed(2)} at K = 7)`
         : `model-based drafters gain most on this task type (Spec-Bench EAGLE-2 ${SPEC_BENCH.speedup['EAGLE-2'][draft.anchor as SpecBenchTask]}× vs the six-task mean ${EAGLE2_MEAN.toFixed(2)}×)`
       : `model-based drafters gain less on this task type than on math or multi-turn (Spec-Bench EAGLE-2 ${SPEC_BENCH.speedup['EAGLE-2'][draft.anchor as SpecBenchTask]}× vs the six-task mean ${EAGLE2_MEAN.toFixed(2)}×)`,
   );

@@ -8,7 +8,7 @@
  * gap ≈ fixed + perToken × tokens over the steady decode segment and asks which part dominates.
  *
  * It is a hint, never proof: servers also coalesce by timer (constant gaps, varying tokens — looks like multi-token
- * steps), pad or batch streams, and the client's reads add their own grouping (see shared/measurement.md).
+ * steps), pad or batch streams, and the client's reads add their own grouping.
  */
 
 export type ChunkTimingVerdict = 'single-token' | 'multi-token-steps' | 'coalescing' | 'unclear';

@@ -8,18 +8,19 @@
  * Prompt lookup without an output (basis 'category'): Spec-Bench's measured PLD speedup for the matching task.
  *
  * Model-based drafting (draft model, EAGLE head, MTP), from the task category (basis 'category'):
- *   1. acceptance length with K = 7 drafts on MT-Bench (DeepSeek-V3 MTP: 3.88) anchors Spec-Bench's multi-turn task;
- *      the other Spec-Bench tasks scale it by their EAGLE-2 speedup relative to multi-turn (assumes a fixed drafter's
- *      speedup is proportional to its tokens per step across tasks); code, which Spec-Bench lacks, uses
- *      DeepSeek-V3's HumanEval acceptance length (4.64) directly;
+ *   1. acceptance length with K = 7 drafts on MT-Bench of DeepSeek-V3's stock MTP head (see published.ts: the
+ *      published stock mean 3.20, split by benchmark) anchors Spec-Bench's multi-turn task; the other Spec-Bench
+ *      tasks scale it by their EAGLE-2 speedup relative to multi-turn (assumes a fixed drafter's speedup is
+ *      proportional to its tokens per step across tasks); code, which Spec-Bench lacks, uses the HumanEval figure;
+ *      the same computation with the fine-tuned head's figures is reported beside it, labelled;
  *   2. α = the per-token acceptance that gives that length at γ = 7 (Leviathan's formula inverted);
  *   3. speedup = Leviathan(α, γ, c) at the stated γ (default 3) and c (default 0.05).
- *   c = 0.05 is consistent with DeepSeek-V3's published 85–90% second-token acceptance giving about 1.8×
+ *   c = 0.05 is consistent with the DeepSeek-V3 report's 85–90% second-token acceptance giving about 1.8×
  *   (Leviathan with γ = 1 puts c between 0.03 and 0.06).
  */
 import { alphaFromAcceptanceLength, leviathan } from './leviathan';
 import type { PldReplay } from './pld';
-import { DEEPSEEK_V3_MTP, SPEC_BENCH, SPEC_BENCH_TASKS, SPEC_BENCH_TASK_LABEL, type SpecBenchTask } from './published';
+import { DEEPSEEK_V3_MTP, SPEC_BENCH, SPEC_BENCH_TASKS, SPEC_BENCH_TASK_LABEL, stockMtpAcceptanceLength, type MtpBenchmark, type SpecBenchTask } from './published';
 
 export interface EstimateOptions {
   /** Draft length for model-based drafting (default 3). */
@@ -54,10 +55,12 @@ export interface DraftModelEstimate {
   label: 'estimated';
   basis: 'category';
   speedup: number;
-  /** What the α is anchored on: a Spec-Bench task, or code (DeepSeek-V3 HumanEval). */
+  /** What the α is anchored on: a Spec-Bench task, or code (HumanEval). */
   anchor: SpecBenchTask | 'code';
-  /** Acceptance length at K = 7 the α was derived from. */
+  /** Acceptance length at K = 7 the α was derived from (DeepSeek-V3's stock MTP head). */
   acceptanceLengthK7: number;
+  /** The same estimate with the published fine-tuned MTP head's acceptance lengths: what a tuned drafter reaches. */
+  withFineTunedHead: { acceptanceLengthK7: number; speedup: number };
   alpha: number;
   gamma: number;
   c: number;
@@ -119,12 +122,17 @@ export function estimatePromptLookupFromCategory(task: SpecBenchTask | null): Pr
 /** EAGLE-2's mean speedup over Spec-Bench's six tasks: tasks at or above it are where model-based drafters gain most. */
 export const EAGLE2_MEAN = SPEC_BENCH_TASKS.reduce((s, t) => s + SPEC_BENCH.speedup['EAGLE-2'][t], 0) / SPEC_BENCH_TASKS.length;
 
+export type MtpHead = 'stock' | 'fine-tuned';
+
+function mtpAcceptanceLength(benchmark: MtpBenchmark, head: MtpHead): number {
+  return head === 'stock' ? stockMtpAcceptanceLength(benchmark) : DEEPSEEK_V3_MTP.fineTuned[benchmark];
+}
+
 /** Acceptance length with K = 7 drafts for a task: Spec-Bench's relative gain on the MT-Bench MTP anchor, or code. */
-export function acceptanceLengthK7(anchor: SpecBenchTask | 'code'): number {
-  const mtp = DEEPSEEK_V3_MTP.acceptanceLength;
-  if (anchor === 'code') return mtp.HumanEval;
+export function acceptanceLengthK7(anchor: SpecBenchTask | 'code', head: MtpHead = 'stock'): number {
+  if (anchor === 'code') return mtpAcceptanceLength('HumanEval', head);
   const eagle = SPEC_BENCH.speedup['EAGLE-2'];
-  return mtp['MT-Bench'] * (eagle[anchor] / eagle['multi-turn']);
+  return mtpAcceptanceLength('MT-Bench', head) * (eagle[anchor] / eagle['multi-turn']);
 }
 
 export function estimateDraftModel(anchor: SpecBenchTask | 'code', opts: EstimateOptions = {}): DraftModelEstimate {
@@ -134,25 +142,31 @@ export function estimateDraftModel(anchor: SpecBenchTask | 'code', opts: Estimat
   const e7 = acceptanceLengthK7(anchor);
   const alpha = alphaFromAcceptanceLength(e7, k);
   const lev = leviathan(alpha, gamma, c);
-  const mtp = DEEPSEEK_V3_MTP.acceptanceLength;
+  const e7Tuned = acceptanceLengthK7(anchor, 'fine-tuned');
+  const tunedSpeedup = leviathan(alphaFromAcceptanceLength(e7Tuned, k), gamma, c).speedup;
+  const benchmark: MtpBenchmark = anchor === 'code' ? 'HumanEval' : 'MT-Bench';
+  const stockBasis = `${stockMtpAcceptanceLength(benchmark).toFixed(2)} on ${benchmark}: DeepSeek-V3's stock MTP head, mean ${DEEPSEEK_V3_MTP.stockMean.toFixed(2)} over MT-Bench, HumanEval and GSM8K (${DEEPSEEK_V3_MTP.source}), split by benchmark in the fine-tuned head's proportions (assumption)`;
   const assumptions: string[] = [];
   if (anchor === 'code') {
-    assumptions.push(`acceptance length ${mtp.HumanEval} with K = ${k} drafts on HumanEval (${DEEPSEEK_V3_MTP.source}, MTP); Spec-Bench has no code task`);
+    assumptions.push(`acceptance length ${stockBasis}, K = ${k} drafts; Spec-Bench has no code task`);
   } else {
     const eagle = SPEC_BENCH.speedup['EAGLE-2'];
     assumptions.push(
       anchor === 'multi-turn'
-        ? `acceptance length ${mtp['MT-Bench']} with K = ${k} drafts on MT-Bench (${DEEPSEEK_V3_MTP.source}, MTP)`
-        : `acceptance length ${e7.toFixed(2)} with K = ${k}: MT-Bench's ${mtp['MT-Bench']} (${DEEPSEEK_V3_MTP.source}, MTP) × EAGLE-2's ${SPEC_BENCH_TASK_LABEL[anchor]}/multi-turn speedup ratio ${eagle[anchor]}/${eagle['multi-turn']} (${SETTING}); assumes a drafter's speedup is proportional to its tokens per step across tasks`,
+        ? `acceptance length ${stockBasis}, K = ${k} drafts`
+        : `acceptance length ${e7.toFixed(2)} with K = ${k}: ${stockBasis} × EAGLE-2's ${SPEC_BENCH_TASK_LABEL[anchor]}/multi-turn speedup ratio ${eagle[anchor]}/${eagle['multi-turn']} (${SETTING}); assumes a drafter's speedup is proportional to its tokens per step across tasks`,
     );
-    if (anchor === 'math') assumptions.push(`DeepSeek-V3 MTP reports more on GSM8K (${mtp.GSM8K} at K = ${k}) than Spec-Bench's relative gain gives: this estimate may be low for math`);
+    if (anchor === 'math') assumptions.push(`MTP heads accept more on GSM8K than Spec-Bench's relative gain gives (stock ≈ ${stockMtpAcceptanceLength('GSM8K').toFixed(2)} at K = ${k}): this estimate may be low for math`);
   }
   assumptions.push(
+    `with a fine-tuned MTP head (${DEEPSEEK_V3_MTP.source}: ${DEEPSEEK_V3_MTP.fineTuned[benchmark]} on ${benchmark}) the same computation gives acceptance length ${e7Tuned.toFixed(2)} and ≈${tunedSpeedup.toFixed(2)}×; providers serving the stock weights do not have that head`,
+  );
+  assumptions.push(
     `per-token acceptance α = ${alpha.toFixed(3)}, the value that gives that length at γ = ${k} (Leviathan's formula inverted; tokens accepted independently)`,
-    `γ = ${gamma} draft tokens per step (assumption), c = ${c} draft/target cost per draft token (assumption, consistent with DeepSeek-V3's 85–90% second-token acceptance at about 1.8×)`,
+    `γ = ${gamma} draft tokens per step (assumption), c = ${c} draft/target cost per draft token (assumption, consistent with the DeepSeek-V3 report's 85–90% second-token acceptance at about 1.8×)`,
     'Leviathan et al. 2023: speedup = (1 − α^(γ+1)) / ((1 − α)(γc + 1)); assumes verifying γ + 1 tokens costs one target step (batch 1), greedy acceptance',
   );
-  const fitsTask = anchor === 'code' ? mtp.HumanEval > mtp['MT-Bench'] : SPEC_BENCH.speedup['EAGLE-2'][anchor] >= EAGLE2_MEAN;
+  const fitsTask = anchor === 'code' ? acceptanceLengthK7('code') > acceptanceLengthK7('multi-turn') : SPEC_BENCH.speedup['EAGLE-2'][anchor] >= EAGLE2_MEAN;
   const published = anchor === 'code' ? undefined : { 'EAGLE-2': SPEC_BENCH.speedup['EAGLE-2'][anchor], SpS: SPEC_BENCH.speedup.SpS[anchor], Medusa: SPEC_BENCH.speedup.Medusa[anchor] };
   return {
     label: 'estimated',
@@ -160,6 +174,7 @@ export function estimateDraftModel(anchor: SpecBenchTask | 'code', opts: Estimat
     speedup: lev.speedup,
     anchor,
     acceptanceLengthK7: e7,
+    withFineTunedHead: { acceptanceLengthK7: e7Tuned, speedup: tunedSpeedup },
     alpha,
     gamma,
     c,

@@ -1,7 +1,7 @@
 /**
  * Replay of prompt lookup decoding (PLD) over a finished run's tokens.
  *
- * PLD as issue 5 defines it (vLLM `ngram`, HF `prompt_lookup_num_tokens`, llama.cpp lookup follow the same idea):
+ * PLD as Tokenscope replays it (vLLM `ngram`, HF `prompt_lookup_num_tokens`, llama.cpp lookup follow the same idea):
  * at each target step, take the last n tokens of prompt + output-so-far (n = maxNgram, then n − 1, … down to
  * minNgram) and find their latest earlier occurrence in that same text; the draft is what followed that occurrence,
  * up to numDraft tokens (never past the text generated so far). The target verifies the draft in one forward pass;
