@@ -3,6 +3,9 @@
  * timeouts, cancellation, 429 retries that honour retry-after, and progress events.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
@@ -106,6 +109,11 @@ export function hostOf(baseUrl: string): string {
  */
 export const CLIENT_BOUND_DELAY = { meanMs: 5, p99Ms: 50 } as const;
 const LOOP_SAMPLE_MS = 10;
+/**
+ * What a pre-connect request sends: it only opens a connection the timed runs then reuse (and wakes the route),
+ * so it asks for one token of a two-character prompt and costs next to nothing.
+ */
+const PRECONNECT = { prompt: 'Hi', maxTokens: 1 } as const;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
@@ -156,6 +164,11 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const emit = options.onProgress ?? (() => {});
   const resolveKey = options.resolveApiKey ?? envApiKey;
   const startedAt = new Date().toISOString();
+  // Every request of a burst listens on the caller's signal; that is expected, not a leak.
+  if (options.signal) setMaxListeners(Math.max(10, concurrency * 2 + 10), options.signal);
+  // Keep-alive agents of this benchmark only: warm-up connections carry the timed runs, and none outlives it.
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const agentFor = (spec: ModelSpec) => (spec.baseUrl.startsWith('https:') ? agents.https : agents.http);
 
   const referenceCounter = await counterFor(REFERENCE_TOKENIZER);
   const results: ModelResult[] = [];
@@ -192,7 +205,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   };
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
 
-  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean) => {
+  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean, preconnect = false) => {
     if (options.signal?.aborted) return;
     const { spec, result, modelCounter, apiKey } = p;
     emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
@@ -204,7 +217,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       raw = { requestStart: now, endAt: now, times: [], chunks: [], bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
     } else {
       for (let attempt = 0; ; attempt++) {
-        raw = await streamRaw(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
+        const request = preconnect ? PRECONNECT : { prompt: options.prompt, maxTokens };
+        raw = await streamRaw(spec, { ...request, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec) });
         const err = raw.error;
         if (err?.kind !== 'rate-limit' || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
@@ -228,6 +242,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       const trace = decodeTrace(finished, spec, apiKey);
       const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
       if (!isWarmup) recordRun(result, metrics);
+      else if (index === 0 && !preconnect && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
     });
     if (inFlight === 0) flushMetrics();
@@ -236,17 +251,28 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     else if (pendingBytes > MAX_PENDING_BYTES) flushMetrics(true);
   };
 
-  const warmupTasks = prepared.flatMap((p) => Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)));
+  // With warm-up on, each model also gets as many connections as the timed runs will hold open at once (one
+  // pre-connect per slot the warm-ups did not open), so a burst measures the provider, not this client's handshakes.
+  const slots = Math.min(concurrency, runs);
+  const warmupTasks = prepared.flatMap((p) => [
+    ...Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)),
+    ...Array.from({ length: warmup > 0 ? Math.max(0, slots - warmup) : 0 }, (_, i) => () => runOnce(p, warmup + i, true, true)),
+  ]);
   // Interleave models so that a slow minute on the network does not land on one model only.
   const measuredTasks = Array.from({ length: runs }, (_, i) => prepared.map((p) => () => runOnce(p, i, false))).flat();
   emit({ type: 'start', totalRuns: warmupTasks.length + measuredTasks.length, models: options.models.map((m) => m.id) });
-  await pool(warmupTasks, concurrency);
-  loopDelay.reset();
-  loopDelay.enable();
-  await pool(measuredTasks, concurrency);
-  loopDelay.disable();
-  flushMetrics();
-  loopDelay.disable();
+  try {
+    await pool(warmupTasks, concurrency);
+    loopDelay.reset();
+    loopDelay.enable();
+    await pool(measuredTasks, concurrency);
+    loopDelay.disable();
+    flushMetrics();
+    loopDelay.disable();
+  } finally {
+    agents.http.destroy();
+    agents.https.destroy();
+  }
 
   // The histogram counts the sampling interval itself; the delay is what comes on top of it.
   const ms = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS) : 0);

@@ -227,6 +227,8 @@ export interface ModelResult {
   warnings: string[];
   /** The tokenizer family its text was counted with. */
   tokenizer?: TokenizerFamily;
+  /** Request start → response headers of the first warm-up request: what a fresh connection (DNS, TCP, TLS) costs. */
+  coldSetupMs?: number;
   /** Where speculative decoding would help this task, from this model's output (estimated). */
   speculation?: SpeculationSummary;
 }

@@ -42,6 +42,8 @@ export interface RequestRecord {
   /** Parsed JSON body (the raw text if it did not parse). */
   body: unknown;
   stream: boolean;
+  /** Which TCP connection carried the request (1, 2, … in the order connections were accepted): shows reuse. */
+  connection: number;
   /** performance.now() when the request (its headers) arrived: t0 of the schedule. */
   receivedAt: number;
   receivedAtEpochMs: number;
@@ -174,6 +176,8 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
   const records: RequestRecord[] = [];
   const jobs = new Set<Job>();
   let nextId = 1;
+  const connectionIds = new WeakMap<object, number>();
+  let connections = 0;
 
   const setModel = (name: string, schedule: Schedule) => {
     models.set(name, resolveSchedule(schedule));
@@ -234,7 +238,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const requestId = `ts${id.toString(36).padStart(6, '0')}`;
     const rec: RequestRecord = {
       id, protocol, model, path: url.pathname + url.search, headers: { ...req.headers }, body, stream,
-      receivedAt, receivedAtEpochMs: performance.timeOrigin + receivedAt, chunks: [], outcome: 'pending',
+      connection: connectionIds.get(req.socket) ?? 0, receivedAt, receivedAtEpochMs: performance.timeOrigin + receivedAt, chunks: [], outcome: 'pending',
     };
     records.push(rec);
 
@@ -482,6 +486,8 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
       if (!handled) sendJson(res, 404, { error: `tokenscope test server: no route for ${req.method} ${url.pathname}` });
     }, fail);
   });
+
+  http.on('connection', (socket) => connectionIds.set(socket, ++connections));
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
