@@ -30,6 +30,12 @@ export interface Schedule {
   openaiReasoningField?: 'reasoning_content' | 'reasoning';
   /** openai-chat: send a role-only chunk immediately with the headers (default true, like real servers). */
   emptyRoleChunk?: boolean;
+  /**
+   * Default false: usage reports the request's record id as its input tokens, so a client in another process that
+   * sends the same prompt many times can still pair each run with this server's record (the fidelity benchmark).
+   * Nothing streamed changes, so no measured time or rate does.
+   */
+  tagUsage?: boolean;
 }
 
 export type Fault =
@@ -63,6 +69,7 @@ export interface ResolvedSchedule {
   fault?: Fault;
   openaiReasoningField: 'reasoning_content' | 'reasoning';
   emptyRoleChunk: boolean;
+  tagUsage: boolean;
 }
 
 export function resolveSchedule(s: Schedule): ResolvedSchedule {
@@ -80,6 +87,7 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
     fault: s.fault,
     openaiReasoningField: s.openaiReasoningField ?? 'reasoning_content',
     emptyRoleChunk: s.emptyRoleChunk ?? true,
+    tagUsage: s.tagUsage ?? false,
   };
   const bad = (what: string) => new Error(`test server: invalid schedule: ${what}`);
   if (!(r.ttftMs >= 0)) throw bad('ttftMs must be >= 0');

@@ -265,7 +265,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     rec.fault = fault;
 
     const usage: Usage = {
-      inputTokens: sched.inputTokens ?? estimateInputTokens(body),
+      inputTokens: sched.tagUsage ? id : sched.inputTokens ?? estimateInputTokens(body),
       cachedInputTokens: sched.cachedInputTokens,
       reasoningTokens: sched.reasoningTokens,
       answerTokens: sched.outputTokens,
