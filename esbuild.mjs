@@ -25,6 +25,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Counts tokens on a worker thread for the extension, so no vocabulary is parsed on the extension host.
+  { ...common, entryPoints: ['src/core/tokenizers/countWorker.ts'], outfile: 'dist/countWorker.js' },
   // One chunk per tokenizer family, required lazily at run time (see src/core/tokenizers).
   { ...common, entryPoints: listTs('src/core/tokenizers/families'), outdir: 'dist/tokenizers' },
   // Webview scripts run in the browser.

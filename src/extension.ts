@@ -8,7 +8,7 @@ import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptText';
 import { BenchmarkController } from './extension/benchmark';
 import { registerCommands, setApiKey } from './extension/commands';
 import { HistoryService } from './extension/history';
-import { PromptHoverProvider, TokenCountCache } from './extension/hover';
+import { PromptHoverProvider, TokenCountCache, tokenCounter } from './extension/hover';
 import { Log } from './extension/log';
 import { ResultsPanel } from './extension/resultsPanel';
 import { KeyStore } from './extension/secrets';
@@ -62,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerHoverProvider(selector, new PromptHoverProvider(cache, history, context.globalState)),
     vscode.workspace.onDidCloseTextDocument((doc) => cache.forget(doc)),
     new SelectionStatus(),
+    { dispose: () => tokenCounter.dispose() },
   );
   void vscode.commands.executeCommand('setContext', 'tokenscope.running', false);
   log.info(`activated; history at ${history.path}`);

@@ -1,15 +1,16 @@
 /**
  * Hover hints over prompts: the selection, a prompt-like string literal in code, or a Markdown / plain-text
  * prompt file. The Markdown comes from the core's buildHoverMarkdown; this module only finds the text, counts it
- * lazily (tokenizers load on first use) and caches the counts per document version.
+ * on a worker thread (tokenizers load there on first use) and caches the counts per document version.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { tokenizerFamilyFor } from '../core/runner';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
-import { familyInfo, loadTokenizer } from '../core/tokenizers';
+import { familyInfo, OffThreadCounter } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
 import { settings } from './benchmark';
 import type { HistoryService } from './history';
@@ -18,28 +19,40 @@ import { lastChoice, loadModels } from './models';
 /** Text longer than this is not counted on hover (it would take long enough to be felt). */
 export const MAX_HOVER_CHARS = PROMPT_LIMITS.hover;
 const MAX_MODELS = 8;
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+/** How long a hover waits for families still loading before it shows what is ready. */
+const HOVER_WAIT_MS = 400;
 
-/** Token counts of a text per family, cached by document version and range. */
+/** Counts on a worker thread (dist/countWorker.js, beside this bundle): the extension host never parses a vocabulary. */
+export const tokenCounter = new OffThreadCounter(path.join(__dirname, 'countWorker.js'));
+
+function familyCount(family: TokenizerFamily, count: number): FamilyCount {
+  const info = familyInfo(family);
+  return { family, label: info.label, count, exact: info.exact };
+}
+
+/** Token counts of a text per family, cached by document version and range; each family settles on its own. */
 export class TokenCountCache {
-  private readonly docs = new Map<string, { version: number; counts: Map<string, Promise<FamilyCount[]>> }>();
+  private readonly docs = new Map<string, { version: number; counts: Map<string, Promise<FamilyCount>> }>();
 
-  get(doc: vscode.TextDocument, range: vscode.Range, text: string, families: readonly TokenizerFamily[], token?: vscode.CancellationToken): Promise<FamilyCount[]> {
+  get(doc: vscode.TextDocument, range: vscode.Range, text: string, families: readonly TokenizerFamily[]): Promise<FamilyCount>[] {
     const uri = doc.uri.toString();
     let entry = this.docs.get(uri);
     if (!entry || entry.version !== doc.version) {
       entry = { version: doc.version, counts: new Map() };
       this.docs.set(uri, entry);
     }
-    const key = `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}|${families.join(',')}`;
-    let p = entry.counts.get(key);
-    if (!p) {
-      p = countFamilies(text, families, token);
-      entry.counts.set(key, p);
-      const counts = entry.counts;
-      p.catch(() => counts.delete(key));
-    }
-    return p;
+    const counts = entry.counts;
+    const at = `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+    return families.map((family) => {
+      const key = `${at}|${family}`;
+      let p = counts.get(key);
+      if (!p) {
+        p = tokenCounter.count(family, text).then((n) => familyCount(family, n));
+        counts.set(key, p);
+        p.catch(() => counts.delete(key));
+      }
+      return p;
+    });
   }
 
   forget(doc: vscode.TextDocument): void {
@@ -48,15 +61,22 @@ export class TokenCountCache {
 }
 
 export async function countFamilies(text: string, families: readonly TokenizerFamily[], token?: vscode.CancellationToken): Promise<FamilyCount[]> {
-  const out: FamilyCount[] = [];
-  for (const family of families) {
-    if (token?.isCancellationRequested) throw new vscode.CancellationError();
-    const tok = await loadTokenizer(family);
-    await yieldToEventLoop();
-    const info = familyInfo(family);
-    out.push({ family, label: info.label, count: tok.count(text), exact: info.exact });
-  }
-  return out;
+  const counts = await Promise.all(families.map((family) => tokenCounter.count(family, text)));
+  if (token?.isCancellationRequested) throw new vscode.CancellationError();
+  return families.map((family, i) => familyCount(family, counts[i]));
+}
+
+/** The counts settled within `ms`, and the families still pending. A family whose count failed is left out. */
+async function settledWithin(pending: Promise<FamilyCount>[], families: readonly TokenizerFamily[], ms: number): Promise<{ counts: FamilyCount[]; waiting: TokenizerFamily[] }> {
+  const state = pending.map(() => ({ done: false, value: undefined as FamilyCount | undefined }));
+  const tracked = pending.map((p, i) => p.then((v) => Object.assign(state[i], { done: true, value: v }), () => Object.assign(state[i], { done: true })));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(tracked), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+  return {
+    counts: state.flatMap((s) => (s.value ? [s.value] : [])),
+    waiting: families.filter((_, i) => !state[i].done),
+  };
 }
 
 /** The speculative-decoding advisor's verdict on the prompt (estimated); omitted if the advisor fails. */
@@ -92,7 +112,8 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     }
 
     // Count the configured families; a listed model whose own family is not among them is costed with the first.
-    const counts = await this.cache.get(doc, target.range, target.text, config.hover.families, token);
+    const families = config.hover.families;
+    const { counts, waiting } = await settledWithin(this.cache.get(doc, target.range, target.text, families), families, HOVER_WAIT_MS);
     if (token.isCancellationRequested) return undefined;
     let measured = new Map<string, { decodeTps: number; ttftMs: number | null; time: string }>();
     try {
@@ -109,7 +130,8 @@ export class PromptHoverProvider implements vscode.HoverProvider {
       ...(m.price ? { inputPerM: m.price.inputPerM } : {}),
       ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
     }));
-    const input: HoverInput = { source: target.source, chars: target.text.length, counts, models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source) };
+    const pendingFamilies = waiting.map((f) => familyInfo(f).label);
+    const input: HoverInput = { source: target.source, chars: target.text.length, counts, ...(pendingFamilies.length ? { pendingFamilies } : {}), models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source) };
     const md = new vscode.MarkdownString(buildHoverMarkdown(input));
     md.isTrusted = false;
     md.supportHtml = false;

@@ -3,8 +3,9 @@
  * settles (debounced) so typing and selecting stay smooth. Clicking it runs "Compare Tokenizers".
  */
 import * as vscode from 'vscode';
-import { familyInfo, loadedTokenizer, loadTokenizer } from '../core/tokenizers';
+import { familyInfo } from '../core/tokenizers';
 import { settings } from './benchmark';
+import { tokenCounter } from './hover';
 
 const DEBOUNCE_MS = 300;
 /** Selections longer than this are not counted in the status bar. */
@@ -55,14 +56,11 @@ export class SelectionStatus implements vscode.Disposable {
     // The same selection of the same document version was counted already: no work while typing elsewhere.
     const key = `${editor.document.uri.toString()}@${editor.document.version}|${family}|${selections.map((s) => `${s.start.line}:${s.start.character}-${s.end.line}:${s.end.character}`).join(',')}`;
     const known = this.lastCount?.key === key ? this.lastCount.count : undefined;
-    let tok = loadedTokenizer(family);
-    if (!tok) {
+    if (known === undefined && !tokenCounter.isLoaded(family)) {
       this.item.text = '$(loading~spin) tokens';
       this.item.show();
-      tok = await loadTokenizer(family);
-      if (generation !== this.generation) return;
     }
-    const n = known ?? tok.count(text);
+    const n = known ?? (await tokenCounter.count(family, text));
     this.lastCount = { key, count: n };
     if (generation !== this.generation) return;
     this.item.text = `$(symbol-numeric) ${n.toLocaleString('en-US')} tok`;

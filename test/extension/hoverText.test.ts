@@ -65,6 +65,16 @@ describe('buildHoverMarkdown', () => {
     expect(out.trimEnd().split('\n').pop()).toBe('Speculative decoding: Coding edit — about 2\\.7× \\[link\\]\\(x\\)\\. Estimated\\.');
   });
 
+  it('says which families are still loading instead of waiting for them', () => {
+    const one = buildHoverMarkdown(input({ counts: input().counts.slice(0, 1), pendingFamilies: ['Qwen3'] }));
+    expect(one).toContain('| OpenAI o200k\\_base | 300 |');
+    expect(one).toMatch(/Loading the Qwen3 tokenizer \(first use in this window\): hover again for its count\./);
+    const none = buildHoverMarkdown(input({ counts: [], pendingFamilies: ['OpenAI o200k_base', 'Qwen3'] }));
+    expect(none).not.toContain('| Tokenizer |');
+    expect(none).toMatch(/Loading the OpenAI o200k\\_base, Qwen3 tokenizers .* for their counts\./);
+    expect(md).not.toMatch(/Loading/);
+  });
+
   it('leaves the model table out when no model is listed', () => {
     const out = buildHoverMarkdown(input({ models: [], source: 'literal' }));
     expect(out).toContain('String literal');

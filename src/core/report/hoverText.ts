@@ -38,6 +38,8 @@ export interface HoverInput {
   source: 'selection' | 'literal' | 'document';
   chars: number;
   counts: FamilyCount[];
+  /** Labels of families still loading on first use: shown as such, counted on the next hover. */
+  pendingFamilies?: string[];
   models: HoverModel[];
   /** Output length the generation-time estimate assumes (the max tokens setting). */
   outputTokens: number;
@@ -107,6 +109,8 @@ export function buildHoverMarkdown(input: HoverInput): string {
     for (const c of input.counts) lines.push(`| ${escapeMarkdown(c.label)}${c.exact || /approximate/i.test(c.label) ? '' : ' (approximate)'} | ${int.format(c.count)} |`);
     lines.push('');
   }
+  if (input.pendingFamilies?.length)
+    lines.push(`_Loading the ${input.pendingFamilies.map(escapeMarkdown).join(', ')} tokenizer${input.pendingFamilies.length > 1 ? 's' : ''} (first use in this window): hover again for ${input.pendingFamilies.length > 1 ? 'their counts' : 'its count'}._`, '');
   const countOf = (family: TokenizerFamily) => input.counts.find((c) => c.family === family);
   const reference = input.counts[0];
   const rows: string[] = [];

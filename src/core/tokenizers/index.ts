@@ -6,5 +6,6 @@ export { loadTokenizer, loadedTokenizer, countTokens, familyInfo, tokenizerLoadC
 export { tokenStats, measureText } from './stats';
 export type { TokenStats, FamilyTokenStats } from './stats';
 export type { Tokenizer, FamilyModule } from './types';
+export { OffThreadCounter } from './offThread';
 export type { FamilyInfo } from './info';
 export { FAMILY_INFO } from './info';
