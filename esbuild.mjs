@@ -27,6 +27,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Counts tokens on a worker thread for the extension, so no vocabulary is parsed on the extension host.
   { ...common, entryPoints: ['src/core/tokenizers/countWorker.ts'], outfile: 'dist/countWorker.js' },
+  // Runs the editor's benchmarks on a worker thread, off the extension host's event loop.
+  { ...common, entryPoints: ['src/core/benchmarkWorker.ts'], outfile: 'dist/benchmarkWorker.js' },
   // One chunk per tokenizer family, required lazily at run time (see src/core/tokenizers).
   { ...common, entryPoints: listTs('src/core/tokenizers/families'), outdir: 'dist/tokenizers' },
   // Webview scripts run in the browser.

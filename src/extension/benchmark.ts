@@ -3,13 +3,15 @@
  * runBenchmark under a cancellable progress notification, feed the results panel live, then keep the report
  * (workspaceState, for export and for restoring the panel) and append its runs to the history.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BenchmarkThread } from '../core/benchmarkThread';
 import { readEditorSettings } from '../core/editorSettings';
 import { classifyTask } from '../core/advisor';
 import { LiveReport } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
 import { buildResultsView, type ResultsView } from '../core/report/resultsView';
-import { runBenchmark, type ProgressEvent } from '../core/runner';
+import type { ProgressEvent } from '../core/runner';
 import { checkPromptText } from '../core/text';
 import type { BenchmarkReport, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
@@ -40,6 +42,8 @@ export class BenchmarkController implements vscode.Disposable {
   private running: { controller: AbortController; live: LiveReport } | undefined;
   private report: BenchmarkReport | undefined;
   private cancelledReport = false;
+  /** Benchmarks run on a worker thread (dist/benchmarkWorker.js): the extension host's load never delays a read. */
+  private readonly thread = new BenchmarkThread(path.join(__dirname, 'benchmarkWorker.js'));
 
   constructor(
     private readonly workspaceState: vscode.Memento,
@@ -172,7 +176,7 @@ export class BenchmarkController implements vscode.Disposable {
             } else if (e.type === 'start') progress.report({ message: `starting ${models.length} model(s)…` });
             timer ??= setTimeout(flush, LIVE_UPDATE_MS);
           };
-          return runBenchmark({ models, prompt: request.prompt, ...runSettings, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
+          return this.thread.run({ models, prompt: request.prompt, ...runSettings, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
         },
       );
     } catch (e) {
@@ -229,5 +233,6 @@ export class BenchmarkController implements vscode.Disposable {
 
   dispose(): void {
     this.running?.controller.abort();
+    this.thread.dispose();
   }
 }

@@ -51,6 +51,6 @@ describe('.vscodeignore', () => {
     expect(lines[0]).toBe('**');
     const included = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     expect(included.some((l) => /src|test|node_modules|\.map/.test(l))).toBe(false);
-    expect(included).toEqual(expect.arrayContaining(['package.json', 'dist/extension.js', 'dist/tokenizers/*.js', 'dist/media/*.js']));
+    expect(included).toEqual(expect.arrayContaining(['package.json', 'dist/extension.js', 'dist/countWorker.js', 'dist/benchmarkWorker.js', 'dist/tokenizers/*.js', 'dist/media/*.js']));
   });
 });
