@@ -92,13 +92,17 @@ const time = async (fn) => { const s = performance.now(); const r = await fn(); 
 
 // The extension host's event loop: every gap between 2 ms ticks beyond the tick itself is time it was blocked.
 const TICK_MS = 2;
-const blocks = [];
-let lastTick = performance.now();
-const ticker = setInterval(() => {
-  const t = performance.now();
-  blocks.push(Math.max(0, t - lastTick - TICK_MS));
-  lastTick = t;
-}, TICK_MS);
+function watchBlocks() {
+  const blocks = [];
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const t = performance.now();
+    blocks.push(Math.max(0, t - last - TICK_MS));
+    last = t;
+  }, TICK_MS);
+  return () => (clearInterval(ticker), blocks);
+}
+const stopHoverWatch = watchBlocks();
 
 const [firstMs, firstHover] = await time(() => provider.provideHover(doc, new Position(0, 0), token));
 const pendingAtFirst = /Loading the (.*?) tokenizers? /.exec(firstHover?.contents.value ?? '')?.[1] ?? 'none';
@@ -111,7 +115,7 @@ for (let i = 0; i < 600; i++) {
   await new Promise((r) => setTimeout(r, 50));
 }
 const allLoadedMs = performance.now() - tLoadStart + firstMs;
-clearInterval(ticker);
+const blocks = stopHoverWatch();
 const afterFirstHover = tokenizerChunksLoaded();
 version++; // a new document version: families loaded, counts not cached ("cold-cached")
 const coldRuns = [];
@@ -125,6 +129,27 @@ const activationMs = tActivate - t0;
 const hoverBlockP99 = q(blocks, 0.99);
 const hoverBlockMax = Math.max(...blocks);
 
+// ---- the first benchmark: the extension posts it to dist/benchmarkWorker.js and only relays messages ----
+const { spawn } = await import('node:child_process');
+const { Worker } = await import('node:worker_threads');
+const server = spawn(process.execPath, [join(root, 'out', 'test-server.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const serverUrl = await new Promise((r) => server.stdout.on('data', (d) => { const m = /listening on (http:\/\/\S+)/.exec(String(d)); if (m) r(m[1]); }));
+await fetch(serverUrl + '/__models', { method: 'POST', body: JSON.stringify({ models: { bench: { ttftMs: 200, tokensPerSecond: 100, outputTokens: 100 } } }) });
+const stopBenchWatch = watchBlocks();
+const tBench = performance.now();
+const benchWorker = new Worker(join(root, 'dist', 'benchmarkWorker.js'));
+let progressEvents = 0;
+const benchReport = await new Promise((resolve, reject) => {
+  benchWorker.on('message', (m) => (m.type === 'progress' ? progressEvents++ : m.type === 'done' ? resolve(m.report) : reject(new Error(m.message))));
+  benchWorker.on('error', reject);
+  benchWorker.postMessage({ type: 'run', job: { keys: {}, options: { models: [{ id: 'bench', protocol: 'openai-chat', baseUrl: `${serverUrl}/v1`, model: 'bench', region: 'local', tokenizer: 'qwen3' }], prompt: text.slice(0, 2000), runs: 3, warmup: 1, concurrency: 1, maxTokens: 512 } } });
+});
+const benchMs = performance.now() - tBench;
+const benchBlocks = stopBenchWatch();
+await benchWorker.terminate();
+server.kill();
+const benchOk = benchReport.results[0].okRuns;
+
 const bytes = (f) => { try { return statSync(f).size; } catch { return NaN; } };
 const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
 const vsix = readdirSync(root).filter((f) => f.endsWith('.vsix')).map((f) => `${f} ${mb(bytes(join(root, f)))}`);
@@ -136,6 +161,7 @@ console.log(`  activation: require ${(tRequire - t0).toFixed(1)} ms + activate()
 console.log(`  tokenizer chunks loaded on the extension host: ${afterActivation.length || afterFirstHover.length ? [...afterActivation, ...afterFirstHover].join(', ') : 'none'} (target: none)${target(!afterActivation.length && !afterFirstHover.length, 'a vocabulary loaded on the extension host')}`);
 console.log(`  first hover ever, 100 KB selection: answers in ${firstMs.toFixed(1)} ms with the families still loading shown as such (${pendingAtFirst}); all four counted after ${allLoadedMs.toFixed(0)} ms`);
 console.log(`  extension-host event-loop blocks while the first hovers load four vocabularies on the worker: p99 ${hoverBlockP99.toFixed(1)} ms, max ${hoverBlockMax.toFixed(1)} ms over ${blocks.length} ticks (target max < 50 ms)${target(hoverBlockMax < 50, 'an event-loop block ≥ 50 ms during the first hovers')}`);
+console.log(`  first benchmark (qwen3 vocabulary and o200k loaded on the worker, 1 warm-up + 3 runs, ${benchOk} ok, ${progressEvents} progress messages, ${(benchMs / 1000).toFixed(1)} s): extension-host blocks p99 ${q(benchBlocks, 0.99).toFixed(1)} ms, max ${Math.max(...benchBlocks).toFixed(1)} ms (target max < 50 ms)${target(Math.max(...benchBlocks) < 50 && benchOk === 3, 'an event-loop block ≥ 50 ms (or a failed run) during the first benchmark')}`);
 console.log(`  hover, 100 KB selection, families loaded, new document version: median ${med(coldRuns).toFixed(1)} ms, max ${Math.max(...coldRuns).toFixed(1)} ms (target median < 100 ms)${target(med(coldRuns) < 100, 'cold hover ≥ 100 ms')}`);
 console.log(`  hover, 100 KB selection, same version (cached): median ${med(cachedRuns).toFixed(2)} ms, max ${Math.max(...cachedRuns).toFixed(2)} ms (target median < 10 ms)${target(med(cachedRuns) < 10, 'cached hover ≥ 10 ms')}`);
 console.log(`  hover shows ${complete ? 'content' : 'NOTHING'}: ${complete ? JSON.stringify(complete.contents.value.slice(0, 80)) + '…' : ''}${target(!!complete, 'the hover never completed')}`);
