@@ -15,6 +15,7 @@ import { KeyStore } from './extension/secrets';
 import { LEADERBOARD_VIEW_ID, LeaderboardProvider } from './extension/sidebar';
 import { SelectionStatus } from './extension/statusBar';
 import type { WebviewMessage } from './shared/webviewProtocol';
+import { oneLine } from './core/text';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -43,6 +44,9 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'showComparison':
         void vscode.commands.executeCommand('tokenscope.showComparison');
         break;
+      case 'renderError':
+        log.errorOnce(`${m.view === 'results' ? 'results panel' : 'sidebar'}: ${oneLine(m.message, 300)}`);
+        break;
     }
   };
 
@@ -59,9 +63,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const cache = new TokenCountCache();
   const selector = [...PROSE_LANGUAGES, ...CODE_LANGUAGES].map((language) => ({ language }));
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider(selector, new PromptHoverProvider(cache, history, context.globalState)),
+    vscode.languages.registerHoverProvider(selector, new PromptHoverProvider(cache, history, context.globalState, log)),
     vscode.workspace.onDidCloseTextDocument((doc) => cache.forget(doc)),
-    new SelectionStatus(),
+    new SelectionStatus(log),
     { dispose: () => tokenCounter.dispose() },
   );
   void vscode.commands.executeCommand('setContext', 'tokenscope.running', false);

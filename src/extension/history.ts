@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { fileErrorMessage } from '../core/fileErrors';
 import { HistoryStore, recordsFromReport, type HistoryReadResult } from '../core/history';
 import { latestMeasurements } from '../core/report/hoverText';
 import type { BenchmarkReport, TaskCategory } from '../core/types';
@@ -26,7 +27,7 @@ export class HistoryService implements vscode.Disposable {
   read(): Promise<HistoryReadResult> {
     this.cache ??= this.store.read().catch((e: unknown) => {
       this.cache = undefined;
-      throw e;
+      throw new Error(fileErrorMessage('read', 'the history', this.store.path, e));
     });
     return this.cache;
   }

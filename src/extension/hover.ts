@@ -14,6 +14,7 @@ import { familyInfo, OffThreadCounter } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
 import { settings } from './benchmark';
 import type { HistoryService } from './history';
+import type { Log } from './log';
 import { lastChoice, loadModels } from './models';
 
 /** Text longer than this is not counted on hover (it would take long enough to be felt). */
@@ -80,11 +81,12 @@ async function settledWithin(pending: Promise<FamilyCount>[], families: readonly
 }
 
 /** The speculative-decoding advisor's verdict on the prompt (estimated); omitted if the advisor fails. */
-function adviceFor(text: string, languageId: string, source: HoverInput['source']): { advice?: string } {
+function adviceFor(text: string, languageId: string, source: HoverInput['source'], log: Log): { advice?: string } {
   try {
     const a = advise({ prompt: text, context: { languageId: source === 'literal' ? 'plaintext' : languageId } });
     return { advice: `Speculative decoding: ${a.verdict}` };
-  } catch {
+  } catch (e) {
+    log.errorOnce(`hover: the speculative-decoding advisor failed: ${(e as Error).message}`);
     return {};
   }
 }
@@ -94,6 +96,7 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     private readonly cache: TokenCountCache,
     private readonly history: HistoryService,
     private readonly globalState: vscode.Memento,
+    private readonly log: Log,
   ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -113,13 +116,16 @@ export class PromptHoverProvider implements vscode.HoverProvider {
 
     // Count the configured families; a listed model whose own family is not among them is costed with the first.
     const families = config.hover.families;
-    const { counts, waiting } = await settledWithin(this.cache.get(doc, target.range, target.text, families), families, HOVER_WAIT_MS);
+    const pending = this.cache.get(doc, target.range, target.text, families);
+    pending.forEach((p) => p.catch((e: Error) => this.log.errorOnce(`hover: ${e.message}`)));
+    const { counts, waiting } = await settledWithin(pending, families, HOVER_WAIT_MS);
     if (token.isCancellationRequested) return undefined;
     let measured = new Map<string, { decodeTps: number; ttftMs: number | null; time: string }>();
     try {
       measured = await this.history.latest();
-    } catch {
-      // No history yet, or unreadable: the hover still shows counts.
+    } catch (e) {
+      // The hover still shows counts; the reason goes to the output channel.
+      this.log.errorOnce(`hover: ${(e as Error).message}`);
     }
     const { models } = loadModels();
     const wanted = this.hoverModels(models, config.defaultModels, [...measured.keys()]);
@@ -131,7 +137,7 @@ export class PromptHoverProvider implements vscode.HoverProvider {
       ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
     }));
     const pendingFamilies = waiting.map((f) => familyInfo(f).label);
-    const input: HoverInput = { source: target.source, chars: target.text.length, counts, ...(pendingFamilies.length ? { pendingFamilies } : {}), models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source) };
+    const input: HoverInput = { source: target.source, chars: target.text.length, counts, ...(pendingFamilies.length ? { pendingFamilies } : {}), models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source, this.log) };
     const md = new vscode.MarkdownString(buildHoverMarkdown(input));
     md.isTrusted = false;
     md.supportHtml = false;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { familyInfo } from '../core/tokenizers';
 import { settings } from './benchmark';
 import { tokenCounter } from './hover';
+import type { Log } from './log';
 
 const DEBOUNCE_MS = 300;
 /** Selections longer than this are not counted in the status bar. */
@@ -18,7 +19,7 @@ export class SelectionStatus implements vscode.Disposable {
   private generation = 0;
   private lastCount: { key: string; count: number } | undefined;
 
-  constructor() {
+  constructor(private readonly log: Log) {
     this.item.name = 'Tokenscope: selection tokens';
     this.item.command = 'tokenscope.compareTokenizers';
     this.subs.push(
@@ -32,7 +33,10 @@ export class SelectionStatus implements vscode.Disposable {
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.update().catch(() => this.item.hide());
+      this.update().catch((e: Error) => {
+        this.item.hide();
+        this.log.errorOnce(`status bar token count: ${e.message}`);
+      });
     }, DEBOUNCE_MS);
   }
 

@@ -34,9 +34,12 @@ export type WebviewMessage =
   | { type: 'runBenchmark' }
   | { type: 'showResults' }
   | { type: 'showComparison' }
-  | { type: 'setFilter'; filter: LeaderboardFilterState };
+  | { type: 'setFilter'; filter: LeaderboardFilterState }
+  /** A part of the page failed to render (a chart): the host logs why, so the failure is never silent. */
+  | { type: 'renderError'; view: WebviewKind; message: string };
 
 export const MAX_ID_LENGTH = 200;
+export const MAX_RENDER_ERROR_LENGTH = 500;
 
 // ------------------------------------------------------------------------------------------------ guards
 
@@ -182,6 +185,8 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
   switch (data.type) {
     case 'ready':
       return data.view === 'results' || data.view === 'sidebar' ? { type: 'ready', view: data.view } : undefined;
+    case 'renderError':
+      return (data.view === 'results' || data.view === 'sidebar') && isStr(data.message) ? { type: 'renderError', view: data.view, message: data.message.slice(0, MAX_RENDER_ERROR_LENGTH) } : undefined;
     case 'export':
       return oneOf(EXPORT_FORMATS)(data.format) ? { type: 'export', format: data.format } : undefined;
     case 'cancel':

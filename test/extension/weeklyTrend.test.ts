@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSidebarApp } from '../../media/src/lib/sidebarRender';
 import { aggregateWeekly, type HistoryRecord } from '../../src/core/history';
 import { buildLeaderboardView, weeklyTrend } from '../../src/core/report/leaderboardView';
-import { parseHostMessage, parseWebviewMessage, type WeeklyTrendView } from '../../src/shared/webviewProtocol';
+import { parseHostMessage, parseWebviewMessage, type WebviewMessage, type WeeklyTrendView } from '../../src/shared/webviewProtocol';
 
 /** One successful run of a model in a region at a time, with a given normalised rate. */
 function rec(time: string, region: 'CN' | 'US', tps: number): HistoryRecord {
@@ -45,6 +45,19 @@ describe('weekly trend in the sidebar', () => {
     expect(root.querySelector('#streak-headline')!.textContent).toMatch(/CN has led US/);
     expect(drawn).toHaveLength(1);
     expect(drawn[0].series[0].values).toEqual([50, 70, 90]);
+  });
+
+  it('a chart that fails to draw hides itself and tells the host why (never silently)', () => {
+    document.body.innerHTML = '<main id="app"></main>';
+    const root = document.getElementById('app')!;
+    const posted: WebviewMessage[] = [];
+    const app = createSidebarApp(root, (m) => posted.push(m), () => ({ update: () => { throw new Error('canvas context lost'); } }));
+    app.render(buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, records.length, [], aggregateWeekly(records)));
+    expect((root.querySelector('#streak-headline') as HTMLElement).textContent).toMatch(/CN has led US/);
+    expect(posted).toEqual([{ type: 'renderError', view: 'sidebar', message: 'trend chart: canvas context lost' }]);
+    expect(parseWebviewMessage(JSON.parse(JSON.stringify(posted[0])))).toEqual(posted[0]);
+    expect(parseWebviewMessage({ type: 'renderError', view: 'elsewhere', message: 'x' })).toBeUndefined();
+    expect((parseWebviewMessage({ type: 'renderError', view: 'results', message: 'y'.repeat(5000) }) as { message: string }).message).toHaveLength(500);
   });
 
   it('rejects a malformed trend and accepts the results panel\'s history link', () => {

@@ -231,6 +231,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
         chartsHandle = chartsFactory({ tps: tpsCanvas, ttft: ttftCanvas, timeline: timelineCanvas, tpsBasis });
       } catch (e) {
         charts.append(el('p', { class: 'error' }, `Charts unavailable: ${(e as Error).message}`));
+        post({ type: 'renderError', view: 'results', message: `charts: ${(e as Error).message}` });
       }
     }
     return chartsHandle;

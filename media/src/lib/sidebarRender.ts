@@ -131,8 +131,9 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
         try {
           trendChart ??= trendFactory?.(trendCanvas);
           trendChart?.update(view.weekly);
-        } catch {
+        } catch (e) {
           trendCanvas.hidden = true; // the headline and the tables still say it
+          post({ type: 'renderError', view: 'sidebar', message: `trend chart: ${(e as Error).message}` });
         }
       }
     },
