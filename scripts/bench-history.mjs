@@ -47,7 +47,7 @@ try {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   const md = run('md');
-  console.log(`report --weekly --format json: ${times.map((x) => (x / 1000).toFixed(2)).join(', ')} s  → median ${(median / 1000).toFixed(2)} s, best ${(sorted[0] / 1000).toFixed(2)} s (${report.weeks.length} weeks, ${report.models.length} models)`);
+  console.log(`report --weekly --format json: ${times.map((x) => (x / 1000).toFixed(2)).join(', ')} s  → median ${(median / 1000).toFixed(2)} s, best ${(sorted[0] / 1000).toFixed(2)} s, worst ${(sorted[sorted.length - 1] / 1000).toFixed(2)} s (${report.weeks.length} weeks, ${report.models.length} models)`);
   console.log(`report --weekly --format md:   ${(md.ms / 1000).toFixed(2)} s`);
   console.log(`headline: ${report.headline}`);
   console.log(median < TARGET_MS ? `OK: under the ${TARGET_MS / 1000} s target` : `SLOW: over the ${TARGET_MS / 1000} s target`);

@@ -126,4 +126,23 @@ if (process.argv[2] === '--child') {
     console.log(`tokenizer bench (node ${process.version}; each family in a fresh process; "1st" = first count after load)`);
     for (const row of table) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   }
+  // Targets: a hover over 100 kB counts within its budget once loaded; a load (on the worker thread) stays short
+  // enough that a second hover has the counts; no text kind is pathologically slow.
+  const TARGETS = { loadMs: 2000, first100kMs: 100, warm100kMs: 50, minMbPerSec: 5 };
+  const misses = rows.flatMap((r) => {
+    const slowest = Math.min(r.mbps.english1m.mbPerSec, r.mbps.chinese1m.mbPerSec, r.mbps.code1m.mbPerSec);
+    return [
+      r.loadMs >= TARGETS.loadMs && `${r.family}: load ${r.loadMs.toFixed(0)} ms ≥ ${TARGETS.loadMs} ms`,
+      r.first100kMs >= TARGETS.first100kMs && `${r.family}: first 100 kB count ${r.first100kMs.toFixed(1)} ms ≥ ${TARGETS.first100kMs} ms`,
+      r.warm100kMs >= TARGETS.warm100kMs && `${r.family}: warm 100 kB count ${r.warm100kMs.toFixed(1)} ms ≥ ${TARGETS.warm100kMs} ms`,
+      slowest < TARGETS.minMbPerSec && `${r.family}: slowest text kind ${slowest.toFixed(2)} MB/s < ${TARGETS.minMbPerSec} MB/s`,
+    ].filter(Boolean);
+  });
+  const worst = (key) => Math.max(...rows.map((r) => r[key]));
+  if (!json) {
+    console.log(`worst of all families: load ${worst('loadMs').toFixed(0)} ms, first 100 kB ${worst('first100kMs').toFixed(1)} ms, warm 100 kB ${worst('warm100kMs').toFixed(1)} ms`);
+    console.log(`targets: load < ${TARGETS.loadMs} ms (on the count worker), first 100 kB count < ${TARGETS.first100kMs} ms, warm < ${TARGETS.warm100kMs} ms, every text kind ≥ ${TARGETS.minMbPerSec} MB/s`);
+    console.log(misses.length ? `MISSED ${misses.length} target(s):\n  ${misses.join('\n  ')}` : 'All targets met.');
+  }
+  process.exitCode = misses.length ? 1 : 0;
 }
