@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
-import { keyHint } from './errors';
+import { keyHint, modelWho, redact } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
@@ -136,6 +136,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * streamRaw, but a request that cannot even be built or sent (a header Node refuses, a bug) fails this run
+ * with a message naming the model instead of aborting the whole benchmark.
+ */
+async function streamRawOrFail(spec: ModelSpec, opts: Parameters<typeof streamRaw>[1]): Promise<RawTrace> {
+  const now = performance.now();
+  try {
+    return await streamRaw(spec, opts);
+  } catch (e) {
+    const message = redact(`${modelWho(spec)}: the request could not be sent (${(e as Error).message}). Check this model's "baseUrl" and "headers".`, opts.apiKey);
+    return { requestStart: now, endAt: performance.now(), times: [], chunks: [], bytes: 0, error: { kind: 'config', message } };
+  }
+}
+
 /** Runs `tasks` with at most `limit` in flight; preserves nothing but completion. */
 async function pool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
   let next = 0;
@@ -204,7 +218,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       raw = { requestStart: now, endAt: now, times: [], chunks: [], bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
     } else {
       for (let attempt = 0; ; attempt++) {
-        raw = await streamRaw(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
+        raw = await streamRawOrFail(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
         const err = raw.error;
         if (err?.kind !== 'rate-limit' || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
@@ -225,8 +239,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const finished = raw;
     pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
-      const trace = decodeTrace(finished, spec, apiKey);
-      const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
+      let metrics: RunMetrics;
+      try {
+        const trace = decodeTrace(finished, spec, apiKey);
+        metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup, apiKey });
+      } catch (e) {
+        // One run that cannot be measured fails alone; the other runs and models go on.
+        const message = redact(`${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`, apiKey);
+        const trace = { requestStart: finished.requestStart, events: [], reads: 0, bytes: 0, error: { kind: 'malformed' as const, message } };
+        metrics = computeRunMetrics(trace, { spec, startedAt: runStartedAt, warmup: isWarmup });
+      }
       if (!isWarmup) recordRun(result, metrics);
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
     });
