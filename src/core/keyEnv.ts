@@ -53,13 +53,18 @@ export function keyEnvReason(env: string, baseUrl: string): string | undefined {
   return undefined;
 }
 
-/** The models whose key variable needs the user's confirmation before its value is sent, minus those confirmed. */
+/**
+ * The models whose key variable needs the user's confirmation before its value is sent, minus those confirmed:
+ * `allowed` holds variable names (any host) or "VARIABLE@host" pairs.
+ */
 export function keyEnvConcerns(models: readonly ModelSpec[], allowed: readonly string[] = []): KeyEnvConcern[] {
   const out: KeyEnvConcern[] = [];
   for (const spec of models) {
-    if (!spec.apiKeyEnv || allowed.includes(spec.apiKeyEnv)) continue;
+    if (!spec.apiKeyEnv) continue;
+    const host = new URL(spec.baseUrl).host;
+    if (allowed.includes(spec.apiKeyEnv) || allowed.includes(`${spec.apiKeyEnv}@${host}`)) continue;
     const reason = keyEnvReason(spec.apiKeyEnv, spec.baseUrl);
-    if (reason) out.push({ spec, env: spec.apiKeyEnv, host: new URL(spec.baseUrl).host, reason });
+    if (reason) out.push({ spec, env: spec.apiKeyEnv, host, reason });
   }
   return out;
 }
