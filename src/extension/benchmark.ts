@@ -226,7 +226,8 @@ export class BenchmarkController implements vscode.Disposable {
     this.cancelledReport = cancelled;
     await this.workspaceState.update(LAST_REPORT, final);
     panel.update(buildResultsView(final, { cancelled }));
-    if (report) await this.saveHistory(report, request);
+    // A benchmark that broke off still keeps the runs that finished (recordsFromReport skips cancelled ones).
+    await this.saveHistory(final, request);
     this.summarize(final, cancelled);
     return report;
   }
@@ -234,6 +235,7 @@ export class BenchmarkController implements vscode.Disposable {
   private async saveHistory(report: BenchmarkReport, request: BenchmarkRequest): Promise<void> {
     const config = settings();
     const category = classifyTask(request.prompt, { languageId: request.languageId }).category;
+    if (!report.results.some((r) => r.okRuns + r.failedRuns > 0)) return;
     try {
       const n = await this.history.save(report, category, request.prompt, config.history.storePrompt);
       this.log.info(`history: saved ${n} run(s) as "${category}" to ${this.history.path}${config.history.storePrompt ? ' (with the prompt text)' : ''}`);
