@@ -149,6 +149,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       crash = e as Error;
       report = partial(live);
     }
+    crash ??= interrupts.crash;
     if (interrupts.signalName) report.interrupted = interrupts.signalName;
     else if (crash) report.interrupted = 'error';
     const saved = await saveResults(report, args, io, { historyFile, category, prompt });

@@ -2,7 +2,8 @@
  * Signals during a benchmark. The first SIGINT, SIGTERM (CI, `timeout`, docker stop) or SIGHUP (closed
  * terminal) cancels the requests in flight, and the command then writes the runs that finished (table,
  * --json, history) and exits 128 + the signal's number. A second signal stops waiting for the cancelled
- * requests and saves at once; a third exits straight away.
+ * requests and saves at once; a third exits straight away. An error thrown where nothing catches it also
+ * stops the benchmark and saves what finished.
  */
 import type { Io } from './io';
 
@@ -24,17 +25,30 @@ export class Interrupts {
 
   constructor(private readonly io: Io) {}
 
+  /** An error thrown outside the benchmark's own promise chain (an event handler, a timer) while it ran. */
+  crash: Error | undefined;
+  private readonly onCrash = (e: unknown) => {
+    if (this.crash) return;
+    this.crash = e instanceof Error ? e : new Error(String(e));
+    this.controller.abort();
+    this.forceNow();
+  };
+
   install(): void {
     for (const sig of HANDLED) {
       const listener = () => this.receive(sig);
       this.listeners.set(sig, listener);
       process.on(sig, listener);
     }
+    process.on('uncaughtException', this.onCrash);
+    process.on('unhandledRejection', this.onCrash);
   }
 
   dispose(): void {
     for (const [sig, listener] of this.listeners) process.removeListener(sig, listener);
     this.listeners.clear();
+    process.removeListener('uncaughtException', this.onCrash);
+    process.removeListener('unhandledRejection', this.onCrash);
   }
 
   /** 129, 130 or 143 once a signal arrived. */

@@ -8,8 +8,8 @@ export interface Io {
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
-  /** True once the reader of stdout went away (`… | head -1`): later output is dropped. */
-  outClosed?: () => boolean;
+  /** The error code once stdout failed (EPIPE: its reader went away, as with `… | head -1`); later output is dropped. */
+  stdoutError?: () => string | undefined;
 }
 
 /** A mistake in how the command was called or configured: exit status 2, message only. */
@@ -20,24 +20,21 @@ export class UsageError extends Error {
   }
 }
 
-let stdoutClosed = false;
+let stdoutError: string | undefined;
 /**
- * A closed pipe (`tokenscope report | head -1`) must not crash the command with an EPIPE stack trace:
- * the rest of stdout is dropped, the command finishes its other work (the history, files) and the exit
+ * A closed pipe (`tokenscope report | head -1`) or a full disk must not crash the command with a stack trace:
+ * the rest of that output is dropped, the command finishes its other work (the history, files) and the exit
  * status says the output was cut.
  */
-function guardStream(stream: NodeJS.WriteStream, onClosed: () => void): void {
+function guardStream(stream: NodeJS.WriteStream, onError: (code: string) => void): void {
   if (stream.listenerCount('error') > 0) return;
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') onClosed();
-    else throw e;
-  });
+  stream.on('error', (e: NodeJS.ErrnoException) => onError(e.code ?? e.message));
 }
 
 export const processIo: Io = {
   out: (text) => {
-    guardStream(process.stdout, () => (stdoutClosed = true));
-    if (!stdoutClosed) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    guardStream(process.stdout, (code) => (stdoutError ??= code));
+    if (!stdoutError) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   },
   err: (text) => {
     guardStream(process.stderr, () => {});
@@ -45,7 +42,7 @@ export const processIo: Io = {
   },
   env: process.env,
   isTTY: Boolean(process.stderr.isTTY),
-  outClosed: () => stdoutClosed,
+  stdoutError: () => stdoutError,
 };
 
 /** Reads a file the user named; a missing or unreadable file is a usage error that says which. */

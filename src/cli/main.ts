@@ -167,9 +167,11 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     await program.parseAsync(argv, { from: 'user' });
     // A write to a closed pipe reports EPIPE a tick later.
     await new Promise((resolve) => setImmediate(resolve));
-    if (rawIo.outClosed?.() && status < 128) {
-      io.err('tokenscope: stdout was closed before all output was written (EPIPE); the rest of it was dropped. Any --json file and the history were still written.');
-      return EXIT_STATUS.SIGPIPE;
+    const stdoutError = rawIo.stdoutError?.();
+    if (stdoutError && status < 128) {
+      const why = stdoutError === 'EPIPE' ? 'stdout was closed before all output was written (EPIPE)' : `stdout could not be written (${stdoutError})`;
+      io.err(`tokenscope: ${why}; the rest of it was dropped. Files the command writes (--json, the history) were written as usual.`);
+      return stdoutError === 'EPIPE' ? EXIT_STATUS.SIGPIPE : Math.max(status, 1);
     }
     return status;
   } catch (e) {

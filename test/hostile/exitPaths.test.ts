@@ -6,7 +6,7 @@
  * real process (dist/cli.js, built by `npm test`) against the streaming test server on 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,9 +125,26 @@ describe('a closed stdout pipe', () => {
     const { done } = spawnCli(['bench', promptFile, '--config', config([fast()]), '--runs', '3', '--warmup', '0', '--json', '-', '--history', history], { closeStdout: true });
     const r = await done;
     noStackTrace(r.err);
-    expect(r.err).toMatch(/stdout was closed before all output was written \(EPIPE\)/);
+    expect(r.err).toMatch(/stdout was closed before all output was written \(EPIPE\); the rest of it was dropped\. Files the command writes \(--json, the history\) were written as usual\./);
     expect(r.code).toBe(141);
     expect(historyLines(history)).toHaveLength(3);
+  });
+
+  it('stdout on a full disk (/dev/full): no stack trace, the history gets the runs, exit 1', { timeout: T }, async () => {
+    const history = join(dir, 'full-bench.jsonl');
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [CLI, 'bench', promptFile, '--config', config([fast()]), '--runs', '2', '--warmup', '0', '--history', history], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir },
+      stdio: ['ignore', full, 'pipe'],
+    });
+    closeSync(full);
+    let err = '';
+    child.stderr!.on('data', (b) => (err += b));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    noStackTrace(err);
+    expect(err).toMatch(/stdout could not be written \(ENOSPC\)/);
+    expect(code).toBe(1);
+    expect(historyLines(history)).toHaveLength(2);
   });
 
   it('report | head -1: no stack trace, exit 141', { timeout: T }, async () => {
