@@ -1,14 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
-import { LiveReport } from '../core/report/live';
-import type { BenchmarkReport, TaskCategory } from '../core/types';
-import { Interrupts } from './interrupts';
 import { BUILTIN_MODELS, findBuiltin } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
+import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
+import { LiveReport } from '../core/report/live';
 import { formatReportTable } from '../core/report/table';
 import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from '../core/runner';
-import type { ModelSpec } from '../core/types';
+import type { BenchmarkReport, ModelSpec, TaskCategory } from '../core/types';
+import { Interrupts } from './interrupts';
 import { checkOutputFile, readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
