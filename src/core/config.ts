@@ -58,7 +58,7 @@ const priceSchema = v.strictObject({
  * Headers that carry credentials, by name: the key belongs in an environment variable named in "apiKeyEnv",
  * where it is redacted from everything a server echoes, and a shared config cannot send it elsewhere.
  */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|x-goog-api-key|api-key|apikey|x-auth-token|x-access-token|x-amz-security-token|ocp-apim-subscription-key)$|token|secret|passw|credential|session|api[-_]?key/i;
+const SECRET_HEADER = /^(x-auth|ocp-apim-subscription-key$)|authoriz|cookie|token|secret|passw|credential|session|signature|api[-_]?key/i;
 /** Values that are credentials whatever the header is called. */
 const SECRET_VALUE = /^\s*(bearer|basic|digest|token)\s+\S/i;
 /** Headers Tokenscope sets itself for the request to be valid. */
