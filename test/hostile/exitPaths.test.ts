@@ -10,6 +10,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Interrupts } from '../../src/cli/interrupts';
 import { runBenchmark } from '../../src/core/runner';
 import type { BenchmarkReport, ModelSpec } from '../../src/core/types';
 import { startStreamServer, type StreamServer } from '../server/streamServer';
@@ -154,6 +155,25 @@ describe('a closed stdout pipe', () => {
     const r = await spawnCli(['report', '--weekly', '--history', history], { closeStdout: true }).done;
     noStackTrace(r.err);
     expect(r.code).toBe(141);
+  });
+});
+
+describe('Interrupts', () => {
+  it('the first signal cancels, the second stops waiting; the status is 128 + the signal number', async () => {
+    const said: string[] = [];
+    const interrupts = new Interrupts({ out: () => {}, err: (s) => void said.push(s), env: {}, isTTY: false });
+    let forced = false;
+    void interrupts.forced.then(() => (forced = true));
+    interrupts.receive('SIGTERM');
+    expect(interrupts.controller.signal.aborted).toBe(true);
+    expect(interrupts.status).toBe(143);
+    await new Promise((r) => setImmediate(r));
+    expect(forced).toBe(false);
+    interrupts.receive('SIGINT');
+    await new Promise((r) => setImmediate(r));
+    expect(forced).toBe(true);
+    expect(interrupts.status).toBe(143); // the first signal decides what happened
+    expect(said.join('\n')).toMatch(/^Received SIGTERM: cancelling the requests in flight; the runs that finished will be printed and saved\.[^]*\nStopping now: saving the runs that finished\.$/);
   });
 });
 

@@ -81,12 +81,34 @@ async function streamPieces(res: import('node:http').ServerResponse, pieces: { a
 /** Splits text into three pieces, so no single network read holds the whole echo. */
 const thirds = (s: string) => [s.slice(0, s.length / 3), s.slice(s.length / 3, (2 * s.length) / 3), s.slice((2 * s.length) / 3)];
 
+/** Anthropic's Messages stream (named SSE events), saying the x-api-key back as thinking (base64) and text (reversed). */
+async function anthropicEcho(res: import('node:http').ServerResponse, key: string): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const ev = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+  res.write(ev('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-echo', content: [], usage: { input_tokens: 5, output_tokens: 1 } } }));
+  res.write(ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '' } }));
+  for (const piece of thirds(b64(key))) {
+    await new Promise((r) => setTimeout(r, 3));
+    res.write(ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: piece } }));
+  }
+  res.write(ev('content_block_stop', { index: 0 }));
+  res.write(ev('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }));
+  for (const piece of thirds(reversed(key))) {
+    await new Promise((r) => setTimeout(r, 3));
+    res.write(ev('content_block_delta', { index: 1, delta: { type: 'text_delta', text: piece } }));
+  }
+  res.write(ev('content_block_stop', { index: 1 }));
+  res.write(ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 6 } }));
+  res.end(ev('message_stop', {}));
+}
+
 let echo: RawServer;
 let dir: string;
 const prompt = 'Repeat after me.';
 
 beforeAll(async () => {
   echo = await startRawServer(async (req, res) => {
+    if (req.path === '/v1/messages') return anthropicEcho(res, String(req.headers['x-api-key'] ?? ''));
     const key = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
     const [where, form] = String(JSON.parse(req.body || '{}').model).split(':');
     const said = ECHOES[form]?.(key) ?? key;
@@ -112,9 +134,12 @@ afterAll(async () => {
 
 const WHERE = ['answer', 'reasoning', 'error', 'html', 'redirect'];
 function echoModels(): ModelSpec[] {
-  return WHERE.flatMap((where) =>
-    Object.keys(ECHOES).map((form): ModelSpec => ({ id: `${where}-${form}`, protocol: 'openai-chat', baseUrl: `${echo.url}/v1`, model: `${where}:${form}`, region: 'US', tokenizer: 'o200k', apiKeyEnv: KEY_ENV })),
-  );
+  return [
+    ...WHERE.flatMap((where) =>
+      Object.keys(ECHOES).map((form): ModelSpec => ({ id: `${where}-${form}`, protocol: 'openai-chat', baseUrl: `${echo.url}/v1`, model: `${where}:${form}`, region: 'US', tokenizer: 'o200k', apiKeyEnv: KEY_ENV })),
+    ),
+    { id: 'anthropic-echo', protocol: 'anthropic', baseUrl: echo.url, model: 'claude-echo', region: 'US', tokenizer: 'claude', apiKeyEnv: KEY_ENV },
+  ];
 }
 
 describe('an echoed key, in any common form, reaches no output', () => {
@@ -124,8 +149,12 @@ describe('an echoed key, in any common form, reaches no output', () => {
   }, T);
 
   it('the servers really echoed it, and what surrounds it is kept', () => {
-    expect(echo.seen.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(echo.seen.every((r) => r.headers.authorization === `Bearer ${KEY}` || r.headers['x-api-key'] === KEY)).toBe(true);
     const run = (id: string) => report.results.find((r) => r.id === id)!.runs[0];
+    const anthropic = run('anthropic-echo');
+    expect(anthropic.ok).toBe(true);
+    expect(anthropic.reasoningText).toContain('***');
+    expect(anthropic.answerText).toContain('***');
     for (const form of Object.keys(ECHOES)) {
       expect(run(`answer-${form}`).ok, form).toBe(true);
       expect(run(`answer-${form}`).answerText, form).toMatch(/^Your key is .*\*\*\*.* — thanks\.$/);
