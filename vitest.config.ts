@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', '**/node_modules/**'] } },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false, testTimeout: 30_000 } },
+      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/hostile/**', 'test/e2e/**', '**/node_modules/**'] } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/hostile/**/*.test.ts'], fileParallelism: false, testTimeout: 30_000 } },
     ],
   },
 });

@@ -2,10 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { BUILTIN_MODELS, findBuiltin } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
+import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
+import { LiveReport } from '../core/report/live';
 import { formatReportTable } from '../core/report/table';
 import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from '../core/runner';
-import type { ModelSpec } from '../core/types';
-import { readTextFile, UsageError, type Io } from './io';
+import type { BenchmarkReport, ModelSpec, TaskCategory } from '../core/types';
+import { Interrupts } from './interrupts';
+import { checkOutputFile, readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
@@ -28,6 +31,8 @@ export interface BenchArgs {
   category?: string;
   /** Store the prompt text itself in the history (off by default: only its sha256 is kept). */
   storePrompt?: boolean;
+  /** Key variables the user confirmed may be sent although they do not look like the model's API key. */
+  allowKeyEnv?: string[];
 }
 
 /** The models to run: from the config, else built-ins with keys present plus local servers found. */
@@ -94,6 +99,9 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;
   if (args.category?.includes(',')) throw new UsageError('--category takes one category for a benchmark run');
   const category = parseCategories(args.category)?.[0] ?? classifyTask(prompt).category;
+  // Found now, not after every request ran: a typo in an output path must not cost the measurements.
+  if (args.json && args.json !== '-') await checkOutputFile(args.json, '--json');
+  if (historyFile) await checkOutputFile(historyFile, args.history ? '--history' : 'TOKENSCOPE_HISTORY', true);
   let chosen;
   try {
     chosen = await chooseModels(args, io);
@@ -102,45 +110,108 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
     throw e;
   }
   const { models, settings } = chosen;
-  const controller = new AbortController();
-  const onSigint = () => {
-    io.err('Cancelling… (partial results are kept)');
-    controller.abort();
+  const concerns = keyEnvConcerns(models, args.allowKeyEnv ?? []);
+  if (concerns.length)
+    throw new UsageError(concerns.map((c) => `${keyEnvConcernText(c)}. Nothing was sent. If that is intended, pass --allow-key-env ${c.env}.`).join('\n'));
+
+  const runSettings = {
+    runs: args.runs ?? settings.runs ?? DEFAULTS.runs,
+    warmup: args.warmup ?? settings.warmup ?? USER_DEFAULT_WARMUP,
+    concurrency: args.concurrency ?? settings.concurrency ?? DEFAULTS.concurrency,
+    maxTokens: args.maxTokens ?? settings.maxTokens ?? DEFAULTS.maxTokens,
+    timeoutMs: args.timeout ?? settings.timeoutMs ?? DEFAULTS.timeoutMs,
   };
-  process.once('SIGINT', onSigint);
+  // Everything that finished so far, whatever stops the benchmark (a signal, a bug) before its report.
+  const live = new LiveReport(models, prompt, runSettings);
+  const printProgress = progressPrinter(io, args.progress ?? io.isTTY);
+  const interrupts = new Interrupts(io);
+  interrupts.install();
   try {
-    const report = await runBenchmark({
-      models,
-      prompt,
-      runs: args.runs ?? settings.runs,
-      warmup: args.warmup ?? settings.warmup ?? USER_DEFAULT_WARMUP,
-      concurrency: args.concurrency ?? settings.concurrency,
-      maxTokens: args.maxTokens ?? settings.maxTokens,
-      timeoutMs: args.timeout ?? settings.timeoutMs ?? DEFAULTS.timeoutMs,
-      stallTimeoutMs: settings.stallTimeoutMs,
-      signal: controller.signal,
-      onProgress: progressPrinter(io, args.progress ?? io.isTTY),
-      resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
-    });
-    const json = JSON.stringify(report, null, 2) + '\n';
-    if (args.json === '-') {
-      io.out(json);
-      io.err(formatReportTable(report));
-    } else {
-      if (args.json) await writeFile(args.json, json);
-      io.out(formatReportTable(report) + '\n');
+    let report: BenchmarkReport;
+    let crash: Error | undefined;
+    try {
+      const finished = runBenchmark({
+        models,
+        prompt,
+        ...runSettings,
+        stallTimeoutMs: settings.stallTimeoutMs,
+        signal: interrupts.controller.signal,
+        onProgress: (e) => {
+          live.apply(e);
+          printProgress(e);
+        },
+        resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
+      });
+      finished.catch(() => {}); // after a forced stop nobody awaits it any more
+      report = (await Promise.race([finished, interrupts.forced.then(() => undefined)])) ?? partial(live);
+    } catch (e) {
+      crash = e as Error;
+      report = partial(live);
     }
-    if (historyFile) {
-      try {
-        const n = await new HistoryStore(historyFile).append(recordsFromReport(report, { category, prompt, storePrompt: args.storePrompt === true }));
-        io.err(`History: ${n} run(s) appended to ${historyFile}${args.storePrompt ? ' (prompt text included)' : ''}.`);
-      } catch (e) {
-        io.err(`warning: could not append to the history ${historyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+    crash ??= interrupts.crash;
+    if (interrupts.signalName) report.interrupted = interrupts.signalName;
+    else if (crash) report.interrupted = 'error';
+    const saved = await saveResults(report, args, io, { historyFile, category, prompt });
+    const ran = report.results.reduce((n, r) => n + r.okRuns + r.failedRuns, 0);
+    if (crash) {
+      io.err(`tokenscope: unexpected error: ${crash.message}. The ${ran} run(s) that finished are in the output above${saved.history ? ' and in the history' : ''}.`);
+      return 2;
     }
+    if (interrupts.status !== undefined) {
+      const planned = models.length * runSettings.runs;
+      io.err(`Stopped by ${interrupts.signalName} after ${ran} of ${planned} measured run(s); ${saved.history ? 'they are saved in the history and ' : ''}${args.json ? 'written to the --json output' : 'in the table above'}.`);
+      return interrupts.status;
+    }
+    if (!saved.ok) return 1;
     const failed = report.results.some((r) => r.failedRuns > 0);
     return failed ? 1 : 0;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupts.dispose();
   }
+}
+
+/** The report as far as it got, from the progress events. */
+function partial(live: LiveReport): BenchmarkReport {
+  live.stop(true);
+  return live.current;
+}
+
+/**
+ * Prints the table, writes --json and appends the history. Each output is tried on its own: one that fails
+ * (a full disk, a closed pipe) says so and does not keep the others from being written.
+ */
+async function saveResults(
+  report: BenchmarkReport,
+  args: BenchArgs,
+  io: Io,
+  history: { historyFile?: string; category: TaskCategory; prompt: string },
+): Promise<{ ok: boolean; history: boolean }> {
+  let ok = true;
+  const json = JSON.stringify(report, null, 2) + '\n';
+  if (args.json === '-') {
+    io.out(json);
+    io.err(formatReportTable(report));
+  } else {
+    io.out(formatReportTable(report) + '\n');
+    if (args.json) {
+      try {
+        await writeFile(args.json, json);
+      } catch (e) {
+        ok = false;
+        io.err(`error: could not write --json "${args.json}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the results are in the table above${history.historyFile ? ' and the history' : ''}.`);
+      }
+    }
+  }
+  let saved = false;
+  if (history.historyFile) {
+    try {
+      const n = await new HistoryStore(history.historyFile).append(recordsFromReport(report, { category: history.category, prompt: history.prompt, storePrompt: args.storePrompt === true }));
+      saved = true;
+      io.err(`History: ${n} run(s) appended to ${history.historyFile}${args.storePrompt ? ' (prompt text included)' : ''}.`);
+    } catch (e) {
+      ok = false;
+      io.err(`warning: could not append to the history ${history.historyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return { ok, history: saved };
 }

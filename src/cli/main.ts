@@ -3,6 +3,7 @@ import { printable } from '../core/text';
 import { TOOL_VERSION } from '../core/version';
 import { bench } from './bench';
 import { tokens } from './tokens';
+import { EXIT_STATUS } from './interrupts';
 import { processIo, UsageError, type Io } from './io';
 import { historyClear, historyExport, historyImport, report } from './report';
 import { adviseCommand } from './advise';
@@ -15,7 +16,10 @@ function positiveInt(name: string, min = 1) {
   };
 }
 
-/** Runs the CLI; resolves to the exit status (0 ok, 1 some run failed, 2 usage or config error). */
+/**
+ * Runs the CLI; resolves to the exit status: 0 ok, 1 some run failed or an output could not be written, 2 usage or
+ * config error, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (finished runs saved), 141 stdout closed early.
+ */
 export async function main(argv: string[], rawIo: Io = processIo): Promise<number> {
   let status = 0;
   // Everything printed may carry server text (error bodies, discovered model names, imported histories):
@@ -44,6 +48,7 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--history <file>', 'append the runs to this history file (default: $TOKENSCOPE_HISTORY if set)')
     .option('--category <c>', 'task category recorded in the history (default: classified from the prompt)')
     .option('--store-prompt', 'store the prompt text in the history too (default: only its sha256)')
+    .option('--allow-key-env <names>', 'send these key variables although they do not look like the model\'s API key (comma-separated; see README)')
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -61,6 +66,7 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           history: opts.history as string | undefined,
           category: opts.category as string | undefined,
           storePrompt: opts.storePrompt === true,
+          allowKeyEnv: (opts.allowKeyEnv as string | undefined)?.split(',').map((x) => x.trim()).filter(Boolean),
         },
         io,
       );
@@ -159,6 +165,14 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
 
   try {
     await program.parseAsync(argv, { from: 'user' });
+    // A write to a closed pipe reports EPIPE a tick later.
+    await new Promise((resolve) => setImmediate(resolve));
+    const stdoutError = rawIo.stdoutError?.();
+    if (stdoutError && status < 128) {
+      const why = stdoutError === 'EPIPE' ? 'stdout was closed before all output was written (EPIPE)' : `stdout could not be written (${stdoutError})`;
+      io.err(`tokenscope: ${why}; the rest of it was dropped. Files the command writes (--json, the history) were written as usual.`);
+      return stdoutError === 'EPIPE' ? EXIT_STATUS.SIGPIPE : Math.max(status, 1);
+    }
     return status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

@@ -17,15 +17,32 @@ export class ConfigError extends Error {
 // valibot rather than a heavier validator: it adds about 2 ms to the extension's activation, not 40.
 const httpUrl = v.pipe(
   v.string(),
-  v.check((s) => {
-    try {
-      const u = new URL(s);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = urlProblem(dataset.value);
+    if (problem) addIssue({ message: problem });
+  }),
 );
+
+/** Query parameters that carry credentials (Gemini's `?key=`, signed URLs, OAuth tokens). */
+const SECRET_QUERY = /^(key|api[-_]?key|apikey|access[-_]?token|token|auth|signature|sig|secret|password|x-amz-security-token|x-goog-signature)$/i;
+
+/** Why a base URL is refused, or undefined when it is fine. */
+export function urlProblem(value: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return 'must be an http:// or https:// URL';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http:// or https:// URL';
+  // A user name or password in the URL would be sent as Basic auth and echoed into messages and reports.
+  if (u.username || u.password)
+    return 'must not contain a user name or password ("user:password@"); keys never go in a config: put the key in an environment variable and name it in "apiKeyEnv"';
+  const secret = [...u.searchParams.keys()].find((k) => SECRET_QUERY.test(k));
+  if (secret) return `must not carry a credential in its query ("${secret}="); put the key in an environment variable and name it in "apiKeyEnv"`;
+  return undefined;
+}
 
 const nonNegative = v.pipe(v.number(), v.minValue(0, 'must be 0 or more'));
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(min, `must be ${min} or more`), v.maxValue(max, `must be ${max} or less`));
@@ -37,7 +54,40 @@ const priceSchema = v.strictObject({
   readOn: v.optional(v.string()),
 });
 
-const secretHeader = /^(authorization|x-api-key|x-goog-api-key|api-key)$/i;
+/**
+ * Headers that carry credentials, by name: the key belongs in an environment variable named in "apiKeyEnv",
+ * where it is redacted from everything a server echoes, and a shared config cannot send it elsewhere.
+ */
+const SECRET_HEADER = /^(x-auth|ocp-apim-subscription-key$)|authoriz|cookie|token|secret|passw|credential|session|signature|api[-_]?key/i;
+/** Values that are credentials whatever the header is called. */
+const SECRET_VALUE = /^\s*(bearer|basic|digest|token)\s+\S/i;
+/** Headers Tokenscope sets itself for the request to be valid. */
+const RESERVED_HEADER = /^(host|content-length|content-type|transfer-encoding|connection|upgrade|te|trailer|expect|keep-alive)$/i;
+/** RFC 9110 token: the characters a header name may have (Node refuses anything else mid-benchmark). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Field value characters Node accepts: tab, visible ASCII, space and obs-text; never CR, LF or NUL. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Why a header is refused, or undefined when it is fine. */
+export function headerProblem(name: string, value: string): string | undefined {
+  if (!HEADER_NAME.test(name)) return `"${name}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only; no spaces or colons)`;
+  if (!HEADER_VALUE.test(value)) return 'contains a line break or another control character; a header value is one line of text';
+  if (SECRET_HEADER.test(name) || SECRET_VALUE.test(value)) return 'must not hold API keys or other credentials; name an environment variable in "apiKeyEnv" instead';
+  if (RESERVED_HEADER.test(name)) return `"${name}" is set by Tokenscope itself; remove it`;
+  return undefined;
+}
+
+const headersSchema = v.pipe(
+  v.record(v.string(), v.string()),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const [name, value] of Object.entries(dataset.value)) {
+      const problem = headerProblem(name, value);
+      if (problem)
+        addIssue({ message: problem, path: [{ type: 'object', origin: 'value', input: dataset.value, key: name, value }] });
+    }
+  }),
+);
 const oneOf = <T extends string>(values: readonly T[]) => v.picklist(values as T[], `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
 
 export const modelSchema = v.strictObject({
@@ -54,12 +104,7 @@ export const modelSchema = v.strictObject({
   reasoning: v.optional(v.boolean()),
   maxTokensField: v.optional(oneOf(['max_tokens', 'max_completion_tokens'] as const)),
   extraBody: v.optional(v.record(v.string(), v.unknown())),
-  headers: v.optional(
-    v.pipe(
-      v.record(v.string(), v.string()),
-      v.check((h) => !Object.keys(h).some((k) => secretHeader.test(k)), 'must not hold API keys; name an environment variable in "apiKeyEnv" instead'),
-    ),
-  ),
+  headers: v.optional(headersSchema),
 });
 
 export const settingsSchema = v.strictObject({

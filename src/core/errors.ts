@@ -7,36 +7,7 @@ export function keyHint(spec: ModelSpec): string {
   return `To fix: ${env}, or in VS Code run "Tokenscope: Set API Key".`;
 }
 
-/** Shortest run of a key's characters that redact() removes when it appears on its own. */
-export const MIN_KEY_FRAGMENT = 8;
-
-/**
- * Removes the key from text: every whole occurrence, and every run of 8 or more of its characters (a
- * provider that echoes part of the key, e.g. "sk-abcd1234…wxyz", or a message clipped in the middle of it).
- */
-export function redact(text: string, apiKey: string | undefined): string {
-  if (!apiKey || apiKey.length < 4) return text;
-  const out = text.split(apiKey).join('***');
-  const n = MIN_KEY_FRAGMENT;
-  if (apiKey.length < n || out.length < n) return out;
-  const fragments = new Set<string>();
-  for (let i = 0; i + n <= apiKey.length; i++) fragments.add(apiKey.slice(i, i + n));
-  let mark: Uint8Array | undefined;
-  for (let i = 0; i + n <= out.length; i++) {
-    if (fragments.has(out.slice(i, i + n))) (mark ??= new Uint8Array(out.length)).fill(1, i, i + n);
-  }
-  if (!mark) return out;
-  let result = '';
-  for (let i = 0; i < out.length; ) {
-    if (!mark[i]) {
-      result += out[i++];
-      continue;
-    }
-    result += '***';
-    while (i < out.length && mark[i]) i++;
-  }
-  return result;
-}
+export { MIN_KEY_FRAGMENT, redact } from './redact';
 
 /** Provider text inside a message: one line, at most `max` characters, control characters escaped. */
 function clip(text: string, max = 300): string {

@@ -5,6 +5,7 @@
  * the first and the last token read, so hidden reasoning in usage never inflates it.
  */
 import { serverStatsFromEvents } from './advisor/serverStats';
+import { redact } from './redact';
 import { percentile } from './stats';
 import type { ModelSpec, RunMetrics, StreamTrace, UsageReport } from './types';
 
@@ -22,6 +23,8 @@ export interface MetricsContext {
   referenceCounter?: TokenCounter;
   startedAt: string;
   warmup?: boolean;
+  /** The key this run sent: a server that echoes it must not get it into the stored text. */
+  apiKey?: string;
 }
 
 interface TokenRead {
@@ -151,8 +154,9 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     tokenSource,
     tokenizer: counter?.name,
     costUsd: runCost(ctx.spec, inputTokens, outputTokens, usage?.cachedInputTokens ?? 0),
-    answerText,
-    reasoningText,
+    // Counted as they arrived (above), stored without the key.
+    answerText: redact(answerText, ctx.apiKey),
+    reasoningText: redact(reasoningText, ctx.apiKey),
     charsPerSec,
     normalizedTps,
     serverDecodeTps: serverEvalCount !== undefined && serverEvalMs ? serverEvalCount / (serverEvalMs / 1000) : null,

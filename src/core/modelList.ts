@@ -41,6 +41,28 @@ export function resolveModelList(setting: unknown, where = 'Settings'): ModelLis
   return { models, errors };
 }
 
+/** What `WorkspaceConfiguration.inspect()` reports for a setting, per scope. */
+export interface SettingScopes {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The `tokenscope.models` value to use. A model entry decides where a key is sent (`baseUrl`, `apiKeyEnv`,
+ * `headers`), so in a workspace the user has not trusted only the user's own settings count: opening a
+ * hostile repository must not be able to send a key anywhere. `ignored` says a workspace value was set aside.
+ */
+export function modelsSettingValue(scopes: SettingScopes | undefined, trusted: boolean): { value: unknown; ignored: boolean } {
+  if (!scopes) return { value: undefined, ignored: false };
+  const fromWorkspace = scopes.workspaceFolderValue ?? scopes.workspaceValue;
+  if (trusted) return { value: fromWorkspace ?? scopes.globalValue ?? scopes.defaultValue, ignored: false };
+  return { value: scopes.globalValue ?? scopes.defaultValue, ignored: fromWorkspace !== undefined };
+}
+
+export const UNTRUSTED_MODELS_NOTICE = `This workspace's ${MODELS_SETTING} setting is ignored because the workspace is not trusted (a model entry decides which host receives an API key). Trust the workspace to use it, or add the models to your user settings.`;
+
 export const REGION_TITLES: Readonly<Record<Region, string>> = { CN: 'China', US: 'United States', local: 'Local' };
 
 /** Models grouped by region in the order CN, US, local (each group keeps the list's order). */

@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
-import { keyHint } from './errors';
+import { keyHint, modelWho, redact } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
@@ -144,6 +144,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * streamRaw, but a request that cannot even be built or sent (a header Node refuses, a bug) fails this run
+ * with a message naming the model instead of aborting the whole benchmark.
+ */
+async function streamRawOrFail(spec: ModelSpec, opts: Parameters<typeof streamRaw>[1]): Promise<RawTrace> {
+  const now = performance.now();
+  try {
+    return await streamRaw(spec, opts);
+  } catch (e) {
+    const message = redact(`${modelWho(spec)}: the request could not be sent (${(e as Error).message}). Check this model's "baseUrl" and "headers".`, opts.apiKey);
+    return { requestStart: now, endAt: performance.now(), times: [], chunks: [], bytes: 0, error: { kind: 'config', message } };
+  }
+}
+
 /** Runs `tasks` with at most `limit` in flight; preserves nothing but completion. */
 async function pool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
   let next = 0;
@@ -218,7 +232,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     } else {
       for (let attempt = 0; ; attempt++) {
         const request = preconnect ? PRECONNECT : { prompt: options.prompt, maxTokens };
-        raw = await streamRaw(spec, { ...request, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec) });
+        raw = await streamRawOrFail(spec, { ...request, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec) });
         const err = raw.error;
         if (err?.kind !== 'rate-limit' || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
@@ -239,8 +253,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const finished = raw;
     pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
-      const trace = decodeTrace(finished, spec, apiKey);
-      const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
+      let metrics: RunMetrics;
+      try {
+        const trace = decodeTrace(finished, spec, apiKey);
+        metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup, apiKey });
+      } catch (e) {
+        // One run that cannot be measured fails alone; the other runs and models go on.
+        const message = redact(`${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`, apiKey);
+        const trace = { requestStart: finished.requestStart, events: [], reads: 0, bytes: 0, error: { kind: 'malformed' as const, message } };
+        metrics = computeRunMetrics(trace, { spec, startedAt: runStartedAt, warmup: isWarmup });
+      }
       if (!isWarmup) recordRun(result, metrics);
       else if (index === 0 && !preconnect && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });

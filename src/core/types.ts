@@ -241,5 +241,7 @@ export interface BenchmarkReport {
   settings: { runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number };
   /** This client's own load while it measured (see runner.ts CLIENT_BOUND_DELAY). */
   client?: { eventLoopDelayMeanMs: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; possiblyClientBound: boolean };
+  /** Set when the benchmark stopped before every run: the signal that stopped it (SIGINT, SIGTERM, SIGHUP) or "error". */
+  interrupted?: string;
   results: ModelResult[];
 }

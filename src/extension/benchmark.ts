@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BenchmarkThread } from '../core/benchmarkThread';
 import { readEditorSettings } from '../core/editorSettings';
+import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
+import { UNTRUSTED_MODELS_NOTICE } from '../core/modelList';
 import { classifyTask } from '../core/advisor';
 import { LiveReport } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
@@ -21,6 +23,8 @@ import type { ResultsPanel } from './resultsPanel';
 import type { KeyStore } from './secrets';
 
 const LAST_REPORT = 'tokenscope.lastReport';
+/** "ENV@host" pairs the user confirmed in confirmKeyVariables. */
+const ALLOWED_KEY_ENVS = 'tokenscope.allowedKeyVariables';
 const LIVE_UPDATE_MS = 250;
 
 export interface BenchmarkRequest {
@@ -92,9 +96,13 @@ export class BenchmarkController implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Tokenscope: ${check.message}${check.reason === 'empty' || check.reason === 'whitespace' ? ' Select some text or open a prompt file.' : ''}`);
       return undefined;
     }
-    const { models: all, errors } = loadModels();
+    const { models: all, errors, untrustedIgnored } = loadModels();
     for (const e of errors) this.log.error(e);
     void reportModelErrors(errors);
+    if (untrustedIgnored) {
+      this.log.info(UNTRUSTED_MODELS_NOTICE);
+      void vscode.window.showWarningMessage(`Tokenscope: ${UNTRUSTED_MODELS_NOTICE}`);
+    }
     const config = settings();
 
     let chosen: ModelSpec[] | undefined;
@@ -112,9 +120,37 @@ export class BenchmarkController implements vscode.Disposable {
     if (!chosen?.length) return undefined;
     await rememberChoice(this.globalState, chosen.map((m) => m.id));
 
-    const models = await this.ensureKeys(chosen);
+    const confirmed = await this.confirmKeyVariables(chosen);
+    if (!confirmed.length) return undefined;
+    const models = await this.ensureKeys(confirmed);
     if (!models?.length) return undefined;
     return this.execute(models, request, config);
+  }
+
+  /**
+   * A model whose key variable does not look like its API key (AWS_SECRET_ACCESS_KEY, another provider's key
+   * sent to a different host) runs only after the user says so, once per variable and host; else it is left out.
+   */
+  private async confirmKeyVariables(models: ModelSpec[]): Promise<ModelSpec[]> {
+    const allowed = this.globalState.get<string[]>(ALLOWED_KEY_ENVS) ?? [];
+    const skipped = new Set<ModelSpec>();
+    for (const concern of keyEnvConcerns(models, allowed)) {
+      const pair = `${concern.env}@${concern.host}`;
+      if (allowed.includes(pair)) continue;
+      const choice = await vscode.window.showWarningMessage(
+        `Tokenscope: ${keyEnvConcernText(concern)}. Send it anyway?`,
+        { modal: true, detail: 'Check "apiKeyEnv" and "baseUrl" of this model in the tokenscope.models setting. Your answer is remembered for this variable and host.' },
+        'Send It',
+      );
+      if (choice === 'Send It') {
+        allowed.push(pair);
+        await this.globalState.update(ALLOWED_KEY_ENVS, allowed);
+      } else {
+        skipped.add(concern.spec);
+        this.log.info(`benchmark: ${concern.spec.id} left out: ${keyEnvConcernText(concern)}`);
+      }
+    }
+    return models.filter((m) => !skipped.has(m));
   }
 
   /** Offers "Set API Key" for models without a key; returns the models that can run (undefined: abandoned). */
@@ -194,7 +230,8 @@ export class BenchmarkController implements vscode.Disposable {
     this.cancelledReport = cancelled;
     await this.workspaceState.update(LAST_REPORT, final);
     panel.update(buildResultsView(final, { cancelled }));
-    if (report) await this.saveHistory(report, request);
+    // A benchmark that broke off still keeps the runs that finished (recordsFromReport skips cancelled ones).
+    await this.saveHistory(final, request);
     this.summarize(final, cancelled);
     return report;
   }
@@ -202,6 +239,7 @@ export class BenchmarkController implements vscode.Disposable {
   private async saveHistory(report: BenchmarkReport, request: BenchmarkRequest): Promise<void> {
     const config = settings();
     const category = classifyTask(request.prompt, { languageId: request.languageId }).category;
+    if (!report.results.some((r) => r.okRuns + r.failedRuns > 0)) return;
     try {
       const n = await this.history.save(report, category, request.prompt, config.history.storePrompt);
       this.log.info(`history: saved ${n} run(s) as "${category}" to ${this.history.path}${config.history.storePrompt ? ' (with the prompt text)' : ''}`);

@@ -3,16 +3,20 @@
  * multi-select, grouped by region, remembering the last choice.
  */
 import * as vscode from 'vscode';
-import { groupByRegion, MODELS_SETTING, REGION_TITLES, resolveModelList } from '../core/modelList';
+import { groupByRegion, MODELS_SETTING, modelsSettingValue, REGION_TITLES, resolveModelList } from '../core/modelList';
 import type { ModelSpec } from '../core/types';
 import type { KeyStore } from './secrets';
 
 const LAST_CHOICE = 'tokenscope.lastModels';
 
-/** Models from the settings; invalid entries are reported (each naming its field) and left out. */
-export function loadModels(): { models: ModelSpec[]; errors: string[] } {
-  const raw = vscode.workspace.getConfiguration().get<unknown>(MODELS_SETTING);
-  return resolveModelList(raw);
+/**
+ * Models from the settings; invalid entries are reported (each naming its field) and left out. In an untrusted
+ * workspace the workspace's own model entries are ignored (`untrustedIgnored`), only the user's count.
+ */
+export function loadModels(): { models: ModelSpec[]; errors: string[]; untrustedIgnored: boolean } {
+  const scopes = vscode.workspace.getConfiguration().inspect<unknown>(MODELS_SETTING);
+  const { value, ignored } = modelsSettingValue(scopes, vscode.workspace.isTrusted);
+  return { ...resolveModelList(value), untrustedIgnored: ignored };
 }
 
 export async function reportModelErrors(errors: string[]): Promise<void> {

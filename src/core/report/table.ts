@@ -51,14 +51,25 @@ function row(r: ModelResult): string[] {
   ];
 }
 
+/** "5 run(s) per model", or how many finished when the benchmark was stopped early. */
+function runsLine(report: BenchmarkReport): string {
+  const planned = report.settings.runs;
+  const finished = report.results.map((r) => r.okRuns + r.failedRuns);
+  if (finished.every((n) => n === planned)) return `${planned} run(s) per model`;
+  const lo = Math.min(...finished);
+  const hi = Math.max(...finished);
+  return `the runs that finished (${lo === hi ? lo : `${lo}–${hi}`} of ${planned} planned per model${report.interrupted ? `; stopped by ${printable(report.interrupted)}` : ''})`;
+}
+
 export function formatReportTable(report: BenchmarkReport): string {
   const header = ['model', 'region', 'ok', 'TTFT ms', 'TTFO ms', 'tok/s (own tokens)', 'tok/s (o200k)', 'e2e ms', 'ITL ms', 'in/out/reasoning', 'tokens from', 'cost/run', 'spec. decoding (est.)'];
   const lines = [alignColumns([header, ...report.results.map(row)])];
-  lines.push('', `Medians ± median absolute deviation over ${report.settings.runs} run(s) per model. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly. Cost uses catalog list prices.`);
+  lines.push('', `Medians ± median absolute deviation over ${runsLine(report)}. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly. Cost uses catalog list prices.`);
   const notes = report.results.flatMap((r) => [
     ...(r.speculation ? [`speculative decoding (estimated), ${printable(r.id)}: ${printable(r.speculation.verdict)}`] : []),
     ...r.warnings.map((w) => `warning: ${printable(w)}`),
-    ...r.runs.filter((x) => !x.ok).map((x) => `failed: ${printable(x.error ?? x.errorKind ?? 'unknown error')}`),
+    ...r.runs.filter((x) => !x.ok && x.errorKind !== 'cancelled').map((x) => `failed: ${printable(x.error ?? x.errorKind ?? 'unknown error')}`),
+    ...(r.cancelledRuns ? [`cancelled: ${printable(r.id)}: ${r.cancelledRuns} run(s) in flight were cancelled (not counted)`] : []),
   ]);
   if (notes.length) lines.push('', ...[...new Set(notes)]);
   return lines.join('\n');
