@@ -29,10 +29,12 @@ const schedules: Record<string, Schedule> = {
 async function runOne(protocol: ProtocolId, name: string): Promise<{ result: ModelResult; record: (typeof server.records)[number] }> {
   server.setModel(name, schedules[name]);
   const before = server.records.length;
-  const report = await runBenchmark({ models: [specFor(server, protocol, name)], prompt: 'Say something.', runs: 1 });
+  // One warm-up, as users run by default: each benchmark opens its own connections, and the timed run reuses it.
+  const report = await runBenchmark({ models: [specFor(server, protocol, name)], prompt: 'Say something.', runs: 1, warmup: 1 });
   const records = server.records.slice(before);
-  expect(records).toHaveLength(1);
-  return { result: report.results[0], record: records[0] };
+  expect(records).toHaveLength(2);
+  expect(records[1].connection).toBe(records[0].connection);
+  return { result: report.results[0], record: records[1] };
 }
 
 describe.each(ALL_PROTOCOLS)('%s on a known schedule', (protocol) => {
