@@ -10,8 +10,10 @@ import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';
+import { annotateReport, EXIT_REGRESSION, finishCi, prepareCi, type CiArgs } from './ci';
+import { waitUntil } from '../core/shard';
 
-export interface BenchArgs {
+export interface BenchArgs extends CiArgs {
   promptFile?: string;
   config?: string;
   models?: string;
@@ -102,6 +104,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
     throw e;
   }
   const { models, settings } = chosen;
+  const ci = prepareCi(args, settings.slo, args.runs ?? settings.runs ?? DEFAULTS.runs);
   const controller = new AbortController();
   const onSigint = () => {
     io.err('Cancelling… (partial results are kept)');
@@ -109,10 +112,17 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   try {
+    if (ci.startAt) {
+      io.err(`Waiting until ${ci.startAt.toISOString()} to start${ci.shard ? ` shard ${ci.shard.index}/${ci.shard.count}` : ''} (Ctrl-C cancels)…`);
+      if (!(await waitUntil(ci.startAt, controller.signal))) {
+        io.err('Cancelled before the start time; nothing was run.');
+        return 130;
+      }
+    }
     const report = await runBenchmark({
       models,
       prompt,
-      runs: args.runs ?? settings.runs,
+      runs: ci.runs,
       warmup: args.warmup ?? settings.warmup ?? USER_DEFAULT_WARMUP,
       concurrency: args.concurrency ?? settings.concurrency,
       maxTokens: args.maxTokens ?? settings.maxTokens,
@@ -122,6 +132,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       onProgress: progressPrinter(io, args.progress ?? io.isTTY),
       resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
     });
+    annotateReport(report, ci);
     const json = JSON.stringify(report, null, 2) + '\n';
     if (args.json === '-') {
       io.out(json);
@@ -130,6 +141,8 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       if (args.json) await writeFile(args.json, json);
       io.out(formatReportTable(report) + '\n');
     }
+    // The gate reads the history before this benchmark's runs are appended to it.
+    const gate = await finishCi(report, ci, io);
     if (historyFile) {
       try {
         const n = await new HistoryStore(historyFile).append(recordsFromReport(report, { category, prompt, storePrompt: args.storePrompt === true }));
@@ -139,7 +152,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       }
     }
     const failed = report.results.some((r) => r.failedRuns > 0);
-    return failed ? 1 : 0;
+    return gate?.regressions ? EXIT_REGRESSION : failed ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
