@@ -78,7 +78,7 @@ export function parseSlo(text: string): SloTarget[] {
     const value = Number(rawValue) * factor;
     if (!Number.isFinite(value) || value < 0) throw new SloError(`SLO term "${term}": the limit must be a number ≥ 0`);
     const op = (rawOp === '=<' ? '<=' : rawOp === '=>' ? '>=' : rawOp) as SloOp;
-    if (targets.some((t) => t.metric === metric && t.op[0] === op[0])) throw new SloError(`SLO term "${term}": ${rawName} already has a ${op[0] === '<' ? 'upper' : 'lower'} limit`);
+    if (targets.some((t) => t.metric === metric && t.op[0] === op[0])) throw new SloError(`SLO term "${term}": ${rawName} already has ${op[0] === '<' ? 'an upper' : 'a lower'} limit`);
     targets.push({ metric, op, value, term: `${rawName.toLowerCase()}${op}${rawValue}${unit}` });
   }
   return targets;
