@@ -10,7 +10,7 @@ import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';
-import { annotateReport, EXIT_REGRESSION, finishCi, prepareCi, type CiArgs } from './ci';
+import { annotateReport, EXIT_REGRESSION, finishCi, prepareCi, readyToStart, type CiArgs } from './ci';
 import { waitUntil } from '../core/shard';
 
 export interface BenchArgs extends CiArgs {
@@ -113,6 +113,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   process.once('SIGINT', onSigint);
   try {
     if (ci.startAt) {
+      await readyToStart(models);
       io.err(`Waiting until ${ci.startAt.toISOString()} to start${ci.shard ? ` shard ${ci.shard.index}/${ci.shard.count}` : ''} (Ctrl-C cancels)…`);
       if (!(await waitUntil(ci.startAt, controller.signal))) {
         io.err('Cancelled before the start time; nothing was run.');
