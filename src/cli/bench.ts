@@ -114,7 +114,9 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   try {
     if (ci.startAt) {
       await readyToStart(models);
-      io.err(`Waiting until ${ci.startAt.toISOString()} to start${ci.shard ? ` shard ${ci.shard.index}/${ci.shard.count}` : ''} (Ctrl-C cancels)…`);
+      const lateMs = Date.now() - ci.startAt.getTime();
+      if (lateMs > 0) io.err(`warning: --start-at ${ci.startAt.toISOString()} had passed ${(lateMs / 1000).toFixed(1)} s ago when this process was ready; starting now, so it does not begin together with the others. Give a later start time.`);
+      else io.err(`Waiting until ${ci.startAt.toISOString()} to start${ci.shard ? ` shard ${ci.shard.index}/${ci.shard.count}` : ''} (Ctrl-C cancels)…`);
       if (!(await waitUntil(ci.startAt, controller.signal))) {
         io.err('Cancelled before the start time; nothing was run.');
         return 130;
