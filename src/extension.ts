@@ -43,6 +43,12 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'showComparison':
         void vscode.commands.executeCommand('tokenscope.showComparison');
         break;
+      case 'compareWith':
+        void vscode.commands.executeCommand('tokenscope.compareWith');
+        break;
+      case 'clearCompare':
+        panel.compare(null);
+        break;
     }
   };
 

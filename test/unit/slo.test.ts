@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config';
+import { readEditorSettings } from '../../src/core/editorSettings';
 import { applySlo, evaluateSlo, parseSlo, runMeetsSlo, sloProblem } from '../../src/core/slo';
 import { formatReportTable } from '../../src/core/report/table';
 import { report, result, run } from '../extension/fixtures';
@@ -33,6 +34,16 @@ describe('parseSlo', () => {
     const text = JSON.stringify({ models: [{ id: 'deepseek-chat' }], settings: { slo: 'ttft<=800,speed>=3' } });
     expect(() => parseConfig(text, 'c.json')).toThrow(/c\.json: settings\.slo: SLO term "speed>=3": unknown metric "speed"/);
     expect(parseConfig(text.replace('speed', 'tps'), 'c.json').settings.slo).toBe('ttft<=800,tps>=3');
+  });
+});
+
+describe('the editor setting tokenscope.slo', () => {
+  it('unset is no SLO; valid gives targets; invalid names the term', () => {
+    const read = (slo: unknown) => readEditorSettings((k) => (k === 'slo' ? slo : undefined)).slo;
+    expect(read(undefined)).toEqual({ targets: [], problem: null });
+    expect(read('  ')).toEqual({ targets: [], problem: null });
+    expect(read('tps>=30').targets.map((t) => t.metric)).toEqual(['decodeTps']);
+    expect(read('tps>=30,lag<=3')).toEqual({ targets: [], problem: expect.stringMatching(/SLO term "lag<=3": unknown metric "lag"/) });
   });
 });
 
