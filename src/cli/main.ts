@@ -183,7 +183,11 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .description('merge benchmark reports of the same prompt and config (e.g. bench --shard parts) into one, summaries recomputed from all runs')
     .argument('<files...>', 'report files written by bench --json')
     .option('-o, --output <file>', 'the merged report (JSON), or - for stdout')
-    .action(async (files: string[], opts: { output?: string }) => {
+    .option('--gate <history>', 'regression gate on the merged result (as bench --gate); exit 3 if slower')
+    .option('--gate-window <len>', 'history the gate looks back over: 4w (default), 14d, 36h')
+    .option('--gate-tolerance <pct>', 'how far past the history p90 (TTFT, e2e) or p10 (tok/s) counts as a regression (default 10%)')
+    .option('--junit <file>', 'write JUnit XML of the merged result, one testcase per model')
+    .action(async (files: string[], opts: { output?: string; gate?: string; gateWindow?: string; gateTolerance?: string; junit?: string }) => {
       status = await merge(files, opts, io);
     });
 

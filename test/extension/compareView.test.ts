@@ -5,7 +5,7 @@ import { compareReports } from '../../src/core/compare';
 import { buildCompareView } from '../../src/core/report/compareView';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { applySlo, parseSlo } from '../../src/core/slo';
-import { parseHostMessage, parseWebviewMessage, type WebviewMessage } from '../../src/shared/webviewProtocol';
+import { parseHostMessage, parseWebviewMessage, type CompareView, type ResultsView, type WebviewMessage } from '../../src/shared/webviewProtocol';
 import { report, result, run } from './fixtures';
 
 const before = report([result('m1', 'CN', [run({ ttftMs: 300, decodeTps: 50 }), run({ ttftMs: 500, decodeTps: 70 })]), result('old', 'US', [run()])]);
@@ -14,10 +14,13 @@ const now = report(
   { startedAt: '2025-12-01T10:00:00.000Z' },
 );
 
-function received<T extends 'results' | 'compare'>(type: T, view: unknown) {
+/** A view as the webview receives it: cloned and validated. */
+function received(type: 'results', view: ResultsView): ResultsView;
+function received(type: 'compare', view: CompareView): CompareView;
+function received(type: 'results' | 'compare', view: unknown): unknown {
   const msg = parseHostMessage(JSON.parse(JSON.stringify({ type, view })));
   if (msg?.type !== type) throw new Error(`invalid ${type} view`);
-  return (msg as { view: never }).view;
+  return (msg as { view: unknown }).view;
 }
 
 function setup() {

@@ -183,8 +183,9 @@ describe('shards', () => {
       expect(began).toBeLessThan(1000);
     }
 
-    const merged = await runCli(['merge', ...[1, 2, 3, 4].map((i) => file(`part-${i}.json`)), '-o', file('merged.json')]);
+    const merged = await runCli(['merge', ...[1, 2, 3, 4].map((i) => file(`part-${i}.json`)), '-o', file('merged.json'), '--junit', file('merged.xml')]);
     expect(merged.code, merged.stderr).toBe(0);
+    expect(readFileSync(file('merged.xml'), 'utf8')).toMatch(/<testsuites name="tokenscope" tests="2" failures="0"/);
     expect(merged.stderr).toMatch(/Merged 4 file\(s\), 16 run\(s\) of 2 model\(s\)/);
     const m = readReport('merged.json');
     const shardTruth = measuredTruth(m);
