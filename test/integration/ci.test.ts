@@ -211,13 +211,28 @@ describe('shards', () => {
     }
   }, 60_000);
 
-  it('merge refuses parts of different prompts, naming the files', async () => {
+  it('merge refuses parts of different prompts, naming the files; compare accepts them with a note', async () => {
     writeFileSync(file('other-prompt.md'), 'Something else entirely.');
-    const cfg = file('shard.json');
-    const other = await runCli(['bench', file('other-prompt.md'), '-c', cfg, '-n', '2', '--warmup', '0', '--shard', '2/2', '--json', file('other-part.json')]);
+    const cfg = config('refuse.json', [
+      { id: 'sh-quick', protocol: 'openai-chat', model: 'quick' },
+      { id: 'sh-late', protocol: 'anthropic', model: 'late' },
+    ]);
+    const one = await runCli(['bench', file('prompt.md'), '-c', cfg, '-n', '2', '--warmup', '0', '--shard', '1/2', '--json', file('prompt-a.json')]);
+    expect(one.code).toBe(0);
+    const other = await runCli(['bench', file('other-prompt.md'), '-c', cfg, '-n', '2', '--warmup', '0', '--shard', '2/2', '--json', file('prompt-b.json')]);
     expect(other.code).toBe(0);
-    const r = await runCli(['merge', file('part-1.json'), file('other-part.json'), '-o', file('bad-merge.json')]);
+    const r = await runCli(['merge', file('prompt-a.json'), file('prompt-b.json'), '-o', file('bad-merge.json')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/merge refused: .*other-part\.json was run with a different prompt than .*part-1\.json/);
+    expect(r.stderr).toMatch(/merge refused: .*prompt-b\.json was run with a different prompt than .*prompt-a\.json/);
+
+    // Comparing them is allowed, with the difference noted.
+    const cmp = await runCli(['report', '--compare', file('prompt-a.json'), file('prompt-b.json'), '--format', 'json']);
+    expect(cmp.code, cmp.stderr).toBe(0);
+    const json = JSON.parse(cmp.stdout);
+    expect(json.models.map((m: { id: string }) => m.id)).toEqual(['sh-quick', 'sh-late']);
+    expect(json.models[1].metrics.ttftMs.a).toBeGreaterThan(150);
+    expect(json.notes.join(' ')).toMatch(/different prompts/);
+    const md = await runCli(['report', '--compare', file('prompt-a.json'), file('prompt-b.json')]);
+    expect(md.stdout).toMatch(/\| sh-late \| \d+ → \d+ \(/);
   });
 });
