@@ -36,7 +36,7 @@ function config(name: string, models: { id: string; protocol: string; model: str
 beforeAll(async () => {
   server = await startStreamServer();
   server.setModel('quick', { ttftMs: 30, tokensPerSecond: 200, outputTokens: 20 });
-  server.setModel('late', { ttftMs: 200, tokensPerSecond: 200, outputTokens: 20 });
+  server.setModel('late', { ttftMs: 400, tokensPerSecond: 200, outputTokens: 20 });
   server.setModel('steady', { ttftMs: 40, tokensPerSecond: 200, outputTokens: 20 });
   dir = mkdtempSync(join(tmpdir(), 'tokenscope-ci-'));
   writeFileSync(file('prompt.md'), 'Summarise the plot of Hamlet in two sentences.');
@@ -50,18 +50,19 @@ describe('SLO', () => {
       { id: 'meets', protocol: 'openai-chat', model: 'quick' },
       { id: 'misses', protocol: 'anthropic', model: 'late' },
     ]);
-    const r = await runCli(['bench', file('prompt.md'), '-c', cfg, '-n', '3', '--warmup', '0', '--slo', 'ttft<=120,tps>=50', '--json', file('slo-out.json')]);
+    // Limits far from both schedules (30 and 400 ms to the first token, 200 tok/s), so a busy machine cannot flip a run.
+    const r = await runCli(['bench', file('prompt.md'), '-c', cfg, '-n', '3', '--slo', 'ttft<=200,tps>=50', '--json', file('slo-out.json')]);
     expect(r.stderr).not.toMatch(/unexpected/);
     expect(r.code).toBe(0);
     const rep = readReport('slo-out.json');
-    expect(rep.settings.slo).toBe('ttft<=120,tps>=50');
+    expect(rep.settings.slo).toBe('ttft<=200,tps>=50');
     const [meets, misses] = rep.results;
     expect(meets.slo).toMatchObject({ met: 3, total: 3, share: 1 });
     expect(misses.slo).toMatchObject({ met: 0, total: 3, share: 0 });
-    // The server's own send times say the same: every 'quick' first token within 120 ms, every 'late' one past it.
+    // The server's own send times say the same: every 'quick' first token within 200 ms, every 'late' one past it.
     const truths = (model: string) => server.records.filter((x) => x.model === model).map((x) => truth(x).ttftMs!);
-    expect(truths('quick').every((t) => t <= 120)).toBe(true);
-    expect(truths('late').every((t) => t > 120)).toBe(true);
+    expect(truths('quick').every((t) => t <= 200)).toBe(true);
+    expect(truths('late').every((t) => t > 200)).toBe(true);
     // goodput: one client, 3 requests that met it, over the model's total run time
     const busy = meets.runs.reduce((s, x) => s + x.e2eMs!, 0) / 1000;
     expect(meets.slo!.goodputRps).toBeCloseTo(3 / busy, 6);
@@ -96,10 +97,10 @@ describe('regression gate', () => {
     expect(seed.code).toBe(0);
 
     // Generous tolerance: an unchanged model must pass on a loaded CI machine; the slowdown below is 10×.
-    const gate = ['--gate', history, '--gate-tolerance', '60%', '-n', '3'];
+    const gate = ['--gate', history, '--gate-tolerance', '150%', '-n', '3'];
     const summary1 = file('summary1.md');
     const same = await runCli([...args, ...gate, '--junit', file('same.xml')], { GITHUB_STEP_SUMMARY: summary1 });
-    expect(same.stderr).toMatch(/gate: gate-steady: pass: within 60% of the history's 6 run\(s\)/);
+    expect(same.stderr).toMatch(/gate: gate-steady: pass: within 150% of the history's 6 run\(s\)/);
     expect(same.code).toBe(0);
     expect(readFileSync(summary1, 'utf8')).toMatch(/No regression/);
     expect(readFileSync(file('same.xml'), 'utf8')).toMatch(/tests="2" failures="0"/);
@@ -161,8 +162,8 @@ describe('shards', () => {
     const singleTruth = measuredTruth(readReport('single.json'));
 
     server.reset();
-    // Far enough ahead for four processes to load on a busy 2-core machine.
-    const startAt = new Date(Date.now() + 6000);
+    // Far enough ahead for four processes to load on a busy 2-core machine shared with other work.
+    const startAt = new Date(Date.now() + 12_000);
     startAt.setMilliseconds(0);
     const iso = startAt.toISOString();
     const shards = await Promise.all([1, 2, 3, 4].map((i) => runCli([...base, '--shard', `${i}/4`, '--start-at', iso, '--json', file(`part-${i}.json`)])));
