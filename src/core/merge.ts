@@ -22,8 +22,8 @@ export interface NamedReport {
   report: BenchmarkReport;
 }
 
-/** Settings every part must share (runs may differ: that is what shards split). */
-const SAME_SETTINGS = ['warmup', 'concurrency', 'maxTokens', 'timeoutMs', 'slo'] as const;
+/** Every setting must match except the number of runs (what shards split); settings added later are compared too. */
+const MAY_DIFFER = new Set(['runs']);
 /** What identifies a model's endpoint; the same id pointing elsewhere is a different config. */
 const SAME_MODEL_FIELDS = ['protocol', 'model', 'host', 'region'] as const;
 
@@ -45,9 +45,11 @@ function show(v: unknown): string {
 function checkCompatible(a: NamedReport, b: NamedReport): void {
   if (a.report.prompt.sha256 !== b.report.prompt.sha256)
     throw new MergeError(`${b.name} was run with a different prompt than ${a.name} (sha256 ${b.report.prompt.sha256.slice(0, 12)}… vs ${a.report.prompt.sha256.slice(0, 12)}…); only runs of the same prompt can be merged`);
-  for (const k of SAME_SETTINGS) {
-    if (a.report.settings[k] !== b.report.settings[k])
-      throw new MergeError(`${b.name} has settings.${k} ${show(b.report.settings[k])} but ${a.name} has ${show(a.report.settings[k])}; only runs of the same config can be merged`);
+  const sa = a.report.settings as unknown as Record<string, unknown>;
+  const sb = b.report.settings as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
+    if (!MAY_DIFFER.has(k) && JSON.stringify(sa[k]) !== JSON.stringify(sb[k]))
+      throw new MergeError(`${b.name} has settings.${k} ${show(sb[k])} but ${a.name} has ${show(sa[k])}; only runs of the same config can be merged`);
   }
   const ids = (x: NamedReport) => x.report.results.map((r) => r.id);
   const missing = ids(a).filter((id) => !ids(b).includes(id));
@@ -61,11 +63,10 @@ function checkCompatible(a: NamedReport, b: NamedReport): void {
     for (const k of SAME_MODEL_FIELDS)
       if (ra[k] !== rb[k]) throw new MergeError(`model ${ra.id}: ${k} is ${show(rb[k])} in ${b.name} but ${show(ra[k])} in ${a.name}; only runs of the same config can be merged`);
   }
-  const sa = a.report.shard;
-  const sb = b.report.shard;
-  if (sa && sb && (sa.count !== sb.count || sa.plannedRuns !== sb.plannedRuns))
-    throw new MergeError(`${b.name} is shard ${sb.index}/${sb.count} of ${sb.plannedRuns} runs but ${a.name} is shard ${sa.index}/${sa.count} of ${sa.plannedRuns} runs: they belong to different plans`);
-  if (sa && sb && sa.index === sb.index) throw new MergeError(`${a.name} and ${b.name} are both shard ${sa.index}/${sa.count}; merging them would count those runs twice`);
+  const ha = a.report.shard;
+  const hb = b.report.shard;
+  if (ha && hb && (ha.count !== hb.count || ha.plannedRuns !== hb.plannedRuns))
+    throw new MergeError(`${b.name} is shard ${hb.index}/${hb.count} of ${hb.plannedRuns} runs but ${a.name} is shard ${ha.index}/${ha.count} of ${ha.plannedRuns} runs: they belong to different plans`);
 }
 
 function mergeResult(parts: ModelResult[]): ModelResult {
@@ -107,6 +108,14 @@ export function mergeReports(parts: readonly NamedReport[]): BenchmarkReport {
   if (parts.length === 0) throw new MergeError('nothing to merge: give two or more report files');
   const [ref] = parts;
   for (const p of parts.slice(1)) checkCompatible(ref, p);
+  const byShard = new Map<number, string>();
+  for (const p of parts) {
+    const s = p.report.shard;
+    if (!s) continue;
+    const twin = byShard.get(s.index);
+    if (twin) throw new MergeError(`${twin} and ${p.name} are both shard ${s.index}/${s.count}; merging them would count those runs twice`);
+    byShard.set(s.index, p.name);
+  }
   const results = ref.report.results.map((r) => mergeResult(parts.map((p) => p.report.results.find((x) => x.id === r.id)!)));
   const clients = parts.map((p) => p.report.client).filter((c) => c !== undefined);
   const runs = results.length ? Math.max(...results.map((r) => r.runs.filter((x) => !x.warmup).length)) : 0;

@@ -240,15 +240,8 @@ export interface BenchmarkReport {
   startedAt: string;
   finishedAt: string;
   prompt: { chars: number; sha256: string };
-  settings: {
-    runs: number;
-    warmup: number;
-    concurrency: number;
-    maxTokens: number;
-    timeoutMs: number;
-    /** The service-level objective the results were checked against, e.g. "ttft<=800,tps>=30". */
-    slo?: string;
-  };
+  /** `slo`: the service-level objective the results were checked against, e.g. "ttft<=800,tps>=30". */
+  settings: { runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number; slo?: string };
   /** Set when this report is one part of a sharded benchmark (`bench --shard i/n`). */
   shard?: ShardInfo;
   /** Set on a report merged from shards (`tokenscope merge`): one entry per input file. */

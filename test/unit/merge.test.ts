@@ -60,6 +60,10 @@ describe('mergeReports', () => {
     moved.report.results[0].host = 'elsewhere.example.com';
     expect(() => mergeReports([base, moved])).toThrow(/model m1: host is "elsewhere\.example\.com" in shard-2\.json but "m1\.example\.com" in shard-1\.json/);
     expect(() => mergeReports([base, shardOf(1, 2, [100])])).toThrow(/both shard 1\/2; merging them would count those runs twice/);
+    const third = shardOf(2, 2, [100]);
+    third.name = 'again.json';
+    expect(() => mergeReports([base, shardOf(2, 2, [100]), third])).toThrow(/shard-2\.json and again\.json are both shard 2\/2/);
+    expect(() => mergeReports([shardOf(1, 4, [1]), shardOf(2, 2, [1])])).toThrow(/shard 2\/2 of 8 runs but shard-1\.json is shard 1\/4 of 8 runs: they belong to different plans/);
   });
 
   it('warns when a shard of the plan is missing', () => {
