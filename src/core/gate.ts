@@ -113,11 +113,13 @@ export interface GateResult {
   regressions: number;
 }
 
-/** Groups of a model: what it ran as now, and thus which history runs compare. */
-interface ModelClass {
-  id: string;
+/** One group of a model's runs judged together: same cache state, and the history runs that compare with it. */
+interface RunGroup {
+  result: ModelResult;
   cacheState: string;
   sizeClass: string;
+  runs: RunMetrics[];
+  history: Record<GateMetric, number[]>;
 }
 
 function medianOf(values: readonly (number | null | undefined)[]): number | null {
@@ -125,45 +127,54 @@ function medianOf(values: readonly (number | null | undefined)[]): number | null
   return xs.length ? percentile(xs, 0.5) : null;
 }
 
-function classOf(result: ModelResult): ModelClass {
+const groupKey = (modelId: string, cacheState: string) => `${modelId}\u0000${cacheState}`;
+
+/**
+ * A model's successful runs by cache state (a benchmark that sweeps cold and warm runs is judged per state);
+ * a model without any successful run is one empty group, so it still gets a verdict.
+ */
+function groupsOf(result: ModelResult): RunGroup[] {
   const ok = result.runs.filter((r) => r.ok && !r.warmup);
-  const states = ok.map(cacheStateOf);
-  // The state most runs had (a warm-up primes the cache, so measured runs normally share one state).
-  const counts = new Map<string, number>();
-  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const cacheState = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'cold';
-  return { id: result.id, cacheState, sizeClass: promptSizeClass(medianOf(ok.map((r) => r.inputTokens))) };
+  const byState = new Map<string, RunMetrics[]>();
+  for (const r of ok) {
+    const state = cacheStateOf(r);
+    byState.set(state, [...(byState.get(state) ?? []), r]);
+  }
+  if (byState.size === 0) byState.set('cold', []);
+  return [...byState].map(([cacheState, runs]) => ({
+    result,
+    cacheState,
+    sizeClass: promptSizeClass(medianOf(runs.map((r) => r.inputTokens))),
+    runs,
+    history: { ttftMs: [], e2eMs: [], decodeTps: [] },
+  }));
 }
 
-/** Collects the comparable history values of each model, keeping only the three metrics (memory stays small). */
+/** Collects the comparable history values of each group, keeping only the three metrics (memory stays small). */
 export class GateHistory {
-  readonly values = new Map<string, Record<GateMetric, number[]>>();
-  private readonly classes: Map<string, ModelClass>;
+  readonly groups: RunGroup[];
+  private readonly byKey: Map<string, RunGroup>;
   private readonly fromMs: number;
   private readonly untilMs: number;
 
   constructor(report: BenchmarkReport, options: GateOptions) {
-    this.classes = new Map(report.results.map((r) => [r.id, classOf(r)]));
+    this.groups = report.results.flatMap(groupsOf);
+    this.byKey = new Map(this.groups.map((g) => [groupKey(g.result.id, g.cacheState), g]));
     this.untilMs = Date.parse(options.until ?? report.startedAt);
     this.fromMs = this.untilMs - options.windowMs;
   }
 
   add(record: HistoryRecord): void {
-    const cls = this.classes.get(record.modelId);
-    if (!cls || !record.metrics.ok) return;
+    if (!record.metrics.ok) return;
+    const group = this.byKey.get(groupKey(record.modelId, cacheStateOf(record)));
+    if (!group) return;
     const t = Date.parse(record.time);
     if (!(t >= this.fromMs && t < this.untilMs)) return;
-    if (cacheStateOf(record) !== cls.cacheState || promptSizeClass(record.metrics.inputTokens) !== cls.sizeClass) return;
-    let v = this.values.get(record.modelId);
-    if (!v) this.values.set(record.modelId, (v = { ttftMs: [], e2eMs: [], decodeTps: [] }));
+    if (promptSizeClass(record.metrics.inputTokens) !== group.sizeClass) return;
     for (const { metric } of GATE_CHECKS) {
       const x = record.metrics[metric];
-      if (typeof x === 'number' && Number.isFinite(x)) v[metric].push(x);
+      if (typeof x === 'number' && Number.isFinite(x)) group.history[metric].push(x);
     }
-  }
-
-  classFor(id: string): ModelClass | undefined {
-    return this.classes.get(id);
   }
 
   get from(): string {
@@ -177,21 +188,21 @@ export class GateHistory {
 
 const fmt = (v: number | null, unit: string) => (v === null ? '—' : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${unit}`);
 
-function judge(result: ModelResult, history: GateHistory, tolerance: number): GateModelVerdict {
-  const cls = history.classFor(result.id)!;
-  const hist = history.values.get(result.id) ?? { ttftMs: [], e2eMs: [], decodeTps: [] };
+function judge(group: RunGroup, tolerance: number): GateModelVerdict {
+  const { result, history: hist } = group;
   const historyRuns = Math.max(...GATE_CHECKS.map((c) => hist[c.metric].length));
-  const base = { id: result.id, ...(result.label ? { label: result.label } : {}), region: result.region, cacheState: cls.cacheState, sizeClass: cls.sizeClass, historyRuns, okRuns: result.okRuns, failedRuns: result.failedRuns };
+  const failedRuns = result.failedRuns;
+  const base = { id: result.id, ...(result.label ? { label: result.label } : {}), region: result.region, cacheState: group.cacheState, sizeClass: group.sizeClass, historyRuns, okRuns: group.runs.length, failedRuns };
   const checks: GateCheck[] = GATE_CHECKS.map((c) => {
-    const now = result.summary[c.metric]?.median ?? null;
+    const now = medianOf(group.runs.map((r) => r[c.metric]));
     const xs = [...hist[c.metric]].sort((a, b) => a - b);
     const baseline = xs.length >= MIN_HISTORY_RUNS ? percentile(xs, c.quantile) : null;
     const limit = baseline === null ? null : c.worse === 'higher' ? baseline * (1 + tolerance) : baseline * (1 - tolerance);
     const regressed = now !== null && limit !== null && (c.worse === 'higher' ? now > limit : now < limit);
     return { metric: c.metric, label: c.label, unit: c.unit, now, baseline, baselineName: c.quantileName, limit, regressed };
   });
-  const like = `${cls.cacheState} cache, ${cls.sizeClass} prompt`;
-  if (result.okRuns === 0) return { ...base, status: 'no-data', checks, reason: `no successful run to compare (${result.failedRuns} failed)` };
+  const like = `${group.cacheState} cache, ${group.sizeClass} prompt`;
+  if (group.runs.length === 0) return { ...base, status: 'no-data', checks, reason: `no successful run to compare (${failedRuns} failed)` };
   if (historyRuns < MIN_HISTORY_RUNS)
     return { ...base, status: 'no-history', checks, reason: `passed with a note: only ${historyRuns} comparable run(s) in the history (${like}); the gate needs ${MIN_HISTORY_RUNS}` };
   const bad = checks.filter((c) => c.regressed);
@@ -200,9 +211,9 @@ function judge(result: ModelResult, history: GateHistory, tolerance: number): Ga
   return { ...base, status: 'regression', checks, reason: `slower than its history: ${why}; ${historyRuns} run(s), ${like}` };
 }
 
-/** Judges every model of the report against the history collected in `history`. */
-export function evaluateGate(report: BenchmarkReport, history: GateHistory, options: GateOptions & { windowText: string }): GateResult {
-  const models = report.results.map((r) => judge(r, history, options.tolerance));
+/** Judges every model of the report (per cache state) against the history collected in `history`. */
+export function evaluateGate(history: GateHistory, options: GateOptions & { windowText: string }): GateResult {
+  const models = history.groups.map((g) => judge(g, options.tolerance));
   return { window: options.windowText, tolerance: options.tolerance, from: history.from, until: history.until, models, regressions: models.filter((m) => m.status === 'regression').length };
 }
 
@@ -210,5 +221,5 @@ export function evaluateGate(report: BenchmarkReport, history: GateHistory, opti
 export async function gateFromHistoryFile(report: BenchmarkReport, path: string, options: GateOptions & { windowText: string }): Promise<{ gate: GateResult; warnings: HistoryWarning[] }> {
   const history = new GateHistory(report, options);
   const { warnings } = await new HistoryStore(path).scan((r) => history.add(r));
-  return { gate: evaluateGate(report, history, options), warnings };
+  return { gate: evaluateGate(history, options), warnings };
 }

@@ -19,7 +19,7 @@ function gateOf(current: ReturnType<typeof report>, records: HistoryRecord[], op
   const opts = { windowMs: 28 * DAY, tolerance: 0.1, windowText: '4w', ...options };
   const h = new GateHistory(current, opts);
   records.forEach((r) => h.add(r));
-  return evaluateGate(current, h, opts);
+  return evaluateGate(h, opts);
 }
 
 // ttft 300..390, e2e 2300..2390, tps 50..59: p90 ttft = 381, p90 e2e 2381, p10 tps = 50.9
@@ -71,6 +71,20 @@ describe('regression gate', () => {
     // a warm-cache run is judged against the warm history only (ttft 10 ms there, so 340 ms regresses)
     const warm = gateOf(report([result('m', 'CN', [run({ ttftMs: 340, cacheState: 'warm' } as Partial<RunMetrics>)])], { startedAt: NOW }), noise);
     expect(warm.models[0]).toMatchObject({ status: 'regression', cacheState: 'warm', historyRuns: 10 });
+  });
+
+  it('a benchmark with cold and warm runs of one model is judged per cache state; JUnit keeps one testcase', () => {
+    const warmHistory = history('m', 10, () => ({ ttftMs: 50, e2eMs: 2000, decodeTps: 55 })).map((r) => ({ ...r, cacheState: 'warm' }));
+    const cur = report(
+      [result('m', 'CN', [run({ ttftMs: 340, e2eMs: 2340, decodeTps: 54 }), run({ ttftMs: 120, e2eMs: 2000, decodeTps: 55, cacheState: 'warm' } as Partial<RunMetrics>)])],
+      { startedAt: NOW },
+    );
+    const g = gateOf(cur, [...steady, ...warmHistory]);
+    expect(g.models.map((m) => [m.cacheState, m.status, m.okRuns])).toEqual([['cold', 'pass', 1], ['warm', 'regression', 1]]);
+    expect(g.models[1].reason).toMatch(/TTFT median 120 ms vs history p90 50\.0 ms .*warm cache/);
+    const xml = junitXml(cur, g);
+    expect(xml.match(/<testcase /g)).toHaveLength(1);
+    expect(xml).toMatch(/<failure message="slower than its history: TTFT median 120 ms/);
   });
 
   it('a model with too little history passes with a note', () => {

@@ -16,19 +16,20 @@ export function xmlText(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function failureOf(failedRuns: string[], verdict: GateModelVerdict | undefined): { message: string; body: string } | null {
-  const parts: string[] = [];
-  if (verdict?.status === 'regression') parts.push(verdict.reason);
+function failureOf(failedRuns: string[], verdicts: GateModelVerdict[]): { message: string; body: string } | null {
+  const regressions = verdicts.filter((v) => v.status === 'regression').map((v) => v.reason);
+  const parts = [...regressions];
   if (failedRuns.length) parts.push(`${failedRuns.length} run(s) failed: ${failedRuns[0]}`);
   if (parts.length === 0) return null;
-  return { message: parts.join(' | '), body: [...(verdict?.status === 'regression' ? [verdict.reason] : []), ...failedRuns].join('\n') };
+  return { message: parts.join(' | '), body: [...regressions, ...failedRuns].join('\n') };
 }
 
 export function junitXml(report: BenchmarkReport, gate?: GateResult): string {
   const cases = report.results.map((r) => {
-    const verdict = gate?.models.find((m) => m.id === r.id);
+    // A model whose runs had several cache states has one verdict per state.
+    const verdicts = gate?.models.filter((m) => m.id === r.id) ?? [];
     const failedRuns = r.runs.filter((x) => !x.ok && !x.warmup && x.errorKind !== 'cancelled').map((x) => x.error ?? x.errorKind ?? 'unknown error');
-    const failure = failureOf(failedRuns, verdict);
+    const failure = failureOf(failedRuns, verdicts);
     const seconds = r.runs.reduce((s, x) => s + (x.e2eMs ?? 0), 0) / 1000;
     const out = [
       `${r.okRuns}/${r.okRuns + r.failedRuns} runs ok`,
@@ -36,10 +37,10 @@ export function junitXml(report: BenchmarkReport, gate?: GateResult): string {
       r.summary.decodeTps ? `decode median ${r.summary.decodeTps.median.toFixed(1)} tok/s` : null,
       r.summary.e2eMs ? `e2e median ${r.summary.e2eMs.median.toFixed(0)} ms` : null,
       r.slo ? `SLO ${report.settings.slo ?? ''}: ${r.slo.met}/${r.slo.total} met` : null,
-      verdict ? `gate: ${verdict.reason}` : null,
+      ...verdicts.map((v) => `gate: ${v.reason}`),
     ].filter(Boolean).join('\n');
     const lines = [`    <testcase classname="tokenscope.${xmlText(r.region)}" name="${xmlText(r.id)}" time="${seconds.toFixed(3)}">`];
-    if (failure) lines.push(`      <failure message="${xmlText(failure.message)}" type="${verdict?.status === 'regression' ? 'regression' : 'failed-runs'}">${xmlText(failure.body)}</failure>`);
+    if (failure) lines.push(`      <failure message="${xmlText(failure.message)}" type="${verdicts.some((v) => v.status === 'regression') ? 'regression' : 'failed-runs'}">${xmlText(failure.body)}</failure>`);
     lines.push(`      <system-out>${xmlText(out)}</system-out>`, '    </testcase>');
     return { failed: failure !== null, xml: lines.join('\n') };
   });
