@@ -106,6 +106,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--compare <files...>', 'compare two benchmark reports (bench --json files): per-model deltas of TTFT, decode rate, e2e and cost (md or json)')
     .action(async (opts: Record<string, string | boolean | string[] | undefined>) => {
       if (opts.compare) {
+        const historyOnly = ['weekly', 'history', 'category', 'tzOffset', 'since'].filter((k) => opts[k] !== undefined);
+        if (historyOnly.length) throw new UsageError(`--compare reads two report files, not the history: drop --${historyOnly.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}`);
         status = await compareCommand(opts.compare as string[], opts.format as string | undefined, io);
         return;
       }
