@@ -47,6 +47,12 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'renderError':
         log.errorOnce(`${m.view === 'results' ? 'results panel' : 'sidebar'}: ${oneLine(m.message, 300)}`);
         break;
+      case 'compareWith':
+        void vscode.commands.executeCommand('tokenscope.compareWith');
+        break;
+      case 'clearCompare':
+        panel.compare(null);
+        break;
     }
   };
 

@@ -30,6 +30,8 @@ window.addEventListener('message', (event: MessageEvent) => {
   } else if (msg.type === 'noResults') {
     app.render(null);
     vscode.setState({ view: null });
+  } else if (msg.type === 'compare') {
+    app.renderCompare(msg.view);
   }
 });
 

@@ -13,8 +13,10 @@ import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';
+import { annotateReport, EXIT_REGRESSION, finishCi, prepareCi, readyToStart, type CiArgs } from './ci';
+import { waitUntil } from '../core/shard';
 
-export interface BenchArgs {
+export interface BenchArgs extends CiArgs {
   promptFile?: string;
   config?: string;
   models?: string;
@@ -114,8 +116,9 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   if (concerns.length)
     throw new UsageError(concerns.map((c) => `${keyEnvConcernText(c)}. Nothing was sent. If that is intended, pass --allow-key-env ${c.env}.`).join('\n'));
 
+  const ci = prepareCi(args, settings.slo, args.runs ?? settings.runs ?? DEFAULTS.runs);
   const runSettings = {
-    runs: args.runs ?? settings.runs ?? DEFAULTS.runs,
+    runs: ci.runs,
     warmup: args.warmup ?? settings.warmup ?? USER_DEFAULT_WARMUP,
     concurrency: args.concurrency ?? settings.concurrency ?? DEFAULTS.concurrency,
     maxTokens: args.maxTokens ?? settings.maxTokens ?? DEFAULTS.maxTokens,
@@ -127,6 +130,16 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
   const interrupts = new Interrupts(io);
   interrupts.install();
   try {
+    if (ci.startAt) {
+      await readyToStart(models);
+      const lateMs = Date.now() - ci.startAt.getTime();
+      if (lateMs > 0) io.err(`warning: --start-at ${ci.startAt.toISOString()} had passed ${(lateMs / 1000).toFixed(1)} s ago when this process was ready; starting now, so it does not begin together with the others. Give a later start time.`);
+      else io.err(`Waiting until ${ci.startAt.toISOString()} to start${ci.shard ? ` shard ${ci.shard.index}/${ci.shard.count}` : ''} (Ctrl-C cancels)…`);
+      if (!(await waitUntil(ci.startAt, interrupts.controller.signal))) {
+        io.err('Cancelled before the start time; nothing was run.');
+        return interrupts.status ?? 130;
+      }
+    }
     let report: BenchmarkReport;
     let crash: Error | undefined;
     try {
@@ -151,7 +164,13 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
     crash ??= interrupts.crash;
     if (interrupts.signalName) report.interrupted = interrupts.signalName;
     else if (crash) report.interrupted = 'error';
-    const saved = await saveResults(report, args, io, { historyFile, category, prompt });
+    annotateReport(report, ci);
+    let gate: Awaited<ReturnType<typeof finishCi>> | undefined;
+    // The gate reads the history before this benchmark's runs are appended to it; an interrupted or broken
+    // benchmark is not gated (its medians are not comparable).
+    const saved = await saveResults(report, args, io, { historyFile, category, prompt }, async () => {
+      if (!crash && interrupts.status === undefined) gate = await finishCi(report, ci, io);
+    });
     const ran = report.results.reduce((n, r) => n + r.okRuns + r.failedRuns, 0);
     if (crash) {
       io.err(`tokenscope: unexpected error: ${crash.message}. The ${ran} run(s) that finished are in the output above${saved.history ? ' and in the history' : ''}.`);
@@ -162,6 +181,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       io.err(`Stopped by ${interrupts.signalName} after ${ran} of ${planned} measured run(s); ${saved.history ? 'they are saved in the history and ' : ''}${args.json ? 'written to the --json output' : 'in the table above'}.`);
       return interrupts.status;
     }
+    if (gate?.regressions) return EXIT_REGRESSION;
     if (!saved.ok) return 1;
     const failed = report.results.some((r) => r.failedRuns > 0);
     return failed ? 1 : 0;
@@ -185,6 +205,8 @@ async function saveResults(
   args: BenchArgs,
   io: Io,
   history: { historyFile?: string; category: TaskCategory; prompt: string },
+  /** Runs after the table and --json, before the history is appended (the regression gate). */
+  beforeHistory?: () => Promise<void>,
 ): Promise<{ ok: boolean; history: boolean }> {
   let ok = true;
   const json = JSON.stringify(report, null, 2) + '\n';
@@ -202,6 +224,7 @@ async function saveResults(
       }
     }
   }
+  await beforeHistory?.();
   let saved = false;
   if (history.historyFile) {
     try {

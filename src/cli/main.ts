@@ -7,6 +7,8 @@ import { EXIT_STATUS } from './interrupts';
 import { processIo, UsageError, type Io } from './io';
 import { historyClear, historyExport, historyImport, report } from './report';
 import { adviseCommand } from './advise';
+import { merge } from './merge';
+import { compareCommand } from './compare';
 
 function positiveInt(name: string, min = 1) {
   return (value: string) => {
@@ -18,7 +20,8 @@ function positiveInt(name: string, min = 1) {
 
 /**
  * Runs the CLI; resolves to the exit status: 0 ok, 1 some run failed or an output could not be written, 2 usage or
- * config error, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (finished runs saved), 141 stdout closed early.
+ * config error, 3 the regression gate failed, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (finished runs saved),
+ * 141 stdout closed early.
  */
 export async function main(argv: string[], rawIo: Io = processIo): Promise<number> {
   let status = 0;
@@ -49,6 +52,13 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--category <c>', 'task category recorded in the history (default: classified from the prompt)')
     .option('--store-prompt', 'store the prompt text in the history too (default: only its sha256)')
     .option('--allow-key-env <names>', 'send these key variables although they do not look like the model\'s API key (comma-separated; see README)')
+    .option('--slo <targets>', 'service-level objective, e.g. "ttft<=800,ttfo<=2000,tps>=30,e2e<=10000": runs that met it and goodput per model')
+    .option('--gate <history>', 'regression gate: compare each model with its runs in this history file; exit 3 if slower')
+    .option('--gate-window <len>', 'history the gate looks back over: 4w (default), 14d, 36h')
+    .option('--gate-tolerance <pct>', 'how far past the history p90 (TTFT, e2e) or p10 (tok/s) counts as a regression (default 10%)')
+    .option('--junit <file>', 'write JUnit XML, one testcase per model (failure on failed runs or a regression)')
+    .option('--shard <i/n>', 'run the i-th of n equal parts of the runs (merge the parts with "tokenscope merge")')
+    .option('--start-at <iso-time>', 'wait until this time (e.g. 2026-12-03T10:00:00Z) before the first request, so shards start together')
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -67,6 +77,13 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           category: opts.category as string | undefined,
           storePrompt: opts.storePrompt === true,
           allowKeyEnv: (opts.allowKeyEnv as string | undefined)?.split(',').map((x) => x.trim()).filter(Boolean),
+          slo: opts.slo as string | undefined,
+          gate: opts.gate as string | undefined,
+          gateWindow: opts.gateWindow as string | undefined,
+          gateTolerance: opts.gateTolerance as string | undefined,
+          junit: opts.junit as string | undefined,
+          shard: opts.shard as string | undefined,
+          startAt: opts.startAt as string | undefined,
         },
         io,
       );
@@ -93,7 +110,14 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--category <c>', 'only runs of this task category (comma-separated for several)')
     .option('--tz-offset <min>', 'week boundaries at this offset from UTC: minutes east (480 = UTC+08:00), "+08:00", or "local"; default 0 (UTC)')
     .option('--since <date>', 'only runs started on or after this ISO date or time')
-    .action(async (opts: Record<string, string | boolean | undefined>) => {
+    .option('--compare <files...>', 'compare two benchmark reports (bench --json files): per-model deltas of TTFT, decode rate, e2e and cost (md or json)')
+    .action(async (opts: Record<string, string | boolean | string[] | undefined>) => {
+      if (opts.compare) {
+        const historyOnly = ['weekly', 'history', 'category', 'tzOffset', 'since'].filter((k) => opts[k] !== undefined);
+        if (historyOnly.length) throw new UsageError(`--compare reads two report files, not the history: drop --${historyOnly.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}`);
+        status = await compareCommand(opts.compare as string[], opts.format as string | undefined, io);
+        return;
+      }
       status = await report(
         {
           weekly: opts.weekly === true,
@@ -162,6 +186,19 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
       );
     });
   // ---- end advisor ----
+
+  program
+    .command('merge')
+    .description('merge benchmark reports of the same prompt and config (e.g. bench --shard parts) into one, summaries recomputed from all runs')
+    .argument('<files...>', 'report files written by bench --json')
+    .option('-o, --output <file>', 'the merged report (JSON), or - for stdout')
+    .option('--gate <history>', 'regression gate on the merged result (as bench --gate); exit 3 if slower')
+    .option('--gate-window <len>', 'history the gate looks back over: 4w (default), 14d, 36h')
+    .option('--gate-tolerance <pct>', 'how far past the history p90 (TTFT, e2e) or p10 (tok/s) counts as a regression (default 10%)')
+    .option('--junit <file>', 'write JUnit XML of the merged result, one testcase per model')
+    .action(async (files: string[], opts: { output?: string; gate?: string; gateWindow?: string; gateTolerance?: string; junit?: string }) => {
+      status = await merge(files, opts, io);
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

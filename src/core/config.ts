@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { findBuiltin } from './catalog';
+import { sloProblem } from './slo';
 import { PROTOCOLS, REGIONS, TOKENIZER_FAMILIES, type ModelSpec } from './types';
 
 export class ConfigError extends Error {
@@ -114,6 +115,8 @@ export const settingsSchema = v.strictObject({
   maxTokens: v.optional(int(1)),
   timeoutMs: v.optional(int(1)),
   stallTimeoutMs: v.optional(int(1)),
+  /** Service-level objective, e.g. "ttft<=800,tps>=30" (see slo.ts). */
+  slo: v.optional(v.pipe(v.string(), v.check((s) => sloProblem(s) === null, (issue) => sloProblem(String(issue.input)) ?? 'is not a valid SLO'))),
 });
 
 const configSchema = v.strictObject({

@@ -3,7 +3,18 @@
  * CLI config accepts, unknown tokenizer families dropped. Pure: the extension passes the configuration's `get`.
  */
 import { DEFAULTS, REFERENCE_TOKENIZER, USER_DEFAULT_WARMUP } from './runner';
+import { parseSlo, SloError, type SloTarget } from './slo';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from './types';
+
+function readSlo(v: unknown): EditorSettings['slo'] {
+  if (typeof v !== 'string' || v.trim() === '') return { targets: [], problem: null };
+  try {
+    return { targets: parseSlo(v), problem: null };
+  } catch (e) {
+    if (e instanceof SloError) return { targets: [], problem: e.message };
+    throw e;
+  }
+}
 
 export interface EditorSettings {
   /** Raw `tokenscope.models` entries (validated by resolveModelList). */
@@ -17,6 +28,8 @@ export interface EditorSettings {
   referenceTokenizer: TokenizerFamily;
   hover: { enabled: boolean; families: TokenizerFamily[] };
   history: { storePrompt: boolean };
+  /** `tokenscope.slo` parsed: its targets (none when unset), or what is wrong with it. */
+  slo: { targets: SloTarget[]; problem: string | null };
 }
 
 export const DEFAULT_HOVER_FAMILIES: readonly TokenizerFamily[] = ['o200k', 'deepseek-v3', 'qwen3', 'claude'];
@@ -45,5 +58,6 @@ export function readEditorSettings(get: (key: string) => unknown): EditorSetting
     referenceTokenizer: isFamily(reference) ? reference : REFERENCE_TOKENIZER,
     hover: { enabled: get('hover.enabled') !== false, families: hoverFamilies.length ? hoverFamilies : [...DEFAULT_HOVER_FAMILIES] },
     history: { storePrompt: get('history.storePrompt') === true },
+    slo: readSlo(get('slo')),
   };
 }

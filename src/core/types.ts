@@ -1,5 +1,7 @@
 /** Shared vocabulary of the core. Pure types: no runtime code, no `vscode` import. */
 import type { ServerSpecStats } from './advisor/serverStats';
+import type { MergedPart, ShardInfo } from './shard';
+import type { SloResult } from './slo';
 
 export type Region = 'CN' | 'US' | 'local';
 export const REGIONS: readonly Region[] = ['CN', 'US', 'local'];
@@ -231,6 +233,8 @@ export interface ModelResult {
   coldSetupMs?: number;
   /** Where speculative decoding would help this task, from this model's output (estimated). */
   speculation?: SpeculationSummary;
+  /** Runs that met the service-level objective, and goodput (only when an SLO was given). */
+  slo?: SloResult;
 }
 
 export interface BenchmarkReport {
@@ -238,7 +242,12 @@ export interface BenchmarkReport {
   startedAt: string;
   finishedAt: string;
   prompt: { chars: number; sha256: string };
-  settings: { runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number };
+  /** `slo`: the service-level objective the results were checked against, e.g. "ttft<=800,tps>=30". */
+  settings: { runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number; slo?: string };
+  /** Set when this report is one part of a sharded benchmark (`bench --shard i/n`). */
+  shard?: ShardInfo;
+  /** Set on a report merged from shards (`tokenscope merge`): one entry per input file. */
+  mergedFrom?: MergedPart[];
   /** This client's own load while it measured (see runner.ts CLIENT_BOUND_DELAY). */
   client?: { eventLoopDelayMeanMs: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; possiblyClientBound: boolean };
   /** Set when the benchmark stopped before every run: the signal that stopped it (SIGINT, SIGTERM, SIGHUP) or "error". */

@@ -14,6 +14,7 @@ import { LiveReport } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
 import { buildResultsView, type ResultsView } from '../core/report/resultsView';
 import type { ProgressEvent } from '../core/runner';
+import { applySlo } from '../core/slo';
 import { checkPromptText } from '../core/text';
 import type { BenchmarkReport, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
@@ -104,6 +105,11 @@ export class BenchmarkController implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Tokenscope: ${UNTRUSTED_MODELS_NOTICE}`);
     }
     const config = settings();
+    if (config.slo.problem) {
+      const open = await vscode.window.showErrorMessage(`Tokenscope: the setting tokenscope.slo is not valid: ${config.slo.problem}. Fix it (or clear it) and run again.`, 'Open Settings');
+      if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'tokenscope.slo');
+      return undefined;
+    }
 
     let chosen: ModelSpec[] | undefined;
     if (request.modelIds?.length) {
@@ -225,7 +231,7 @@ export class BenchmarkController implements vscode.Disposable {
       await vscode.commands.executeCommand('setContext', 'tokenscope.running', false);
     }
     const cancelled = controller.signal.aborted;
-    const final = report ?? live.current;
+    const final = applySlo(report ?? live.current, config.slo.targets);
     this.report = final;
     this.cancelledReport = cancelled;
     await this.workspaceState.update(LAST_REPORT, final);

@@ -17,6 +17,7 @@ import { loadModels } from './models';
 import type { ResultsPanel } from './resultsPanel';
 import type { KeyStore } from './secrets';
 import { LEADERBOARD_VIEW_ID } from './sidebar';
+import { compareWith } from './compare';
 
 export interface CommandDeps {
   benchmark: BenchmarkController;
@@ -192,6 +193,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     panel.update(benchmark.currentView());
   });
   reg('tokenscope.exportResults', (format) => exportResults(deps, format));
+  reg('tokenscope.compareWith', (arg) => compareWith(deps, arg));
   reg('tokenscope.cancelBenchmark', () => {
     if (!benchmark.cancel()) void vscode.window.showInformationMessage('Tokenscope: no benchmark is running.');
   });

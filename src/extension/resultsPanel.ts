@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ResultsView } from '../core/report/resultsView';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/webviewProtocol';
+import { parseWebviewMessage, type CompareView, type HostMessage, type WebviewMessage } from '../shared/webviewProtocol';
 import { webviewHtml } from './html';
 import type { Log } from './log';
 
@@ -29,6 +29,8 @@ export function htmlFor(webview: vscode.Webview, extensionUri: vscode.Uri, view:
 export class ResultsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private view: ResultsView | null = null;
+  /** The comparison shown under the results; dropped when other results replace the ones it compared. */
+  private comparison: CompareView | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -65,6 +67,13 @@ export class ResultsPanel implements vscode.Disposable {
   update(view: ResultsView | null): void {
     this.view = view;
     this.post(view ? { type: 'results', view } : { type: 'noResults' });
+    if (this.comparison && view?.startedAt !== this.comparison.b.startedAt) this.compare(null);
+  }
+
+  /** Shows a comparison of the shown results with another run (null removes it). */
+  compare(view: CompareView | null): void {
+    this.comparison = view;
+    this.post({ type: 'compare', view });
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -80,7 +89,10 @@ export class ResultsPanel implements vscode.Disposable {
           this.log.warn(`results panel: ignored a malformed message (${describe(raw)})`);
           return;
         }
-        if (msg.type === 'ready') this.post(this.view ? { type: 'results', view: this.view } : { type: 'noResults' });
+        if (msg.type === 'ready') {
+          this.post(this.view ? { type: 'results', view: this.view } : { type: 'noResults' });
+          if (this.comparison) this.post({ type: 'compare', view: this.comparison });
+        }
         else this.onMessage(msg);
       }),
       panel.onDidDispose(() => {

@@ -6,10 +6,12 @@
  */
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
 import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
-import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
+import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SloView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
 import { REGIONS } from '../core/types';
+import { COMPARE_METRICS } from '../core/compare';
+import type { CompareCell, CompareRow, CompareView } from '../core/report/compareView';
 
-export type { ExportFormat, LeaderboardFilterState, LeaderboardView, ResultsView, WeeklyTrendView };
+export type { CompareView, ExportFormat, LeaderboardFilterState, LeaderboardView, ResultsView, WeeklyTrendView };
 
 /** Webview kinds; each page says which it is in its `ready` message. */
 export type WebviewKind = 'results' | 'sidebar';
@@ -23,7 +25,9 @@ export type HostMessage =
   /** The results panel has nothing to show yet. */
   | { type: 'noResults' }
   /** The sidebar's leaderboard under its current filter. */
-  | { type: 'leaderboard'; view: LeaderboardView };
+  | { type: 'leaderboard'; view: LeaderboardView }
+  /** The results panel's comparison with another run (null: none). */
+  | { type: 'compare'; view: CompareView | null };
 
 /** Webview → extension. */
 export type WebviewMessage =
@@ -36,7 +40,10 @@ export type WebviewMessage =
   | { type: 'showComparison' }
   | { type: 'setFilter'; filter: LeaderboardFilterState }
   /** A part of the page failed to render (a chart): the host logs why, so the failure is never silent. */
-  | { type: 'renderError'; view: WebviewKind; message: string };
+  | { type: 'renderError'; view: WebviewKind; message: string }
+  /** "Compare with…": pick a saved or exported run to compare the shown one with. */
+  | { type: 'compareWith' }
+  | { type: 'clearCompare' };
 
 export const MAX_ID_LENGTH = 200;
 export const MAX_RENDER_ERROR_LENGTH = 500;
@@ -114,6 +121,7 @@ const isModelRow = shape<ModelRow>({
   timeline: (v): v is TimelineSeries | null => v === null || isTimeline(v),
   warnings: arrayOf(isStr),
   speculation: optional(shape<SpeculationView>({ text: isStr, flagged: isBool, verdict: isStr, assumptions: arrayOf(isStr) })),
+  slo: optional(shape<SloView>({ met: isNum, total: isNum, share: isNum, goodputRps: isNumOrNull, text: isStr })),
 });
 
 export const isResultsView = shape<ResultsView>({
@@ -128,6 +136,30 @@ export const isResultsView = shape<ResultsView>({
   columns: arrayOf(isColumn),
   rows: arrayOf(isModelRow),
   aggregates: arrayOf(shape({ region: isRegion, models: isNum, cells: record(AGGREGATE_METRICS, isCell) })),
+  notes: arrayOf(isStr),
+  slo: optional(isStr),
+});
+
+const COMPARE_METRIC_NAMES = COMPARE_METRICS.map((m) => m.metric);
+const isRunName = shape<CompareView['a']>({ name: isStr, startedAt: isStr });
+const isSides = shape<{ a: number[]; b: number[] }>({ a: arrayOf(isNum), b: arrayOf(isNum) });
+const isCompareCell = shape<CompareCell>({ a: isStr, b: isStr, delta: isStr, better: (v): v is CompareCell['better'] => v === null || v === 'a' || v === 'b' });
+
+export const isCompareView = shape<CompareView>({
+  a: isRunName,
+  b: isRunName,
+  columns: arrayOf(shape<CompareView['columns'][number]>({ metric: oneOf(COMPARE_METRIC_NAMES), label: isStr, unit: isStr })),
+  rows: arrayOf(
+    shape<CompareRow>({
+      id: isStr,
+      label: isStr,
+      region: isRegion,
+      inA: isBool,
+      inB: isBool,
+      cells: record(COMPARE_METRIC_NAMES, isCompareCell),
+      values: shape<CompareRow['values']>({ ttftMs: isSides, decodeTps: isSides }),
+    }),
+  ),
   notes: arrayOf(isStr),
 });
 
@@ -174,6 +206,8 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
       return { type: 'noResults' };
     case 'leaderboard':
       return isLeaderboardView(data.view) ? { type: 'leaderboard', view: data.view } : undefined;
+    case 'compare':
+      return data.view === null ? { type: 'compare', view: null } : isCompareView(data.view) ? { type: 'compare', view: data.view } : undefined;
     default:
       return undefined;
   }
@@ -197,6 +231,10 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
       return { type: 'showResults' };
     case 'showComparison':
       return { type: 'showComparison' };
+    case 'compareWith':
+      return { type: 'compareWith' };
+    case 'clearCompare':
+      return { type: 'clearCompare' };
     case 'setApiKey':
       return isStr(data.modelId) && data.modelId.length > 0 && data.modelId.length <= MAX_ID_LENGTH ? { type: 'setApiKey', modelId: data.modelId } : undefined;
     case 'setFilter':

@@ -16,7 +16,7 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import type { ResultsView } from '../../../src/shared/webviewProtocol';
+import type { CompareView, ResultsView } from '../../../src/shared/webviewProtocol';
 import type { ChartsFactory, ChartsHandle } from './resultsRender';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -74,6 +74,28 @@ function spreadBars(view: ResultsView, metric: 'decodeTps' | 'normalizedTps' | '
   ];
 }
 
+/**
+ * Another run's values over the bars as points: A (the run compared with) hollow, B (the run shown) filled,
+ * one point per successful run, placed on the model's category. Models missing from the shown run are left out.
+ */
+function comparePoints(view: ResultsView, compare: CompareView, metric: 'ttftMs' | 'decodeTps', p: Palette): Bar[] {
+  const side = (which: 'a' | 'b') => {
+    const data = view.rows.flatMap((r) => (compare.rows.find((c) => c.id === r.id)?.values[metric][which] ?? []).map((y) => ({ x: r.label, y })));
+    return {
+      type: 'line',
+      label: `${which.toUpperCase()}: ${which === 'a' ? compare.a.name : compare.b.name} (each run)`,
+      data,
+      showLine: false,
+      pointRadius: 3,
+      pointStyle: which === 'a' ? 'rectRot' : 'circle',
+      borderColor: p.fg,
+      backgroundColor: which === 'a' ? 'transparent' : p.fg,
+      order: 0,
+    } as unknown as Bar;
+  };
+  return [side('a'), side('b')];
+}
+
 function withAlpha(color: string, alpha: number): string {
   const m = /^#([0-9a-f]{6})$/i.exec(color);
   if (!m) return color;
@@ -91,6 +113,7 @@ function axes(p: Palette, xTitle: string | undefined, yTitle: string, linearX = 
 export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) => {
   let p = palette();
   let last: ResultsView | undefined;
+  let compare: CompareView | null = null;
   const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
   const base = { responsive: true, maintainAspectRatio: false, animation: reduceMotion ? (false as const) : { duration: 200 } };
 
@@ -109,6 +132,11 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) =
     tpsChart.data.datasets = spreadBars(view, metric, p, metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)');
     ttftChart.data.labels = labels;
     ttftChart.data.datasets = spreadBars(view, 'ttftMs', p, 'TTFT ms');
+    if (compare) {
+      ttftChart.data.datasets.push(...comparePoints(view, compare, 'ttftMs', p));
+      // Only the own-token rate is compared (the o200k re-count is not kept per run in a comparison).
+      if (metric === 'decodeTps') tpsChart.data.datasets.push(...comparePoints(view, compare, 'decodeTps', p));
+    }
     // Lines take their region's colour, as the bars do; models of the same region differ by dash.
     const seenInRegion = new Map<string, number>();
     const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
@@ -154,6 +182,10 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) =
       const live = last !== undefined && view.running;
       last = view;
       draw(view, live ? 'none' : undefined);
+    },
+    compare(view) {
+      compare = view;
+      if (last) draw(last, undefined);
     },
   };
   return handle;

@@ -14,18 +14,23 @@
  *   button.set-api-key[data-model-id]
  *   #chart-tps, #chart-ttft, #chart-timeline (canvases), #results-empty
  */
-import type { ResultsView, WebviewMessage } from '../../../src/shared/webviewProtocol';
+import type { CompareView, ResultsView, WebviewMessage } from '../../../src/shared/webviewProtocol';
+import { compareSection } from './compareRender';
 import { formatMetric, type ColumnDef, type MetricCell, type ModelRow } from '../../../src/core/report/resultsView';
 import { append, el, replaceChildren, type Child } from './dom';
 
 export interface ChartsHandle {
   update(view: ResultsView): void;
+  /** Overlays (or, with null, removes) another run's values. */
+  compare?(view: CompareView | null): void;
 }
 
 export type ChartsFactory = (canvases: { tps: HTMLCanvasElement; ttft: HTMLCanvasElement; timeline: HTMLCanvasElement; tpsBasis: HTMLSelectElement }) => ChartsHandle;
 
 export interface ResultsApp {
   render(view: ResultsView | null): void;
+  /** Shows (or, with null, hides) the comparison with another run. */
+  renderCompare(view: CompareView | null): void;
 }
 
 const REGION_NAMES: Record<string, string> = { CN: 'China', US: 'United States', local: 'Local' };
@@ -74,6 +79,7 @@ function table(view: ResultsView): HTMLTableElement {
       cols.map((c) => el('th', { scope: 'col', class: 'num', 'data-metric': c.metric, title: c.help }, c.label, c.unit === 'ms' ? el('span', { class: 'unit' }, ' ms') : null)),
       el('th', { scope: 'col', title: 'Where output token counts came from: the provider\u2019s usage report or a local tokenizer' }, 'Tokens from'),
       el('th', { scope: 'col', title: 'Estimated speed-up from speculative decoding for this task (prompt lookup replayed over the model\u2019s output, or a draft model by task type). An estimate, not a measurement.' }, 'Spec. decoding (est.)'),
+      view.slo ? el('th', { scope: 'col', 'data-field': 'slo', title: `Runs that met every target of the SLO ${view.slo} (failed runs count as missed), and goodput: requests per second that met it at concurrency ${view.settings.concurrency}` }, 'SLO met, goodput') : null,
     ),
   );
   const body = el(
@@ -93,6 +99,7 @@ function table(view: ResultsView): HTMLTableElement {
         cols.map((c) => metricCell(r.cells[c.metric], c)),
         el('td', { 'data-field': 'tokenSource', title: r.tokenizer ? `tokenizer: ${r.tokenizer}` : undefined }, r.tokenSource),
         el('td', { 'data-field': 'speculation', 'data-flagged': r.speculation ? String(r.speculation.flagged) : null, title: r.speculation?.verdict }, r.speculation?.text ?? '—'),
+        view.slo ? el('td', { 'data-field': 'slo', class: 'num', 'data-met': r.slo?.met ?? null, 'data-total': r.slo?.total ?? null }, r.slo?.text ?? '—') : null,
       ),
     ),
   );
@@ -113,6 +120,7 @@ function table(view: ResultsView): HTMLTableElement {
             }),
             el('td', {}),
             el('td', {}),
+            view.slo ? el('td', {}) : null,
           ),
         ),
       )
@@ -179,6 +187,8 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     el('button', { id: `export-${format}`, type: 'button', 'data-format': format }, `Export ${format === 'markdown' ? 'Markdown' : format.toUpperCase()}`),
   );
   const meta = el('p', { id: 'results-meta', class: 'muted' });
+  const compareWith = el('button', { id: 'compare-with', type: 'button', class: 'secondary', title: 'Compare these results with a saved or exported run (JSON): deltas per model, both distributions in the charts' }, 'Compare with…');
+  const compareBox = el('div', { id: 'compare-container' });
   const empty = el('section', { id: 'results-empty' }, el('p', {}, 'No results yet. Select a prompt in an editor and run "Tokenscope: Benchmark Selection".'), el('button', { id: 'results-run-benchmark', type: 'button' }, 'Run a benchmark'));
   const tableBox = el('div', { id: 'results-table-container', class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Results table' });
   const aggregateNote = el('p', { class: 'muted legend' }, '★ marks the best value of a column. Hover a number for its spread (min–max, MAD).');
@@ -207,6 +217,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     'div',
     { id: 'results-content' },
     el('section', { 'aria-labelledby': 'table-title' }, el('h2', { id: 'table-title' }, 'Per model'), tableBox, aggregateNote),
+    compareBox,
     charts,
     warningsSection,
     outputsSection,
@@ -218,7 +229,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       el('h1', {}, 'Tokenscope results'),
       meta,
       el('div', { class: 'status-line' }, status, progress),
-      el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' }, exportButtons, el('button', { id: 'show-comparison', type: 'button', class: 'secondary', title: 'Every saved run, ranked by model and region, week by week' }, 'History and leaderboard'), cancel),
+      el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' }, exportButtons, el('button', { id: 'show-comparison', type: 'button', class: 'secondary', title: 'Every saved run, ranked by model and region, week by week' }, 'History and leaderboard'), compareWith, cancel),
     ),
     empty,
     content,
@@ -243,6 +254,8 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     if (target.id === 'cancel-benchmark') post({ type: 'cancel' });
     else if (target.id === 'results-run-benchmark') post({ type: 'runBenchmark' });
     else if (target.id === 'show-comparison') post({ type: 'showComparison' });
+    else if (target.id === 'compare-with') post({ type: 'compareWith' });
+    else if (target.id === 'clear-compare') post({ type: 'clearCompare' });
     else if (target.dataset.format) post({ type: 'export', format: target.dataset.format as 'json' | 'csv' | 'markdown' });
     else if (target.classList.contains('set-api-key') && target.dataset.modelId) post({ type: 'setApiKey', modelId: target.dataset.modelId });
   });
@@ -252,7 +265,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       const hasView = view !== null;
       empty.hidden = hasView;
       content.hidden = !hasView;
-      for (const b of exportButtons) b.disabled = !hasView || view.running;
+      for (const b of [...exportButtons, compareWith]) b.disabled = !hasView || view.running;
       cancel.hidden = !hasView || !view.running;
       if (!view) {
         status.textContent = 'No results yet.';
@@ -276,6 +289,10 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       replaceChildren(warnings, allWarnings.map((w) => el('li', { dir: 'auto' }, w)));
       replaceChildren(notes, view.notes.map((n) => el('li', {}, n)));
       ensureCharts()?.update(view);
+    },
+    renderCompare(view) {
+      replaceChildren(compareBox, view ? compareSection(view) : null);
+      ensureCharts()?.compare?.(view);
     },
   };
 }

@@ -2,6 +2,7 @@
  * The results panel's view model: what the extension sends to the results webview, built from a (possibly
  * partial, still running) benchmark report. Pure: no `vscode`, no DOM. The webview only renders it.
  */
+import { sloCellText } from '../slo';
 import { summarize } from '../stats';
 import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
 
@@ -121,6 +122,17 @@ export interface ModelRow {
   warnings: string[];
   /** The speculative-decoding advisor's verdict (estimated); absent until the benchmark ends. */
   speculation?: SpeculationView;
+  /** Runs that met the SLO and goodput, when the benchmark had one. */
+  slo?: SloView;
+}
+
+export interface SloView {
+  met: number;
+  total: number;
+  share: number;
+  goodputRps: number | null;
+  /** e.g. "7/10 (70%), 1.40 req/s" */
+  text: string;
 }
 
 export interface SpeculationView {
@@ -159,6 +171,8 @@ export interface ResultsView {
   /** Median of the model medians per region, for regions with data (CN vs US, and local). */
   aggregates: AggregateRow[];
   notes: string[];
+  /** The SLO the runs were checked against, e.g. "ttft<=800,tps>=30". */
+  slo?: string;
 }
 
 export interface ViewOptions {
@@ -296,6 +310,7 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     timeline: rep >= 0 ? { runIndex: repIndex, points: runTimeline(ok[rep], options.maxTimelinePoints) } : null,
     warnings: [...r.warnings],
     ...(r.speculation ? { speculation: speculationView(r.speculation) } : {}),
+    ...(r.slo ? { slo: { met: r.slo.met, total: r.slo.total, share: r.slo.share, goodputRps: r.slo.goodputRps, text: sloCellText(r.slo) } } : {}),
   };
 }
 
@@ -339,5 +354,6 @@ export function buildResultsView(report: BenchmarkReport, options: ViewOptions =
     rows,
     aggregates: aggregates(rows),
     notes,
+    ...(report.settings.slo ? { slo: report.settings.slo } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import { printable } from '../text';
 import type { BenchmarkReport, ModelResult, Summary } from '../types';
 import { formatUsd, speculationView } from './resultsView';
+import { sloCellText } from '../slo';
 
 const fixed = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const f0 = fixed(0);
@@ -63,7 +64,11 @@ function runsLine(report: BenchmarkReport): string {
 
 export function formatReportTable(report: BenchmarkReport): string {
   const header = ['model', 'region', 'ok', 'TTFT ms', 'TTFO ms', 'tok/s (own tokens)', 'tok/s (o200k)', 'e2e ms', 'ITL ms', 'in/out/reasoning', 'tokens from', 'cost/run', 'spec. decoding (est.)'];
-  const lines = [alignColumns([header, ...report.results.map(row)])];
+  const withSlo = report.results.some((r) => r.slo);
+  const rows = report.results.map((r) => (withSlo ? [...row(r), sloCellText(r.slo)] : row(r)));
+  const lines = [alignColumns([withSlo ? [...header, 'SLO met, goodput'] : header, ...rows])];
+  if (withSlo)
+    lines.push('', `SLO ${printable(report.settings.slo ?? '')}: runs that met every target (failed runs count as missed); goodput = concurrency × runs that met it ÷ their models' total run time, in requests/s at concurrency ${report.settings.concurrency}.`);
   lines.push('', `Medians ± median absolute deviation over ${runsLine(report)}. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly. Cost uses catalog list prices.`);
   const notes = report.results.flatMap((r) => [
     ...(r.speculation ? [`speculative decoding (estimated), ${printable(r.id)}: ${printable(r.speculation.verdict)}`] : []),
