@@ -1,12 +1,13 @@
 /**
  * Runs a prompt against models: warm-up runs, measured runs, a concurrency limit, per-request
- * timeouts, cancellation, 429 retries that honour retry-after, and progress events.
+ * timeouts, cancellation, retries of rate limits and overload (429, 503, 529) that honour retry-after,
+ * and progress events.
  */
 import { createHash } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
-import { keyHint } from './errors';
+import { keyHint, retryable } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
@@ -206,9 +207,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       for (let attempt = 0; ; attempt++) {
         raw = await streamRaw(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
         const err = raw.error;
-        if (err?.kind !== 'rate-limit' || options.signal?.aborted) break;
+        if (!err || !retryable(err.kind) || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
-          raw.error = { ...err, message: `${err.message} Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.` };
+          const later = err.kind === 'overloaded' ? ' Try again later.' : '';
+          raw.error = { ...err, message: `${err.message} Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.${later}` };
           break;
         }
         const backoff = retry.baseDelayMs * 2 ** attempt * (0.5 + Math.random());

@@ -20,6 +20,8 @@ export interface WireProtocol {
   id: ProtocolId;
   /** How payloads are framed on the wire. */
   framing: 'sse' | 'ndjson';
+  /** Whether answer text may open with inline `<think>…</think>` reasoning (see inlineThinking.ts). */
+  inlineThinking?: boolean;
   buildRequest(spec: ModelSpec, prompt: string, opts: RequestOptions): HttpRequestSpec;
   /** Decodes one SSE data payload (with its event name) or one NDJSON line. Throws on invalid JSON. */
   decode(payload: string, eventName?: string): StreamEvent[];
@@ -57,6 +59,35 @@ export function jsonErrorMessage(body: string): string | undefined {
     /* not JSON */
   }
   return undefined;
+}
+
+/**
+ * The machine-readable codes of a JSON error body: `error.code`, `error.type`, `error.status` (Google), a
+ * top-level `code`/`type`, and Google's ErrorInfo `reason`. Numbers come back as strings (Z.ai's "1113").
+ */
+export function jsonErrorCodes(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const top = obj(Array.isArray(parsed) ? parsed[0] : parsed);
+  if (!top) return [];
+  const err = obj(top.error);
+  const codes: unknown[] = [err?.code, err?.type, err?.status, top.code, top.type];
+  if (Array.isArray(err?.details)) for (const d of err.details) codes.push(obj(d)?.reason);
+  return codes.filter((c) => (typeof c === 'string' && c !== '') || typeof c === 'number').map(String);
+}
+
+/**
+ * An error event from a payload the server marked as an error (`event: error`), whatever its shape: the
+ * provider's message if it has one, else the payload itself (OpenAI and Anthropic may send a payload with no
+ * `error` key, or one that is not JSON).
+ */
+export function errorEvent(payload: string): StreamEvent {
+  const codes = jsonErrorCodes(payload);
+  return { kind: 'error', message: jsonErrorMessage(payload) ?? (payload.trim() || 'error event in stream'), ...(codes.length ? { code: codes[0] } : {}) };
 }
 
 export function num(v: unknown): number | undefined {
