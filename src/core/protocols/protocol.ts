@@ -75,7 +75,8 @@ export function jsonErrorCodes(body: string): string[] {
   const top = obj(Array.isArray(parsed) ? parsed[0] : parsed);
   if (!top) return [];
   const err = obj(top.error);
-  const codes: unknown[] = [err?.code, err?.type, err?.status, top.code, top.type];
+  // Anthropic's envelope says type "error" around the real type: that one is no code.
+  const codes: unknown[] = [err?.code, err?.type, err?.status, top.code, top.type === 'error' ? undefined : top.type];
   if (Array.isArray(err?.details)) for (const d of err.details) codes.push(obj(d)?.reason);
   return codes.filter((c) => (typeof c === 'string' && c !== '') || typeof c === 'number').map(String);
 }
@@ -87,7 +88,18 @@ export function jsonErrorCodes(body: string): string[] {
  */
 export function errorEvent(payload: string): StreamEvent {
   const codes = jsonErrorCodes(payload);
-  return { kind: 'error', message: jsonErrorMessage(payload) ?? (payload.trim() || 'error event in stream'), ...(codes.length ? { code: codes[0] } : {}) };
+  const message = jsonErrorMessage(payload) ?? errorValue(payload) ?? (payload.trim() || 'error event in stream');
+  return { kind: 'error', message, ...(codes.length ? { code: codes[0] } : {}) };
+}
+
+/** An `error` value with no message in it, as JSON text (Ollama may send any shape). */
+function errorValue(payload: string): string | undefined {
+  try {
+    const err = obj(JSON.parse(payload))?.error;
+    return err === undefined ? undefined : JSON.stringify(err);
+  } catch {
+    return undefined;
+  }
 }
 
 export function num(v: unknown): number | undefined {
