@@ -209,8 +209,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         const err = raw.error;
         if (!err || !retryable(err.kind) || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
+          const gaveUp = attempt > 0 ? ` Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.` : '';
           const later = err.kind === 'overloaded' ? ' Try again later.' : '';
-          raw.error = { ...err, message: `${err.message} Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.${later}` };
+          raw.error = { ...err, message: `${err.message}${gaveUp}${later}` };
           break;
         }
         const backoff = retry.baseDelayMs * 2 ** attempt * (0.5 + Math.random());
