@@ -9,6 +9,7 @@ import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
 import { keyHint, retryable } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
+import { quirkNotes } from './quirkNotes';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
@@ -268,6 +269,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       result.warnings.push(
         `${result.id}: this machine was busy during the benchmark (event-loop delay mean ${client.eventLoopDelayMeanMs.toFixed(1)} ms, p99 ${client.eventLoopDelayP99Ms.toFixed(1)} ms), so chunks may have been read late: the numbers are possibly client-bound. Lower --concurrency or close other work.`,
       );
+    result.warnings.push(...quirkNotes(result));
     const counter = prepared.find((p) => p.result === result)?.modelCounter;
     const speculation = adviseResult(result, options.prompt, counter?.encode, options.taskContext);
     if (speculation) result.speculation = speculation;

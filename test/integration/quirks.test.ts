@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBenchmark, type BenchmarkOptions, type ProgressEvent } from '../../src/core/runner';
-import type { ModelResult, ProtocolId, RunMetrics } from '../../src/core/types';
+import { formatReportTable } from '../../src/core/report/table';
+import type { BenchmarkReport, ModelResult, ProtocolId, RunMetrics } from '../../src/core/types';
 import { startStreamServer, truth, type Fault, type Schedule, type StreamServer } from '../server/streamServer';
 import { tokenText } from '../server/schedule';
 import { PROVIDER_ERRORS } from '../server/wire';
@@ -22,12 +23,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function measure(protocol: ProtocolId, name: string, schedule: Schedule, extra: Partial<BenchmarkOptions> = {}): Promise<{ run: RunMetrics; result: ModelResult; records: typeof server.records; events: ProgressEvent[] }> {
+async function measure(
+  protocol: ProtocolId,
+  name: string,
+  schedule: Schedule,
+  extra: Partial<BenchmarkOptions> = {},
+): Promise<{ run: RunMetrics; result: ModelResult; report: BenchmarkReport; records: typeof server.records; events: ProgressEvent[] }> {
   server.setModel(name, schedule);
   const before = server.records.length;
   const events: ProgressEvent[] = [];
   const report = await runBenchmark({ models: [specFor(server, protocol, name)], prompt: 'Say something.', runs: 1, onProgress: (e) => events.push(e), ...extra });
-  return { run: report.results[0].runs[0], result: report.results[0], records: server.records.slice(before), events };
+  return { run: report.results[0].runs[0], result: report.results[0], report, records: server.records.slice(before), events };
 }
 
 const thinking: Schedule = { ttftMs: 60, tokensPerSecond: 100, outputTokens: 12, reasoningTokens: 25 };
@@ -85,12 +91,13 @@ describe('SSE comments and keep-alives', () => {
 
 describe('OpenRouter', () => {
   it('reasoning once, the provider that served it, and the cost it charged', { timeout: T }, async () => {
-    const { run, records } = await measure('openai-chat', 'or', {
+    const { run, records, result } = await measure('openai-chat', 'or', {
       ...thinking,
       quirks: { openRouter: { provider: 'DeepInfra', costUsd: 0.0004217 }, keepAlive: { everyMs: 20, comment: 'OPENROUTER PROCESSING' } },
     });
     const t = truth(records[0]);
     expect(run.servedBy).toBe('DeepInfra');
+    expect(result.warnings).toContain('openai-chat:or: served by DeepInfra (the aggregator picks the upstream provider per request).');
     expect(run.costUsd).toBe(0.0004217);
     expect(run.costReported).toBe(true);
     expect(run.streamedTokens).toBe(t.streamedTokens);
@@ -107,11 +114,13 @@ describe('OpenRouter', () => {
 
 describe('local servers', () => {
   it('Ollama cold load: load_duration is shown on the run, and cached prompt tokens are read', { timeout: T }, async () => {
-    const { run, records } = await measure('ollama', 'cold', { ttftMs: 700, tokensPerSecond: 100, outputTokens: 8, quirks: { ollama: { modelLoadMs: 600, promptCachedTokens: 3 } } });
+    const cold = await measure('ollama', 'cold', { ttftMs: 700, tokensPerSecond: 100, outputTokens: 8, quirks: { ollama: { modelLoadMs: 600, promptCachedTokens: 3 } } });
+    const { run, records } = cold;
     expect(Math.abs(run.ttftMs! - truth(records[0]).ttftMs!)).toBeLessThan(MS);
     expect(run.modelLoadMs).toBeCloseTo(600, 0);
     expect(run.coldLoad).toBe(true);
     expect(run.notes.join(' ')).toMatch(/cold model load: 600 ms of this run's TTFT/);
+    expect(cold.result.warnings.join(' ')).toMatch(/ollama:cold: cold model load on run 1 \(0\.6 s\), server-reported/);
     expect(run.cachedInputTokens).toBe(3);
     const warm = await measure('ollama', 'warm-load', { ttftMs: 50, tokensPerSecond: 100, outputTokens: 8 });
     expect(warm.run.coldLoad).toBeUndefined();
@@ -135,7 +144,7 @@ describe('local servers', () => {
 describe('summarized thinking', () => {
   it.each(['anthropic', 'gemini'] as const)('%s: decode rate counts generated tokens; the arrived rate and a label say what came', { timeout: T }, async (protocol) => {
     const s: Schedule = { ttftMs: 50, tokensPerSecond: 100, outputTokens: 20, reasoningTokens: 20, quirks: { summarizedThinking: { billedReasoningTokens: 200 } } };
-    const { run, records } = await measure(protocol, `summ-${protocol}`, s);
+    const { run, records, result, report } = await measure(protocol, `summ-${protocol}`, s);
     const t = truth(records[0]);
     expect(run.error).toBeNull();
     expect(run.outputTokens).toBe(220);
@@ -145,6 +154,8 @@ describe('summarized thinking', () => {
     expect(Math.abs(run.arrivedTps! / t.decodeTps! - 1)).toBeLessThan(0.03);
     // What the model generated over the same window: about 220/40 times the arrived rate.
     expect(run.decodeTps! / run.arrivedTps!).toBeGreaterThan(4.5);
+    expect(result.warnings.join(' ')).toMatch(new RegExp(`${protocol}:summ-${protocol}: thinking summarized by provider \\(1 of 1 runs\\)`));
+    expect(formatReportTable(report)).toMatch(/\(arrived \d+\.\d\)/);
   });
   it('full reasoning (DeepSeek) is not labelled summarized', { timeout: T }, async () => {
     const { run } = await measure('openai-chat', 'full-reasoning', thinking);
