@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBenchmark, type BenchmarkOptions, type ProgressEvent } from '../../src/core/runner';
+import { buildResultsView } from '../../src/core/report/resultsView';
 import { formatReportTable } from '../../src/core/report/table';
 import type { BenchmarkReport, ModelResult, ProtocolId, RunMetrics } from '../../src/core/types';
 import { startStreamServer, truth, type Fault, type Schedule, type StreamServer } from '../server/streamServer';
@@ -156,6 +157,7 @@ describe('summarized thinking', () => {
     expect(run.decodeTps! / run.arrivedTps!).toBeGreaterThan(4.5);
     expect(result.warnings.join(' ')).toMatch(new RegExp(`${protocol}:summ-${protocol}: thinking summarized by provider \\(1 of 1 runs\\)`));
     expect(formatReportTable(report)).toMatch(/\(arrived \d+\.\d\)/);
+    expect(buildResultsView(report).rows[0].cells.decodeTps.text).toMatch(/^[\d,.]+ \(arrived [\d,.]+\)$/);
   });
   it('full reasoning (DeepSeek) is not labelled summarized', { timeout: T }, async () => {
     const { run } = await measure('openai-chat', 'full-reasoning', thinking);
