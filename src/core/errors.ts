@@ -129,6 +129,11 @@ export function httpError(spec: ModelSpec, status: number, provider: ProviderErr
   return { kind, message, status, retryAfterSec };
 }
 
+/** Whether an in-stream error code means the provider is overloaded (Anthropic `overloaded_error`, Google `UNAVAILABLE`). */
+export function isOverloadedCode(code: string | undefined): boolean {
+  return code !== undefined && OVERLOADED_CODES.has(code);
+}
+
 /** Failures that clear by themselves, so the runner waits and tries again (bounded): rate limits and overload. */
 export function retryable(kind: ErrorKind | undefined): boolean {
   return kind === 'rate-limit' || kind === 'overloaded';

@@ -13,7 +13,7 @@ import { quirkNotes } from './quirkNotes';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
-import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunMetrics, TokenizerFamily } from './types';
+import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunError, RunMetrics, TokenizerFamily } from './types';
 import { TOOL_VERSION } from './version';
 
 export const DEFAULTS = { runs: 3, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120_000, stallTimeoutMs: 30_000 } as const;
@@ -111,6 +111,19 @@ const LOOP_SAMPLE_MS = 10;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
+/** Responses this small are decoded at once to see whether they are only an overload notice (cheap: a few events). */
+const EARLY_DECODE_BYTES = 4096;
+
+/**
+ * An overload reported as an error event before any token, after a 200 (Anthropic's `event: error`
+ * overloaded_error): retried like a 529. Only tiny responses are decoded here, so no stream's timing pays for it.
+ */
+function earlyOverload(raw: RawTrace, spec: ModelSpec, apiKey: string | undefined): RunError | undefined {
+  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES) return undefined;
+  const error = decodeTrace(raw, spec, apiKey).error;
+  return error?.kind === 'overloaded' ? error : undefined;
+}
+
 export function envApiKey(spec: ModelSpec): string | undefined {
   return spec.apiKeyEnv ? process.env[spec.apiKeyEnv] || undefined : undefined;
 }
@@ -207,7 +220,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     } else {
       for (let attempt = 0; ; attempt++) {
         raw = await streamRaw(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
-        const err = raw.error;
+        const err = raw.error ?? earlyOverload(raw, spec, apiKey);
         if (!err || !retryable(err.kind) || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
           const gaveUp = attempt > 0 ? ` Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.` : '';
@@ -230,6 +243,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
       const trace = decodeTrace(finished, spec, apiKey);
+      // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
+      if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
       const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
       if (!isWarmup) recordRun(result, metrics);
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });

@@ -202,6 +202,27 @@ describe('errors that change the retry count', () => {
   });
 });
 
+describe('an overload reported inside the stream before any token', () => {
+  it.each(['anthropic', 'gemini'] as const)('%s: retried like a 529, then succeeds', { timeout: T }, async (protocol) => {
+    const { run, records, events } = await measure(protocol, `early-busy-${protocol}`, { ttftMs: 10, tokensPerSecond: 300, outputTokens: 12, fault: { kind: 'stream-error', afterChunks: 0, times: 2 } }, { retry: { maxRetries: 3, baseDelayMs: 5 } });
+    expect(run.ok).toBe(true);
+    expect(records).toHaveLength(3);
+    expect(events.filter((x) => x.type === 'retry')).toHaveLength(2);
+  });
+  it('that never clears: overloaded, with the retries it took', { timeout: T }, async () => {
+    const { run, records } = await measure('anthropic', 'early-busy-forever', { ttftMs: 10, tokensPerSecond: 300, outputTokens: 12, fault: { kind: 'stream-error', afterChunks: 0 } }, { retry: { maxRetries: 2, baseDelayMs: 5 } });
+    expect(records).toHaveLength(3);
+    expect(run.errorKind).toBe('overloaded');
+    expect(run.error).toMatch(/the provider is overloaded \(an error event before any token: overloaded_error: Overloaded\)\. Gave up after 2 retries\. Try again later\.$/);
+  });
+  it('after tokens it stays a stream error: not retried, partial data kept', { timeout: T }, async () => {
+    const { run, records } = await measure('anthropic', 'late-busy', { ttftMs: 10, tokensPerSecond: 300, outputTokens: 12, fault: { kind: 'stream-error', afterChunks: 3 } }, { retry: { maxRetries: 2, baseDelayMs: 5 } });
+    expect(records).toHaveLength(1);
+    expect(run.errorKind).toBe('stream-error');
+    expect(run.chunks).toBe(3);
+  });
+});
+
 describe('in-stream error without an error key', () => {
   it.each(['openai-chat', 'anthropic'] as const)('%s `event: error` is a stream error; what came before is kept', { timeout: T }, async (protocol) => {
     const { run } = await measure(protocol, `bare-${protocol}`, { ttftMs: 10, tokensPerSecond: 300, outputTokens: 12, fault: { kind: 'stream-error', afterChunks: 4 }, quirks: { bareErrorEvent: true } });

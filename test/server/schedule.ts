@@ -73,8 +73,8 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfterSec?: number; times?: number; body?: string }
   /** Destroy the socket mid-stream after N content chunks. */
   | { kind: 'drop'; afterChunks: number }
-  /** An error event inside the stream, in the protocol's real shape, after N content chunks; the stream then ends. */
-  | { kind: 'stream-error'; afterChunks: number }
+  /** An error event inside the stream, in the protocol's real shape, after N content chunks; the stream then ends. `times` as for status. */
+  | { kind: 'stream-error'; afterChunks: number; times?: number }
   /** A chunk that is not valid JSON after N content chunks, then the stream continues normally. */
   | { kind: 'malformed'; afterChunks: number }
   /** Pause `ms` after N content chunks, then continue (every later chunk shifts by `ms`). */

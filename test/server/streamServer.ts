@@ -255,7 +255,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     // Faults with `times` only hit the first N requests for this model.
     let fault = sched.fault;
     if (fault) {
-      const times = fault.kind === 'status' ? fault.times : undefined;
+      const times = fault.kind === 'status' || fault.kind === 'stream-error' ? fault.times : undefined;
       const n = faultCounts.get(model) ?? 0;
       if (times !== undefined && n >= times) fault = undefined;
       else faultCounts.set(model, n + 1);

@@ -89,7 +89,9 @@ export function jsonErrorCodes(body: string): string[] {
 export function errorEvent(payload: string): StreamEvent {
   const codes = jsonErrorCodes(payload);
   const message = jsonErrorMessage(payload) ?? errorValue(payload) ?? (payload.trim() || 'error event in stream');
-  return { kind: 'error', message, ...(codes.length ? { code: codes[0] } : {}) };
+  // A named code ("UNAVAILABLE") says more than a numeric one (Google's 503).
+  const code = codes.find((c) => !/^\d+$/.test(c)) ?? codes[0];
+  return { kind: 'error', message, ...(code !== undefined ? { code } : {}) };
 }
 
 /** An `error` value with no message in it, as JSON text (Ollama may send any shape). */

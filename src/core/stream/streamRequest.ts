@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { httpError, modelWho, networkError, parseRetryAfter, redact } from '../errors';
+import { httpError, isOverloadedCode, modelWho, networkError, parseRetryAfter, redact } from '../errors';
 import { protocolFor } from '../protocols';
 import { inlineThinkingSplitter } from '../protocols/inlineThinking';
 import { jsonErrorCodes } from '../protocols/protocol';
@@ -154,7 +154,10 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
     }
     for (const event of events) {
       if (event.kind === 'error') {
-        contentError = { kind: 'stream-error', message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.` };
+        // An overload reported before any token (Anthropic's `event: error` overloaded_error after the 200) is a 529 in all but status.
+        contentError = tokenReads === 0 && isOverloadedCode(event.code)
+          ? { kind: 'overloaded', message: `${who}: the provider is overloaded (an error event before any token: ${event.message}).` }
+          : { kind: 'stream-error', message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.` };
         return;
       }
       trace.events.push({ t: raw.times[read], read, event });
