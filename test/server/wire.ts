@@ -3,6 +3,7 @@
  * services send them (OpenAI Chat Completions + DeepSeek reasoning_content, Anthropic Messages,
  * Ollama /api/chat, Gemini streamGenerateContent?alt=sse). No timing here: streamServer decides when.
  */
+import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Channel, ProtocolId } from '../../src/core/types';
 import type { ResolvedSchedule } from './schedule';
@@ -107,7 +108,7 @@ class InlineThinking {
 
 /** A short random-looking string, like OpenAI's `obfuscation` padding (its length varies with the content). */
 function padding(seed: string): string {
-  return Buffer.from(seed).toString('base64url').slice(0, 4 + (seed.length % 12));
+  return createHash('sha256').update(seed).digest('base64url').slice(0, 4 + (seed.length % 12));
 }
 
 class OpenAIEncoder implements StreamEncoder {
