@@ -119,7 +119,7 @@ const EARLY_DECODE_BYTES = 4096;
  * overloaded_error): retried like a 529. Only tiny responses are decoded here, so no stream's timing pays for it.
  */
 function earlyOverload(raw: RawTrace, spec: ModelSpec, apiKey: string | undefined): RunError | undefined {
-  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES) return undefined;
+  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES || !Buffer.concat(raw.chunks).includes('error')) return undefined;
   const error = decodeTrace(raw, spec, apiKey).error;
   return error?.kind === 'overloaded' ? error : undefined;
 }
