@@ -70,8 +70,11 @@ export interface ProviderErrorDetail {
  * - Anthropic 402 `billing_error`, docs.anthropic.com/en/api/errors.
  */
 const PAYMENT_CODES = new Set(['insufficient_quota', 'exceeded_current_quota_error', '1113', 'billing_error']);
-/** The same, in words, for providers that only say it in the message (Kimi help centre: a 403 "insufficient balance"). */
-const PAYMENT_WORDS = /insufficient[ _]balance|account is in arrears|exceeded your current quota|余额不足|欠费/i;
+/**
+ * The same, in words, for providers that only say it in the message (Kimi help centre: a 403 "insufficient
+ * balance"). Not "exceeded your current quota": Gemini says that on a 429 for a per-minute limit, which clears.
+ */
+const PAYMENT_WORDS = /insufficient[ _]balance|account is in arrears|余额不足|欠费/i;
 /**
  * Body codes that mean "busy, try again" on a status that would otherwise read differently: Kimi 429
  * `engine_overloaded_error` (platform.moonshot.ai/docs/api/errors), Anthropic `overloaded_error`

@@ -200,6 +200,14 @@ describe('errors that change the retry count', () => {
     expect(records).toHaveLength(3);
     expect(events.filter((x) => x.type === 'retry')).toHaveLength(2);
   });
+  it('Gemini per-minute 429 that says "quota": a rate limit, waited out as its body\'s RetryInfo asks', { timeout: T }, async () => {
+    const t0 = performance.now();
+    const { run, records, events } = await fail('gemini-rpm', { kind: 'status', ...PROVIDER_ERRORS.geminiRateLimit, times: 1 }, 'gemini');
+    expect(run.ok).toBe(true);
+    expect(records).toHaveLength(2);
+    expect(events.find((x) => x.type === 'retry')).toMatchObject({ waitMs: 1000 });
+    expect(performance.now() - t0).toBeGreaterThan(950);
+  });
   it('overload that never clears: bounded retries, then a specific overloaded error', { timeout: T }, async () => {
     const { run, records } = await fail('busy-forever', { kind: 'status', ...PROVIDER_ERRORS.deepseekOverloaded });
     expect(records).toHaveLength(4);

@@ -511,6 +511,24 @@ export const PROVIDER_ERRORS = {
   deepseekOverloaded: { status: 503, body: JSON.stringify({ error: { message: 'Server overloaded, please try again later.', type: 'unknown_error', param: null, code: 'invalid_request_error' } }) },
   /** Gemini: model overloaded, 503 UNAVAILABLE, retryable (ai.google.dev/gemini-api/docs/troubleshooting). */
   geminiUnavailable: { status: 503, body: JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }) },
+  /**
+   * Gemini: a per-minute limit, 429 RESOURCE_EXHAUSTED whose words say "quota" and whose wait is only in the body's
+   * RetryInfo (no retry-after header); it clears, so it is retried.
+   */
+  geminiRateLimit: {
+    status: 429,
+    body: JSON.stringify({
+      error: {
+        code: 429,
+        message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }] },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' },
+        ],
+      },
+    }),
+  },
   /** Anthropic: 529 overloaded_error, retryable (docs.anthropic.com/en/api/errors). */
   anthropicOverloaded: { status: 529, body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) },
 } as const;

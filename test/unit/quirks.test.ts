@@ -5,7 +5,7 @@ import { measuredAcceptance, serverStatsFromEvents, specCounters } from '../../s
 import { httpError, retryable } from '../../src/core/errors';
 import { protocolFor } from '../../src/core/protocols';
 import { inlineThinkingSplitter } from '../../src/core/protocols/inlineThinking';
-import { jsonErrorCodes } from '../../src/core/protocols/protocol';
+import { jsonErrorCodes, jsonRetryDelaySec } from '../../src/core/protocols/protocol';
 import type { ModelSpec, StreamEvent } from '../../src/core/types';
 import { PROVIDER_ERRORS } from '../server/wire';
 
@@ -153,6 +153,13 @@ describe('error classification', () => {
       expect(retryable(err.kind)).toBe(true);
       expect(err.message).toMatch(new RegExp(`the provider is overloaded \\(HTTP ${e.status}: `));
     }
+  });
+  it('Gemini\'s per-minute 429 ("You exceeded your current quota") is a rate limit, with its RetryInfo wait', () => {
+    const e = PROVIDER_ERRORS.geminiRateLimit;
+    const g = protocolFor('gemini');
+    expect(httpError(spec, e.status, { message: g.errorMessage(e.body), codes: jsonErrorCodes(e.body) }).kind).toBe('rate-limit');
+    expect(jsonRetryDelaySec(e.body)).toBe(1);
+    expect(jsonRetryDelaySec('{"error":{"details":[{"retryDelay":"oops"}]}}')).toBeUndefined();
   });
   it('a plain rate limit stays a rate limit; a 500 is not retried', () => {
     expect(classify(PROVIDER_ERRORS.kimiRateLimit).kind).toBe('rate-limit');

@@ -82,6 +82,25 @@ export function jsonErrorCodes(body: string): string[] {
 }
 
 /**
+ * Google's RetryInfo `retryDelay` ("20s") in an error body, in seconds: Gemini says how long to wait there, not in
+ * a retry-after header (ai.google.dev/gemini-api/docs/rate-limits, read 2026-12-03).
+ */
+export function jsonRetryDelaySec(body: string): number | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const details = obj(obj(Array.isArray(parsed) ? parsed[0] : parsed)?.error)?.details;
+    if (!Array.isArray(details)) return undefined;
+    for (const d of details) {
+      const m = /^(\d+(?:\.\d+)?)s$/.exec(String(obj(d)?.retryDelay ?? ''));
+      if (m) return Number(m[1]);
+    }
+  } catch {
+    /* not JSON */
+  }
+  return undefined;
+}
+
+/**
  * An error event from a payload the server marked as an error (`event: error`), whatever its shape: the
  * provider's message if it has one, else the payload itself (OpenAI and Anthropic may send a payload with no
  * `error` key, or one that is not JSON).

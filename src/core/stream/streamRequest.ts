@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { httpError, isOverloadedCode, modelWho, networkError, parseRetryAfter, redact } from '../errors';
 import { protocolFor } from '../protocols';
 import { inlineThinkingSplitter } from '../protocols/inlineThinking';
-import { jsonErrorCodes } from '../protocols/protocol';
+import { jsonErrorCodes, jsonRetryDelaySec } from '../protocols/protocol';
 import { printable } from '../text';
 import type { ModelSpec, RunError, StreamTrace } from '../types';
 import { framerFor } from './framing';
@@ -105,7 +105,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
         });
         res.on('end', () => {
           if (status >= 300) {
-            finish(httpError(spec, status, { message: protocol.errorMessage(body) ?? htmlTitle(body), codes: jsonErrorCodes(body), retryAfterSec: parseRetryAfter(res.headers['retry-after']), location: res.headers.location }));
+            finish(httpError(spec, status, { message: protocol.errorMessage(body) ?? htmlTitle(body), codes: jsonErrorCodes(body), retryAfterSec: parseRetryAfter(res.headers['retry-after']) ?? jsonRetryDelaySec(body), location: res.headers.location }));
           } else {
             finish({ kind: 'not-a-stream', status, message: `${who}: the server answered with an HTML page instead of a stream${htmlTitle(body) ? ` ("${htmlTitle(body)}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.` });
           }
