@@ -48,8 +48,10 @@ describe('inline <think> reasoning', () => {
     ['openai-chat', 'think', true],
     ['openai-chat', 'mm:think', true],
     ['ollama', 'think', true],
-  ] as const)('%s <%s> (closing tag cut across chunks: %s): TTFO is the first answer token after the tag', { timeout: T }, async (protocol, tag, splitCloseTag) => {
-    const { run, records } = await measure(protocol, `inline-${protocol}-${tag}-${splitCloseTag}`, { ...thinking, quirks: { inlineThinking: { tag, splitCloseTag } } });
+    ['openai-chat', 'think', 'prefilled'],
+  ] as const)('%s <%s> (closing tag cut across chunks, or opening tag in the prompt: %s): TTFO is the first answer token after the tag', { timeout: T }, async (protocol, tag, splitCloseTag) => {
+    const inlineThinking = splitCloseTag === 'prefilled' ? { tag, prefilled: true } : { tag, splitCloseTag };
+    const { run, records } = await measure(protocol, `inline-${protocol}-${tag}-${splitCloseTag}`, { ...thinking, quirks: { inlineThinking } });
     const t = truth(records[0]);
     expect(run.error).toBeNull();
     expect(Math.abs(run.ttftMs! - t.ttftMs!)).toBeLessThan(MS);

@@ -41,7 +41,7 @@ export interface WireQuirks {
    * servers without a reasoning parser). `splitCloseTag`: the closing tag is cut in two across chunks, its first
    * half ending the last reasoning chunk (a tokenizer without the tag as one token does this).
    */
-  inlineThinking?: { tag: 'think' | 'mm:think'; splitCloseTag?: boolean };
+  inlineThinking?: { tag: 'think' | 'mm:think'; splitCloseTag?: boolean; /** The template put the opening tag in the prompt: only the closing tag is sent (DeepSeek-R1 distills). */ prefilled?: boolean };
   /** openai-chat: reasoning in `delta.reasoning_details[].text` (MiniMax with reasoning_split: true). */
   reasoningDetails?: boolean;
   /**

@@ -91,11 +91,11 @@ class InlineThinking {
   constructor(private ctx: StreamContext) {}
 
   text(channel: Channel, text: string, tokens: number): string {
-    const { tag, splitCloseTag } = this.ctx.schedule.quirks.inlineThinking!;
+    const { tag, splitCloseTag, prefilled } = this.ctx.schedule.quirks.inlineThinking!;
     const close = `</${tag}>`;
     const cut = 5; // "</thi" | "nk>", "</mm:" | "think>"
     if (channel === 'reasoning') {
-      const out = (this.reasoningSent === 0 ? `<${tag}>\n` : '') + text;
+      const out = (this.reasoningSent === 0 && !prefilled ? `<${tag}>\n` : '') + text;
       this.reasoningSent += tokens;
       const last = this.reasoningSent >= this.ctx.schedule.reasoningTokens;
       return last && splitCloseTag ? `${out}\n${close.slice(0, cut)}` : out;

@@ -53,6 +53,15 @@ describe('inline <think> reasoning', () => {
     expect(joined(out, 'reasoning')).toBe('long thought</thi');
     expect(joined(out, 'answer')).toBe('');
   });
+  it('a response with only the closing tag (the template wrote <think> into the prompt) starts as reasoning', () => {
+    const pieces = ['Okay, the user', ' wants', '</think>', '\n\nHi'];
+    const s = inlineThinkingSplitter(pieces.map((p) => Buffer.from(`data: ${JSON.stringify({ choices: [{ delta: { content: p } }] })}\n\n`)));
+    const out = pieces.flatMap((p) => s.push([{ kind: 'token', channel: 'answer', text: p }]));
+    expect(out).toEqual([{ kind: 'token', channel: 'reasoning', text: 'Okay, the user' }, { kind: 'token', channel: 'reasoning', text: ' wants' }, { kind: 'token', channel: 'answer', text: '\n\nHi' }]);
+    // Go's JSON (Ollama) escapes the tag; an answer that only mentions an opening tag is not reasoning.
+    expect(inlineThinkingSplitter([Buffer.from('{"content":"a\\u003c/think\\u003eb"}')]).push([{ kind: 'token', channel: 'answer', text: 'a' }])).toEqual([{ kind: 'token', channel: 'reasoning', text: 'a' }]);
+    expect(inlineThinkingSplitter([Buffer.from('Use <think> and </think>')]).push([{ kind: 'token', channel: 'answer', text: 'Use' }])).toEqual([{ kind: 'token', channel: 'answer', text: 'Use' }]);
+  });
   it('any split of the same bytes gives the same texts (property)', () => {
     const text = '\n<think>\nstep 1 < 2 </thin no\n</think>\n\nThe answer </think> stays';
     fc.assert(

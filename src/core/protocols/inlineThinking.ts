@@ -29,11 +29,36 @@ function partialTagAtEnd(text: string, tag: string): number {
   return 0;
 }
 
-export function inlineThinkingSplitter(): InlineThinkingSplitter {
+/** Whether bytes spread over reads contain a tag (also across a boundary between two reads), raw or JSON-escaped. */
+function includesAcross(chunks: readonly Buffer[], tag: string): boolean {
+  // Go's encoding/json (Ollama) writes < and > as \u003c and \u003e.
+  const needles = [tag, tag.replace('<', '\\u003c').replace('>', '\\u003e')].map((t) => Buffer.from(t));
+  return needles.some((n) => {
+    for (let i = 0; i < chunks.length; i++) {
+      if (chunks[i].includes(n)) return true;
+      if (i > 0 && Buffer.concat([chunks[i - 1].subarray(-(n.length - 1)), chunks[i].subarray(0, n.length - 1)]).includes(n)) return true;
+    }
+    return false;
+  });
+}
+
+/**
+ * A splitter for one response. Given the response's bytes, it also knows a response that opens inside the
+ * reasoning: a chat template that writes `<think>` into the prompt (DeepSeek-R1 and its distills, MiniMax-M3
+ * with thinking_mode enabled) leaves only the closing tag in the output, so a response with a closing tag and no
+ * opening one starts as reasoning. The bytes are searched for the whole tag: those models write it as one
+ * token, so it never straddles two events (a tag cut across events is only recognised after an opening tag).
+ */
+export function inlineThinkingSplitter(response: readonly Buffer[] = []): InlineThinkingSplitter {
   // start: no answer text yet; thinking: inside the tags; after: past the closing tag, only whitespace so far.
   let state: 'start' | 'thinking' | 'after' | 'answer' = 'start';
   let held = '';
   let close = '';
+  const prefilled = TAGS.find(([open, end]) => includesAcross(response, end) && !includesAcross(response, open));
+  if (prefilled) {
+    state = 'thinking';
+    close = prefilled[1];
+  }
 
   const feed = (text: string, out: StreamEvent[]) => {
     const emit = (channel: Channel, t: string) => t && out.push({ kind: 'token', channel, text: t });

@@ -141,7 +141,7 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
   let tokenReads = 0;
   let lastTokenRead = -1;
   let read = 0;
-  const thinking = protocol.inlineThinking ? inlineThinkingSplitter() : undefined;
+  const thinking = protocol.inlineThinking ? inlineThinkingSplitter(raw.chunks) : undefined;
   const framer = framerFor(protocol.framing, (payload, eventName) => {
     if (contentError) return;
     let events;
