@@ -155,6 +155,17 @@ describe('tokenscope advise', () => {
     expect(a.measured[0].acceptanceRate).toBeCloseTo(0.6, 12);
   });
 
+  it('--llamacpp-metrics with --llamacpp-metrics-before: measured acceptance from llama.cpp counters', async () => {
+    const c = io();
+    const code = await main(['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--llamacpp-metrics', join(FIX, 'llamacpp-after.prom'), '--llamacpp-metrics-before', join(FIX, 'llamacpp-before.prom'), '--json'], c.io);
+    expect(code).toBe(0);
+    const a = JSON.parse(c.out.join(''));
+    // 80 steps, 320 draft tokens, 240 accepted: length 1 + 240/80 = 4, rate 0.75
+    expect(a.measured[0].source).toBe('llama.cpp-metrics');
+    expect(a.measured[0].acceptanceLength).toBeCloseTo(4, 12);
+    expect(a.measured[0].acceptanceRate).toBeCloseTo(0.75, 12);
+  });
+
   it('usage errors exit 2 with a message', async () => {
     const cases: [string[], RegExp][] = [
       [['advise'], /no prompt/],
@@ -163,6 +174,7 @@ describe('tokenscope advise', () => {
       [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--gamma', '0'], /--gamma must be/],
       [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--vllm-metrics-before', join(FIX, 'vllm-before.prom')], /needs --vllm-metrics/],
       [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--vllm-metrics', join(FIX, 'reasoning.prompt.md')], /no vllm:spec_decode_\* counters/],
+      [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--llamacpp-metrics', join(FIX, 'vllm-after.prom')], /no llamacpp:spec_decode_\* counters/],
     ];
     for (const [argv, msg] of cases) {
       const c = io();

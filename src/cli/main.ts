@@ -169,6 +169,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--draft-cost <c>', 'draft/target cost ratio per draft token (default 0.05)')
     .option('--vllm-metrics <file>', 'a vLLM /metrics scrape taken after the run: measured acceptance')
     .option('--vllm-metrics-before <file>', 'a vLLM /metrics scrape taken before the run, to diff against')
+    .option('--llamacpp-metrics <file>', 'a llama.cpp server /metrics scrape taken after the run: measured acceptance')
+    .option('--llamacpp-metrics-before <file>', 'a llama.cpp server /metrics scrape taken before the run, to diff against')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       status = await adviseCommand(
         {
@@ -181,6 +183,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           draftCost: opts.draftCost as string | undefined,
           vllmMetrics: opts.vllmMetrics as string | undefined,
           vllmMetricsBefore: opts.vllmMetricsBefore as string | undefined,
+          llamacppMetrics: opts.llamacppMetrics as string | undefined,
+          llamacppMetricsBefore: opts.llamacppMetricsBefore as string | undefined,
         },
         io,
       );

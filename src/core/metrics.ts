@@ -14,6 +14,13 @@ export type TokenCounter = (text: string) => number;
 
 /** Usage this much above the tokenizer count of what arrived means tokens were generated unseen. */
 const HIDDEN_TOKENS_RATIO = 1.25;
+/** ...and by at least this many tokens, so a short answer's tokenizer mismatch is not taken for summarized thinking. */
+const MIN_UNSEEN_TOKENS = 16;
+/**
+ * A server-reported model load above this is a cold start (Ollama reports a few ms of load_duration when the
+ * model is already resident, seconds when it had to load it): the run's TTFT then includes the load.
+ */
+export const COLD_LOAD_MS = 500;
 
 export interface MetricsContext {
   spec: ModelSpec;
@@ -48,6 +55,7 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   const reads: TokenRead[] = [];
   let serverEvalCount: number | undefined;
   let serverEvalMs: number | undefined;
+  const server: Pick<RunMetrics, 'modelLoadMs' | 'serverQueueMs' | 'serverTtftMs' | 'servedBy'> = {};
   let lastRead = -1;
   for (const { t, read, event } of trace.events) {
     if (event.kind === 'token') {
@@ -62,7 +70,10 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     } else if (event.kind === 'serverTiming') {
       serverEvalCount = event.evalCount ?? serverEvalCount;
       serverEvalMs = event.evalDurationMs ?? serverEvalMs;
-    }
+      if (event.loadDurationMs !== undefined) server.modelLoadMs = event.loadDurationMs;
+      if (event.queueMs !== undefined) server.serverQueueMs = event.queueMs;
+      if (event.serverTtftMs !== undefined) server.serverTtftMs = event.serverTtftMs;
+    } else if (event.kind === 'servedBy') server.servedBy = event.provider;
   }
   const usage = mergeUsage(trace.events);
   const answerText = reads.map((r) => r.answer).join('');
@@ -85,6 +96,7 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   let tokenSource: RunMetrics['tokenSource'];
   const notes: string[] = [];
   let hiddenTokens: number | null = null;
+  let thinkingSummarized = false;
   if (usage?.outputTokens !== undefined) {
     tokenSource = 'usage';
     if (!reasoningVisible && usage.reasoningTokens !== undefined) hiddenTokens = usage.reasoningTokens;
@@ -95,6 +107,12 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
       notes.push(`usage reports ${usage.outputTokens} output tokens but only about ${tokenizerCount} arrived in the stream; the ${hiddenTokens} unseen tokens (hidden reasoning, estimated with ${counter!.name}) are left out of the decode rate`);
     }
     streamedTokens = Math.max(0, usage.outputTokens - (hiddenTokens ?? 0));
+    if (reasoningVisible && tokenizerCount !== null && usage.outputTokens > tokenizerCount * HIDDEN_TOKENS_RATIO && usage.outputTokens - tokenizerCount >= MIN_UNSEEN_TOKENS) {
+      // Thinking arrived, but as the provider's summary (Claude 4+, Gemini thought summaries): usage bills the
+      // full thinking. The decode rate keeps what the model generated; arrivedTps (below) shows what came.
+      thinkingSummarized = true;
+      notes.push(`thinking summarized by provider: usage bills ${usage.outputTokens} output tokens but only about ${tokenizerCount} arrived as text (${counter!.name}); tok/s counts the generated tokens over the arrival window, "arrived" tok/s counts the text that came`);
+    }
   } else {
     tokenSource = 'tokenizer';
     streamedTokens = tokenizerCount ?? null;
@@ -117,6 +135,9 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   const charsPerSec = windowSec > 0 ? (codePoints(allText) - codePoints(firstText)) / windowSec : null;
   const ref = ctx.referenceCounter;
   const normalizedTps = windowSec > 0 && ref ? (ref(allText) - ref(firstText)) / windowSec : null;
+  const arrivedTps = thinkingSummarized && windowSec > 0 ? (tokenizerCount! - counter!.count(firstText)) / windowSec : null;
+  if (server.modelLoadMs !== undefined && server.modelLoadMs >= COLD_LOAD_MS)
+    notes.push(`cold model load: ${Math.round(server.modelLoadMs)} ms of this run's TTFT was the server loading the model into memory (server-reported load_duration), not the model answering`);
 
   const interChunkMs: number[] = [];
   for (let i = 1; i < reads.length; i++) interChunkMs.push(reads[i].t - reads[i - 1].t);
@@ -153,7 +174,9 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     reasoningVisible,
     tokenSource,
     tokenizer: counter?.name,
-    costUsd: runCost(ctx.spec, inputTokens, outputTokens, usage?.cachedInputTokens ?? 0),
+    // What the provider charged, where it says (OpenRouter); else list prices.
+    costUsd: usage?.costUsd ?? runCost(ctx.spec, inputTokens, outputTokens, usage?.cachedInputTokens ?? 0),
+    ...(usage?.costUsd !== undefined ? { costReported: true } : {}),
     // Counted as they arrived (above), stored without the key.
     answerText: redact(answerText, ctx.apiKey),
     reasoningText: redact(reasoningText, ctx.apiKey),
@@ -162,6 +185,9 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     serverDecodeTps: serverEvalCount !== undefined && serverEvalMs ? serverEvalCount / (serverEvalMs / 1000) : null,
     chunks: reads.length,
     ...speculationStats(trace),
+    ...(thinkingSummarized ? { thinkingSummarized, arrivedTps } : {}),
+    ...server,
+    ...(server.modelLoadMs !== undefined && server.modelLoadMs >= COLD_LOAD_MS ? { coldLoad: true } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Runs a prompt against models: warm-up runs, measured runs, a concurrency limit, per-request
- * timeouts, cancellation, 429 retries that honour retry-after, and progress events.
+ * timeouts, cancellation, retries of rate limits and overload (429, 503, 529) that honour retry-after,
+ * and progress events.
  */
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -9,12 +10,13 @@ import * as https from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
-import { keyHint, modelWho, redact } from './errors';
+import { keyHint, modelWho, redact, retryable } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
+import { quirkNotes } from './quirkNotes';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
-import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunMetrics, TokenizerFamily } from './types';
+import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunError, RunMetrics, TokenizerFamily } from './types';
 import { TOOL_VERSION } from './version';
 
 export const DEFAULTS = { runs: 3, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120_000, stallTimeoutMs: 30_000 } as const;
@@ -116,6 +118,19 @@ const LOOP_SAMPLE_MS = 10;
 const PRECONNECT = { prompt: 'Hi', maxTokens: 1 } as const;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
+
+/** Responses this small are decoded at once to see whether they are only an overload notice (cheap: a few events). */
+const EARLY_DECODE_BYTES = 4096;
+
+/**
+ * An overload reported as an error event before any token, after a 200 (Anthropic's `event: error`
+ * overloaded_error): retried like a 529. Only tiny responses are decoded here, so no stream's timing pays for it.
+ */
+function earlyOverload(raw: RawTrace, spec: ModelSpec, apiKey: string | undefined): RunError | undefined {
+  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES || !Buffer.concat(raw.chunks).includes('error')) return undefined;
+  const error = decodeTrace(raw, spec, apiKey).error;
+  return error?.kind === 'overloaded' ? error : undefined;
+}
 
 export function envApiKey(spec: ModelSpec): string | undefined {
   return spec.apiKeyEnv ? process.env[spec.apiKeyEnv] || undefined : undefined;
@@ -233,10 +248,12 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       for (let attempt = 0; ; attempt++) {
         const request = preconnect ? PRECONNECT : { prompt: options.prompt, maxTokens };
         raw = await streamRawOrFail(spec, { ...request, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec) });
-        const err = raw.error;
-        if (err?.kind !== 'rate-limit' || options.signal?.aborted) break;
+        const err = raw.error ?? earlyOverload(raw, spec, apiKey);
+        if (!err || !retryable(err.kind) || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
-          raw.error = { ...err, message: `${err.message} Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.` };
+          const gaveUp = attempt > 0 ? ` Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.` : '';
+          const later = err.kind === 'overloaded' ? ' Try again later.' : '';
+          raw.error = { ...err, message: `${err.message}${gaveUp}${later}` };
           break;
         }
         const backoff = retry.baseDelayMs * 2 ** attempt * (0.5 + Math.random());
@@ -256,6 +273,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       let metrics: RunMetrics;
       try {
         const trace = decodeTrace(finished, spec, apiKey);
+        // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
+        if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
         metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup, apiKey });
       } catch (e) {
         // One run that cannot be measured fails alone; the other runs and models go on.
@@ -313,6 +332,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       result.warnings.push(
         `${result.id}: this machine was busy during the benchmark (event-loop delay mean ${client.eventLoopDelayMeanMs.toFixed(1)} ms, p99 ${client.eventLoopDelayP99Ms.toFixed(1)} ms), so chunks may have been read late: the numbers are possibly client-bound. Lower --concurrency or close other work.`,
       );
+    result.warnings.push(...quirkNotes(result));
     const counter = prepared.find((p) => p.result === result)?.modelCounter;
     const speculation = adviseResult(result, options.prompt, counter?.encode, options.taskContext);
     if (speculation) result.speculation = speculation;

@@ -64,8 +64,26 @@ export type StreamEvent =
   | { kind: 'usage'; usage: UsageReport }
   | { kind: 'error'; message: string; code?: string }
   | { kind: 'done'; reason?: string }
-  /** Timing the server measured itself (Ollama's eval_count / eval_duration, llama.cpp timings). */
-  | { kind: 'serverTiming'; evalCount?: number; evalDurationMs?: number; promptEvalCount?: number; promptEvalDurationMs?: number; draftTokens?: number; draftAccepted?: number };
+  /** Timing the server measured itself (Ollama's eval_count / eval_duration, llama.cpp timings, vLLM per-request metrics). */
+  | {
+      kind: 'serverTiming';
+      evalCount?: number;
+      evalDurationMs?: number;
+      promptEvalCount?: number;
+      promptEvalDurationMs?: number;
+      draftTokens?: number;
+      draftAccepted?: number;
+      /** Ollama load_duration: time spent loading the model into memory before this request could start. */
+      loadDurationMs?: number;
+      /** vLLM metrics.queue_time_ms: time the request waited in the scheduler queue. */
+      queueMs?: number;
+      /** vLLM metrics.time_to_first_token_ms: scheduled → first token, as the server measured it. */
+      serverTtftMs?: number;
+    }
+  /** Speculation statistics the server reported for this one request (vLLM metrics.speculative_decoding, SGLang meta_info). */
+  | { kind: 'serverSpec'; stats: ServerSpecStats }
+  /** Which upstream provider an aggregator routed the request to (OpenRouter's `provider`). */
+  | { kind: 'servedBy'; provider: string };
 
 /** Token counts as a provider reports them; any field may be missing. */
 export interface UsageReport {
@@ -78,6 +96,8 @@ export interface UsageReport {
   /** OpenAI predicted outputs. */
   acceptedPredictionTokens?: number;
   rejectedPredictionTokens?: number;
+  /** What the provider itself charged for the request in USD, where it says (OpenRouter `usage.cost`). */
+  costUsd?: number;
 }
 
 /** A decoded event stamped with the arrival time of the network read that carried it. */
@@ -175,6 +195,25 @@ export interface RunMetrics {
   chunks: number;
   /** Speculation statistics the server reported for this run (llama.cpp draft counts, OpenAI predicted outputs). */
   serverSpecStats?: ServerSpecStats[];
+  /**
+   * Summarized thinking (Claude 4+, Gemini thought summaries): usage bills far more tokens than the text that
+   * arrived. decodeTps stays generated tokens over the arrival window; arrivedTps counts the text that came.
+   */
+  thinkingSummarized?: boolean;
+  /** Tokens of text that actually arrived per second (model tokenizer), over the same window as decodeTps. */
+  arrivedTps?: number | null;
+  /** Server-reported time spent loading the model before this request (Ollama load_duration), ms. */
+  modelLoadMs?: number;
+  /** True when modelLoadMs shows a cold model load: the TTFT includes it and is not the model's own speed. */
+  coldLoad?: boolean;
+  /** Server-reported queue wait (vLLM per-request metrics), ms. */
+  serverQueueMs?: number;
+  /** Server-reported TTFT from scheduling (vLLM per-request metrics), ms. */
+  serverTtftMs?: number;
+  /** The upstream provider an aggregator routed the request to (OpenRouter). */
+  servedBy?: string;
+  /** True when costUsd is what the provider charged (usage.cost), not computed from list prices. */
+  costReported?: boolean;
 }
 
 /** The speculative-decoding advisor's verdict on one model's runs. Estimated unless a field says measured. */

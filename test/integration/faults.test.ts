@@ -41,10 +41,12 @@ describe.each(ALL_PROTOCOLS)('%s faults', (protocol) => {
     expect(bad.runs[0].errorKind).toBe('rate-limit');
     expect(bad.runs[0].error).toMatch(/Gave up after 2 retries/);
   });
-  it('503: a server error', async () => {
-    const bad = await faulty(protocol, { kind: 'status', status: 503 });
-    expect(bad.runs[0].errorKind).toBe('server');
-    expect(bad.runs[0].error).toMatch(/HTTP 503/);
+  it('503: overloaded, retried like a 429, then an overloaded error', async () => {
+    const before = server.records.length;
+    const bad = await faulty(protocol, { kind: 'status', status: 503 }, { retry: { maxRetries: 2, baseDelayMs: 5 } });
+    expect(bad.runs[0].errorKind).toBe('overloaded');
+    expect(bad.runs[0].error).toMatch(/overloaded \(HTTP 503.*\)\. Gave up after 2 retries\. Try again later\./);
+    expect(server.records.length - before).toBe(3 + 1); // three tries, plus the healthy model's run
   });
   it('dropped stream: keeps what arrived and marks the run failed', async () => {
     const bad = await faulty(protocol, { kind: 'drop', afterChunks: 5 });

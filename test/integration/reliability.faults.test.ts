@@ -47,13 +47,13 @@ async function faulty(protocol: (typeof ALL_PROTOCOLS)[number], fault: Fault): P
 }
 
 describe.each(ALL_PROTOCOLS)('%s: HTTP error statuses', (protocol) => {
-  it('402: insufficient balance, says to top up', { timeout: T }, async () => {
+  it('402: no balance, says to top up at that provider', { timeout: T }, async () => {
     // DeepSeek's real body for an empty balance.
     const body = protocol === 'openai-chat' ? JSON.stringify({ error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }) : undefined;
     const bad = await faulty(protocol, { kind: 'status', status: 402, ...(body ? { body } : {}) });
     const run = bad.runs[0];
     expect(run.errorKind).toBe('payment');
-    expect(run.error).toMatch(/insufficient balance \(HTTP 402: .*Insufficient Balance\)\. Top up the account/);
+    expect(run.error).toMatch(/the account is out of balance or quota \(HTTP 402: .*(Insufficient Balance|billing_error).*\)\. Top up the balance with the provider \(127\.0\.0\.1:\d+\) and run again; this is not retried\./);
   });
 
   it('404 from the server: names the model and says what to check', { timeout: T }, async () => {
@@ -89,7 +89,7 @@ describe.each(ALL_PROTOCOLS)('%s: HTTP error statuses', (protocol) => {
 });
 
 describe('anthropic 529 overloaded_error', () => {
-  it('is "overloaded", not retried, and says to try later', { timeout: T }, async () => {
+  it('is "overloaded" and says to try later (retries are off here; quirks.test.ts covers them)', { timeout: T }, async () => {
     const t0 = performance.now();
     const bad = await faulty('anthropic', { kind: 'status', status: 529 });
     expect(performance.now() - t0).toBeLessThan(5_000);

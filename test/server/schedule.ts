@@ -36,6 +36,42 @@ export interface Schedule {
    * Nothing streamed changes, so no measured time or rate does.
    */
   tagUsage?: boolean;
+  /** Provider wire behaviours that change a number (see wire.ts). */
+  quirks?: WireQuirks;
+}
+
+/** Real provider wire behaviours, each reproduced as the provider sends it. */
+export interface WireQuirks {
+  /**
+   * openai-chat, ollama: reasoning inline in the answer text between tags (MiniMax without reasoning_split, local
+   * servers without a reasoning parser). `splitCloseTag`: the closing tag is cut in two across chunks, its first
+   * half ending the last reasoning chunk (a tokenizer without the tag as one token does this).
+   */
+  inlineThinking?: { tag: 'think' | 'mm:think'; splitCloseTag?: boolean; /** The template put the opening tag in the prompt: only the closing tag is sent (DeepSeek-R1 distills). */ prefilled?: boolean };
+  /** openai-chat: reasoning in `delta.reasoning_details[].text` (MiniMax with reasoning_split: true). */
+  reasoningDetails?: boolean;
+  /**
+   * SSE protocols: a comment line every `everyMs` while the request waits for its first token (DeepSeek's
+   * `: keep-alive` while queued, OpenRouter's `: OPENROUTER PROCESSING`).
+   */
+  keepAlive?: { everyMs: number; comment: string };
+  /** openai-chat: OpenRouter's chunks: `provider` on each, `reasoning` + `reasoning_details`, usage with `cost`. */
+  openRouter?: { provider: string; costUsd: number };
+  /** openai-chat: OpenAI's `obfuscation` padding field on every chunk. */
+  obfuscation?: boolean;
+  /** openai-chat: vLLM per-request `metrics` on the usage chunk, with `speculative_decoding` if given. */
+  vllmMetrics?: { queueTimeMs: number; spec?: { steps: number; draftTokens: number; acceptedTokens: number; numSpecTokens: number } };
+  /** openai-chat: llama.cpp `timings` with draft statistics on the final chunk. */
+  llamacppDraft?: { draftTokens: number; accepted: number };
+  /** ollama: a cold start (the first `modelLoadMs` of ttftMs were load_duration) and prompt_eval_cached_count. */
+  ollama?: { modelLoadMs?: number; promptCachedTokens?: number };
+  /**
+   * anthropic, gemini: summarized thinking. The visible reasoning is the summary; usage bills
+   * `billedReasoningTokens` of thinking (Claude 4+, Gemini thought summaries).
+   */
+  summarizedThinking?: { billedReasoningTokens: number };
+  /** openai-chat, anthropic: the in-stream error fault as `event: error` with a payload that has no `error` key. */
+  bareErrorEvent?: boolean;
 }
 
 export type Fault =
@@ -43,8 +79,8 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfterSec?: number; times?: number; body?: string }
   /** Destroy the socket mid-stream after N content chunks. */
   | { kind: 'drop'; afterChunks: number }
-  /** An error event inside the stream, in the protocol's real shape, after N content chunks; the stream then ends. */
-  | { kind: 'stream-error'; afterChunks: number }
+  /** An error event inside the stream, in the protocol's real shape, after N content chunks; the stream then ends. `times` as for status. */
+  | { kind: 'stream-error'; afterChunks: number; times?: number }
   /** A chunk that is not valid JSON after N content chunks, then the stream continues normally. */
   | { kind: 'malformed'; afterChunks: number }
   /** Pause `ms` after N content chunks, then continue (every later chunk shifts by `ms`). */
@@ -70,6 +106,7 @@ export interface ResolvedSchedule {
   openaiReasoningField: 'reasoning_content' | 'reasoning';
   emptyRoleChunk: boolean;
   tagUsage: boolean;
+  quirks: WireQuirks;
 }
 
 export function resolveSchedule(s: Schedule): ResolvedSchedule {
@@ -88,6 +125,7 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
     openaiReasoningField: s.openaiReasoningField ?? 'reasoning_content',
     emptyRoleChunk: s.emptyRoleChunk ?? true,
     tagUsage: s.tagUsage ?? false,
+    quirks: s.quirks ?? {},
   };
   const bad = (what: string) => new Error(`test server: invalid schedule: ${what}`);
   if (!(r.ttftMs >= 0)) throw bad('ttftMs must be >= 0');
@@ -95,6 +133,9 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
   if (!Number.isInteger(r.tokensPerChunk) || r.tokensPerChunk < 1) throw bad('tokensPerChunk must be an integer >= 1');
   if (!Number.isInteger(r.outputTokens) || r.outputTokens < 0) throw bad('outputTokens must be an integer >= 0');
   if (!Number.isInteger(r.reasoningTokens) || r.reasoningTokens < 0) throw bad('reasoningTokens must be an integer >= 0');
+  const load = r.quirks.ollama?.modelLoadMs;
+  if (load !== undefined && !(load >= 0 && load <= r.ttftMs)) throw bad('quirks.ollama.modelLoadMs must be between 0 and ttftMs (the load is part of the wait)');
+  if (r.quirks.keepAlive && !(r.quirks.keepAlive.everyMs > 0)) throw bad('quirks.keepAlive.everyMs must be > 0');
   return r;
 }
 

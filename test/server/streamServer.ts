@@ -57,6 +57,8 @@ export interface RequestRecord {
   fault?: Fault;
   /** Token counts this response reports (or would report, had usage been asked for). */
   usage?: Usage;
+  /** performance.now() of each SSE comment line sent (keep-alive quirk): never tokens, never TTFT. */
+  comments: number[];
 }
 
 export interface Truth {
@@ -238,7 +240,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const requestId = `ts${id.toString(36).padStart(6, '0')}`;
     const rec: RequestRecord = {
       id, protocol, model, path: url.pathname + url.search, headers: { ...req.headers }, body, stream,
-      connection: connectionIds.get(req.socket) ?? 0, receivedAt, receivedAtEpochMs: performance.timeOrigin + receivedAt, chunks: [], outcome: 'pending',
+      connection: connectionIds.get(req.socket) ?? 0, receivedAt, receivedAtEpochMs: performance.timeOrigin + receivedAt, chunks: [], outcome: 'pending', comments: [],
     };
     records.push(rec);
 
@@ -257,7 +259,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     // Faults with `times` only hit the first N requests for this model.
     let fault = sched.fault;
     if (fault) {
-      const times = fault.kind === 'status' ? fault.times : undefined;
+      const times = fault.kind === 'status' || fault.kind === 'stream-error' ? fault.times : undefined;
       const n = faultCounts.get(model) ?? 0;
       if (times !== undefined && n >= times) fault = undefined;
       else faultCounts.set(model, n + 1);
@@ -267,7 +269,8 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const usage: Usage = {
       inputTokens: sched.tagUsage ? id : sched.inputTokens ?? estimateInputTokens(body),
       cachedInputTokens: sched.cachedInputTokens,
-      reasoningTokens: sched.reasoningTokens,
+      // Summarized thinking: usage bills the full thinking, of which only a summary streams.
+      reasoningTokens: sched.quirks.summarizedThinking?.billedReasoningTokens ?? sched.reasoningTokens,
       answerTokens: sched.outputTokens,
     };
     rec.usage = usage;
@@ -307,6 +310,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     rec.status = 200;
     rec.headersSentAt = now();
     for (const frame of enc.open()) res.write(frame);
+    const stopKeepAlive = startKeepAlive(job, rec, ctx);
 
     let pendingFault = fault && 'afterChunks' in fault ? fault : undefined;
     let i = 0;
@@ -347,14 +351,19 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
           }
         }
         if (!chunk) {
+          stopKeepAlive();
           const t = now();
-          const times: ServerTimes = { receivedAt: rec.receivedAt, startedAt: rec.headersSentAt!, firstGeneratedAt: firstGeneratedAt ?? t, now: t };
+          // Ollama's load_duration: a cold start spends the first modelLoadMs of the wait loading the model.
+          const loadMs = ctx.schedule.quirks.ollama?.modelLoadMs;
+          const startedAt = loadMs !== undefined ? rec.receivedAt + loadMs : rec.headersSentAt!;
+          const times: ServerTimes = { receivedAt: rec.receivedAt, startedAt, firstGeneratedAt: firstGeneratedAt ?? t, now: t };
           for (const frame of enc.close(times)) res.write(frame);
           job.finish('complete');
           res.end();
           return;
         }
         if (chunk.visible) {
+          stopKeepAlive();
           const frame = enc.content(chunk.channel, tokenText(chunk.channel, chunk.firstToken, chunk.tokens), chunk.tokens);
           const sentAt = now();
           firstGeneratedAt ??= sentAt;
@@ -369,6 +378,22 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
       }
     };
     tick();
+  };
+
+  /**
+   * SSE comment lines every `everyMs` until the first token (DeepSeek's `: keep-alive` while a request is queued,
+   * OpenRouter's `: OPENROUTER PROCESSING`). Returns the function that stops them.
+   */
+  const startKeepAlive = (job: Job, rec: RequestRecord, ctx: StreamContext): (() => void) => {
+    const ka = ctx.schedule.quirks.keepAlive;
+    if (!ka || ctx.protocol === 'ollama') return () => {};
+    const timer = setInterval(() => {
+      if (job.finished) return clearInterval(timer);
+      rec.comments.push(now());
+      job.res.write(`: ${ka.comment}\n\n`);
+    }, ka.everyMs);
+    job.res.on('close', () => clearInterval(timer));
+    return () => clearInterval(timer);
   };
 
   /** Non-streaming: one body when generation would have finished; chunk faults map onto it. */

@@ -3,6 +3,7 @@
  * services send them (OpenAI Chat Completions + DeepSeek reasoning_content, Anthropic Messages,
  * Ollama /api/chat, Gemini streamGenerateContent?alt=sse). No timing here: streamServer decides when.
  */
+import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Channel, ProtocolId } from '../../src/core/types';
 import type { ResolvedSchedule } from './schedule';
@@ -78,14 +79,51 @@ function openaiUsage(u: Usage) {
   };
 }
 
+/**
+ * Reasoning written into the answer text between tags, as MiniMax (without reasoning_split) and local servers
+ * without a reasoning parser send it: "<think>\n" opens the first reasoning chunk, "\n</think>\n\n" opens the
+ * first answer chunk. With splitCloseTag the closing tag is cut in two: "\n</thi" ends the last reasoning chunk
+ * and "nk>\n\n" opens the first answer chunk.
+ */
+class InlineThinking {
+  private reasoningSent = 0;
+  private closed = false;
+  constructor(private ctx: StreamContext) {}
+
+  text(channel: Channel, text: string, tokens: number): string {
+    const { tag, splitCloseTag, prefilled } = this.ctx.schedule.quirks.inlineThinking!;
+    const close = `</${tag}>`;
+    const cut = 5; // "</thi" | "nk>", "</mm:" | "think>"
+    if (channel === 'reasoning') {
+      const out = (this.reasoningSent === 0 && !prefilled ? `<${tag}>\n` : '') + text;
+      this.reasoningSent += tokens;
+      const last = this.reasoningSent >= this.ctx.schedule.reasoningTokens;
+      return last && splitCloseTag ? `${out}\n${close.slice(0, cut)}` : out;
+    }
+    if (this.reasoningSent === 0 || this.closed) return text;
+    this.closed = true;
+    return `${splitCloseTag ? close.slice(cut) : `\n${close}`}\n\n${text}`;
+  }
+}
+
+/** A short random-looking string, like OpenAI's `obfuscation` padding (its length varies with the content). */
+function padding(seed: string): string {
+  return createHash('sha256').update(seed).digest('base64url').slice(0, 4 + (seed.length % 12));
+}
+
 class OpenAIEncoder implements StreamEncoder {
   contentType = 'text/event-stream; charset=utf-8';
   private sentRole = false;
-  constructor(private ctx: StreamContext) {}
+  private inline: InlineThinking | undefined;
+  constructor(private ctx: StreamContext) {
+    if (ctx.schedule.quirks.inlineThinking) this.inline = new InlineThinking(ctx);
+  }
 
   private chunk(choices: unknown[], extra: Record<string, unknown> = {}) {
+    const q = this.ctx.schedule.quirks;
     const c: Record<string, unknown> = {
-      id: `chatcmpl-${this.ctx.requestId}`,
+      id: q.openRouter ? `gen-${this.ctx.requestId}` : `chatcmpl-${this.ctx.requestId}`,
+      ...(q.openRouter ? { provider: q.openRouter.provider } : {}),
       object: 'chat.completion.chunk',
       created: this.ctx.createdSec,
       model: this.ctx.model,
@@ -95,7 +133,16 @@ class OpenAIEncoder implements StreamEncoder {
     };
     // With include_usage, every chunk but the last carries "usage": null.
     if (this.ctx.withUsage && !('usage' in c)) c.usage = null;
+    if (q.obfuscation) c.obfuscation = padding(JSON.stringify(choices));
     return sse(c);
+  }
+
+  /** The delta fields that carry reasoning text (or null them on an answer chunk), per dialect. */
+  private reasoningFields(text: string | null): Record<string, unknown> {
+    const q = this.ctx.schedule.quirks;
+    if (q.openRouter) return { reasoning: text, reasoning_details: text === null ? [] : [{ type: 'reasoning.text', text, format: 'unknown', index: 0 }] };
+    if (q.reasoningDetails) return text === null ? {} : { reasoning_details: [{ type: 'reasoning.text', id: 'reasoning-text-1', format: 'MiniMax-response-v1', index: 0, text }] };
+    return { [this.ctx.schedule.openaiReasoningField]: text };
   }
 
   open(): string[] {
@@ -104,34 +151,78 @@ class OpenAIEncoder implements StreamEncoder {
     return [this.chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])];
   }
 
-  content(channel: Channel, text: string): string {
-    const field = this.ctx.schedule.openaiReasoningField;
+  content(channel: Channel, text: string, tokens: number): string {
     const hasVisibleReasoning = this.ctx.schedule.reasoningVisible && this.ctx.schedule.reasoningTokens > 0;
     const delta: Record<string, unknown> = {};
     if (!this.sentRole) {
       delta.role = 'assistant';
       this.sentRole = true;
     }
+    if (this.inline) delta.content = this.inline.text(channel, text, tokens);
     // DeepSeek style: the other channel's field is present and null.
-    if (channel === 'reasoning') Object.assign(delta, { content: null, [field]: text });
-    else Object.assign(delta, hasVisibleReasoning ? { content: text, [field]: null } : { content: text });
+    else if (channel === 'reasoning') Object.assign(delta, { content: null, ...this.reasoningFields(text) });
+    else Object.assign(delta, hasVisibleReasoning || this.ctx.schedule.quirks.openRouter ? { content: text, ...this.reasoningFields(null) } : { content: text });
     return this.chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]);
   }
 
-  close(): string[] {
-    const out = [this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }])];
-    if (this.ctx.withUsage) out.push(this.chunk([], { usage: openaiUsage(this.ctx.usage) }));
+  close(times: ServerTimes): string[] {
+    const q = this.ctx.schedule.quirks;
+    const u = this.ctx.usage;
+    const generated = u.answerTokens + u.reasoningTokens;
+    const decodeMs = times.now - times.firstGeneratedAt;
+    // llama.cpp puts its timings (with draft counts when speculating) on the final chunk.
+    const timings = q.llamacppDraft
+      ? {
+          timings: {
+            cache_n: u.cachedInputTokens, prompt_n: u.inputTokens - u.cachedInputTokens, prompt_ms: times.firstGeneratedAt - times.startedAt,
+            prompt_per_token_ms: (times.firstGeneratedAt - times.startedAt) / Math.max(1, u.inputTokens), prompt_per_second: u.inputTokens / Math.max(1e-3, (times.firstGeneratedAt - times.startedAt) / 1000),
+            predicted_n: generated, predicted_ms: decodeMs, predicted_per_token_ms: decodeMs / Math.max(1, generated), predicted_per_second: generated / Math.max(1e-3, decodeMs / 1000),
+            draft_n: q.llamacppDraft.draftTokens, draft_n_accepted: q.llamacppDraft.accepted,
+          },
+        }
+      : {};
+    const out = [this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], timings)];
+    if (this.ctx.withUsage) {
+      const usage: Record<string, unknown> = openaiUsage(u);
+      if (q.openRouter) Object.assign(usage, { cost: q.openRouter.costUsd, is_byok: false, cost_details: { upstream_inference_cost: null } });
+      out.push(this.chunk([], { usage, ...(q.vllmMetrics ? { metrics: vllmMetrics(q.vllmMetrics, times, generated) } : {}) }));
+    }
     out.push('data: [DONE]\n\n');
     return out;
   }
 
   streamError(): string {
+    if (this.ctx.schedule.quirks.bareErrorEvent) return sseEvent('error', { type: 'server_error', message: 'The server had an error while processing your request. Sorry about that!' });
     return sse({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
   }
 
   malformed(): string {
     return `data: {"id":"chatcmpl-${this.ctx.requestId}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\n\n`;
   }
+}
+
+/** vLLM's per-request `metrics` (docs.vllm.ai/en/latest/features/per_request_metrics, read 2026-12-03). */
+function vllmMetrics(m: NonNullable<ResolvedSchedule['quirks']['vllmMetrics']>, t: ServerTimes, generated: number) {
+  const scheduledAt = t.receivedAt + m.queueTimeMs;
+  const generationMs = t.now - t.firstGeneratedAt;
+  const spec = m.spec && {
+    speculative_decoding: {
+      mean_acceptance_length: 1 + m.spec.acceptedTokens / m.spec.steps,
+      draft_acceptance_rate: m.spec.acceptedTokens / m.spec.draftTokens,
+      num_spec_steps: m.spec.steps,
+      num_accepted_draft_tokens: m.spec.acceptedTokens,
+      num_draft_tokens: m.spec.draftTokens,
+      num_spec_tokens: m.spec.numSpecTokens,
+    },
+  };
+  return {
+    time_to_first_token_ms: t.firstGeneratedAt - scheduledAt,
+    generation_time_ms: generationMs,
+    queue_time_ms: m.queueTimeMs,
+    mean_itl_ms: generated > 1 ? generationMs / (generated - 1) : null,
+    tokens_per_second: generated / ((t.now - scheduledAt) / 1000),
+    ...spec,
+  };
 }
 
 // ---------------------------------------------------------------- Anthropic Messages
@@ -203,6 +294,7 @@ class AnthropicEncoder implements StreamEncoder {
   }
 
   streamError(): string {
+    if (this.ctx.schedule.quirks.bareErrorEvent) return sseEvent('error', { type: 'overloaded_error', message: 'Overloaded' });
     return sseEvent('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   }
 
@@ -220,6 +312,7 @@ function ollamaStats(ctx: StreamContext, t: ServerTimes) {
     total_duration: ns(t.now - t.receivedAt),
     load_duration: ns(t.startedAt - t.receivedAt),
     prompt_eval_count: ctx.usage.inputTokens,
+    ...(ctx.schedule.quirks.ollama?.promptCachedTokens !== undefined ? { prompt_eval_cached_count: ctx.schedule.quirks.ollama.promptCachedTokens } : {}),
     prompt_eval_duration: ns(t.firstGeneratedAt - t.startedAt),
     eval_count: ctx.usage.answerTokens + ctx.usage.reasoningTokens,
     eval_duration: ns(t.now - t.firstGeneratedAt),
@@ -230,7 +323,10 @@ const epochNow = () => performance.timeOrigin + performance.now();
 
 class OllamaEncoder implements StreamEncoder {
   contentType = 'application/x-ndjson';
-  constructor(private ctx: StreamContext) {}
+  private inline: InlineThinking | undefined;
+  constructor(private ctx: StreamContext) {
+    if (ctx.schedule.quirks.inlineThinking) this.inline = new InlineThinking(ctx);
+  }
 
   private line(message: Record<string, unknown>, rest: Record<string, unknown>) {
     return JSON.stringify({ model: this.ctx.model, created_at: rfc3339Nano(epochNow()), message: { role: 'assistant', content: '', ...message }, ...rest }) + '\n';
@@ -240,7 +336,8 @@ class OllamaEncoder implements StreamEncoder {
     return [];
   }
 
-  content(channel: Channel, text: string): string {
+  content(channel: Channel, text: string, tokens: number): string {
+    if (this.inline) return this.line({ content: this.inline.text(channel, text, tokens) }, { done: false });
     return this.line(channel === 'reasoning' ? { thinking: text } : { content: text }, { done: false });
   }
 
@@ -389,6 +486,52 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   404: 'Not found.', 429: 'Rate limit reached for requests. Please try again later.', 500: 'Internal server error.',
   502: 'Bad gateway.', 503: 'The server is overloaded or not ready yet.', 529: 'Overloaded',
 };
+
+/**
+ * Error bodies of specific providers, byte for byte as documented (each read 2026-12-03). Used with a
+ * `{ kind: 'status', status, body }` fault.
+ */
+export const PROVIDER_ERRORS = {
+  /** Kimi: no balance left, 429 (platform.moonshot.ai/docs/api/errors). */
+  kimiNoBalance: { status: 429, body: JSON.stringify({ error: { message: 'Your account org-tokenscope<ak-tokenscope> is suspended, please check your plan and billing details', type: 'exceeded_current_quota_error' } }) },
+  /** Kimi: busy engine, 429, retryable. */
+  kimiOverloaded: { status: 429, body: JSON.stringify({ error: { message: 'The engine is currently overloaded, please try again later', type: 'engine_overloaded_error' } }) },
+  /** Kimi: request rate limit, 429, retryable. */
+  kimiRateLimit: { status: 429, body: JSON.stringify({ error: { message: 'Your account org-tokenscope<ak-tokenscope> request reached max request: 3, please try again after 1 seconds', type: 'rate_limit_reached_error' } }) },
+  /** Z.ai / Zhipu: account in arrears, 429 with business code 1113 (docs.z.ai/api-reference/api-code). */
+  zaiArrears: { status: 429, body: JSON.stringify({ error: { code: '1113', message: '余额不足或无可用资源包,请充值。' } }) },
+  /** OpenAI: quota exhausted, 429 insufficient_quota (platform.openai.com/docs/guides/error-codes). */
+  openaiQuota: {
+    status: 429,
+    body: JSON.stringify({ error: { message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }),
+  },
+  /** DeepSeek: no balance, 402 (api-docs.deepseek.com/quick_start/error_codes). */
+  deepseekNoBalance: { status: 402, body: JSON.stringify({ error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }) },
+  /** DeepSeek: server overloaded, 503, retryable. */
+  deepseekOverloaded: { status: 503, body: JSON.stringify({ error: { message: 'Server overloaded, please try again later.', type: 'unknown_error', param: null, code: 'invalid_request_error' } }) },
+  /** Gemini: model overloaded, 503 UNAVAILABLE, retryable (ai.google.dev/gemini-api/docs/troubleshooting). */
+  geminiUnavailable: { status: 503, body: JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }) },
+  /**
+   * Gemini: a per-minute limit, 429 RESOURCE_EXHAUSTED whose words say "quota" and whose wait is only in the body's
+   * RetryInfo (no retry-after header); it clears, so it is retried.
+   */
+  geminiRateLimit: {
+    status: 429,
+    body: JSON.stringify({
+      error: {
+        code: 429,
+        message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }] },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' },
+        ],
+      },
+    }),
+  },
+  /** Anthropic: 529 overloaded_error, retryable (docs.anthropic.com/en/api/errors). */
+  anthropicOverloaded: { status: 529, body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) },
+} as const;
 
 /** An error response in the protocol's real shape. `code` fills OpenAI's error.code / Google's ErrorInfo reason. */
 export function errorResponse(

@@ -40,7 +40,7 @@ describe('openai-chat dialect', () => {
   });
   it('turns [DONE] into done and an error object into an error event', () => {
     expect(p.decode('[DONE]')).toEqual([{ kind: 'done' }]);
-    expect(p.decode('{"error":{"message":"boom","type":"server_error"}}')).toEqual([{ kind: 'error', message: 'server_error: boom' }]);
+    expect(p.decode('{"error":{"message":"boom","type":"server_error"}}')).toEqual([{ kind: 'error', message: 'server_error: boom', code: 'server_error' }]);
   });
   it('throws on invalid JSON so the caller can fail the run', () => {
     expect(() => p.decode('{"choices":[')).toThrow();

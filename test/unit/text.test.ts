@@ -73,7 +73,7 @@ describe('redact', () => {
   it('a key cut by the message length limit is still removed (it used to leave its first part)', () => {
     const spec: ModelSpec = { id: 'm', protocol: 'openai-chat', baseUrl: 'https://api.example.com/v1', model: 'x', region: 'US' };
     const body = `${'Access denied. '.repeat(19)}${key}`; // the key straddles the 300-character clip
-    const e = httpError(spec, 401, body);
+    const e = httpError(spec, 401, { message: body });
     expect(e.message).toContain(key.slice(0, 10)); // clipped, not yet redacted
     const safe = redact(e.message, key);
     for (let i = 0; i + MIN_KEY_FRAGMENT <= key.length; i++) expect(safe).not.toContain(key.slice(i, i + MIN_KEY_FRAGMENT));

@@ -123,12 +123,16 @@ export interface VllmSpecCounters {
   acceptedPerPosition?: number[];
 }
 
-const VLLM = {
-  drafts: 'vllm:spec_decode_num_drafts',
-  draftTokens: 'vllm:spec_decode_num_draft_tokens',
-  acceptedTokens: 'vllm:spec_decode_num_accepted_tokens',
-  perPos: 'vllm:spec_decode_num_accepted_tokens_per_pos',
+/**
+ * The counter names per server. llama.cpp's server exposes the same four under its own prefix
+ * (tools/server/server-task.cpp in ggml-org/llama.cpp, read 2026-12-03: `llamacpp:spec_decode_num_drafts_total`,
+ * `_num_draft_tokens_total`, `_num_accepted_tokens_total`, `_num_accepted_tokens_per_pos_total{position}`).
+ */
+const SPEC_COUNTERS = {
+  vllm: 'vllm:spec_decode_num_',
+  'llama.cpp': 'llamacpp:spec_decode_num_',
 } as const;
+export type CounterServer = keyof typeof SPEC_COUNTERS;
 
 const matches = (sample: string, base: string) => sample === base || sample === `${base}_total`;
 
@@ -137,6 +141,13 @@ const matches = (sample: string, base: string) => sample === base || sample === 
  * one model's. Null when the scrape has no speculation counters (speculation off, or not vLLM).
  */
 export function vllmSpecCounters(text: string | PromParse, modelName?: string): VllmSpecCounters | null {
+  return specCounters(text, 'vllm', modelName);
+}
+
+/** The speculation counters of a vLLM or llama.cpp /metrics scrape (same meaning, different prefix). */
+export function specCounters(text: string | PromParse, server: CounterServer, modelName?: string): VllmSpecCounters | null {
+  const prefix = SPEC_COUNTERS[server];
+  const names = { drafts: `${prefix}drafts`, draftTokens: `${prefix}draft_tokens`, acceptedTokens: `${prefix}accepted_tokens`, perPos: `${prefix}accepted_tokens_per_pos` };
   const parsed = typeof text === 'string' ? parsePrometheusText(text) : text;
   let found = false;
   const c: VllmSpecCounters = { drafts: 0, draftTokens: 0, acceptedTokens: 0 };
@@ -144,10 +155,10 @@ export function vllmSpecCounters(text: string | PromParse, modelName?: string): 
   for (const s of parsed.samples) {
     if (modelName !== undefined && s.labels.model_name !== undefined && s.labels.model_name !== modelName) continue;
     if (!Number.isFinite(s.value)) continue;
-    if (matches(s.name, VLLM.drafts)) (c.drafts += s.value), (found = true);
-    else if (matches(s.name, VLLM.draftTokens)) (c.draftTokens += s.value), (found = true);
-    else if (matches(s.name, VLLM.acceptedTokens)) (c.acceptedTokens += s.value), (found = true);
-    else if (matches(s.name, VLLM.perPos)) {
+    if (matches(s.name, names.drafts)) (c.drafts += s.value), (found = true);
+    else if (matches(s.name, names.draftTokens)) (c.draftTokens += s.value), (found = true);
+    else if (matches(s.name, names.acceptedTokens)) (c.acceptedTokens += s.value), (found = true);
+    else if (matches(s.name, names.perPos)) {
       const p = Number(s.labels.position);
       if (Number.isInteger(p) && p >= 0) perPos[p] = (perPos[p] ?? 0) + s.value;
     }
@@ -181,8 +192,12 @@ export function diffVllmSpecCounters(before: VllmSpecCounters | null, after: Vll
 
 export type ServerSpecStats =
   | { source: 'llama.cpp'; draftTokens: number; draftAccepted: number; /** predicted_n: tokens generated in the run. */ generatedTokens?: number }
-  | ({ source: 'vllm' } & VllmSpecCounters)
-  | { source: 'sglang'; verifyCount: number; completionTokens: number }
+  /** `scope: 'request'`: vLLM's per-request metrics.speculative_decoding (one request only); else /metrics counters (server-wide). */
+  | ({ source: 'vllm'; scope?: 'request' } & VllmSpecCounters)
+  /** llama.cpp /metrics counters, diffed around a run (server-wide). */
+  | ({ source: 'llama.cpp-metrics' } & VllmSpecCounters)
+  /** SGLang meta_info: verify steps, and the server's own acceptance length where it gives one (spec_accept_length). */
+  | { source: 'sglang'; verifyCount: number; completionTokens: number; acceptLength?: number }
   | { source: 'openai-predicted'; acceptedPredictionTokens: number; rejectedPredictionTokens: number };
 
 export interface MeasuredAcceptance {
@@ -216,16 +231,24 @@ export function measuredAcceptance(stats: ServerSpecStats): MeasuredAcceptance {
       } else notes.push('llama.cpp reports no step count; acceptance length needs the generated token count (predicted_n)');
       break;
     }
-    case 'vllm': {
+    case 'vllm':
+    case 'llama.cpp-metrics': {
       acceptanceRate = ratio(stats.acceptedTokens, stats.draftTokens);
       acceptanceLength = stats.drafts > 0 ? 1 + stats.acceptedTokens / stats.drafts : null;
       meanDraftLength = ratio(stats.draftTokens, stats.drafts);
-      notes.push('vLLM counters are server-wide: other requests in the same window are included');
+      const server = stats.source === 'vllm' ? 'vLLM' : 'llama.cpp';
+      if (stats.source === 'vllm' && stats.scope === 'request') notes.push('vLLM per-request metrics: this request only');
+      else notes.push(`${server} counters are server-wide: other requests in the same window are included`);
       break;
     }
     case 'sglang': {
-      acceptanceLength = ratio(stats.completionTokens, stats.verifyCount);
-      notes.push('SGLang reports verify steps only: acceptance length = completion tokens ÷ spec_verify_ct; no per-token acceptance rate');
+      if (stats.acceptLength !== undefined) {
+        acceptanceLength = stats.acceptLength;
+        notes.push('SGLang meta_info.spec_accept_length: the server\'s own acceptance length for this request; no per-token acceptance rate');
+      } else {
+        acceptanceLength = ratio(stats.completionTokens, stats.verifyCount);
+        notes.push('SGLang reports verify steps only: acceptance length = completion tokens ÷ spec_verify_ct; no per-token acceptance rate');
+      }
       break;
     }
     case 'openai-predicted': {
@@ -241,8 +264,8 @@ export function measuredAcceptance(stats: ServerSpecStats): MeasuredAcceptance {
 }
 
 /**
- * The speculation statistics a run's stream carried: llama.cpp draft timings (serverTiming) and OpenAI predicted
- * outputs (usage). Empty when the server reported none.
+ * The speculation statistics a run's stream carried: vLLM per-request and SGLang statistics (serverSpec), llama.cpp
+ * draft timings (serverTiming) and OpenAI predicted outputs (usage). Empty when the server reported none.
  */
 export function serverStatsFromEvents(events: readonly StreamEvent[]): ServerSpecStats[] {
   const out: ServerSpecStats[] = [];
@@ -251,7 +274,8 @@ export function serverStatsFromEvents(events: readonly StreamEvent[]): ServerSpe
   let generated: number | undefined;
   let usage: UsageReport = {};
   for (const e of events) {
-    if (e.kind === 'serverTiming') {
+    if (e.kind === 'serverSpec') out.push(e.stats);
+    else if (e.kind === 'serverTiming') {
       draftTokens = e.draftTokens ?? draftTokens;
       draftAccepted = e.draftAccepted ?? draftAccepted;
       generated = e.evalCount ?? generated;

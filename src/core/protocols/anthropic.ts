@@ -4,7 +4,7 @@
  * (output usage, which includes thinking tokens), message_stop, and in-stream `error` events.
  */
 import type { StreamEvent } from '../types';
-import { joinUrl, jsonErrorMessage, jsonHeaders, num, obj, sum, type WireProtocol } from './protocol';
+import { errorEvent, joinUrl, jsonErrorMessage, jsonHeaders, num, obj, sum, type WireProtocol } from './protocol';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -26,6 +26,8 @@ export const anthropic: WireProtocol = {
     };
   },
   decode(payload, eventName) {
+    // `event: error` is an error whatever its payload says (it may lack the `error` key, or not be JSON).
+    if (eventName === 'error') return [errorEvent(payload)];
     const data = obj(JSON.parse(payload));
     if (!data) return [];
     const type = typeof data.type === 'string' ? data.type : eventName;
@@ -58,7 +60,7 @@ export const anthropic: WireProtocol = {
         events.push({ kind: 'done' });
         break;
       case 'error':
-        events.push({ kind: 'error', message: jsonErrorMessage(payload) ?? 'error event in stream', code: typeof obj(data.error)?.type === 'string' ? (obj(data.error)!.type as string) || undefined : undefined });
+        events.push(errorEvent(payload));
         break;
       default:
         break; // ping, content_block_start/stop, signature deltas: carry no tokens

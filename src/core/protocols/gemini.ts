@@ -3,7 +3,7 @@
  * carry `thought: true`. `candidatesTokenCount` excludes thoughts, which come in `thoughtsTokenCount`.
  */
 import type { StreamEvent } from '../types';
-import { joinUrl, jsonErrorMessage, jsonHeaders, num, obj, sum, type WireProtocol } from './protocol';
+import { errorEvent, joinUrl, jsonErrorMessage, jsonHeaders, num, obj, sum, type WireProtocol } from './protocol';
 
 export const gemini: WireProtocol = {
   id: 'gemini',
@@ -28,11 +28,12 @@ export const gemini: WireProtocol = {
       body: JSON.stringify(body),
     };
   },
-  decode(payload) {
+  decode(payload, eventName) {
+    if (eventName === 'error') return [errorEvent(payload)];
     const parsed: unknown = JSON.parse(payload);
     const data = obj(Array.isArray(parsed) ? parsed[0] : parsed);
     if (!data) return [];
-    if (data.error !== undefined) return [{ kind: 'error', message: jsonErrorMessage(payload) ?? 'error event in stream' }];
+    if (data.error !== undefined) return [errorEvent(payload)];
     const events: StreamEvent[] = [];
     const candidates = Array.isArray(data.candidates) ? data.candidates : [];
     const first = obj(candidates[0]);

@@ -20,6 +20,8 @@ export interface WireProtocol {
   id: ProtocolId;
   /** How payloads are framed on the wire. */
   framing: 'sse' | 'ndjson';
+  /** Whether answer text may open with inline `<think>…</think>` reasoning (see inlineThinking.ts). */
+  inlineThinking?: boolean;
   buildRequest(spec: ModelSpec, prompt: string, opts: RequestOptions): HttpRequestSpec;
   /** Decodes one SSE data payload (with its event name) or one NDJSON line. Throws on invalid JSON. */
   decode(payload: string, eventName?: string): StreamEvent[];
@@ -57,6 +59,68 @@ export function jsonErrorMessage(body: string): string | undefined {
     /* not JSON */
   }
   return undefined;
+}
+
+/**
+ * The machine-readable codes of a JSON error body: `error.code`, `error.type`, `error.status` (Google), a
+ * top-level `code`/`type`, and Google's ErrorInfo `reason`. Numbers come back as strings (Z.ai's "1113").
+ */
+export function jsonErrorCodes(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const top = obj(Array.isArray(parsed) ? parsed[0] : parsed);
+  if (!top) return [];
+  const err = obj(top.error);
+  // Anthropic's envelope says type "error" around the real type: that one is no code.
+  const codes: unknown[] = [err?.code, err?.type, err?.status, top.code, top.type === 'error' ? undefined : top.type];
+  if (Array.isArray(err?.details)) for (const d of err.details) codes.push(obj(d)?.reason);
+  return codes.filter((c) => (typeof c === 'string' && c !== '') || typeof c === 'number').map(String);
+}
+
+/**
+ * Google's RetryInfo `retryDelay` ("20s") in an error body, in seconds: Gemini says how long to wait there, not in
+ * a retry-after header (ai.google.dev/gemini-api/docs/rate-limits, read 2026-12-03).
+ */
+export function jsonRetryDelaySec(body: string): number | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const details = obj(obj(Array.isArray(parsed) ? parsed[0] : parsed)?.error)?.details;
+    if (!Array.isArray(details)) return undefined;
+    for (const d of details) {
+      const m = /^(\d+(?:\.\d+)?)s$/.exec(String(obj(d)?.retryDelay ?? ''));
+      if (m) return Number(m[1]);
+    }
+  } catch {
+    /* not JSON */
+  }
+  return undefined;
+}
+
+/**
+ * An error event from a payload the server marked as an error (`event: error`), whatever its shape: the
+ * provider's message if it has one, else the payload itself (OpenAI and Anthropic may send a payload with no
+ * `error` key, or one that is not JSON).
+ */
+export function errorEvent(payload: string): StreamEvent {
+  const codes = jsonErrorCodes(payload);
+  const message = jsonErrorMessage(payload) ?? errorValue(payload) ?? (payload.trim() || 'error event in stream');
+  // A named code ("UNAVAILABLE") says more than a numeric one (Google's 503).
+  const code = codes.find((c) => !/^\d+$/.test(c)) ?? codes[0];
+  return { kind: 'error', message, ...(code !== undefined ? { code } : {}) };
+}
+
+/** An `error` value with no message in it, as JSON text (Ollama may send any shape). */
+function errorValue(payload: string): string | undefined {
+  try {
+    const err = obj(JSON.parse(payload))?.error;
+    return err === undefined ? undefined : JSON.stringify(err);
+  } catch {
+    return undefined;
+  }
 }
 
 export function num(v: unknown): number | undefined {

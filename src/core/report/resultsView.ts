@@ -273,6 +273,9 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     return medianOrNull(ok.map((x) => x[metric]));
   };
   const cells = Object.fromEntries(VIEW_METRICS.map((m) => [m, cell(m, summaryOf(m))])) as Cells<ViewMetric>;
+  // Summarized thinking: beside the generated-token rate, the rate of the text that actually arrived.
+  const arrived = medianOrNull(ok.map((x) => x.arrivedTps));
+  if (arrived) cells.decodeTps = { ...cells.decodeTps, text: `${cells.decodeTps.text} (arrived ${formatMetric('decodeTps', arrived.median)})` };
   const sources = [...new Set(ok.map((x) => x.tokenSource))];
   const rep = representativeRun(ok);
   const measured = r.runs.filter((x) => !x.warmup);

@@ -35,13 +35,15 @@ function row(r: ModelResult): string[] {
     return xs.length ? xs[Math.floor((xs.length - 1) / 2)] : null;
   };
   const server = medianOf((x) => x.serverDecodeTps);
+  // Summarized thinking: beside the generated-token rate, the rate of the text that actually arrived.
+  const arrived = medianOf((x) => x.arrivedTps ?? null);
   return [
     printable(r.id),
     printable(r.region),
     `${r.okRuns}/${r.okRuns + r.failedRuns}`,
     med(s.ttftMs),
     med(s.ttfoMs),
-    med(s.decodeTps, f1) + (server !== null ? ` (server ${f1(server)})` : ''),
+    med(s.decodeTps, f1) + (server !== null ? ` (server ${f1(server)})` : '') + (arrived !== null ? ` (arrived ${f1(arrived)})` : ''),
     med(s.normalizedTps, f1),
     med(s.e2eMs),
     f1(s.itlMs?.median),

@@ -7,8 +7,10 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { httpError, modelWho, networkError, parseRetryAfter, redact } from '../errors';
+import { httpError, isOverloadedCode, modelWho, networkError, parseRetryAfter, redact } from '../errors';
 import { protocolFor } from '../protocols';
+import { inlineThinkingSplitter } from '../protocols/inlineThinking';
+import { jsonErrorCodes, jsonRetryDelaySec } from '../protocols/protocol';
 import { printable } from '../text';
 import type { ModelSpec, RunError, StreamTrace } from '../types';
 import { framerFor } from './framing';
@@ -103,7 +105,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
         });
         res.on('end', () => {
           if (status >= 300) {
-            finish(httpError(spec, status, protocol.errorMessage(body) ?? htmlTitle(body), parseRetryAfter(res.headers['retry-after']), res.headers.location));
+            finish(httpError(spec, status, { message: protocol.errorMessage(body) ?? htmlTitle(body), codes: jsonErrorCodes(body), retryAfterSec: parseRetryAfter(res.headers['retry-after']) ?? jsonRetryDelaySec(body), location: res.headers.location }));
           } else {
             finish({ kind: 'not-a-stream', status, message: `${who}: the server answered with an HTML page instead of a stream${htmlTitle(body) ? ` ("${htmlTitle(body)}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.` });
           }
@@ -139,18 +141,23 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
   let tokenReads = 0;
   let lastTokenRead = -1;
   let read = 0;
+  const thinking = protocol.inlineThinking ? inlineThinkingSplitter(raw.chunks) : undefined;
   const framer = framerFor(protocol.framing, (payload, eventName) => {
     if (contentError) return;
     let events;
     try {
       events = protocol.decode(payload, eventName);
+      if (thinking) events = thinking.push(events);
     } catch {
       contentError = { kind: 'malformed', message: `${who}: the server sent a chunk that is not valid JSON after ${tokenReads} token chunk(s): ${JSON.stringify(payload.slice(0, 80))}. What arrived before it is kept.` };
       return;
     }
     for (const event of events) {
       if (event.kind === 'error') {
-        contentError = { kind: 'stream-error', message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.` };
+        // An overload reported before any token (Anthropic's `event: error` overloaded_error after the 200) is a 529 in all but status.
+        contentError = tokenReads === 0 && isOverloadedCode(event.code)
+          ? { kind: 'overloaded', message: `${who}: the provider is overloaded (an error event before any token: ${event.message}).` }
+          : { kind: 'stream-error', message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.` };
         return;
       }
       trace.events.push({ t: raw.times[read], read, event });
@@ -168,6 +175,8 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
     // A payload left without its terminating newline counts only if the stream ended cleanly.
     if (!raw.error) framer.end();
   }
+  // Text held back at a possible <think> tag boundary arrived all the same.
+  for (const event of thinking?.flush() ?? []) trace.events.push({ t: raw.times[raw.times.length - 1], read: raw.times.length - 1, event });
   const error = contentError ?? raw.error;
   if (error) trace.error = { ...error, message: safeMessage(error.message, apiKey) };
   return trace;
