@@ -25,6 +25,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The price database (0.5 MB of data), required on first use (see src/core/pricing/engine.ts).
+  { ...common, entryPoints: { 'genai-prices': 'node_modules/@pydantic/genai-prices/dist/index.cjs' }, outdir: 'dist/pricing' },
   // One chunk per tokenizer family, required lazily at run time (see src/core/tokenizers).
   { ...common, entryPoints: listTs('src/core/tokenizers/families'), outdir: 'dist/tokenizers' },
   // Webview scripts run in the browser.
@@ -32,8 +34,8 @@ const builds = [
   // The local streaming test server, runnable on its own for e2e tests and benchmarks.
   { ...common, entryPoints: ['test/server/main.ts'], outfile: 'out/test-server.js' },
   // Benchmark scripts that drive the core directly (npm run bench:*).
-  { ...common, entryPoints: listTs('scripts/bench'), outdir: 'out/bench', define: { ...common.define, TOKENSCOPE_TOKENIZER_DIR: '"../../dist/tokenizers"' } },
-].filter((b) => (b.entryPoints ?? []).length > 0 && b.entryPoints.every((e) => existsSync(e)));
+  { ...common, entryPoints: listTs('scripts/bench'), outdir: 'out/bench', define: { ...common.define, TOKENSCOPE_TOKENIZER_DIR: '"../../dist/tokenizers"', TOKENSCOPE_PRICING_DIR: '"../../dist/pricing"' } },
+].filter((b) => Object.values(b.entryPoints ?? []).length > 0 && Object.values(b.entryPoints).every((e) => existsSync(e)));
 
 const fmt = (n) => (n > 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 

@@ -1,10 +1,10 @@
 /**
  * The benchmark config file: its schema, and validation errors that name the offending field.
- * Entries whose id matches a built-in model inherit that model's fields, so `{ "id": "deepseek-chat" }`
- * is a complete entry and `{ "id": "deepseek-chat", "baseUrl": "..." }` overrides one field.
+ * Entries whose id matches a built-in model inherit that model's fields, so `{ "id": "deepseek-v4-flash" }`
+ * is a complete entry and `{ "id": "deepseek-v4-flash", "baseUrl": "..." }` overrides one field.
  */
 import * as v from 'valibot';
-import { findBuiltin } from './catalog';
+import { findBuiltin, retiredHint } from './catalog';
 import { PROTOCOLS, REGIONS, TOKENIZER_FAMILIES, type ModelSpec } from './types';
 
 export class ConfigError extends Error {
@@ -34,8 +34,11 @@ const priceSchema = v.strictObject({
   inputPerM: nonNegative,
   outputPerM: nonNegative,
   cachedInputPerM: v.optional(nonNegative),
+  cacheWritePerM: v.optional(nonNegative),
   readOn: v.optional(v.string()),
 });
+
+const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date such as 2026-12-03'));
 
 const secretHeader = /^(authorization|x-api-key|x-goog-api-key|api-key)$/i;
 const oneOf = <T extends string>(values: readonly T[]) => v.picklist(values as T[], `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
@@ -51,6 +54,9 @@ export const modelSchema = v.strictObject({
   price: v.optional(priceSchema),
   contextWindow: v.optional(int(1)),
   label: v.optional(v.string()),
+  provider: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be a lower-case provider id such as "openrouter"'))),
+  baseModel: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  readOn: v.optional(isoDate),
   reasoning: v.optional(v.boolean()),
   maxTokensField: v.optional(oneOf(['max_tokens', 'max_completion_tokens'] as const)),
   extraBody: v.optional(v.record(v.string(), v.unknown())),
@@ -107,6 +113,9 @@ export function parseModel(raw: unknown, where: string, path: (string | number)[
   }
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
   const builtin = typeof id === 'string' ? findBuiltin(id) : undefined;
+  // A retired built-in named on its own would fail on missing fields; say what replaced it instead.
+  const retired = !builtin && typeof id === 'string' && !(raw as { protocol?: unknown }).protocol ? retiredHint(id) : undefined;
+  if (retired) throw new ConfigError(`${where}: ${fieldPath([...path, 'id'])}: ${retired}`);
   const merged = builtin && raw && typeof raw === 'object' ? { ...builtin, ...raw } : raw;
   const result = v.safeParse(modelSchema, merged);
   if (!result.success) throw new ConfigError(formatIssues(where, result.issues, path));

@@ -1,3 +1,4 @@
+import { CATALOG_READ_ON } from './catalog';
 import { oneLine } from './text';
 import type { ErrorKind, ModelSpec, RunError } from './types';
 
@@ -64,7 +65,9 @@ export function httpError(spec: ModelSpec, status: number, providerMessage: stri
     message = `${who}: the account has insufficient balance (HTTP 402${detail}). Top up the account with the provider.`;
   } else if (status === 404) {
     kind = 'not-found';
-    message = `${who}: model "${spec.model}" or the endpoint path was not found (HTTP 404${detail}). Check "model" and "baseUrl" for this model.`;
+    // Model ids are retired often; say how old the id's facts are and where the current ones are listed.
+    const age = spec.readOn ? `this entry's id was read on ${spec.readOn}` : `the built-in catalog was read on ${CATALOG_READ_ON}`;
+    message = `${who}: model "${spec.model}" or the endpoint path was not found (HTTP 404${detail}). The provider may have retired the model (${age}). Run "tokenscope models" to list current ids, and check "model" and "baseUrl" for this model.`;
   } else if (status === 429) {
     kind = 'rate-limit';
     const wait = retryAfterSec !== undefined ? ` The server asked to wait ${retryAfterSec} s.` : '';

@@ -5,6 +5,7 @@
  * the first and the last token read, so hidden reasoning in usage never inflates it.
  */
 import { serverStatsFromEvents } from './advisor/serverStats';
+import { priceUsage } from './pricing';
 import { percentile } from './stats';
 import type { ModelSpec, RunMetrics, StreamTrace, UsageReport } from './types';
 
@@ -122,6 +123,12 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   const itlMs = ttftMs !== null && e2eMs !== null && streamedTokens !== null && streamedTokens > 1 ? (e2eMs - ttftMs) / (streamedTokens - 1) : null;
   const inputTokens = usage?.inputTokens ?? null;
   const outputTokens = usage?.outputTokens ?? (tokenSource === 'tokenizer' ? streamedTokens : null);
+  const cost = priceUsage(
+    ctx.spec,
+    { inputTokens, outputTokens, cachedInputTokens: usage?.cachedInputTokens ?? null, cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? null },
+    ctx.startedAt,
+  );
+  if (cost.note && !cost.unpriced) notes.push(cost.note);
 
   return {
     ok: !trace.error,
@@ -143,6 +150,7 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     outputTokens,
     reasoningTokens: usage?.reasoningTokens ?? null,
     cachedInputTokens: usage?.cachedInputTokens ?? null,
+    cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? null,
     streamedTokens,
     hiddenTokens,
     tokenizerCount,
@@ -150,7 +158,8 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     reasoningVisible,
     tokenSource,
     tokenizer: counter?.name,
-    costUsd: runCost(ctx.spec, inputTokens, outputTokens, usage?.cachedInputTokens ?? 0),
+    costUsd: cost.costUsd,
+    ...(cost.priceSource ? { priceSource: cost.priceSource } : {}),
     answerText,
     reasoningText,
     charsPerSec,
@@ -170,13 +179,4 @@ function codePoints(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
-}
-
-/** Cost in USD from token counts and the catalog's list price; null when either is unknown. */
-export function runCost(spec: ModelSpec, inputTokens: number | null, outputTokens: number | null, cachedInputTokens = 0): number | null {
-  const price = spec.price;
-  if (!price || inputTokens === null || outputTokens === null) return null;
-  const cached = Math.min(cachedInputTokens, inputTokens);
-  const cachedPrice = price.cachedInputPerM ?? price.inputPerM;
-  return ((inputTokens - cached) * price.inputPerM + cached * cachedPrice + outputTokens * price.outputPerM) / 1e6;
 }

@@ -8,6 +8,7 @@ import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
 import { keyHint } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
+import { unpricedWarning } from './pricing';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
@@ -82,6 +83,8 @@ export function emptyResult(spec: ModelSpec): ModelResult {
     protocol: spec.protocol,
     model: spec.model,
     host: hostOf(spec.baseUrl),
+    ...(spec.provider ? { provider: spec.provider } : {}),
+    ...(spec.baseModel ? { baseModel: spec.baseModel } : {}),
     runs: [],
     summary: {},
     okRuns: 0,
@@ -166,6 +169,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       const result = emptyResult(spec);
       result.tokenizer = family;
       if (!own) result.warnings.push(`${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`);
+      // Said once per model rather than on every run; this also loads the price database before any timing starts.
+      const unpriced = unpricedWarning(spec);
+      if (unpriced) result.warnings.push(unpriced);
       if (spec.contextWindow) {
         const promptTokens = modelCounter.count(options.prompt);
         if (promptTokens + maxTokens > spec.contextWindow)
