@@ -47,6 +47,7 @@ export function pricesCachePath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 let engine: GenaiPrices | undefined;
+let cacheFile: string | undefined;
 let bundledProviders: Promise<Provider[] | null> | undefined;
 let status: PriceDataStatus = { data: 'bundled', dataDate: BUNDLED_PRICES.dataDate };
 
@@ -55,8 +56,10 @@ function requireEngine(): GenaiPrices {
     // The path is computed so that esbuild leaves this require alone instead of inlining the chunk.
     const dir = typeof TOKENSCOPE_PRICING_DIR !== 'undefined' ? TOKENSCOPE_PRICING_DIR : 'pricing';
     return require(path.join(__dirname, dir, 'genai-prices.js')) as GenaiPrices;
+  } else {
+    // An else branch, so esbuild drops it (and the package) from the bundles.
+    return require('@pydantic/genai-prices') as GenaiPrices;
   }
-  return require('@pydantic/genai-prices') as GenaiPrices;
 }
 
 /** The engine, with the user's cached update applied when there is a valid one. */
@@ -65,9 +68,21 @@ export function priceEngine(): { engine: GenaiPrices; status: PriceDataStatus } 
     engine = requireEngine();
     // Before any update replaces it, the engine's active data is the bundled list: kept to return to.
     bundledProviders = engine.waitForUpdate();
-    status = applyCacheFile(engine, pricesCachePath());
+    status = applyCacheFile(engine, cacheFile ?? pricesCachePath());
   }
   return { engine, status };
+}
+
+/**
+ * Reads cached updates from `file` instead of the default (the CLI passes its own environment's path). Once the
+ * engine is loaded, a valid file there is applied at once; a missing or invalid one leaves the data as it is.
+ */
+export function usePricesCache(file: string): void {
+  if (file === cacheFile) return;
+  cacheFile = file;
+  if (!engine) return;
+  const next = applyCacheFile(engine, file);
+  if (next.data === 'updated' || next.problem) status = next.data === 'updated' ? next : { ...status, problem: next.problem };
 }
 
 /** Makes `providers` the engine's data. Throws (and keeps the old data) when the engine refuses them. */

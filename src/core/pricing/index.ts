@@ -8,7 +8,7 @@ import { modelWho } from '../errors';
 import type { ModelSpec, Price, PriceSource } from '../types';
 import { BUNDLED_PRICES, PRICE_PACKAGE, priceEngine } from './engine';
 
-export { BUNDLED_PRICES, PRICE_PACKAGE, pricesCachePath, priceEngine, type PriceDataStatus } from './engine';
+export { BUNDLED_PRICES, PRICE_PACKAGE, pricesCachePath, priceEngine, usePricesCache, type PriceDataStatus } from './engine';
 
 export interface TokenUsage {
   /** All input tokens, cached and cache-written ones included. */
