@@ -263,6 +263,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const usage: Usage = {
       inputTokens: sched.inputTokens ?? estimateInputTokens(body),
       cachedInputTokens: sched.cachedInputTokens,
+      cacheWriteTokens: sched.cacheWriteTokens,
       reasoningTokens: sched.reasoningTokens,
       answerTokens: sched.outputTokens,
     };
