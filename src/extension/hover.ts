@@ -8,6 +8,7 @@ import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { tokenizerFamilyFor } from '../core/runner';
+import { ratesPerM } from '../core/pricing';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
 import { familyInfo, loadTokenizer } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
@@ -102,13 +103,16 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     }
     const { models } = loadModels();
     const wanted = this.hoverModels(models, config.defaultModels, [...measured.keys()]);
-    const hoverModels: HoverModel[] = wanted.map((m) => ({
-      id: m.id,
-      label: m.label ?? m.id,
-      family: tokenizerFamilyFor(m).family,
-      ...(m.price ? { inputPerM: m.price.inputPerM } : {}),
-      ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
-    }));
+    const hoverModels: HoverModel[] = wanted.map((m) => {
+      const rates = ratesPerM(m);
+      return {
+        id: m.id,
+        label: m.label ?? m.id,
+        family: tokenizerFamilyFor(m).family,
+        ...(rates ? { inputPerM: rates.inputPerM } : {}),
+        ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
+      };
+    });
     const input: HoverInput = { source: target.source, chars: target.text.length, counts, models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source) };
     const md = new vscode.MarkdownString(buildHoverMarkdown(input));
     md.isTrusted = false;

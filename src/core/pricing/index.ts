@@ -8,6 +8,7 @@ import { modelWho } from '../errors';
 import type { ModelSpec, Price, PriceSource } from '../types';
 import { BUNDLED_PRICES, PRICE_PACKAGE, priceEngine } from './engine';
 
+export { describePriceSource } from './describe';
 export { BUNDLED_PRICES, PRICE_PACKAGE, pricesCachePath, priceEngine, usePricesCache, type PriceDataStatus } from './engine';
 
 export interface TokenUsage {
@@ -107,15 +108,16 @@ export function catalogPriceSource(spec: ModelSpec, at: Date = new Date()): Cata
   return p?.kind === 'genai-prices' ? { package: p.package, version: p.version, providerId: p.providerId, modelId: p.modelId } : undefined;
 }
 
-/** A price source in a few words, for tables, hovers and exports. */
-export function describePriceSource(p: PriceSource | undefined): string {
-  if (!p) return '—';
-  if (p.kind === 'config') return p.readOn ? `your config (read ${p.readOn})` : 'your config';
-  return `genai-prices ${p.version}, ${p.data === 'updated' ? 'updated ' : ''}data of ${p.dataDate}`;
-}
-
 /** The warning for a model no price covers (null when one does, or when it runs locally and costs nothing). */
 export function unpricedWarning(spec: ModelSpec, at: Date = new Date()): string | null {
   const priced = priceUsage(spec, { inputTokens: 1, outputTokens: 1 }, at);
   return priced.unpriced && priced.note ? priced.note : null;
+}
+
+/** USD per million input and output tokens right now (priced as 1,000 tokens × 1,000, below any long-prompt tier). */
+export function ratesPerM(spec: ModelSpec, at: Date = new Date()): { inputPerM: number; outputPerM: number; source: PriceSource } | null {
+  const input = priceUsage(spec, { inputTokens: 1000, outputTokens: 0 }, at);
+  const output = priceUsage(spec, { inputTokens: 0, outputTokens: 1000 }, at);
+  if (input.costUsd === null || output.costUsd === null || !input.priceSource) return null;
+  return { inputPerM: input.costUsd * 1000, outputPerM: output.costUsd * 1000, source: input.priceSource };
 }

@@ -123,7 +123,7 @@ export function buildHoverMarkdown(input: HoverInput): string {
   }
   if (rows.length) {
     lines.push(`| Model | Input cost | Estimated time for ${int.format(input.outputTokens)} output tokens |`, '| --- | ---: | --- |', ...rows, '');
-    lines.push('_Times are estimated from the latest measured throughput in the history; costs use list prices (≈: counted with a stand-in tokenizer)._');
+    lines.push('_Times are estimated from the latest measured throughput in the history; input costs are at today\'s rate from genai-prices or your config (≈: counted with a stand-in tokenizer)._');
   }
   if (input.advice) lines.push('', escapeMarkdown(input.advice));
   return lines.join('\n');

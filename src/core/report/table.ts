@@ -4,6 +4,7 @@
  */
 import { printable } from '../text';
 import type { BenchmarkReport, ModelResult, Summary } from '../types';
+import { hostGroupLines, priceSourceLine } from './hostGroups';
 import { formatUsd, speculationView } from './resultsView';
 
 const fixed = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
@@ -54,7 +55,11 @@ function row(r: ModelResult): string[] {
 export function formatReportTable(report: BenchmarkReport): string {
   const header = ['model', 'region', 'ok', 'TTFT ms', 'TTFO ms', 'tok/s (own tokens)', 'tok/s (o200k)', 'e2e ms', 'ITL ms', 'in/out/reasoning', 'tokens from', 'cost/run', 'spec. decoding (est.)'];
   const lines = [alignColumns([header, ...report.results.map(row)])];
-  lines.push('', `Medians ± median absolute deviation over ${report.settings.runs} run(s) per model. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly. Cost uses catalog list prices.`);
+  lines.push('', `Medians ± median absolute deviation over ${report.settings.runs} run(s) per model. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly.`);
+  const costs = priceSourceLine(report.results);
+  if (costs) lines.push(printable(costs));
+  const groups = hostGroupLines(report.results);
+  if (groups.length) lines.push('', ...groups.map((l) => printable(l)));
   const notes = report.results.flatMap((r) => [
     ...(r.speculation ? [`speculative decoding (estimated), ${printable(r.id)}: ${printable(r.speculation.verdict)}`] : []),
     ...r.warnings.map((w) => `warning: ${printable(w)}`),
