@@ -29,7 +29,8 @@ describe('tokenscope tokens', () => {
     const direct = calcPrice({ input_tokens: ds.tokens }, 'deepseek-v4-flash', { providerId: 'deepseek', timestamp: new Date() })!;
     expect(ds.inputCostUsd).toBeCloseTo(direct.total_price, 12);
     expect(ds.inputCostUsd).toBeGreaterThan(0);
-  });
+    // Loads all six vocabularies and the price database: seconds on a busy machine.
+  }, 30_000);
   it('exit 2 for a missing file', async () => {
     const c = capture();
     expect(await main(['tokens', '/nonexistent/file'], c.io)).toBe(2);
