@@ -92,8 +92,8 @@ describe('ollama native', () => {
 describe('gemini streamGenerateContent', () => {
   const p = protocolFor('gemini');
   it('asks for SSE and thoughts, with the key in a header', () => {
-    const req = p.buildRequest(spec('gemini', { baseUrl: 'https://generativelanguage.googleapis.com', reasoning: true, model: 'gemini-2.5-pro' }), 'hi', { maxTokens: 5, apiKey: 'g' });
-    expect(req.url.href).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse');
+    const req = p.buildRequest(spec('gemini', { baseUrl: 'https://generativelanguage.googleapis.com', reasoning: true, model: 'gemini-3.5-flash' }), 'hi', { maxTokens: 5, apiKey: 'g' });
+    expect(req.url.href).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-3.5-flash:streamGenerateContent?alt=sse');
     expect(req.headers['x-goog-api-key']).toBe('g');
     expect(JSON.parse(req.body).generationConfig).toEqual({ maxOutputTokens: 5, thinkingConfig: { includeThoughts: true } });
   });
