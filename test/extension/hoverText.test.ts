@@ -49,7 +49,7 @@ describe('buildHoverMarkdown', () => {
     // deepseek: 320 tokens × $0.28/M
     expect(md).toContain('| DeepSeek V4 Flash | $0.00009 |');
     // qwen3 not counted: ≈ with o200k's 300 × $0.4/M = $0.00012
-    expect(md).toContain('| Qwen\\-Plus | ≈$0.00012 |');
+    expect(md).toContain('| Qwen3\\.7 Max | ≈$0.00012 |');
   });
 
   it('escapes Markdown in labels from settings', () => {
