@@ -8,7 +8,7 @@ import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { tokenizerFamilyFor } from '../core/runner';
-import { ratesPerM } from '../core/pricing';
+import { describePriceSource, ratesPerM } from '../core/pricing';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
 import { familyInfo, loadTokenizer } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
@@ -109,7 +109,7 @@ export class PromptHoverProvider implements vscode.HoverProvider {
         id: m.id,
         label: m.label ?? m.id,
         family: tokenizerFamilyFor(m).family,
-        ...(rates ? { inputPerM: rates.inputPerM } : {}),
+        ...(rates ? { inputPerM: rates.inputPerM, priceSource: describePriceSource(rates.source) } : {}),
         ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
       };
     });

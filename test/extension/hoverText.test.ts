@@ -52,6 +52,17 @@ describe('buildHoverMarkdown', () => {
     expect(md).toContain('| Qwen3\\.7 Max | ≈$0.00012 |');
   });
 
+  it('says where the input prices came from', () => {
+    const priced = buildHoverMarkdown(input({ models: [
+      { id: 'a', label: 'A', family: 'o200k', inputPerM: 1, priceSource: 'genai-prices 0.1.8, data of 2026-09-23' },
+      { id: 'b', label: 'B', family: 'o200k', inputPerM: 2, priceSource: 'your config' },
+      { id: 'c', label: 'C', family: 'o200k' },
+    ] }));
+    // Markdown-escaped, as every text in the hover is.
+    expect(priced).toContain("input costs are at today's rate (genai\\-prices 0\\.1\\.8, data of 2026\\-09\\-23; your config)");
+    expect(buildHoverMarkdown(input({ models: [{ id: 'c', label: 'C', family: 'o200k' }] }))).toContain('no input price is known');
+  });
+
   it('escapes Markdown in labels from settings', () => {
     const out = buildHoverMarkdown(input({ models: [{ id: 'x', label: '[click](command:evil) <img src=x> | *', family: 'o200k' }] }));
     expect(out).not.toContain('[click](command:evil)');

@@ -4,7 +4,8 @@ import { main } from '../../src/cli/main';
 function capture(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), env, isTTY: false }, out, err };
+  // The test run's price cache (none), never the developer's ~/.tokenscope one.
+  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), env: { TOKENSCOPE_PRICES_CACHE: process.env.TOKENSCOPE_PRICES_CACHE, ...env }, isTTY: false }, out, err };
 }
 
 describe('tokenscope models', () => {

@@ -10,7 +10,8 @@ import type { ModelSpec } from '../../src/core/types';
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), env: {}, isTTY: false }, out, err };
+  // The test run's price cache (none), never the developer's ~/.tokenscope one.
+  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), env: { TOKENSCOPE_PRICES_CACHE: process.env.TOKENSCOPE_PRICES_CACHE }, isTTY: false }, out, err };
 }
 
 describe('tokenscope tokens', () => {
