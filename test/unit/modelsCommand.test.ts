@@ -44,3 +44,14 @@ describe('tokenscope models', () => {
     expect(c.err.join('')).toMatch(/"deepseek-reasoner" is no longer a built-in model \(catalog of 2026-12-03\): DeepSeek retired "deepseek-reasoner" after 2026-07-24; use "deepseek-v4-flash" or "deepseek-v4-pro"/);
   });
 });
+
+describe('tokenscope prices', () => {
+  it('says which data is in use, and refuses a URL that is not http(s) before fetching anything', async () => {
+    const c = capture();
+    expect(await main(['prices'], c.io)).toBe(0);
+    expect(c.out.join('')).toContain('Costs use genai-prices 0.1.8: the data bundled with it, of 2026-09-23.');
+    const bad = capture({ TOKENSCOPE_PRICES_URL: 'file:///etc/passwd' });
+    expect(await main(['prices', '--update'], bad.io)).toBe(2);
+    expect(bad.err.join('')).toContain('the price data URL must be an http:// or https:// URL, got "file:///etc/passwd" (from TOKENSCOPE_PRICES_URL)');
+  });
+});
