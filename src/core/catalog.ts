@@ -8,7 +8,9 @@
  * - ids, context windows and hosts: the model list of @pydantic/genai-prices 0.1.8 (data of 2026-09-23), checked
  *   against each provider's docs: DeepSeek's V4 release notes (deepseek-chat / deepseek-reasoner stop working
  *   after 2026-07-24), Alibaba Model Studio's model list (qwen3.7-max, updated 2026-07-01), Baseten's Chat
- *   Completions reference (deepseek-ai/DeepSeek-V4-Pro), OpenRouter's API page (https://openrouter.ai/api/v1).
+ *   Completions reference (deepseek-ai/DeepSeek-V4-Pro), OpenRouter's API page (https://openrouter.ai/api/v1),
+ *   SiliconFlow's chat-completions reference as summarised by a docs-verified provider catalog (base URL, and
+ *   deepseek-ai/DeepSeek-V4-Pro as its default model; the 1M context is DeepSeek's own figure).
  * Base URLs include the API version path where the protocol expects it (openai-chat appends /chat/completions,
  * anthropic /v1/messages, gemini /v1beta/models/..., ollama /api/chat).
  */
@@ -26,6 +28,8 @@ const GEMINI = { provider: 'google', protocol: 'gemini', baseUrl: 'https://gener
 // Region is where the model comes from, whoever hosts it, so hosted entries join their model's side of CN vs US.
 const OPENROUTER = { provider: 'openrouter', protocol: 'openai-chat', baseUrl: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY', readOn } as const;
 const FIREWORKS = { provider: 'fireworks', protocol: 'openai-chat', baseUrl: 'https://api.fireworks.ai/inference/v1', region: 'CN', apiKeyEnv: 'FIREWORKS_API_KEY', readOn } as const;
+// No genai-prices data for SiliconFlow (0.1.8): its entries cost nothing until a config gives a "price".
+const SILICONFLOW = { provider: 'siliconflow', protocol: 'openai-chat', baseUrl: 'https://api.siliconflow.com/v1', region: 'CN', apiKeyEnv: 'SILICONFLOW_API_KEY', readOn } as const;
 const BASETEN = { provider: 'baseten', protocol: 'openai-chat', baseUrl: 'https://inference.baseten.co/v1', region: 'CN', apiKeyEnv: 'BASETEN_API_KEY', readOn } as const;
 // DeepSeek V4 thinks unless told not to; the switch is explicit so runs stay comparable if the default changes.
 const THINKING = { thinking: { type: 'enabled' } };
@@ -61,6 +65,7 @@ export const BUILTIN_MODELS: readonly ModelSpec[] = [
   { ...FIREWORKS, id: 'minimax-m3@fireworks', model: 'accounts/fireworks/models/minimax-m3', baseModel: 'minimax-m3', label: 'MiniMax M3 (Fireworks)', reasoning: true, contextWindow: 524_288 },
   { ...BASETEN, id: 'deepseek-v4-pro@baseten', model: 'deepseek-ai/DeepSeek-V4-Pro', baseModel: 'deepseek-v4-pro', tokenizer: 'deepseek-v3', label: 'DeepSeek V4 Pro (Baseten)', reasoning: true, contextWindow: 1_048_000 },
   { ...BASETEN, id: 'kimi-k3@baseten', model: 'moonshotai/Kimi-K3', baseModel: 'kimi-k3', label: 'Kimi K3 (Baseten)', contextWindow: 1_048_000 },
+  { ...SILICONFLOW, id: 'deepseek-v4-pro@siliconflow', model: 'deepseek-ai/DeepSeek-V4-Pro', baseModel: 'deepseek-v4-pro', tokenizer: 'deepseek-v3', label: 'DeepSeek V4 Pro (SiliconFlow)', reasoning: true, contextWindow: 1_000_000 },
   { ...BASETEN, id: 'glm-5.3@baseten', model: 'zai-org/GLM-5.3', baseModel: 'glm-5.3', label: 'GLM-5.3 (Baseten)', reasoning: true, contextWindow: 1_048_000 },
 ];
 
