@@ -77,6 +77,8 @@ describe('priceUsage', () => {
     expect(p.costUsd).toBeCloseTo(0.5 * 1 + 0.2 * 0.1 + 0.3 * 2 + 0.1 * 10, 12);
     expect(p.priceSource).toEqual({ kind: 'config', readOn: '2026-11-01' });
     expect(describePriceSource(p.priceSource)).toBe('your config (read 2026-11-01)');
+    // Without usage there is no cost, so no source either.
+    expect(priceUsage(spec, { inputTokens: null, outputTokens: 5 }, '2026-12-03T12:00:00Z')).toEqual({ costUsd: null });
   });
 
   it('leaves the cost empty for a model the database does not know, and says how to price it', () => {

@@ -60,6 +60,8 @@ function providerOptions(spec: ModelSpec): { providerId: string } | { providerAp
   return { providerApiUrl: spec.baseUrl };
 }
 
+type GenaiCalc = ReturnType<typeof priceEngine>['engine']['calcPrice'];
+
 /** Runs the engine with its warnings (unknown price keys in newer data) kept off the console. */
 function quietly<T>(f: () => T): T {
   const warn = console.warn;
@@ -73,7 +75,10 @@ function quietly<T>(f: () => T): T {
 
 /** The cost of `usage` at `at` (the run's start), and where its price came from. */
 export function priceUsage(spec: ModelSpec, usage: TokenUsage, at: Date | string): PricedUsage {
-  if (spec.price) return { costUsd: configCost(spec.price, usage), priceSource: { kind: 'config', ...(spec.price.readOn ? { readOn: spec.price.readOn } : {}) } };
+  if (spec.price) {
+    const costUsd = configCost(spec.price, usage);
+    return costUsd === null ? { costUsd } : { costUsd, priceSource: { kind: 'config', ...(spec.price.readOn ? { readOn: spec.price.readOn } : {}) } };
+  }
   if (usage.inputTokens === null || usage.outputTokens === null) return { costUsd: null };
   // A local server bills nothing, and a URL on this machine never matches a provider.
   if (spec.region === 'local' && !spec.provider) return { costUsd: null };
@@ -98,8 +103,6 @@ export function priceUsage(spec: ModelSpec, usage: TokenUsage, at: Date | string
     priceSource: { kind: 'genai-prices', package: PRICE_PACKAGE, version: BUNDLED_PRICES.version, data: status.data, dataDate: status.dataDate, providerId: result.provider.id, modelId: result.model.id },
   };
 }
-
-type GenaiCalc = ReturnType<typeof priceEngine>['engine']['calcPrice'];
 
 /** Which genai-prices entry prices a model today; undefined when its config sets a price or the database lacks it. */
 export function catalogPriceSource(spec: ModelSpec, at: Date = new Date()): CatalogPriceSource | undefined {
