@@ -29,6 +29,8 @@ const builds = [
   { ...common, entryPoints: ['src/core/tokenizers/countWorker.ts'], outfile: 'dist/countWorker.js' },
   // Runs the editor's benchmarks on a worker thread, off the extension host's event loop.
   { ...common, entryPoints: ['src/core/benchmarkWorker.ts'], outfile: 'dist/benchmarkWorker.js' },
+  // The price database (0.5 MB of data), required on first use (see src/core/pricing/engine.ts).
+  { ...common, entryPoints: { 'genai-prices': 'node_modules/@pydantic/genai-prices/dist/index.cjs' }, outdir: 'dist/pricing' },
   // One chunk per tokenizer family, required lazily at run time (see src/core/tokenizers).
   { ...common, entryPoints: listTs('src/core/tokenizers/families'), outdir: 'dist/tokenizers' },
   // Webview scripts run in the browser.
@@ -36,8 +38,8 @@ const builds = [
   // The local streaming test server, runnable on its own for e2e tests and benchmarks.
   { ...common, entryPoints: ['test/server/main.ts'], outfile: 'out/test-server.js' },
   // Benchmark scripts that drive the core directly (npm run bench:*).
-  { ...common, entryPoints: listTs('scripts/bench'), outdir: 'out/bench', define: { ...common.define, TOKENSCOPE_TOKENIZER_DIR: '"../../dist/tokenizers"' } },
-].filter((b) => (b.entryPoints ?? []).length > 0 && b.entryPoints.every((e) => existsSync(e)));
+  { ...common, entryPoints: listTs('scripts/bench'), outdir: 'out/bench', define: { ...common.define, TOKENSCOPE_TOKENIZER_DIR: '"../../dist/tokenizers"', TOKENSCOPE_PRICING_DIR: '"../../dist/pricing"' } },
+].filter((b) => Object.values(b.entryPoints ?? []).length > 0 && Object.values(b.entryPoints).every((e) => existsSync(e)));
 
 const fmt = (n) => (n > 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 

@@ -23,7 +23,7 @@ function rec(i: number, extra: Partial<HistoryRecord> = {}): HistoryRecord {
   return {
     v: 1,
     time: new Date(Date.UTC(2026, 10, 2) + i * 60_000).toISOString(),
-    modelId: 'deepseek-chat',
+    modelId: 'deepseek-v4-flash',
     label: 'DeepSeek',
     region: 'CN',
     protocol: 'openai-chat',
@@ -350,11 +350,11 @@ describe('recordsFromReport', () => {
     settings: { runs: 3, warmup: 1, concurrency: 1, maxTokens: 512, timeoutMs: 120000 },
     results: [
       {
-        id: 'deepseek-chat',
-        label: 'DeepSeek-V3.2 (chat)',
+        id: 'deepseek-v4-flash',
+        label: 'DeepSeek V4 Flash',
         region: 'CN',
         protocol: 'openai-chat',
-        model: 'deepseek-chat',
+        model: 'deepseek-v4-flash',
         host: 'api.deepseek.com',
         runs: [
           metrics({ startedAt: '2026-11-02T10:00:01.000Z' }),
@@ -362,7 +362,7 @@ describe('recordsFromReport', () => {
           metrics({
             startedAt: '2026-11-02T10:00:03.000Z',
             ok: false,
-            error: 'deepseek-chat: HTTP 401 — key rejected (Authorization: Bearer sk-abcdef1234567890abcdef)',
+            error: 'deepseek-v4-flash: HTTP 401 — key rejected (Authorization: Bearer sk-abcdef1234567890abcdef)',
             errorKind: 'auth',
             decodeTps: null,
             ttftMs: null,
@@ -391,8 +391,8 @@ describe('recordsFromReport', () => {
     expect(records[0]).toEqual({
       v: 1,
       time: '2026-11-02T10:00:01.000Z',
-      modelId: 'deepseek-chat',
-      label: 'DeepSeek-V3.2 (chat)',
+      modelId: 'deepseek-v4-flash',
+      label: 'DeepSeek V4 Flash',
       region: 'CN',
       protocol: 'openai-chat',
       host: 'api.deepseek.com',
@@ -426,7 +426,7 @@ describe('recordsFromReport', () => {
       },
     });
     expect(records[1].metrics).toMatchObject({ ok: false, errorKind: 'auth', decodeTps: null, normalizedTps: null });
-    expect(records[1].metrics.error).toBe('deepseek-chat: HTTP 401 — key rejected (Authorization: Bearer [redacted])');
+    expect(records[1].metrics.error).toBe('deepseek-v4-flash: HTTP 401 — key rejected (Authorization: Bearer [redacted])');
     expect(records[2]).toMatchObject({ tokenSource: 'tokenizer', tokenizer: 'o200k (js-tiktoken)' });
     const text = JSON.stringify(records);
     expect(text).not.toContain('sk-abcdef');

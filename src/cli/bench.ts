@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { BUILTIN_MODELS, findBuiltin } from '../core/catalog';
+import { BUILTIN_MODELS, findBuiltin, retiredHint } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
 import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
@@ -45,6 +45,8 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
     let models = config.models;
     if (wanted) {
       const unknown = wanted.filter((id) => !models.some((m) => m.id === id) && !findBuiltin(id));
+      const retired = unknown.map(retiredHint).filter(Boolean);
+      if (retired.length) throw new UsageError(`--models: ${retired.join(' ')}`);
       if (unknown.length) throw new UsageError(`--models: unknown model id(s) ${unknown.join(', ')}; the config has ${models.map((m) => m.id).join(', ')}`);
       models = wanted.map((id) => models.find((m) => m.id === id) ?? findBuiltin(id)!);
     }
@@ -52,6 +54,8 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
   }
   if (wanted) {
     const unknown = wanted.filter((id) => !findBuiltin(id));
+    const retired = unknown.map(retiredHint).filter(Boolean);
+    if (retired.length) throw new UsageError(`--models: ${retired.join(' ')}`);
     if (unknown.length) throw new UsageError(`--models: unknown model id(s) ${unknown.join(', ')}; built-in ids are ${BUILTIN_MODELS.map((m) => m.id).join(', ')} (or pass --config FILE)`);
     return { models: wanted.map((id) => findBuiltin(id)!), settings: {} };
   }

@@ -9,6 +9,9 @@ import { historyClear, historyExport, historyImport, report } from './report';
 import { adviseCommand } from './advise';
 import { merge } from './merge';
 import { compareCommand } from './compare';
+import { models } from './models';
+import { prices } from './prices';
+import { pricesCachePath, usePricesCache } from '../core/pricing';
 
 function positiveInt(name: string, min = 1) {
   return (value: string) => {
@@ -28,6 +31,7 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
   // Everything printed may carry server text (error bodies, discovered model names, imported histories):
   // control characters and bidi controls are shown as \uXXXX escapes, which JSON output reads back unchanged.
   const io: Io = { ...rawIo, out: (s) => rawIo.out(printable(s, { multiline: true })), err: (s) => rawIo.err(printable(s, { multiline: true })) };
+  usePricesCache(pricesCachePath(io.env));
   const program = new Command('tokenscope')
     .description('Benchmark LLM streaming speed, tokens and cost across Chinese, US and local models.')
     .version(TOOL_VERSION)
@@ -97,6 +101,24 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('-c, --config <file>', 'price the models of this config instead of the built-in catalog')
     .action(async (file: string, opts: { json?: boolean; config?: string }) => {
       status = await tokens({ file, json: opts.json, config: opts.config }, io);
+    });
+
+  program
+    .command('models')
+    .description('list the built-in models (or a config\'s) with provider, region, context window, the date their facts were read and their price now')
+    .option('--json', 'print JSON: { "models": [{ id, provider, region, protocol, baseUrl, model, apiKeyEnv, contextWindow, readOn, priceSource? }] }')
+    .option('-c, --config <file>', 'list the models of this config instead of the built-in catalog')
+    .action(async (opts: { json?: boolean; config?: string }) => {
+      status = await models(opts, io);
+    });
+
+  program
+    .command('prices')
+    .description('say which price data costs use (genai-prices, bundled or updated); --update fetches newer data')
+    .option('--update', 'fetch the newer price data genai-prices publishes, validate it and cache it for later runs')
+    .option('--url <url>', 'fetch from this URL instead (default: $TOKENSCOPE_PRICES_URL, else genai-prices\' own)')
+    .action(async (opts: { update?: boolean; url?: string }) => {
+      status = await prices(opts, io);
     });
 
   const historyOption = '--history <file>';

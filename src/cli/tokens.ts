@@ -7,6 +7,7 @@ import { tokenStats, type TokenStats } from '../core/tokenizers';
 import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
 import { readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
+import { describePriceSource, priceUsage } from '../core/pricing';
 
 export interface ModelTokenRow {
   id: string;
@@ -15,9 +16,10 @@ export interface ModelTokenRow {
   /** True when the model has no tokenizer of its own here and the reference family stands in. */
   approximate: boolean;
   tokens: number;
-  /** List price × tokens; null without a price. Labelled with the date the price was read. */
+  /** Input price × tokens at the current rate; null without a price. */
   inputCostUsd: number | null;
-  priceReadOn: string | null;
+  /** Where the price came from ("genai-prices 0.1.8, data of 2026-09-23" or "your config"); null without one. */
+  priceSource: string | null;
 }
 
 export interface TokensReport extends TokenStats {
@@ -25,19 +27,20 @@ export interface TokensReport extends TokenStats {
 }
 
 /** Per-model rows from per-family counts (pure, so the arithmetic is tested without tokenizers). */
-export function modelTokenRows(stats: TokenStats, models: readonly ModelSpec[]): ModelTokenRow[] {
+export function modelTokenRows(stats: TokenStats, models: readonly ModelSpec[], at: Date = new Date()): ModelTokenRow[] {
   return models.map((m) => {
     const { family, own } = tokenizerFamilyFor(m);
     const tokens = stats.families[family]?.tokens ?? 0;
     const exact = stats.families[family]?.exact ?? false;
+    const priced = priceUsage(m, { inputTokens: tokens, outputTokens: 0 }, at);
     return {
       id: m.id,
       region: m.region,
       tokenizer: family,
       approximate: !own || !exact,
       tokens,
-      inputCostUsd: m.price ? (tokens * m.price.inputPerM) / 1e6 : null,
-      priceReadOn: m.price?.readOn ?? null,
+      inputCostUsd: priced.costUsd,
+      priceSource: priced.priceSource ? describePriceSource(priced.priceSource) : null,
     };
   });
 }
@@ -71,7 +74,7 @@ export async function tokens(args: { file?: string; json?: boolean; config?: str
     m.tokenizer + (m.approximate ? ' ≈' : ''),
     String(m.tokens),
     m.inputCostUsd === null ? '—' : `$${m.inputCostUsd.toFixed(6)}`,
-    m.priceReadOn ?? '—',
+    m.priceSource ?? '—',
   ]);
   const notes = Object.values(stats.families).flatMap((s) => (s.note ? [s.note] : []));
   io.out(
@@ -80,9 +83,9 @@ export async function tokens(args: { file?: string; json?: boolean; config?: str
       '',
       alignColumns([['family', 'tokens', 'chars/token', 'bytes/token'], ...familyRows]),
       '',
-      alignColumns([['model', 'region', 'tokenizer', 'tokens', 'input cost', 'price read on'], ...modelRows]),
+      alignColumns([['model', 'region', 'tokenizer', 'tokens', 'input cost', 'price from'], ...modelRows]),
       '',
-      '≈: no exact public tokenizer for this model here; counted with the family shown. Costs are list prices as read on the date shown.',
+      '≈: no exact public tokenizer for this model here; counted with the family shown. Input costs are at today\'s rates, from the source shown.',
       ...notes.map((x) => `note: ${x}`),
     ].join('\n'),
   );

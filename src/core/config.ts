@@ -1,10 +1,10 @@
 /**
  * The benchmark config file: its schema, and validation errors that name the offending field.
- * Entries whose id matches a built-in model inherit that model's fields, so `{ "id": "deepseek-chat" }`
- * is a complete entry and `{ "id": "deepseek-chat", "baseUrl": "..." }` overrides one field.
+ * Entries whose id matches a built-in model inherit that model's fields, so `{ "id": "deepseek-v4-flash" }`
+ * is a complete entry and `{ "id": "deepseek-v4-flash", "baseUrl": "..." }` overrides one field.
  */
 import * as v from 'valibot';
-import { findBuiltin } from './catalog';
+import { findBuiltin, retiredHint } from './catalog';
 import { sloProblem } from './slo';
 import { PROTOCOLS, REGIONS, TOKENIZER_FAMILIES, type ModelSpec } from './types';
 
@@ -52,8 +52,11 @@ const priceSchema = v.strictObject({
   inputPerM: nonNegative,
   outputPerM: nonNegative,
   cachedInputPerM: v.optional(nonNegative),
+  cacheWritePerM: v.optional(nonNegative),
   readOn: v.optional(v.string()),
 });
+
+const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date such as 2026-12-03'));
 
 /**
  * Headers that carry credentials, by name: the key belongs in an environment variable named in "apiKeyEnv",
@@ -102,6 +105,9 @@ export const modelSchema = v.strictObject({
   price: v.optional(priceSchema),
   contextWindow: v.optional(int(1)),
   label: v.optional(v.string()),
+  provider: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be a lower-case provider id such as "openrouter"'))),
+  baseModel: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  readOn: v.optional(isoDate),
   reasoning: v.optional(v.boolean()),
   maxTokensField: v.optional(oneOf(['max_tokens', 'max_completion_tokens'] as const)),
   extraBody: v.optional(v.record(v.string(), v.unknown())),
@@ -155,6 +161,9 @@ export function parseModel(raw: unknown, where: string, path: (string | number)[
   }
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
   const builtin = typeof id === 'string' ? findBuiltin(id) : undefined;
+  // A retired built-in named on its own would fail on missing fields; say what replaced it instead.
+  const retired = !builtin && typeof id === 'string' && !(raw as { protocol?: unknown }).protocol ? retiredHint(id) : undefined;
+  if (retired) throw new ConfigError(`${where}: ${fieldPath([...path, 'id'])}: ${retired}`);
   const merged = builtin && raw && typeof raw === 'object' ? { ...builtin, ...raw } : raw;
   const result = v.safeParse(modelSchema, merged);
   if (!result.success) throw new ConfigError(formatIssues(where, result.issues, path));

@@ -1,3 +1,4 @@
+import { CATALOG_READ_ON } from './catalog';
 import { oneLine } from './text';
 import type { ErrorKind, ModelSpec, RunError } from './types';
 
@@ -80,7 +81,9 @@ export function httpError(spec: ModelSpec, status: number, provider: ProviderErr
     message = `${who}: the API key is missing or was rejected (HTTP ${status}${detail}). ${keyHint(spec)}`;
   } else if (status === 404) {
     kind = 'not-found';
-    message = `${who}: model "${spec.model}" or the endpoint path was not found (HTTP 404${detail}). Check "model" and "baseUrl" for this model.`;
+    // Model ids are retired often; say how old the id's facts are and where the current ones are listed.
+    const age = spec.readOn ? `this entry's id was read on ${spec.readOn}` : `the built-in catalog was read on ${CATALOG_READ_ON}`;
+    message = `${who}: model "${spec.model}" or the endpoint path was not found (HTTP 404${detail}). The provider may have retired the model (${age}). Run "tokenscope models" to list current ids, and check "model" and "baseUrl" for this model.`;
   } else if (overloaded) {
     kind = 'overloaded';
     const wait = retryAfterSec !== undefined ? ` The server asked to wait ${retryAfterSec} s.` : '';

@@ -6,6 +6,7 @@
  */
 import { serverStatsFromEvents } from './advisor/serverStats';
 import { redact } from './redact';
+import { priceUsage } from './pricing';
 import { percentile } from './stats';
 import type { ModelSpec, RunMetrics, StreamTrace, UsageReport } from './types';
 
@@ -146,6 +147,12 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   const itlMs = ttftMs !== null && e2eMs !== null && streamedTokens !== null && streamedTokens > 1 ? (e2eMs - ttftMs) / (streamedTokens - 1) : null;
   const inputTokens = usage?.inputTokens ?? null;
   const outputTokens = usage?.outputTokens ?? (tokenSource === 'tokenizer' ? streamedTokens : null);
+  const cost = priceUsage(
+    ctx.spec,
+    { inputTokens, outputTokens, cachedInputTokens: usage?.cachedInputTokens ?? null, cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? null },
+    ctx.startedAt,
+  );
+  if (cost.note && !cost.unpriced) notes.push(cost.note);
 
   return {
     ok: !trace.error,
@@ -167,6 +174,7 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     outputTokens,
     reasoningTokens: usage?.reasoningTokens ?? null,
     cachedInputTokens: usage?.cachedInputTokens ?? null,
+    cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? null,
     streamedTokens,
     hiddenTokens,
     tokenizerCount,
@@ -174,9 +182,9 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     reasoningVisible,
     tokenSource,
     tokenizer: counter?.name,
-    // What the provider charged, where it says (OpenRouter); else list prices.
-    costUsd: usage?.costUsd ?? runCost(ctx.spec, inputTokens, outputTokens, usage?.cachedInputTokens ?? 0),
-    ...(usage?.costUsd !== undefined ? { costReported: true } : {}),
+    // What the provider billed, where its usage says (OpenRouter); else the price database or the config's price.
+    costUsd: usage?.costUsd ?? cost.costUsd,
+    ...(usage?.costUsd !== undefined ? { costReported: true, priceSource: { kind: 'provider' } as const } : cost.priceSource ? { priceSource: cost.priceSource } : {}),
     // Counted as they arrived (above), stored without the key.
     answerText: redact(answerText, ctx.apiKey),
     reasoningText: redact(reasoningText, ctx.apiKey),
@@ -200,13 +208,4 @@ function codePoints(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
-}
-
-/** Cost in USD from token counts and the catalog's list price; null when either is unknown. */
-export function runCost(spec: ModelSpec, inputTokens: number | null, outputTokens: number | null, cachedInputTokens = 0): number | null {
-  const price = spec.price;
-  if (!price || inputTokens === null || outputTokens === null) return null;
-  const cached = Math.min(cachedInputTokens, inputTokens);
-  const cachedPrice = price.cachedInputPerM ?? price.inputPerM;
-  return ((inputTokens - cached) * price.inputPerM + cached * cachedPrice + outputTokens * price.outputPerM) / 1e6;
 }

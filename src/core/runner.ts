@@ -13,6 +13,7 @@ import type { TaskContext } from './advisor/classify';
 import { keyHint, modelWho, redact, retryable } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { quirkNotes } from './quirkNotes';
+import { unpricedWarning } from './pricing';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
@@ -87,6 +88,8 @@ export function emptyResult(spec: ModelSpec): ModelResult {
     protocol: spec.protocol,
     model: spec.model,
     host: hostOf(spec.baseUrl),
+    ...(spec.provider ? { provider: spec.provider } : {}),
+    ...(spec.baseModel ? { baseModel: spec.baseModel } : {}),
     runs: [],
     summary: {},
     okRuns: 0,
@@ -208,6 +211,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       const result = emptyResult(spec);
       result.tokenizer = family;
       if (!own) result.warnings.push(`${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`);
+      // Said once per model rather than on every run; this also loads the price database before any timing starts.
+      const unpriced = unpricedWarning(spec);
+      if (unpriced) result.warnings.push(unpriced);
       if (spec.contextWindow) {
         const promptTokens = modelCounter.count(options.prompt);
         if (promptTokens + maxTokens > spec.contextWindow)

@@ -21,6 +21,8 @@ export interface Price {
   outputPerM: number;
   /** USD per million cached input tokens, where the provider discounts them. */
   cachedInputPerM?: number;
+  /** USD per million input tokens written to the prompt cache, where the provider bills writes above input (Anthropic). */
+  cacheWritePerM?: number;
   /** ISO date the list price was read; prices change, so a price says how old it is. */
   readOn?: string;
 }
@@ -40,8 +42,14 @@ export interface ModelSpec {
   price?: Price;
   /** Context window in tokens, for the "prompt too long" warning. */
   contextWindow?: number;
-  /** Human label for tables, e.g. "DeepSeek-V3.2 (chat)". */
+  /** Human label for tables, e.g. "DeepSeek V4 Flash". */
   label?: string;
+  /** Who serves it, e.g. "deepseek", "openrouter", "fireworks"; also the genai-prices provider id used to price it. */
+  provider?: string;
+  /** The underlying model, e.g. "deepseek-v4-flash", whoever serves it: entries with the same one are grouped. */
+  baseModel?: string;
+  /** ISO date this entry's facts (id, URL, context window) were read from the provider's docs. */
+  readOn?: string;
   /** True for models that reason before answering. */
   reasoning?: boolean;
   /** Extra JSON merged into the request body (vendor switches such as thinking budgets). */
@@ -93,6 +101,8 @@ export interface UsageReport {
   /** Reasoning tokens (included in outputTokens). */
   reasoningTokens?: number;
   cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens; included in inputTokens). */
+  cacheWriteInputTokens?: number;
   /** OpenAI predicted outputs. */
   acceptedPredictionTokens?: number;
   rejectedPredictionTokens?: number;
@@ -142,6 +152,15 @@ export interface RunError {
 
 export type TokenSource = 'usage' | 'tokenizer';
 
+/**
+ * Where a cost came from: the genai-prices database (which version and data), the user's config, or the provider
+ * itself (a bill in its usage, e.g. OpenRouter's usage.cost).
+ */
+export type PriceSource =
+  | { kind: 'genai-prices'; package: string; version: string; data: 'bundled' | 'updated'; dataDate: string; providerId: string; modelId: string }
+  | { kind: 'config'; readOn?: string }
+  | { kind: 'provider' };
+
 /** Metrics of one run. Times in ms from request start; rates in tokens per second. */
 export interface RunMetrics {
   ok: boolean;
@@ -182,7 +201,11 @@ export interface RunMetrics {
   tokenSource: TokenSource;
   /** Which tokenizer counted, when tokenSource is 'tokenizer'. */
   tokenizer?: string;
+  /** Input tokens written to the prompt cache (billed apart on Anthropic). */
+  cacheWriteInputTokens?: number | null;
   costUsd: number | null;
+  /** Where the price behind costUsd came from; absent when the run has no cost. */
+  priceSource?: PriceSource;
   /** Answer text as streamed (untrusted). */
   answerText: string;
   reasoningText: string;
@@ -258,6 +281,9 @@ export interface ModelResult {
   model: string;
   /** Host of the base URL (never a key). */
   host: string;
+  /** Who served it (e.g. "openrouter") and the underlying model, for grouping hosts of one model. */
+  provider?: string;
+  baseModel?: string;
   runs: RunMetrics[];
   /** Summaries over successful measured runs (warm-up runs excluded). */
   summary: Partial<Record<MetricName, Summary | null>>;

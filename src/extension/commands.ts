@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { keyVariables } from '../core/modelList';
+import { updatePriceData } from '../core/pricing/update';
 import { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportReport, type ExportFormat } from '../core/report/export';
 import { comparisonLine, tokenComparison } from '../core/report/hoverText';
 import { checkPromptText } from '../core/text';
@@ -196,6 +197,13 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('tokenscope.compareWith', (arg) => compareWith(deps, arg));
   reg('tokenscope.cancelBenchmark', () => {
     if (!benchmark.cancel()) void vscode.window.showInformationMessage('Tokenscope: no benchmark is running.');
+  });
+  reg('tokenscope.updatePrices', async () => {
+    // The same update as `tokenscope prices --update`; the shared cache serves the CLI and the editor alike.
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tokenscope: fetching newer prices' }, () => updatePriceData());
+    log.info(`prices: ${result.message}`);
+    if (result.ok) void vscode.window.showInformationMessage(`Tokenscope: ${result.message}`);
+    else void vscode.window.showWarningMessage(`Tokenscope: ${result.message}`);
   });
   reg('tokenscope.clearHistory', async () => {
     const ok = await vscode.window.showWarningMessage(`Delete every saved benchmark run in ${deps.history.path}?`, { modal: true }, 'Delete');

@@ -9,6 +9,7 @@ import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { tokenizerFamilyFor } from '../core/runner';
+import { describePriceSource, ratesPerM } from '../core/pricing';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
 import { familyInfo, OffThreadCounter } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
@@ -129,13 +130,16 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     }
     const { models } = loadModels();
     const wanted = this.hoverModels(models, config.defaultModels, [...measured.keys()]);
-    const hoverModels: HoverModel[] = wanted.map((m) => ({
-      id: m.id,
-      label: m.label ?? m.id,
-      family: tokenizerFamilyFor(m).family,
-      ...(m.price ? { inputPerM: m.price.inputPerM } : {}),
-      ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
-    }));
+    const hoverModels: HoverModel[] = wanted.map((m) => {
+      const rates = ratesPerM(m);
+      return {
+        id: m.id,
+        label: m.label ?? m.id,
+        family: tokenizerFamilyFor(m).family,
+        ...(rates ? { inputPerM: rates.inputPerM, priceSource: describePriceSource(rates.source) } : {}),
+        ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
+      };
+    });
     const pendingFamilies = waiting.map((f) => familyInfo(f).label);
     const input: HoverInput = { source: target.source, chars: target.text.length, counts, ...(pendingFamilies.length ? { pendingFamilies } : {}), models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source, this.log) };
     const md = new vscode.MarkdownString(buildHoverMarkdown(input));

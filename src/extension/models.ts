@@ -2,6 +2,7 @@
  * The model list (built-ins + the tokenscope.models setting, validated by the core) and the model quick pick:
  * multi-select, grouped by region, remembering the last choice.
  */
+import { describePriceSource, ratesPerM } from '../core/pricing';
 import * as vscode from 'vscode';
 import { groupByRegion, MODELS_SETTING, modelsSettingValue, REGION_TITLES, resolveModelList } from '../core/modelList';
 import type { ModelSpec } from '../core/types';
@@ -47,7 +48,8 @@ export async function pickModels(models: readonly ModelSpec[], preselected: read
     for (const spec of group.models) {
       const key = spec.apiKeyEnv ? await keys.source(spec.apiKeyEnv) : 'none';
       const keyText = key === 'none' ? 'no key needed' : key === 'secret' ? 'key stored' : key === 'env' ? `key from ${spec.apiKeyEnv}` : `no key — ${spec.apiKeyEnv} not set`;
-      const price = spec.price ? ` · $${spec.price.inputPerM}/$${spec.price.outputPerM} per 1M` : '';
+      const rates = ratesPerM(spec);
+      const price = rates ? ` · $${+rates.inputPerM.toPrecision(3)}/$${+rates.outputPerM.toPrecision(3)} per 1M now (${describePriceSource(rates.source)})` : '';
       items.push({ label: spec.label ?? spec.id, description: `${spec.id} · ${new URL(spec.baseUrl).host}`, detail: `${keyText}${price}`, picked: preselected.includes(spec.id), spec });
     }
   }

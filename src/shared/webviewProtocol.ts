@@ -7,6 +7,7 @@
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
 import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
 import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SloView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
+import type { HostGroup } from '../core/report/hostGroups';
 import { REGIONS } from '../core/types';
 import { COMPARE_METRICS } from '../core/compare';
 import type { CompareCell, CompareRow, CompareView } from '../core/report/compareView';
@@ -110,6 +111,9 @@ const isModelRow = shape<ModelRow>({
   host: isStr,
   model: isStr,
   protocol: isStr,
+  provider: optional(isStr),
+  baseModel: optional(isStr),
+  priceSource: optional(isStr),
   status: oneOf(['pending', 'running', 'done'] as const),
   okRuns: isNum,
   failedRuns: isNum,
@@ -136,6 +140,7 @@ export const isResultsView = shape<ResultsView>({
   columns: arrayOf(isColumn),
   rows: arrayOf(isModelRow),
   aggregates: arrayOf(shape({ region: isRegion, models: isNum, cells: record(AGGREGATE_METRICS, isCell) })),
+  hostGroups: arrayOf(shape<HostGroup>({ baseModel: isStr, ids: arrayOf(isStr), fastestId: isStrOrNull, cheapestId: isStrOrNull })),
   notes: arrayOf(isStr),
   slo: optional(isStr),
 });

@@ -28,7 +28,7 @@ describe('CSV export', () => {
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(1 + 6);
     const col = (name: string) => CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number]);
-    expect(rows[1][col('model_id')]).toBe('deepseek-chat');
+    expect(rows[1][col('model_id')]).toBe('deepseek-v4-flash');
     expect(rows[1][col('decode_tps')]).toBe('80');
     expect(rows[4][col('ok')]).toBe('false');
     expect(rows[4][col('error_kind')]).toBe('auth');
@@ -57,7 +57,7 @@ describe('Markdown export', () => {
 
   it('has a summary table with best values in bold and the region rows', () => {
     expect(md).toContain('| Model | Region | Runs ok | TTFT (ms) |');
-    expect(md).toMatch(/\| deepseek-chat label \\\(deepseek-chat\\\) \| CN \| 2\/2 \|/);
+    expect(md).toMatch(/\| deepseek-v4-flash label \\\(deepseek-v4-flash\\\) \| CN \| 2\/2 \|/);
     expect(md).toContain('**85.0 ±5.0**');
     expect(md).toContain('## By region');
     expect(md).toMatch(/\| CN \| 2 \|/);

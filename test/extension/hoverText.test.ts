@@ -14,9 +14,9 @@ function input(over: Partial<HoverInput> = {}): HoverInput {
       { family: 'claude', label: 'Claude (public tokenizer, approximate)', count: 350, exact: false },
     ],
     models: [
-      { id: 'deepseek-chat', label: 'DeepSeek-V3.2 (chat)', family: 'deepseek-v3', inputPerM: 0.28, measured: { decodeTps: 50, ttftMs: 1000, time: '2025-11-30T09:00:00Z' } },
-      { id: 'kimi-k2', label: 'Kimi K2', family: 'o200k', inputPerM: 0.6 },
-      { id: 'qwen-plus', label: 'Qwen-Plus', family: 'qwen3', inputPerM: 0.4, measured: { decodeTps: 100, ttftMs: null, time: '2025-10-01T00:00:00Z' } },
+      { id: 'deepseek-v4-flash', label: 'DeepSeek V4 Flash', family: 'deepseek-v3', inputPerM: 0.28, measured: { decodeTps: 50, ttftMs: 1000, time: '2025-11-30T09:00:00Z' } },
+      { id: 'kimi-k3', label: 'Kimi K3', family: 'o200k', inputPerM: 0.6 },
+      { id: 'qwen3.7-max', label: 'Qwen3.7 Max', family: 'qwen3', inputPerM: 0.4, measured: { decodeTps: 100, ttftMs: null, time: '2025-10-01T00:00:00Z' } },
     ],
     outputTokens: 500,
     now,
@@ -40,16 +40,27 @@ describe('buildHoverMarkdown', () => {
     expect(md).toContain('~11 s (50.0 tok/s, measured 3 h ago)');
     // no TTFT: 500 / 100 = 5 s; measured long ago: shows the date
     expect(md).toContain('~5.0 s (100.0 tok/s, measured on 2025-10-01)');
-    expect(md).toContain('| Kimi K2 | $0.00018 | not measured yet |');
+    expect(md).toContain('| Kimi K3 | $0.00018 | not measured yet |');
     expect(md).toMatch(/estimated/i);
     expect(md).toContain('Estimated time for 500 output tokens');
   });
 
   it('prices input with the model family count, or approximately with the first family', () => {
     // deepseek: 320 tokens × $0.28/M
-    expect(md).toContain('| DeepSeek\\-V3\\.2 \\(chat\\) | $0.00009 |');
+    expect(md).toContain('| DeepSeek V4 Flash | $0.00009 |');
     // qwen3 not counted: ≈ with o200k's 300 × $0.4/M = $0.00012
-    expect(md).toContain('| Qwen\\-Plus | ≈$0.00012 |');
+    expect(md).toContain('| Qwen3\\.7 Max | ≈$0.00012 |');
+  });
+
+  it('says where the input prices came from', () => {
+    const priced = buildHoverMarkdown(input({ models: [
+      { id: 'a', label: 'A', family: 'o200k', inputPerM: 1, priceSource: 'genai-prices 0.1.8, data of 2026-09-23' },
+      { id: 'b', label: 'B', family: 'o200k', inputPerM: 2, priceSource: 'your config' },
+      { id: 'c', label: 'C', family: 'o200k' },
+    ] }));
+    // Markdown-escaped, as every text in the hover is.
+    expect(priced).toContain("input costs are at today's rate (genai\\-prices 0\\.1\\.8, data of 2026\\-09\\-23; your config)");
+    expect(buildHoverMarkdown(input({ models: [{ id: 'c', label: 'C', family: 'o200k' }] }))).toContain('no input price is known');
   });
 
   it('escapes Markdown in labels from settings', () => {

@@ -17,7 +17,7 @@ describe('parseWebviewMessage (webview → extension)', () => {
       { type: 'cancel' },
       { type: 'runBenchmark' },
       { type: 'showResults' },
-      { type: 'setApiKey', modelId: 'deepseek-chat' },
+      { type: 'setApiKey', modelId: 'deepseek-v4-flash' },
       { type: 'setFilter', filter: { category: 'coding-edit', range: '7d' } },
       { type: 'setFilter', filter: { category: 'all', range: 'all' } },
     ];

@@ -32,15 +32,15 @@ describe('results panel rendering', () => {
     const { root, app } = setup();
     app.render(received());
     const rows = root.querySelectorAll('#results-table tbody tr[data-model-id]');
-    expect(Array.from(rows).map((r) => r.getAttribute('data-model-id'))).toEqual(['deepseek-chat', 'kimi-k2', 'gpt-4o']);
-    const ds = root.querySelector('tr[data-model-id="deepseek-chat"]')!;
+    expect(Array.from(rows).map((r) => r.getAttribute('data-model-id'))).toEqual(['deepseek-v4-flash', 'kimi-k3', 'gpt-6-sol']);
+    const ds = root.querySelector('tr[data-model-id="deepseek-v4-flash"]')!;
     expect(ds.getAttribute('data-region')).toBe('CN');
     const tps = ds.querySelector('td[data-metric="decodeTps"]')!;
     expect(tps.getAttribute('data-value')).toBe('85');
     expect(tps.textContent).toContain('85.0');
     expect(tps.getAttribute('title')).toContain('min–max 80.0–90.0');
     expect(ds.querySelector('td[data-metric="ttftMs"]')!.textContent).toContain('450');
-    const runs = root.querySelector('tr[data-model-id="kimi-k2"] td[data-field="runs"]')!;
+    const runs = root.querySelector('tr[data-model-id="kimi-k3"] td[data-field="runs"]')!;
     expect(runs.getAttribute('data-ok')).toBe('1');
     expect(runs.getAttribute('data-failed')).toBe('1');
     // Both decode-rate columns are present and labelled.
@@ -53,10 +53,10 @@ describe('results panel rendering', () => {
     const { root, app } = setup();
     app.render(received());
     const best = (metric: string) => Array.from(root.querySelectorAll(`tbody td[data-metric="${metric}"][data-best="true"]`)).map((td) => td.closest('tr')!.getAttribute('data-model-id'));
-    expect(best('decodeTps')).toEqual(['deepseek-chat']);
-    expect(best('ttftMs')).toEqual(['gpt-4o']);
+    expect(best('decodeTps')).toEqual(['deepseek-v4-flash']);
+    expect(best('ttftMs')).toEqual(['gpt-6-sol']);
     expect(best('outputTokens')).toEqual([]);
-    const cell = root.querySelector('tr[data-model-id="deepseek-chat"] td[data-metric="decodeTps"]')!;
+    const cell = root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-metric="decodeTps"]')!;
     expect(cell.classList.contains('best')).toBe(true);
     expect(cell.textContent).toContain('(best)');
   });
@@ -77,16 +77,16 @@ describe('results panel rendering', () => {
     expect(root.querySelector('img')).toBeNull();
     expect(root.querySelector('b')).toBeNull();
     expect(root.querySelector('i')).toBeNull();
-    const answer = root.querySelector('details[data-model-id="kimi-k2"] .run[data-run-index="0"] pre.answer-text')!;
+    const answer = root.querySelector('details[data-model-id="kimi-k3"] .run[data-run-index="0"] pre.answer-text')!;
     expect(answer.textContent).toBe('<script>window.pwned = 1</script><img src=x onerror="window.pwned=2">');
     expect(answer.children).toHaveLength(0);
-    const error = root.querySelector('details[data-model-id="kimi-k2"] .run-error')!;
+    const error = root.querySelector('details[data-model-id="kimi-k3"] .run-error')!;
     expect(error.getAttribute('data-error-kind')).toBe('auth');
     expect(error.textContent).toContain('<b>bold</b>');
-    const note = root.querySelector('details[data-model-id="deepseek-chat"] .run[data-run-index="1"] .run-notes li')!;
+    const note = root.querySelector('details[data-model-id="deepseek-v4-flash"] .run[data-run-index="1"] .run-notes li')!;
     expect(note.textContent).toBe('hidden <u>reasoning</u> inferred');
     expect(root.querySelector('u')).toBeNull();
-    const reasoning = root.querySelector('details[data-model-id="gpt-4o"] pre.reasoning-text')!;
+    const reasoning = root.querySelector('details[data-model-id="gpt-6-sol"] pre.reasoning-text')!;
     expect(reasoning.textContent).toBe('thinking <i>hard</i>');
     expect((window as { pwned?: unknown }).pwned).toBeUndefined();
   });
@@ -96,18 +96,18 @@ describe('results panel rendering', () => {
     app.render(received());
     (root.querySelector('#export-csv') as HTMLButtonElement).click();
     (root.querySelector('#export-markdown') as HTMLButtonElement).click();
-    (root.querySelector('button.set-api-key[data-model-id="kimi-k2"]') as HTMLButtonElement).click();
+    (root.querySelector('button.set-api-key[data-model-id="kimi-k3"]') as HTMLButtonElement).click();
     expect(posted).toEqual([
       { type: 'export', format: 'csv' },
       { type: 'export', format: 'markdown' },
-      { type: 'setApiKey', modelId: 'kimi-k2' },
+      { type: 'setApiKey', modelId: 'kimi-k3' },
     ]);
   });
 
   it('shows progress and a cancel button while running, and keeps open outputs open across updates', () => {
     const { root, app, posted, chartUpdates } = setup();
-    const partial = report([result('deepseek-chat', 'CN', [run()]), result('gpt-4o', 'US', [])]);
-    app.render(received(partial, { running: true, progress: { done: 1, total: 4 }, active: ['gpt-4o'] }));
+    const partial = report([result('deepseek-v4-flash', 'CN', [run()]), result('gpt-6-sol', 'US', [])]);
+    app.render(received(partial, { running: true, progress: { done: 1, total: 4 }, active: ['gpt-6-sol'] }));
     const status = root.querySelector('#results-status')!;
     expect(status.getAttribute('data-running')).toBe('true');
     expect(status.textContent).toContain('1 of 4');
@@ -115,13 +115,13 @@ describe('results panel rendering', () => {
     const cancel = root.querySelector('#cancel-benchmark') as HTMLButtonElement;
     expect(cancel.hidden).toBe(false);
     expect((root.querySelector('#export-json') as HTMLButtonElement).disabled).toBe(true);
-    expect(root.querySelector('tr[data-model-id="gpt-4o"]')!.getAttribute('data-status')).toBe('running');
+    expect(root.querySelector('tr[data-model-id="gpt-6-sol"]')!.getAttribute('data-status')).toBe('running');
     cancel.click();
     expect(posted).toEqual([{ type: 'cancel' }]);
 
-    root.querySelector('details[data-model-id="deepseek-chat"]')!.setAttribute('open', '');
+    root.querySelector('details[data-model-id="deepseek-v4-flash"]')!.setAttribute('open', '');
     app.render(received(sampleReport()));
-    expect(root.querySelector('details[data-model-id="deepseek-chat"]')!.hasAttribute('open')).toBe(true);
+    expect(root.querySelector('details[data-model-id="deepseek-v4-flash"]')!.hasAttribute('open')).toBe(true);
     expect(status.getAttribute('data-running')).toBe('false');
     expect(cancel.hidden).toBe(true);
     expect(chartUpdates).toHaveLength(2);
@@ -145,11 +145,11 @@ describe('results panel rendering', () => {
     };
     app.render(received(r));
     expect(root.querySelector('#results-table thead')!.textContent).toContain('Spec. decoding (est.)');
-    const cell = root.querySelector('tr[data-model-id="deepseek-chat"] td[data-field="speculation"]')!;
+    const cell = root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-field="speculation"]')!;
     expect(cell.textContent).toBe('lookup 2.3×');
     expect(cell.getAttribute('data-flagged')).toBe('true');
-    expect(root.querySelector('tr[data-model-id="kimi-k2"] td[data-field="speculation"]')!.textContent).toBe('—');
-    const why = root.querySelector('#outputs .speculation[data-model-id="deepseek-chat"]')!;
+    expect(root.querySelector('tr[data-model-id="kimi-k3"] td[data-field="speculation"]')!.textContent).toBe('—');
+    const why = root.querySelector('#outputs .speculation[data-model-id="deepseek-v4-flash"]')!;
     expect(why.textContent).toContain('Speculative decoding (estimated): Coding edit');
     expect(why.querySelectorAll('li')).toHaveLength(2);
     expect(root.querySelector('img')).toBeNull();
@@ -159,12 +159,12 @@ describe('results panel rendering', () => {
   it('says how many runs were cancelled instead of showing 0/0', () => {
     const { root, app } = setup();
     const r = sampleReport();
-    r.results[0] = result('deepseek-chat', 'CN', [run({ ok: false, error: 'deepseek-chat: cancelled.', errorKind: 'cancelled' })]);
+    r.results[0] = result('deepseek-v4-flash', 'CN', [run({ ok: false, error: 'deepseek-v4-flash: cancelled.', errorKind: 'cancelled' })]);
     app.render(received(r));
-    const cell = root.querySelector('tr[data-model-id="deepseek-chat"] td[data-field="runs"]')!;
+    const cell = root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-field="runs"]')!;
     expect(cell.textContent).toBe('0/0 (1 cancelled)');
     expect(cell.getAttribute('data-cancelled')).toBe('1');
-    expect(root.querySelector('#outputs details[data-model-id="deepseek-chat"] summary')!.textContent).toContain('1 cancelled');
+    expect(root.querySelector('#outputs details[data-model-id="deepseek-v4-flash"] summary')!.textContent).toContain('1 cancelled');
   });
 
   it('shows an empty state without results', () => {

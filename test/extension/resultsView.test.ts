@@ -8,7 +8,7 @@ describe('buildResultsView', () => {
   const view = buildResultsView(sampleReport());
 
   it('has one row per model with medians of successful runs', () => {
-    expect(view.rows.map((r) => r.id)).toEqual(['deepseek-chat', 'kimi-k2', 'gpt-4o']);
+    expect(view.rows.map((r) => r.id)).toEqual(['deepseek-v4-flash', 'kimi-k3', 'gpt-6-sol']);
     const ds = view.rows[0];
     expect(ds.cells.decodeTps.value).toBe(85);
     expect(ds.cells.decodeTps.text).toBe('85.0');
@@ -22,8 +22,8 @@ describe('buildResultsView', () => {
 
   it('marks the best value per column: highest rate, lowest latency, none for token counts', () => {
     const best = (metric: 'decodeTps' | 'ttftMs' | 'outputTokens') => view.rows.filter((r) => r.cells[metric].best).map((r) => r.id);
-    expect(best('decodeTps')).toEqual(['deepseek-chat']);
-    expect(best('ttftMs')).toEqual(['gpt-4o']);
+    expect(best('decodeTps')).toEqual(['deepseek-v4-flash']);
+    expect(best('ttftMs')).toEqual(['gpt-6-sol']);
     expect(best('outputTokens')).toEqual([]);
   });
 

@@ -37,16 +37,16 @@ describe('sidebar leaderboard rendering', () => {
 
   it('lists models and regions with raw values and the best marked', () => {
     const { root, app } = setup();
-    const board = { models: [row('deepseek-chat', 'CN', 80, 500, 0.42, 'DeepSeek <b>V3</b>'), row('gpt-4o', 'US', 60, 250, 10)], regions: [row('CN', 'CN', 80, 500, 0.42), row('US', 'US', 60, 250, 10)] };
+    const board = { models: [row('deepseek-v4-flash', 'CN', 80, 500, 0.42, 'DeepSeek <b>V3</b>'), row('gpt-6-sol', 'US', 60, 250, 10)], regions: [row('CN', 'CN', 80, 500, 0.42), row('US', 'US', 60, 250, 10)] };
     app.render(buildLeaderboardView(board, { category: 'coding-edit', range: '7d' }, 12));
     expect((root.querySelector('#leaderboard-empty') as HTMLElement).hidden).toBe(true);
-    const ds = root.querySelector('#leaderboard-models tr[data-model-id="deepseek-chat"]')!;
+    const ds = root.querySelector('#leaderboard-models tr[data-model-id="deepseek-v4-flash"]')!;
     expect(ds.textContent).toContain('DeepSeek <b>V3</b>');
     expect(root.querySelector('#leaderboard-models b')).toBeNull();
     expect(ds.querySelector('td[data-metric="medianDecodeTps"]')!.getAttribute('data-value')).toBe('80');
     expect(ds.querySelector('td[data-metric="medianDecodeTps"]')!.getAttribute('data-best')).toBe('true');
     expect(ds.querySelector('td[data-metric="costPerMOutput"]')!.textContent).toContain('$0.420');
-    expect(root.querySelector('#leaderboard-models tr[data-model-id="gpt-4o"] td[data-metric="medianTtftMs"]')!.getAttribute('data-best')).toBe('true');
+    expect(root.querySelector('#leaderboard-models tr[data-model-id="gpt-6-sol"] td[data-metric="medianTtftMs"]')!.getAttribute('data-best')).toBe('true');
     expect(root.querySelectorAll('#leaderboard-regions tr[data-region]')).toHaveLength(2);
     expect((root.querySelector('#filter-category') as HTMLSelectElement).value).toBe('coding-edit');
     expect((root.querySelector('#filter-range') as HTMLSelectElement).value).toBe('7d');

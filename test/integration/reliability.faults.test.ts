@@ -59,7 +59,7 @@ describe.each(ALL_PROTOCOLS)('%s: HTTP error statuses', (protocol) => {
   it('404 from the server: names the model and says what to check', { timeout: T }, async () => {
     const bad = await faulty(protocol, { kind: 'status', status: 404 });
     expect(bad.runs[0].errorKind).toBe('not-found');
-    expect(bad.runs[0].error).toMatch(/model "rf-.*" or the endpoint path was not found \(HTTP 404.*\)\. Check "model" and "baseUrl"/);
+    expect(bad.runs[0].error).toMatch(/model "rf-.*" or the endpoint path was not found \(HTTP 404.*\)\. The provider may have retired the model \(the built-in catalog was read on 2026-12-03\)\. Run "tokenscope models" to list current ids, and check "model" and "baseUrl"/);
   });
 
   it('404 for a model the server does not have: the provider says which', { timeout: T }, async () => {
@@ -67,6 +67,11 @@ describe.each(ALL_PROTOCOLS)('%s: HTTP error statuses', (protocol) => {
     expect(bad.runs[0].errorKind).toBe('not-found');
     expect(bad.runs[0].error).toMatch(/model "no-such-model-xyz"/);
     expect(bad.runs[0].error).toMatch(/HTTP 404: .*no-such-model-xyz/); // the provider's own words follow
+  });
+
+  it('404 for a built-in entry: names the date its id was read', { timeout: T }, async () => {
+    const bad = await withHealthy(specFor(server, protocol, 'deepseek-chat', { readOn: '2026-12-03' }));
+    expect(bad.runs[0].error).toMatch(/may have retired the model \(this entry's id was read on 2026-12-03\)\. Run "tokenscope models"/);
   });
 
   it('500: a server error carrying the provider message', { timeout: T }, async () => {

@@ -248,8 +248,8 @@ describe('ollama', () => {
 
 describe('gemini', () => {
   it('streams CRLF-framed SSE with thought parts and usageMetadata, ending in finishReason STOP', async () => {
-    server.setModel('gemini-2.5-flash', { ttftMs: 20, tokensPerSecond: 500, tokensPerChunk: 2, outputTokens: 6, reasoningTokens: 4, inputTokens: 9, requireKey: 'gk' });
-    const r = await post(geminiUrl(server, 'gemini-2.5-flash'), geminiBody, { 'x-goog-api-key': 'gk' });
+    server.setModel('gemini-3.5-flash', { ttftMs: 20, tokensPerSecond: 500, tokensPerChunk: 2, outputTokens: 6, reasoningTokens: 4, inputTokens: 9, requireKey: 'gk' });
+    const r = await post(geminiUrl(server, 'gemini-3.5-flash'), geminiBody, { 'x-goog-api-key': 'gk' });
     expect(r.status).toBe(200);
     expect(r.text).toMatch(/^data: \{.*\}\r\n\r\n/);
     const data = parseSse(r.text).map(json);
@@ -257,7 +257,7 @@ describe('gemini', () => {
     for (const d of data) {
       expect(d.candidates[0].content.role).toBe('model');
       expect(d.candidates[0].index).toBe(0);
-      expect(d.modelVersion).toBe('gemini-2.5-flash');
+      expect(d.modelVersion).toBe('gemini-3.5-flash');
     }
     const parts = data.flatMap((d: Json) => d.candidates[0].content.parts);
     expect(parts.filter((p: Json) => p.thought).map((p: Json) => p.text).join('')).toBe(tokenText('reasoning', 0, 4));
@@ -266,7 +266,7 @@ describe('gemini', () => {
     const last = data.at(-1);
     expect(last.candidates[0].finishReason).toBe('STOP');
     expect(last.usageMetadata).toMatchObject({ promptTokenCount: 9, candidatesTokenCount: 6, thoughtsTokenCount: 4, totalTokenCount: 19 });
-    expect(lastRecord(server).model).toBe('gemini-2.5-flash');
+    expect(lastRecord(server).model).toBe('gemini-3.5-flash');
   });
 
   it('takes the key from ?key= too; hidden thoughts are only counted', async () => {

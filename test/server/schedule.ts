@@ -23,6 +23,8 @@ export interface Schedule {
   inputTokens?: number;
   /** Default 0. */
   cachedInputTokens?: number;
+  /** Default 0. Input tokens written to the prompt cache (part of inputTokens; Anthropic reports them apart). */
+  cacheWriteTokens?: number;
   /** If set, requests without this key are refused in the protocol's real error shape. */
   requireKey?: string;
   fault?: Fault;
@@ -101,6 +103,7 @@ export interface ResolvedSchedule {
   includeUsage: boolean;
   inputTokens?: number;
   cachedInputTokens: number;
+  cacheWriteTokens: number;
   requireKey?: string;
   fault?: Fault;
   openaiReasoningField: 'reasoning_content' | 'reasoning';
@@ -120,6 +123,7 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
     includeUsage: s.includeUsage ?? true,
     inputTokens: s.inputTokens,
     cachedInputTokens: s.cachedInputTokens ?? 0,
+    cacheWriteTokens: s.cacheWriteTokens ?? 0,
     requireKey: s.requireKey,
     fault: s.fault,
     openaiReasoningField: s.openaiReasoningField ?? 'reasoning_content',

@@ -269,6 +269,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const usage: Usage = {
       inputTokens: sched.tagUsage ? id : sched.inputTokens ?? estimateInputTokens(body),
       cachedInputTokens: sched.cachedInputTokens,
+      cacheWriteTokens: sched.cacheWriteTokens,
       // Summarized thinking: usage bills the full thinking, of which only a summary streams.
       reasoningTokens: sched.quirks.summarizedThinking?.billedReasoningTokens ?? sched.reasoningTokens,
       answerTokens: sched.outputTokens,

@@ -12,6 +12,8 @@ import type { ResolvedSchedule } from './schedule';
 export interface Usage {
   inputTokens: number;
   cachedInputTokens: number;
+  /** Part of inputTokens: written to the prompt cache (reported only by Anthropic). */
+  cacheWriteTokens: number;
   reasoningTokens: number;
   /** Answer tokens only. */
   answerTokens: number;
@@ -228,10 +230,10 @@ function vllmMetrics(m: NonNullable<ResolvedSchedule['quirks']['vllmMetrics']>, 
 // ---------------------------------------------------------------- Anthropic Messages
 
 function anthropicUsage(u: Usage) {
-  // Anthropic's input_tokens excludes cache reads; they are reported apart.
+  // Anthropic's input_tokens excludes cache reads and writes; they are reported apart.
   return {
-    input_tokens: u.inputTokens - u.cachedInputTokens,
-    cache_creation_input_tokens: 0,
+    input_tokens: u.inputTokens - u.cachedInputTokens - u.cacheWriteTokens,
+    cache_creation_input_tokens: u.cacheWriteTokens,
     cache_read_input_tokens: u.cachedInputTokens,
   };
 }

@@ -6,15 +6,15 @@ const good = { id: 'local', protocol: 'openai-chat', baseUrl: 'http://127.0.0.1:
 
 describe('parseConfig', () => {
   it('accepts a full entry and a built-in named by id alone', () => {
-    const cfg = parse({ models: [good, { id: 'deepseek-chat' }], settings: { runs: 5 } });
+    const cfg = parse({ models: [good, { id: 'deepseek-v4-flash' }], settings: { runs: 5 } });
     expect(cfg.models[0]).toMatchObject(good);
-    expect(cfg.models[1]).toMatchObject({ id: 'deepseek-chat', protocol: 'openai-chat', region: 'CN', apiKeyEnv: 'DEEPSEEK_API_KEY' });
+    expect(cfg.models[1]).toMatchObject({ id: 'deepseek-v4-flash', protocol: 'openai-chat', region: 'CN', apiKeyEnv: 'DEEPSEEK_API_KEY' });
     expect(cfg.settings.runs).toBe(5);
   });
   it('lets a config override one field of a built-in', () => {
-    const cfg = parse({ models: [{ id: 'deepseek-chat', baseUrl: 'http://127.0.0.1:9/v1' }] });
+    const cfg = parse({ models: [{ id: 'deepseek-v4-flash', baseUrl: 'http://127.0.0.1:9/v1' }] });
     expect(cfg.models[0].baseUrl).toBe('http://127.0.0.1:9/v1');
-    expect(cfg.models[0].model).toBe('deepseek-chat');
+    expect(cfg.models[0].model).toBe('deepseek-v4-flash');
   });
   const cases: [string, unknown, RegExp][] = [
     ['unknown protocol', { models: [{ ...good, protocol: 'grpc' }] }, /models\[0\]\.protocol/],
@@ -23,6 +23,9 @@ describe('parseConfig', () => {
     ['negative runs', { models: [good], settings: { runs: -1 } }, /settings\.runs/],
     ['negative price', { models: [{ ...good, price: { inputPerM: -1, outputPerM: 1 } }] }, /models\[0\]\.price\.inputPerM/],
     ['typo in a field', { models: [{ ...good, basUrl: 'x' }] }, /models\[0\].*basUrl/],
+    ['readOn not a date', { models: [{ ...good, readOn: 'last week' }] }, /models\[0\]\.readOn: must be an ISO date/],
+    ['provider not an id', { models: [{ ...good, provider: 'Open Router' }] }, /models\[0\]\.provider: must be a lower-case provider id/],
+    ['retired built-in', { models: [{ id: 'claude-opus-4.1' }] }, /models\[0\]\.id: "claude-opus-4\.1" is no longer a built-in model.*use "claude-opus-5\.5"/],
     ['a key in the config', { models: [{ ...good, apiKey: 'sk-1' }] }, /models\[0\]\.apiKey: API keys do not belong/],
     ['a key in headers', { models: [{ ...good, headers: { Authorization: 'Bearer x' } }] }, /models\[0\]\.headers\.Authorization: must not hold API keys/],
     ['Proxy-Authorization', { models: [{ ...good, headers: { 'Proxy-Authorization': 'Basic dTpw' } }] }, /models\[0\]\.headers\.Proxy-Authorization: must not hold API keys/],

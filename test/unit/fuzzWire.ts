@@ -16,7 +16,7 @@ export function wireStream(protocol: ProtocolId, pieces: Piece[]): string {
   const reasoning = pieces.filter((p) => p.channel === 'reasoning').length;
   const answer = pieces.length - reasoning;
   const schedule = resolveSchedule({ ttftMs: 0, tokensPerSecond: 100, outputTokens: answer, reasoningTokens: reasoning });
-  const ctx: StreamContext = { protocol, model: 'fuzz-model', schedule, usage: { inputTokens: 5, cachedInputTokens: 0, reasoningTokens: reasoning, answerTokens: answer }, withUsage: true, requestId: 'fz1', createdSec: 1 };
+  const ctx: StreamContext = { protocol, model: 'fuzz-model', schedule, usage: { inputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: reasoning, answerTokens: answer }, withUsage: true, requestId: 'fz1', createdSec: 1 };
   const enc = createEncoder(ctx);
   let out = enc.open().join('');
   for (const p of pieces) out += enc.content(p.channel, p.text, 1);

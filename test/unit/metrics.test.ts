@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRunMetrics, runCost } from '../../src/core/metrics';
+import { computeRunMetrics } from '../../src/core/metrics';
 import type { ModelSpec, StreamEvent, StreamTrace, TimedEvent } from '../../src/core/types';
 
 const spec: ModelSpec = { id: 'm', protocol: 'openai-chat', baseUrl: 'http://127.0.0.1:1/v1', model: 'x', region: 'CN', price: { inputPerM: 1, outputPerM: 2, cachedInputPerM: 0.1 } };
@@ -120,11 +120,5 @@ describe('normalised throughput', () => {
   it('counts characters as code points, so an emoji is one character', () => {
     const m = computeRunMetrics(trace([[100, ans('🎉')], [200, ans('🎉🎉')]]), ctx);
     expect(m.charsPerSec).toBeCloseTo(2 / 0.1, 9);
-  });
-});
-
-describe('runCost', () => {
-  it('is null without a price', () => {
-    expect(runCost({ ...spec, price: undefined }, 10, 10)).toBeNull();
   });
 });

@@ -106,7 +106,7 @@ describe('the CLI says so too', () => {
     ['binary.md', 'abc\u0000def', /the prompt file ".*binary\.md" contains NUL characters/],
   ])('bench %s: exit 2 with the message, nothing sent', async (name, content, message) => {
     writeFileSync(join(dir, name), content);
-    const r = await runCli(['bench', join(dir, name), '--models', 'deepseek-chat']);
+    const r = await runCli(['bench', join(dir, name), '--models', 'deepseek-v4-flash']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
   });

@@ -58,7 +58,10 @@ describe('anthropic messages', () => {
   });
   it('decodes the event sequence', () => {
     const start = p.decode('{"type":"message_start","message":{"usage":{"input_tokens":7,"cache_read_input_tokens":3,"output_tokens":1}}}', 'message_start');
-    expect(start).toEqual([{ kind: 'usage', usage: { inputTokens: 10, cachedInputTokens: 3 } }]);
+    expect(start).toEqual([{ kind: 'usage', usage: { inputTokens: 10, cachedInputTokens: 3, cacheWriteInputTokens: 0 } }]);
+    // Cache writes are billed apart from input: kept as their own count, and part of the prompt's total.
+    const writing = p.decode('{"type":"message_start","message":{"usage":{"input_tokens":7,"cache_creation_input_tokens":5,"cache_read_input_tokens":3,"output_tokens":1}}}', 'message_start');
+    expect(writing).toEqual([{ kind: 'usage', usage: { inputTokens: 15, cachedInputTokens: 3, cacheWriteInputTokens: 5 } }]);
     expect(p.decode('{"type":"ping"}', 'ping')).toEqual([]);
     expect(p.decode('{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let"}}')).toEqual([{ kind: 'token', channel: 'reasoning', text: 'Let' }]);
     expect(p.decode('{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"abc"}}')).toEqual([]);
@@ -89,8 +92,8 @@ describe('ollama native', () => {
 describe('gemini streamGenerateContent', () => {
   const p = protocolFor('gemini');
   it('asks for SSE and thoughts, with the key in a header', () => {
-    const req = p.buildRequest(spec('gemini', { baseUrl: 'https://generativelanguage.googleapis.com', reasoning: true, model: 'gemini-2.5-pro' }), 'hi', { maxTokens: 5, apiKey: 'g' });
-    expect(req.url.href).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse');
+    const req = p.buildRequest(spec('gemini', { baseUrl: 'https://generativelanguage.googleapis.com', reasoning: true, model: 'gemini-3.5-flash' }), 'hi', { maxTokens: 5, apiKey: 'g' });
+    expect(req.url.href).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-3.5-flash:streamGenerateContent?alt=sse');
     expect(req.headers['x-goog-api-key']).toBe('g');
     expect(JSON.parse(req.body).generationConfig).toEqual({ maxOutputTokens: 5, thinkingConfig: { includeThoughts: true } });
   });

@@ -13,6 +13,7 @@
  *   #outputs details[data-model-id] > .run[data-run-index] > pre.answer-text / pre.reasoning-text / .run-error
  *   button.set-api-key[data-model-id]
  *   #chart-tps, #chart-ttft, #chart-timeline (canvases), #results-empty
+ *   #host-groups table[data-base-model] > tr[data-model-id] (data-fastest, data-cheapest)  same model, different hosts
  */
 import type { CompareView, ResultsView, WebviewMessage } from '../../../src/shared/webviewProtocol';
 import { compareSection } from './compareRender';
@@ -57,6 +58,45 @@ function metricCell(c: MetricCell, col: ColumnDef): HTMLTableCellElement {
   );
 }
 
+/** The cost cell also says where its price came from. */
+function costTitled(td: HTMLTableCellElement, col: ColumnDef, row: ModelRow): HTMLTableCellElement {
+  if (col.metric !== 'costUsd') return td;
+  td.setAttribute('data-price-source', row.priceSource ?? '');
+  td.title = [td.title, row.priceSource ? `Priced by ${row.priceSource}` : 'No price known for this model'].filter(Boolean).join('\n');
+  return td;
+}
+
+/** One small table per model served by several hosts: fastest first, the fastest and cheapest marked. */
+function hostGroupTables(view: ResultsView): Child[] {
+  const byId = new Map(view.rows.map((r) => [r.id, r]));
+  return view.hostGroups.map((g) =>
+    el(
+      'table',
+      { class: 'results host-group', 'data-base-model': g.baseModel },
+      el('caption', { dir: 'auto' }, g.baseModel),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Served as'), el('th', { scope: 'col' }, 'Provider'), el('th', { scope: 'col', class: 'num' }, 'tok/s (own tokens)'), el('th', { scope: 'col', class: 'num' }, 'TTFT ms'), el('th', { scope: 'col', class: 'num' }, 'cost/run'))),
+      el(
+        'tbody',
+        {},
+        g.ids.map((id) => {
+          const r = byId.get(id);
+          if (!r) return null;
+          const mark = (on: boolean, word: string) => (on ? el('span', { class: 'badge' }, word) : null);
+          return el(
+            'tr',
+            { 'data-model-id': id, 'data-fastest': id === g.fastestId ? 'true' : null, 'data-cheapest': id === g.cheapestId ? 'true' : null },
+            el('th', { scope: 'row', dir: 'auto' }, r.label),
+            el('td', { dir: 'auto' }, r.provider ?? r.host),
+            el('td', { class: 'num' }, r.cells.decodeTps.text, ' ', mark(id === g.fastestId, 'fastest')),
+            el('td', { class: 'num' }, r.cells.ttftMs.text),
+            el('td', { class: 'num', title: r.priceSource ? `Priced by ${r.priceSource}` : undefined }, r.cells.costUsd.text, ' ', mark(id === g.cheapestId, 'cheapest')),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
 function statusText(view: ResultsView): string {
   const { done, total } = view.progress;
   if (view.running) return `Running… ${done} of ${total} runs done.`;
@@ -96,7 +136,7 @@ function table(view: ResultsView): HTMLTableElement {
           { 'data-field': 'runs', class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-ok': r.okRuns, 'data-failed': r.failedRuns, 'data-cancelled': r.cancelledRuns },
           `${r.okRuns}/${r.okRuns + r.failedRuns}${r.cancelledRuns ? ` (${r.cancelledRuns} cancelled)` : ''}`,
         ),
-        cols.map((c) => metricCell(r.cells[c.metric], c)),
+        cols.map((c) => costTitled(metricCell(r.cells[c.metric], c), c, r)),
         el('td', { 'data-field': 'tokenSource', title: r.tokenizer ? `tokenizer: ${r.tokenizer}` : undefined }, r.tokenSource),
         el('td', { 'data-field': 'speculation', 'data-flagged': r.speculation ? String(r.speculation.flagged) : null, title: r.speculation?.verdict }, r.speculation?.text ?? '—'),
         view.slo ? el('td', { 'data-field': 'slo', class: 'num', 'data-met': r.slo?.met ?? null, 'data-total': r.slo?.total ?? null }, r.slo?.text ?? '—') : null,
@@ -213,11 +253,20 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
   const outputsBox = el('div', { id: 'outputs-list' });
   const outputsSection = el('section', { id: 'outputs', 'aria-labelledby': 'outputs-title' }, el('h2', { id: 'outputs-title' }, 'Outputs and errors'), el('p', { class: 'muted' }, 'Model output is shown as plain text.'), outputsBox);
   const notes = el('ul', { id: 'notes', class: 'muted' });
+  const hostGroupsBox = el('div', { class: 'table-scroll' });
+  const hostGroupsSection = el(
+    'section',
+    { id: 'host-groups', 'aria-labelledby': 'host-groups-title' },
+    el('h2', { id: 'host-groups-title' }, 'Same model, different hosts'),
+    el('p', { class: 'muted' }, 'Entries that serve one underlying model (from its maker, OpenRouter or another host), fastest first.'),
+    hostGroupsBox,
+  );
   const content = el(
     'div',
     { id: 'results-content' },
     el('section', { 'aria-labelledby': 'table-title' }, el('h2', { id: 'table-title' }, 'Per model'), tableBox, aggregateNote),
     compareBox,
+    hostGroupsSection,
     charts,
     warningsSection,
     outputsSection,
@@ -280,6 +329,8 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       progress.value = Math.min(view.progress.done, progress.max);
       meta.textContent = `Started ${new Date(view.startedAt).toLocaleString()} · prompt ${view.prompt.chars.toLocaleString()} characters · ${view.settings.runs} run(s)${view.settings.warmup ? ` + ${view.settings.warmup} warm-up` : ''}, concurrency ${view.settings.concurrency}, max ${view.settings.maxTokens} tokens`;
       replaceChildren(tableBox, table(view));
+      hostGroupsSection.hidden = view.hostGroups.length === 0;
+      replaceChildren(hostGroupsBox, hostGroupTables(view));
 
       const open = new Set(Array.from(outputsBox.querySelectorAll('details[open][data-details-key]')).map((d) => d.getAttribute('data-details-key')!));
       replaceChildren(outputsBox, outputs(view, open));

@@ -40,7 +40,7 @@ export const anthropic: WireProtocol = {
           const cacheWrite = num(usage.cache_creation_input_tokens) ?? 0;
           const input = num(usage.input_tokens);
           // input_tokens counts only the uncached part; the prompt is all three together.
-          events.push({ kind: 'usage', usage: { inputTokens: input === undefined ? undefined : sum(input, cacheRead, cacheWrite), cachedInputTokens: cacheRead } });
+          events.push({ kind: 'usage', usage: { inputTokens: input === undefined ? undefined : sum(input, cacheRead, cacheWrite), cachedInputTokens: cacheRead, cacheWriteInputTokens: cacheWrite } });
         }
         break;
       }

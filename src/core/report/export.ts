@@ -2,7 +2,9 @@
  * Export formats of a benchmark report: JSON (the report as is), CSV (one row per measured run) and Markdown
  * (a summary table per model, then notes and failures). Pure: no `vscode`, no file system.
  */
+import { describePriceSource } from '../pricing/describe';
 import type { BenchmarkReport, RunMetrics } from '../types';
+import { hostGroups, priceSourceLine } from './hostGroups';
 import { COLUMNS, buildResultsView, formatMetric } from './resultsView';
 
 export type ExportFormat = 'json' | 'csv' | 'markdown';
@@ -27,17 +29,18 @@ export function csvField(v: string | number | boolean | null | undefined): strin
 }
 
 export const CSV_COLUMNS = [
-  'model_id', 'label', 'region', 'protocol', 'model', 'host', 'run', 'ok', 'started_at',
+  'model_id', 'label', 'region', 'protocol', 'model', 'host', 'provider', 'base_model', 'run', 'ok', 'started_at',
   'ttft_ms', 'ttfo_ms', 'setup_ms', 'decode_tps', 'normalized_tps', 'server_decode_tps', 'e2e_ms', 'itl_ms',
   'inter_chunk_p50_ms', 'inter_chunk_p95_ms', 'chunks', 'input_tokens', 'output_tokens', 'reasoning_tokens',
-  'cached_input_tokens', 'streamed_tokens', 'hidden_tokens', 'token_source', 'tokenizer', 'cost_usd', 'error_kind', 'error',
+  'cached_input_tokens', 'cache_write_input_tokens', 'streamed_tokens', 'hidden_tokens', 'token_source', 'tokenizer', 'cost_usd', 'price_source', 'error_kind', 'error',
 ] as const;
 
 function runFields(m: RunMetrics): (string | number | boolean | null | undefined)[] {
   return [
     m.ok, m.startedAt, m.ttftMs, m.ttfoMs, m.setupMs, m.decodeTps, m.normalizedTps, m.serverDecodeTps, m.e2eMs, m.itlMs,
     m.interChunkP50Ms, m.interChunkP95Ms, m.chunks, m.inputTokens, m.outputTokens, m.reasoningTokens,
-    m.cachedInputTokens, m.streamedTokens, m.hiddenTokens, m.tokenSource, m.tokenizer, m.costUsd, m.errorKind, m.error,
+    m.cachedInputTokens, m.cacheWriteInputTokens, m.streamedTokens, m.hiddenTokens, m.tokenSource, m.tokenizer, m.costUsd,
+    m.priceSource ? describePriceSource(m.priceSource) : null, m.errorKind, m.error,
   ];
 }
 
@@ -48,7 +51,7 @@ export function reportToCsv(report: BenchmarkReport): string {
     r.runs
       .filter((m) => !m.warmup)
       .forEach((m, i) => {
-        lines.push([r.id, r.label, r.region, r.protocol, r.model, r.host, i + 1, ...runFields(m)].map(csvField).join(','));
+        lines.push([r.id, r.label, r.region, r.protocol, r.model, r.host, r.provider, r.baseModel, i + 1, ...runFields(m)].map(csvField).join(','));
       });
   }
   return lines.join('\r\n') + '\r\n';
@@ -91,7 +94,20 @@ export function reportToMarkdown(report: BenchmarkReport): string {
     out.push(`| --- | ---: | ${Object.keys(view.aggregates[0].cells).map(() => '---:').join(' | ')} |`);
     for (const a of view.aggregates) out.push(`| ${a.region} | ${a.models} | ${Object.values(a.cells).map((c) => (c.best ? `**${c.text}**` : c.text)).join(' | ')} |`);
   }
-  out.push('', 'Bold marks the best value of a column. Values are medians ± median absolute deviation.', ...view.notes.map((n) => `${n}`));
+  const groups = hostGroups(report.results);
+  if (groups.length) {
+    out.push('', '## Same model, different hosts', '', '| Model | Served as | Provider | tok/s (own tokens) | TTFT (ms) | cost/run |', '| --- | --- | --- | ---: | ---: | ---: |');
+    for (const g of groups) {
+      for (const id of g.ids) {
+        const row = view.rows.find((r) => r.id === id)!;
+        const mark = (text: string, best: boolean) => (best ? `**${text}**` : text);
+        out.push(`| ${mdCell(g.baseModel)} | ${mdCell(id)} | ${mdCell(row.provider ?? row.host)} | ${mark(row.cells.decodeTps.text, id === g.fastestId)} | ${row.cells.ttftMs.text} | ${mark(row.cells.costUsd.text, id === g.cheapestId)} |`);
+      }
+    }
+    out.push('', 'Bold marks the fastest and the cheapest host of each model.');
+  }
+  const costs = priceSourceLine(report.results);
+  out.push('', 'Bold marks the best value of a column. Values are medians ± median absolute deviation.', ...view.notes.map((n) => `${n}`), ...(costs ? [mdCell(costs)] : []));
   const notes = [...new Set(report.results.flatMap((r) => [...r.warnings.map((w) => `Warning: ${w}`), ...r.runs.filter((x) => !x.ok && !x.warmup).map((x) => `Failed: ${x.error ?? x.errorKind ?? 'unknown error'}`)]))];
   if (notes.length) out.push('', '## Notes', '', ...notes.map((n) => `- ${mdCell(n)}`));
   return out.join('\n') + '\n';

@@ -30,6 +30,8 @@ export interface HoverModel {
   family: TokenizerFamily;
   /** USD per million input tokens. */
   inputPerM?: number;
+  /** Where that price came from, in a few words ("genai-prices 0.1.8, data of 2026-09-23", "your config"). */
+  priceSource?: string;
   measured?: Measurement;
 }
 
@@ -127,7 +129,9 @@ export function buildHoverMarkdown(input: HoverInput): string {
   }
   if (rows.length) {
     lines.push(`| Model | Input cost | Estimated time for ${int.format(input.outputTokens)} output tokens |`, '| --- | ---: | --- |', ...rows, '');
-    lines.push('_Times are estimated from the latest measured throughput in the history; costs use list prices (≈: counted with a stand-in tokenizer)._');
+    const sources = [...new Set(input.models.filter((m) => m.inputPerM !== undefined).map((m) => m.priceSource ?? 'list prices'))];
+    const priced = sources.length ? `input costs are at today\'s rate (${sources.map(escapeMarkdown).join('; ')})` : 'no input price is known';
+    lines.push(`_Times are estimated from the latest measured throughput in the history; ${priced} (≈: counted with a stand-in tokenizer)._`);
   }
   if (input.advice) lines.push('', escapeMarkdown(input.advice));
   return lines.join('\n');

@@ -3,7 +3,9 @@
  * partial, still running) benchmark report. Pure: no `vscode`, no DOM. The webview only renders it.
  */
 import { sloCellText } from '../slo';
+import { describePriceSource } from '../pricing/describe';
 import { summarize } from '../stats';
+import { hostGroups, type HostGroup } from './hostGroups';
 import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
 
 /** Columns of the results table, in display order. */
@@ -48,7 +50,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { metric: 'inputTokens', label: 'in', unit: 'tokens', better: 'none', help: 'Input tokens as the provider reported them.' },
   { metric: 'outputTokens', label: 'out', unit: 'tokens', better: 'none', help: 'Output tokens, reasoning included.' },
   { metric: 'reasoningTokens', label: 'reasoning', unit: 'tokens', better: 'none', help: 'Reasoning tokens (part of the output).' },
-  { metric: 'costUsd', label: 'cost/run', unit: 'USD', better: 'lower', help: 'Cost of one run at the catalog list price.' },
+  { metric: 'costUsd', label: 'cost/run', unit: 'USD', better: 'lower', help: "Cost of one run: the run's usage priced by genai-prices at its start time (cache reads and writes, tiers, peak hours), or by the price in your config." },
 ];
 
 export interface Spread {
@@ -108,6 +110,11 @@ export interface ModelRow {
   host: string;
   model: string;
   protocol: string;
+  /** Who served it (e.g. "openrouter") and the underlying model, when known. */
+  provider?: string;
+  baseModel?: string;
+  /** Where its cost's price came from, in a few words ("genai-prices 0.1.8, data of 2026-09-23", "your config"). */
+  priceSource?: string;
   status: ModelStatus;
   okRuns: number;
   failedRuns: number;
@@ -170,6 +177,8 @@ export interface ResultsView {
   rows: ModelRow[];
   /** Median of the model medians per region, for regions with data (CN vs US, and local). */
   aggregates: AggregateRow[];
+  /** Rows serving the same underlying model from different hosts, fastest first. */
+  hostGroups: HostGroup[];
   notes: string[];
   /** The SLO the runs were checked against, e.g. "ttft<=800,tps>=30". */
   slo?: string;
@@ -283,6 +292,7 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
   const active = options.active?.includes(r.id) ?? false;
   const finished = measured.length >= plannedRuns;
   const status: ModelStatus = !options.running || (finished && !active) ? 'done' : active || measured.length > 0 ? 'running' : 'pending';
+  const priced = [...ok].reverse().find((x) => x.priceSource);
   return {
     id: r.id,
     label: r.label ?? r.id,
@@ -290,6 +300,9 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     host: r.host,
     model: r.model,
     protocol: r.protocol,
+    ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.baseModel ? { baseModel: r.baseModel } : {}),
+    ...(priced ? { priceSource: describePriceSource(priced.priceSource) } : {}),
     status,
     okRuns: r.okRuns,
     failedRuns: r.failedRuns,
@@ -356,6 +369,7 @@ export function buildResultsView(report: BenchmarkReport, options: ViewOptions =
     columns: COLUMNS.map((c) => ({ ...c })),
     rows,
     aggregates: aggregates(rows),
+    hostGroups: hostGroups(report.results),
     notes,
     ...(report.settings.slo ? { slo: report.settings.slo } : {}),
   };

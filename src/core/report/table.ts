@@ -4,6 +4,7 @@
  */
 import { printable } from '../text';
 import type { BenchmarkReport, ModelResult, Summary } from '../types';
+import { hostGroupLines, priceSourceLine } from './hostGroups';
 import { formatUsd, speculationView } from './resultsView';
 import { sloCellText } from '../slo';
 
@@ -71,7 +72,11 @@ export function formatReportTable(report: BenchmarkReport): string {
   const lines = [alignColumns([withSlo ? [...header, 'SLO met, goodput'] : header, ...rows])];
   if (withSlo)
     lines.push('', `SLO ${printable(report.settings.slo ?? '')}: runs that met every target (failed runs count as missed); goodput = concurrency × runs that met it ÷ their models' total run time, in requests/s at concurrency ${report.settings.concurrency}.`);
-  lines.push('', `Medians ± median absolute deviation over ${runsLine(report)}. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly. Cost uses catalog list prices.`);
+  lines.push('', `Medians ± median absolute deviation over ${runsLine(report)}. "tok/s (own tokens)" counts each model's own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly.`);
+  const costs = priceSourceLine(report.results);
+  if (costs) lines.push(printable(costs));
+  const groups = hostGroupLines(report.results);
+  if (groups.length) lines.push('', ...groups.map((l) => printable(l)));
   const notes = report.results.flatMap((r) => [
     ...(r.speculation ? [`speculative decoding (estimated), ${printable(r.id)}: ${printable(r.speculation.verdict)}`] : []),
     ...r.warnings.map((w) => `warning: ${printable(w)}`),
