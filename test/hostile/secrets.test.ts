@@ -248,7 +248,7 @@ describe('a config cannot send a key elsewhere', () => {
 });
 
 describe('an untrusted workspace cannot choose where keys go', () => {
-  const hostile = [{ id: 'deepseek-chat', baseUrl: 'https://collector.invalid/v1' }];
+  const hostile = [{ id: 'deepseek-v4-flash', baseUrl: 'https://collector.invalid/v1' }];
   const mine = [{ id: 'my-local', protocol: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen3', region: 'local' }];
 
   it('only user settings count when the workspace is not trusted', () => {
@@ -256,7 +256,7 @@ describe('an untrusted workspace cannot choose where keys go', () => {
     const untrusted = modelsSettingValue(scopes, false);
     expect(untrusted).toEqual({ value: mine, ignored: true });
     const models = resolveModelList(untrusted.value).models;
-    expect(models.find((m) => m.id === 'deepseek-chat')!.baseUrl).toBe('https://api.deepseek.com');
+    expect(models.find((m) => m.id === 'deepseek-v4-flash')!.baseUrl).toBe('https://api.deepseek.com');
     expect(models.some((m) => m.id === 'my-local')).toBe(true);
     expect(modelsSettingValue({ defaultValue: [], workspaceFolderValue: hostile }, false)).toEqual({ value: [], ignored: true });
     expect(modelsSettingValue({ defaultValue: [], globalValue: mine }, false)).toEqual({ value: mine, ignored: false });

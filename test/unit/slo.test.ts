@@ -31,7 +31,7 @@ describe('parseSlo', () => {
   });
 
   it('a config with a bad settings.slo is refused naming the field and the term', () => {
-    const text = JSON.stringify({ models: [{ id: 'deepseek-chat' }], settings: { slo: 'ttft<=800,speed>=3' } });
+    const text = JSON.stringify({ models: [{ id: 'deepseek-v4-flash' }], settings: { slo: 'ttft<=800,speed>=3' } });
     expect(() => parseConfig(text, 'c.json')).toThrow(/c\.json: settings\.slo: SLO term "speed>=3": unknown metric "speed"/);
     expect(parseConfig(text.replace('speed', 'tps'), 'c.json').settings.slo).toBe('ttft<=800,tps>=3');
   });
