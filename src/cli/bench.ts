@@ -5,6 +5,7 @@ import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/disc
 import { formatReportTable } from '../core/report/table';
 import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from '../core/runner';
 import type { ModelSpec } from '../core/types';
+import { MAX_CONFIG_FILE_BYTES } from '../core/limits';
 import { readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
@@ -34,7 +35,7 @@ export interface BenchArgs {
 async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpec[]; settings: BenchSettings }> {
   const wanted = args.models?.split(',').map((s) => s.trim()).filter(Boolean);
   if (args.config) {
-    const config = parseConfig(await readTextFile(args.config, 'config file'), args.config);
+    const config = parseConfig(await readTextFile(args.config, 'config file', MAX_CONFIG_FILE_BYTES), args.config);
     let models = config.models;
     if (wanted) {
       const unknown = wanted.filter((id) => !models.some((m) => m.id === id) && !findBuiltin(id));
