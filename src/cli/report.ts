@@ -16,6 +16,7 @@ import {
   type HistoryWarning,
 } from '../core/history';
 import { TASK_CATEGORIES, type TaskCategory } from '../core/types';
+import { FileRefusedError } from '../core/regularFile';
 import { UsageError, type Io } from './io';
 
 export const REPORT_FORMATS = ['md', 'json', 'csv'] as const;
@@ -159,10 +160,13 @@ export async function historyImport(files: string[], args: HistoryArgs, io: Io):
       result = await store.importFrom(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot import "${file}": ${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message}`);
+      throw new UsageError(`cannot import "${file}": ${e instanceof FileRefusedError ? e.message : code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
     }
     printWarnings(io, result.warnings);
-    io.err(`Imported ${file}: ${result.added} new record(s), ${result.duplicates} already in ${path}.`);
+    const future = result.future
+      ? ` ${result.future} record(s) refused: dated after tomorrow, which would stretch every weekly report to that date (a wrong clock on the machine that recorded them?).`
+      : '';
+    io.err(`Imported ${file}: ${result.added} new record(s), ${result.duplicates} already in ${path}.${future}`);
   }
   return 0;
 }

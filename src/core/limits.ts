@@ -37,7 +37,7 @@ export function streamByteLimit(maxTokens: number): number {
 }
 
 /** Local-server discovery: the whole probe (connect, headers, body) and the largest model list read. */
-export const DISCOVERY_DEADLINE_MS = 1500;
+export const DISCOVERY_DEADLINE_MS = 1000;
 export const DISCOVERY_MAX_BODY = 1024 * 1024;
 
 /** Files the user names (prompt, config, output, metrics): 64 MiB holds the 10,000,000-character prompt limit. */

@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
 import { keyHint } from './errors';
-import { computeRunMetrics, type TokenCounter } from './metrics';
+import { computeRunMetrics, INVALID_USAGE_NOTE, type TokenCounter } from './metrics';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
@@ -268,7 +268,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const counter = prepared.find((p) => p.result === result)?.modelCounter;
     const speculation = adviseResult(result, options.prompt, counter?.encode, options.taskContext);
     if (speculation) result.speculation = speculation;
-    if (ok.some((r) => r.tokenSource === 'tokenizer'))
+    const usageNote = result.runs.flatMap((r) => r.notes).find((n) => n.startsWith(INVALID_USAGE_NOTE));
+    if (usageNote) result.warnings.push(`${result.id}: ${usageNote}.`);
+    else if (ok.some((r) => r.tokenSource === 'tokenizer'))
       result.warnings.push(`${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`);
   }
 
