@@ -5,8 +5,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', '**/node_modules/**'] } },
+      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/hostile/**', '**/node_modules/**'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false, testTimeout: 30_000 } },
+      // Hostile servers and inputs; the heavy cases measure a child's memory and time, so one file at a time.
+      { test: { name: 'hostile', include: ['test/hostile/**/*.test.ts'], fileParallelism: false, testTimeout: 30_000 } },
     ],
   },
 });
