@@ -47,6 +47,20 @@ function pump(res, next, onBytes = () => {}) {
   go();
 }
 
+/** Writes the SSE frames of `text` one by one, 5 ms apart (a real stream's reads, so rates can be measured). */
+function paced(res, text) {
+  const frames = text.split(/(?<=\n\n)/);
+  let i = 0;
+  const timer = setInterval(() => {
+    if (i < frames.length) res.write(frames[i++]);
+    else {
+      clearInterval(timer);
+      res.end();
+    }
+  }, 5);
+  res.on('close', () => clearInterval(timer));
+}
+
 /** Writes `piece` every `everyMs` until the client goes. */
 function drip(res, piece, everyMs) {
   const timer = setInterval(() => res.write(piece), everyMs);
@@ -154,20 +168,20 @@ export const BEHAVIOURS = {
   /** Usage counts a broken server might send: negative, fractional, absurd. */
   'usage-negative'(res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(openaiStream(TOKENS, { prompt_tokens: 3, completion_tokens: -5, total_tokens: -2 }));
+    paced(res, openaiStream(TOKENS, { prompt_tokens: 3, completion_tokens: -5, total_tokens: -2 }));
   },
   'usage-fractional'(res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(openaiStream(TOKENS, { prompt_tokens: 3, completion_tokens: 2.5, total_tokens: 5.5 }));
+    paced(res, openaiStream(TOKENS, { prompt_tokens: 3, completion_tokens: 2.5, total_tokens: 5.5 }));
   },
   'usage-huge'(res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(openaiStream(TOKENS, { prompt_tokens: 1e308, completion_tokens: 1e308, total_tokens: 1e308 }));
+    paced(res, openaiStream(TOKENS, { prompt_tokens: 1e308, completion_tokens: 1e308, total_tokens: 1e308 }));
   },
   /** A normal stream, for control. */
   ok(res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(openaiStream(TOKENS));
+    paced(res, openaiStream(TOKENS));
   },
 };
 
