@@ -22,14 +22,17 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Response bytes allowed per output token before a stream is cut off as running past max tokens. A
- * real chunk carries one token in 150–600 bytes of JSON (OpenAI, Anthropic, Gemini, llama.cpp timings);
- * 8 KiB leaves room for logprobs and verbose proxies.
+ * real frame carries a token in 130–300 bytes of JSON (Anthropic, OpenAI, DeepSeek, vLLM; Gemini sends
+ * several tokens in ~600): 2 KiB is about 8 times that, room for logprobs and verbose proxies.
  */
-export const STREAM_BYTES_PER_TOKEN = 8 * 1024;
+export const STREAM_BYTES_PER_TOKEN = 2 * 1024;
 /** Allowance for the envelope: role chunk, usage, [DONE], keep-alive comments. */
 export const STREAM_BASE_BYTES = 1024 * 1024;
-/** Whatever max tokens says, one response never holds more than this. */
-export const STREAM_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Whatever max tokens says, one response never holds more than this (about 130,000 tokens of normal
+ * frames): decoding and measuring 32 MiB of frames takes a few seconds and a few hundred MB.
+ */
+export const STREAM_MAX_BYTES = 32 * 1024 * 1024;
 
 /** The most bytes one response may carry for a given output limit. */
 export function streamByteLimit(maxTokens: number): number {

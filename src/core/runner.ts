@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
-import { keyHint } from './errors';
+import { keyHint, modelWho } from './errors';
 import { computeRunMetrics, INVALID_USAGE_NOTE, type TokenCounter } from './metrics';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
@@ -106,6 +106,8 @@ export function hostOf(baseUrl: string): string {
  */
 export const CLIENT_BOUND_DELAY = { meanMs: 5, p99Ms: 50 } as const;
 const LOOP_SAMPLE_MS = 10;
+/** After Ctrl-C, a finished trace larger than this is not decoded (that could take seconds). */
+const CANCELLED_DECODE_BYTES = 1024 * 1024;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
@@ -184,9 +186,13 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   let inFlight = 0;
   let pendingBytes = 0;
   const pendingMetrics: (() => void)[] = [];
-  const flushMetrics = (whileStreaming = false) => {
+  const flushMetrics = async (whileStreaming = false) => {
     if (!whileStreaming) loopDelay.disable(); // the flush is our own work between streams, not load on a read
-    while (pendingMetrics.length) pendingMetrics.shift()!();
+    while (pendingMetrics.length) {
+      pendingMetrics.shift()!();
+      // Each trace is decoded in one go; between two, Ctrl-C (the abort signal) gets its turn.
+      if (pendingMetrics.length) await new Promise((resolve) => setImmediate(resolve));
+    }
     pendingBytes = 0;
     if (!whileStreaming) loopDelay.enable();
   };
@@ -225,15 +231,19 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const finished = raw;
     pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
+      // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
+      if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) finished.error = { kind: 'cancelled', message: `${modelWho(spec)}: cancelled before this run's data was decoded.` };
+      if (finished.error?.kind === 'cancelled') finished.chunks.length = 0;
       const trace = decodeTrace(finished, spec, apiKey);
+      finished.chunks.length = 0; // decoded: the raw bytes need not stay for the metrics
       const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
       if (!isWarmup) recordRun(result, metrics);
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
     });
-    if (inFlight === 0) flushMetrics();
+    if (inFlight === 0) await flushMetrics();
     // Bounded memory: past this much undecoded data, decode now even though streams are open (the
     // event-loop monitor stays on, so a run that suffers from it is flagged).
-    else if (pendingBytes > MAX_PENDING_BYTES) flushMetrics(true);
+    else if (pendingBytes > MAX_PENDING_BYTES) await flushMetrics(true);
   };
 
   const warmupTasks = prepared.flatMap((p) => Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)));
@@ -245,7 +255,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   loopDelay.enable();
   await pool(measuredTasks, concurrency);
   loopDelay.disable();
-  flushMetrics();
+  await flushMetrics();
   loopDelay.disable();
 
   // The histogram counts the sampling interval itself; the delay is what comes on top of it.

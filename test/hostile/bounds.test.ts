@@ -66,8 +66,8 @@ describe('a stream is bounded in bytes, memory and time', () => {
   });
 
   it('30 MB of unknown SSE fields before a real stream: the run succeeds, under 300 MB, within the timeout + 2 s', async () => {
-    // 4096 max tokens allow 33 MiB, so the junk is read and parsed rather than cut off.
-    const r = await runCliChild(['bench', prompt, '--config', config('junk', 'junk', 'openai-chat', { maxTokens: 4096 }), '--json', '-', '--no-progress']);
+    // 16,000 max tokens allow 32 MiB, so the junk is read and parsed rather than cut off.
+    const r = await runCliChild(['bench', prompt, '--config', config('junk', 'junk', 'openai-chat', { maxTokens: 16_000 }), '--json', '-', '--no-progress']);
     expect(r.killed).toBe(false);
     expect(r.code).toBe(0);
     const run = firstRun(r.stdout);
@@ -222,6 +222,14 @@ describe('Ctrl-C is honoured within a second', () => {
     expect(r.stderr).toMatch(/Cancelling/);
     expect(r.stdout).toMatch(/hostile-endless-slow \(127\.0\.0\.1:\d+\): cancelled\./);
     expect(r.sigintToExitMs).toBeLessThan(1000);
+  });
+
+  it('while a 100 MB NDJSON line arrives (its splitting once ignored Ctrl-C for over a minute)', async () => {
+    const cfg = config('ndjson-sigint', 'ndjson-line', 'ollama', { maxTokens: 16_000, timeoutMs: 60_000 });
+    const r = await runCliChild(['bench', prompt, '--config', cfg, '--no-progress'], { sigintAfterMs: 1500, killAfterMs: 30_000 });
+    expect(r.killed).toBe(false);
+    expect(r.sigintToExitMs).toBeLessThan(1000);
+    expect(r.maxRssMb).toBeLessThan(RSS_LIMIT_MB);
   });
 
   it('while discovery waits on a dripping server', async () => {
