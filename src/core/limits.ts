@@ -29,10 +29,11 @@ export const STREAM_BYTES_PER_TOKEN = 2 * 1024;
 /** Allowance for the envelope: role chunk, usage, [DONE], keep-alive comments. */
 export const STREAM_BASE_BYTES = 1024 * 1024;
 /**
- * Whatever max tokens says, one response never holds more than this (about 130,000 tokens of normal
- * frames): decoding and measuring 32 MiB of frames takes a few seconds and a few hundred MB.
+ * Whatever max tokens says, one response never holds more than this (about 65,000 tokens of normal
+ * frames). Decoding and measuring it costs about 1 s and 100 MB per 8 MiB, so this keeps a run under
+ * 300 MB; 32 MiB took 350 MB.
  */
-export const STREAM_MAX_BYTES = 32 * 1024 * 1024;
+export const STREAM_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The most bytes one response may carry for a given output limit. */
 export function streamByteLimit(maxTokens: number): number {

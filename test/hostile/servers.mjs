@@ -101,12 +101,12 @@ export const BEHAVIOURS = {
       (n) => (sent['ndjson-line'] = (sent['ndjson-line'] ?? 0) + n),
     );
   },
-  /** 30 MB of SSE lines with unknown fields, then a normal stream. */
+  /** 14 MiB of SSE lines with unknown fields (under the 16 MiB cap), then a normal stream. */
   junk(res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const line = 'x-junk: 0123456789abcdef\n';
     const block = line.repeat(Math.floor((64 * 1024) / line.length));
-    let left = 30 * 1024 * 1024;
+    let left = 14 * 1024 * 1024;
     let tail = false;
     pump(res, () => {
       if (left > 0) return (left -= block.length), block;
