@@ -51,7 +51,7 @@ describe('a stream is bounded in bytes, memory and time', () => {
     expect(run.chunks).toBeGreaterThan(100);
     expect(r.maxRssMb).toBeLessThan(RSS_LIMIT_MB);
     expect(r.ms).toBeLessThan(TIMEOUT_MS + 2000);
-    // The client stopped reading: the server could not push much past the 5 MiB limit.
+    // The client stopped reading: the server could not push much past the 2 MiB limit.
     expect(server.sent.endless).toBeLessThan(32 * 1024 * 1024);
   });
 
