@@ -232,8 +232,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
       // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
-      if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) finished.error = { kind: 'cancelled', message: `${modelWho(spec)}: cancelled before this run's data was decoded.` };
-      if (finished.error?.kind === 'cancelled') finished.chunks.length = 0;
+      if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) {
+        finished.error = { kind: 'cancelled', message: `${modelWho(spec)}: cancelled before this run's data was decoded.` };
+        finished.chunks.length = 0;
+      }
       const trace = decodeTrace(finished, spec, apiKey);
       finished.chunks.length = 0; // decoded: the raw bytes need not stay for the metrics
       const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
