@@ -13,7 +13,8 @@ function capture() {
 }
 
 describe('tokenscope tokens', () => {
-  it('prints per-family counts under the documented keys, and per-model input cost', async () => {
+  // Loads all six vocabularies: several seconds on a loaded 2-core machine.
+  it('prints per-family counts under the documented keys, and per-model input cost', { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ts-tokens-'));
     const file = join(dir, 't.txt');
     writeFileSync(file, 'Hello, 世界! const x = 1;\r\n<|endoftext|>');
