@@ -16,7 +16,7 @@ import {
   type HistoryWarning,
 } from '../core/history';
 import { TASK_CATEGORIES, type TaskCategory } from '../core/types';
-import { FileRefusedError } from '../core/regularFile';
+import { FileRefusedError, fileKind } from '../core/regularFile';
 import { UsageError, type Io } from './io';
 
 export const REPORT_FORMATS = ['md', 'json', 'csv'] as const;
@@ -39,13 +39,15 @@ export function historyPath(explicit: string | undefined, io: Io): string {
 
 /** The history must exist for reading commands: exit 2 with a hint otherwise. */
 async function existingHistory(path: string): Promise<HistoryStore> {
-  let isFile = false;
+  let st;
   try {
-    isFile = (await stat(path)).isFile();
+    st = await stat(path);
   } catch {
     // falls through
   }
-  if (!isFile)
+  // A FIFO or a device would block the reader or never end.
+  if (st && !st.isFile()) throw new UsageError(`the history ${path} is ${fileKind(st)}, not a regular file; point --history or TOKENSCOPE_HISTORY at a file.`);
+  if (!st)
     throw new UsageError(
       `no history file at ${path}. Record runs with "tokenscope bench --history ${path} …", or point to another file with --history FILE or TOKENSCOPE_HISTORY.`,
     );

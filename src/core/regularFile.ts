@@ -18,7 +18,8 @@ export class FileRefusedError extends Error {
   }
 }
 
-function kindOf(st: Stats): string {
+/** What a path that is not a regular file is, in words ("a FIFO (named pipe)"). */
+export function fileKind(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';
@@ -37,7 +38,7 @@ export async function openRegularFile(path: string, maxBytes: number): Promise<F
   const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new FileRefusedError(`it is ${kindOf(st)}, not a regular file; save the content to a file and pass that`, 'ENOTREG');
+    if (!st.isFile()) throw new FileRefusedError(`it is ${fileKind(st)}, not a regular file; save the content to a file and pass that`, 'ENOTREG');
     if (st.size > maxBytes) throw new FileRefusedError(`it is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit`, 'EFBIG');
     return fh;
   } catch (e) {

@@ -149,11 +149,12 @@ describe('files the user names: FIFOs, devices and huge files are refused, never
     execFileSync('mkfifo', [fifo]);
   });
 
-  it('a FIFO as the prompt, the config or a history import', async () => {
+  it('a FIFO as the prompt, the config, a history import or the history itself', async () => {
     const cases: [string[], RegExp][] = [
       [['bench', fifo], /cannot read prompt file ".*fifo": it is a FIFO \(named pipe\), not a regular file/],
       [['bench', prompt, '--config', fifo], /cannot read config file ".*fifo": it is a FIFO/],
       [['history', 'import', fifo, '--history', join(dir, 'h.jsonl')], /cannot import ".*fifo": it is a FIFO/],
+      [['report', '--history', fifo], /the history .*fifo is a FIFO \(named pipe\), not a regular file/],
     ];
     for (const [args, message] of cases) {
       const r = await runCliChild(args, { killAfterMs: 10_000 });
