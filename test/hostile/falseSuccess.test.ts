@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordsFromReport } from '../../src/core/history';
 import { runBenchmark } from '../../src/core/runner';
+import { sseFramer } from '../../src/core/stream/framing';
 import type { ModelResult, ModelSpec, ProtocolId } from '../../src/core/types';
 import { startHostileServer, type HostileServer } from './servers.mjs';
 
@@ -106,4 +107,25 @@ describe('usage counts must be whole numbers from 0 to 10,000,000', () => {
       }
     });
   }
+});
+
+describe('the SSE framer at a clean end', () => {
+  const tail = (wire: string) => {
+    const got: string[] = [];
+    const framer = sseFramer((payload) => got.push(payload));
+    framer.feed(wire);
+    framer.end();
+    return got;
+  };
+  it('delivers a last event without its blank line, whatever the line ends', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      expect(tail(`data: a${eol}${eol}data: b${eol}`), JSON.stringify(eol)).toEqual(['a', 'b']);
+      expect(tail(`data: a${eol}${eol}data: b`), JSON.stringify(eol)).toEqual(['a', 'b']);
+    }
+  });
+  it('delivers nothing extra after a complete stream, and nothing for a field without data', () => {
+    expect(tail('data: a\n\n')).toEqual(['a']);
+    expect(tail('data: a\n\nevent: ping\n')).toEqual(['a']);
+    expect(tail(': keep-alive\n')).toEqual([]);
+  });
 });
