@@ -136,7 +136,9 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       const maxBytes = opts.maxBytes ?? streamByteLimit(opts.maxTokens);
       // The hot path: stamp first, keep the bytes, count them; nothing else.
       res.on('data', (buf: Buffer) => {
-        raw.times.push(performance.now());
+        const t = performance.now();
+        if (settled) return; // cut off, timed out or cancelled: nothing more is kept
+        raw.times.push(t);
         raw.chunks.push(buf);
         raw.bytes += buf.length;
         if (raw.bytes > maxBytes)
