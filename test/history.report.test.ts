@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main';
 // The seeded generator of scripts/gen-history.mjs (mulberry32): data, not the code under test.
 import { prng } from '../scripts/gen-history.mjs';
@@ -219,6 +219,14 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 let dir: string;
 let historyFile: string;
 let gens: Gen[];
+// The generated weeks run into 2027; records dated after tomorrow are refused, so the clock reads a
+// date after the last of them (only Date is faked: timers and I/O run as usual).
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2027-02-01T00:00:00Z'));
+});
+afterAll(() => vi.useRealTimers());
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tokenscope-report-'));
   historyFile = join(dir, 'history.jsonl');

@@ -9,6 +9,7 @@ import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from 
 import type { BenchmarkReport, ModelSpec, TaskCategory } from '../core/types';
 import { Interrupts } from './interrupts';
 import { checkOutputFile, readTextFile, UsageError, type Io } from './io';
+import { MAX_CONFIG_FILE_BYTES } from '../core/limits';
 import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
@@ -41,7 +42,7 @@ export interface BenchArgs extends CiArgs {
 async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpec[]; settings: BenchSettings }> {
   const wanted = args.models?.split(',').map((s) => s.trim()).filter(Boolean);
   if (args.config) {
-    const config = parseConfig(await readTextFile(args.config, 'config file'), args.config);
+    const config = parseConfig(await readTextFile(args.config, 'config file', MAX_CONFIG_FILE_BYTES), args.config);
     let models = config.models;
     if (wanted) {
       const unknown = wanted.filter((id) => !models.some((m) => m.id === id) && !findBuiltin(id));

@@ -1,6 +1,8 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { MAX_INPUT_FILE_BYTES } from '../core/limits';
+import { FileRefusedError, readRegularFile } from '../core/regularFile';
 
 /** What a CLI command may touch, injectable so tests run commands in-process. */
 export interface Io {
@@ -45,12 +47,17 @@ export const processIo: Io = {
   stdoutError: () => stdoutError,
 };
 
-/** Reads a file the user named; a missing or unreadable file is a usage error that says which. */
-export async function readTextFile(path: string, what: string): Promise<string> {
+/**
+ * Reads a file the user named; a missing or unreadable file, a FIFO, a device or a file over `maxBytes`
+ * is a usage error that says which (never a hang, never the whole of /dev/zero in memory).
+ */
+export async function readTextFile(path: string, what: string, maxBytes = MAX_INPUT_FILE_BYTES): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return (await readRegularFile(path, maxBytes)).toString('utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${what} "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const err = e as NodeJS.ErrnoException;
+    const why = e instanceof FileRefusedError ? err.message : (err.code ?? err.message);
+    throw new UsageError(`cannot read ${what} "${path}": ${why}`);
   }
 }
 

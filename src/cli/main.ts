@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { SETTING_LIMITS, type SettingName } from '../core/limits';
 import { printable } from '../core/text';
 import { TOOL_VERSION } from '../core/version';
 import { bench } from './bench';
@@ -13,10 +14,13 @@ import { models } from './models';
 import { prices } from './prices';
 import { pricesCachePath, usePricesCache } from '../core/pricing';
 
-function positiveInt(name: string, min = 1) {
+/** A whole-number flag within the range the config file accepts for the same setting. */
+function settingInt(flag: string, setting: SettingName) {
+  const { min, max } = SETTING_LIMITS[setting];
   return (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+    const n = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${flag} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (the limit a config's settings.${setting} has), got "${value}"`);
     return n;
   };
 }
@@ -45,11 +49,11 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('-p, --prompt <file>', 'file holding the prompt')
     .option('-c, --config <file>', 'JSON config listing models (see README)')
     .option('-m, --models <ids>', 'comma-separated model ids to run (from the config or the built-in catalog)')
-    .option('-n, --runs <n>', 'measured runs per model', positiveInt('--runs'))
-    .option("--warmup <n>", "warm-up runs per model, not counted (default 1)", positiveInt('--warmup', 0))
-    .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'))
-    .option('--max-tokens <n>', 'output token limit per request', positiveInt('--max-tokens'))
-    .option('--timeout <ms>', 'per-request time limit in ms', positiveInt('--timeout'))
+    .option('-n, --runs <n>', 'measured runs per model', settingInt('--runs', 'runs'))
+    .option("--warmup <n>", "warm-up runs per model, not counted (default 1)", settingInt('--warmup', 'warmup'))
+    .option('--concurrency <n>', 'requests in flight at once', settingInt('--concurrency', 'concurrency'))
+    .option('--max-tokens <n>', 'output token limit per request', settingInt('--max-tokens', 'maxTokens'))
+    .option('--timeout <ms>', 'per-request time limit in ms', settingInt('--timeout', 'timeoutMs'))
     .option('--json <file>', 'write the full results as JSON to a file, or - for stdout')
     .option('--no-progress', 'do not print per-run progress')
     .option('--history <file>', 'append the runs to this history file (default: $TOKENSCOPE_HISTORY if set)')

@@ -16,6 +16,7 @@ import {
   type HistoryWarning,
 } from '../core/history';
 import { TASK_CATEGORIES, type TaskCategory } from '../core/types';
+import { FileRefusedError, fileKind } from '../core/regularFile';
 import { UsageError, type Io } from './io';
 
 export const REPORT_FORMATS = ['md', 'json', 'csv'] as const;
@@ -38,13 +39,15 @@ export function historyPath(explicit: string | undefined, io: Io): string {
 
 /** The history must exist for reading commands: exit 2 with a hint otherwise. */
 async function existingHistory(path: string): Promise<HistoryStore> {
-  let isFile = false;
+  let st;
   try {
-    isFile = (await stat(path)).isFile();
+    st = await stat(path);
   } catch {
     // falls through
   }
-  if (!isFile)
+  // A FIFO or a device would block the reader or never end.
+  if (st && !st.isFile()) throw new UsageError(`the history ${path} is ${fileKind(st)}, not a regular file; point --history or TOKENSCOPE_HISTORY at a file.`);
+  if (!st)
     throw new UsageError(
       `no history file at ${path}. Record runs with "tokenscope bench --history ${path} …", or point to another file with --history FILE or TOKENSCOPE_HISTORY.`,
     );
@@ -159,10 +162,13 @@ export async function historyImport(files: string[], args: HistoryArgs, io: Io):
       result = await store.importFrom(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot import "${file}": ${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message}`);
+      throw new UsageError(`cannot import "${file}": ${e instanceof FileRefusedError ? e.message : code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
     }
     printWarnings(io, result.warnings);
-    io.err(`Imported ${file}: ${result.added} new record(s), ${result.duplicates} already in ${path}.`);
+    const future = result.future
+      ? ` ${result.future} record(s) refused: dated after tomorrow, which would stretch every weekly report to that date (a wrong clock on the machine that recorded them?).`
+      : '';
+    io.err(`Imported ${file}: ${result.added} new record(s), ${result.duplicates} already in ${path}.${future}`);
   }
   return 0;
 }

@@ -5,6 +5,7 @@ import { alignColumns } from '../core/report/table';
 import { tokenizerFamilyFor } from '../core/runner';
 import { tokenStats, type TokenStats } from '../core/tokenizers';
 import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
+import { MAX_CONFIG_FILE_BYTES } from '../core/limits';
 import { readTextFile, UsageError, type Io } from './io';
 import { checkPromptText } from '../core/text';
 import { describePriceSource, priceUsage } from '../core/pricing';
@@ -52,7 +53,7 @@ export async function tokens(args: { file?: string; json?: boolean; config?: str
   if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
   let models: readonly ModelSpec[] = BUILTIN_MODELS;
   if (args.config) {
-    const configText = await readTextFile(args.config, 'config file');
+    const configText = await readTextFile(args.config, 'config file', MAX_CONFIG_FILE_BYTES);
     try {
       models = parseConfig(configText, args.config).models;
     } catch (e) {

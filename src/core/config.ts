@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { findBuiltin, retiredHint } from './catalog';
+import { SETTING_LIMITS, type SettingName } from './limits';
 import { sloProblem } from './slo';
 import { PROTOCOLS, REGIONS, TOKENIZER_FAMILIES, type ModelSpec } from './types';
 
@@ -114,13 +115,15 @@ export const modelSchema = v.strictObject({
   headers: v.optional(headersSchema),
 });
 
+const setting = (name: SettingName) => v.optional(int(SETTING_LIMITS[name].min, SETTING_LIMITS[name].max));
+
 export const settingsSchema = v.strictObject({
-  runs: v.optional(int(1, 1000)),
-  warmup: v.optional(int(0, 100)),
-  concurrency: v.optional(int(1, 1024)),
-  maxTokens: v.optional(int(1)),
-  timeoutMs: v.optional(int(1)),
-  stallTimeoutMs: v.optional(int(1)),
+  runs: setting('runs'),
+  warmup: setting('warmup'),
+  concurrency: setting('concurrency'),
+  maxTokens: setting('maxTokens'),
+  timeoutMs: setting('timeoutMs'),
+  stallTimeoutMs: setting('stallTimeoutMs'),
   /** Service-level objective, e.g. "ttft<=800,tps>=30" (see slo.ts). */
   slo: v.optional(v.pipe(v.string(), v.check((s) => sloProblem(s) === null, (issue) => sloProblem(String(issue.input)) ?? 'is not a valid SLO'))),
 });

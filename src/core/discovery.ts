@@ -3,6 +3,7 @@
  * machine has something real to measure without any config.
  */
 import * as http from 'node:http';
+import { DISCOVERY_DEADLINE_MS, DISCOVERY_MAX_BODY } from './limits';
 import { printable } from './text';
 import type { ModelSpec, TokenizerFamily } from './types';
 
@@ -34,26 +35,40 @@ export function probesFromEnv(value: string | undefined): LocalServerProbe[] | u
     });
 }
 
-function getJson(url: string, timeoutMs: number): Promise<unknown> {
+/**
+ * GET and parse JSON, or undefined. Bounded: the whole exchange (connect, headers, body) within
+ * `deadlineMs` even if the server drips bytes, and at most DISCOVERY_MAX_BODY bytes read.
+ */
+function getJson(url: string, deadlineMs: number): Promise<unknown> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        return resolve(undefined);
-      }
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (s: string) => (body += s));
+    let settled = false;
+    const done = (value: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(undefined), deadlineMs);
+    const req = http.get(url, (res) => {
+      if (res.statusCode !== 200) return done(undefined);
+      const parts: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (b: Buffer) => {
+        bytes += b.length;
+        if (bytes > DISCOVERY_MAX_BODY) return done(undefined);
+        parts.push(b);
+      });
       res.on('end', () => {
         try {
-          resolve(JSON.parse(body));
+          done(JSON.parse(Buffer.concat(parts).toString('utf8')));
         } catch {
-          resolve(undefined);
+          done(undefined);
         }
       });
+      res.on('error', () => done(undefined));
     });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
+    req.on('error', () => done(undefined));
   });
 }
 
@@ -67,19 +82,22 @@ export function guessTokenizer(modelName: string): TokenizerFamily | undefined {
   return undefined;
 }
 
-/** Probes each local server; returns one model spec per server that answered (its first model). */
-export async function discoverLocalModels(probes: readonly LocalServerProbe[] = DEFAULT_PROBES, timeoutMs = 400, host = '127.0.0.1'): Promise<ModelSpec[]> {
+/**
+ * Probes each local server at once; returns one model spec per server that answered (its first model).
+ * `deadlineMs` bounds each probe as a whole, so discovery never takes longer than that.
+ */
+export async function discoverLocalModels(probes: readonly LocalServerProbe[] = DEFAULT_PROBES, deadlineMs = DISCOVERY_DEADLINE_MS, host = '127.0.0.1'): Promise<ModelSpec[]> {
   const found = await Promise.all(
     probes.map(async (probe): Promise<ModelSpec | undefined> => {
       const base = `http://${host}:${probe.port}`;
       if (probe.kind === 'ollama') {
-        const tags = (await getJson(`${base}/api/tags`, timeoutMs)) as { models?: { name?: string }[] } | undefined;
+        const tags = (await getJson(`${base}/api/tags`, deadlineMs)) as { models?: { name?: string }[] } | undefined;
         const name = tags?.models?.[0]?.name;
         if (typeof name !== 'string' || !name) return undefined;
         // The name is the server's: sent back as is, shown (id, label) with control characters escaped.
         return { id: `local-ollama-${printable(name)}`, protocol: 'ollama', baseUrl: base, model: name, region: 'local', label: `${printable(name)} (Ollama, local)`, tokenizer: guessTokenizer(name) };
       }
-      const list = (await getJson(`${base}/v1/models`, timeoutMs)) as { data?: { id?: string }[] } | undefined;
+      const list = (await getJson(`${base}/v1/models`, deadlineMs)) as { data?: { id?: string }[] } | undefined;
       const name = list?.data?.[0]?.id;
       if (typeof name !== 'string' || !name) return undefined;
       return { id: `local-${probe.port}-${printable(name)}`, protocol: 'openai-chat', baseUrl: `${base}/v1`, model: name, region: 'local', label: `${printable(name)} (${probe.name}, local)`, tokenizer: guessTokenizer(name) };

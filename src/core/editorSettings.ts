@@ -2,6 +2,7 @@
  * The editor's `tokenscope.*` settings, read through a getter and normalised: numbers clamped to the ranges the
  * CLI config accepts, unknown tokenizer families dropped. Pure: the extension passes the configuration's `get`.
  */
+import { SETTING_LIMITS } from './limits';
 import { DEFAULTS, REFERENCE_TOKENIZER, USER_DEFAULT_WARMUP } from './runner';
 import { parseSlo, SloError, type SloTarget } from './slo';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from './types';
@@ -50,11 +51,12 @@ export function readEditorSettings(get: (key: string) => unknown): EditorSetting
   return {
     models: get('models'),
     defaultModels: Array.isArray(defaults) ? defaults.filter((x): x is string => typeof x === 'string' && x.length > 0) : [],
-    runs: int(get('runs'), DEFAULTS.runs, 1, 1000),
-    warmup: int(get('warmup'), USER_DEFAULT_WARMUP, 0, 100),
+    runs: int(get('runs'), DEFAULTS.runs, SETTING_LIMITS.runs.min, SETTING_LIMITS.runs.max),
+    warmup: int(get('warmup'), USER_DEFAULT_WARMUP, SETTING_LIMITS.warmup.min, SETTING_LIMITS.warmup.max),
+    // The editor keeps fewer requests in flight and a timeout of at least a second (its settings' schema).
     concurrency: int(get('concurrency'), DEFAULTS.concurrency, 1, 64),
-    maxTokens: int(get('maxTokens'), DEFAULTS.maxTokens, 1, 1_000_000),
-    timeoutMs: int(get('timeoutMs'), DEFAULTS.timeoutMs, 1000, 3_600_000),
+    maxTokens: int(get('maxTokens'), DEFAULTS.maxTokens, SETTING_LIMITS.maxTokens.min, SETTING_LIMITS.maxTokens.max),
+    timeoutMs: int(get('timeoutMs'), DEFAULTS.timeoutMs, 1000, SETTING_LIMITS.timeoutMs.max),
     referenceTokenizer: isFamily(reference) ? reference : REFERENCE_TOKENIZER,
     hover: { enabled: get('hover.enabled') !== false, families: hoverFamilies.length ? hoverFamilies : [...DEFAULT_HOVER_FAMILIES] },
     history: { storePrompt: get('history.storePrompt') === true },

@@ -7,6 +7,7 @@
 import { serverStatsFromEvents } from './advisor/serverStats';
 import { redact } from './redact';
 import { priceUsage } from './pricing';
+import { MAX_USAGE_TOKENS } from './limits';
 import { percentile } from './stats';
 import type { ModelSpec, RunMetrics, StreamTrace, UsageReport } from './types';
 
@@ -51,6 +52,27 @@ export function mergeUsage(events: StreamTrace['events']): UsageReport | undefin
   return usage;
 }
 
+/** How a run's note about a usage value it did not believe begins. */
+export const INVALID_USAGE_NOTE = "the provider's usage reported";
+
+/**
+ * Usage with every count that is not a whole number from 0 to MAX_USAGE_TOKENS removed (a hostile or
+ * broken server's -5, 2.5 or 1e308 would otherwise enter the medians), and what was removed, as
+ * "outputTokens = -5". An output count of 0 when tokens did arrive is removed too.
+ */
+export function saneUsage(usage: UsageReport | undefined, tokensArrived: boolean): { usage: UsageReport | undefined; rejected: string[] } {
+  if (!usage) return { usage, rejected: [] };
+  const out: UsageReport = {};
+  const rejected: string[] = [];
+  for (const [k, v] of Object.entries(usage) as [keyof UsageReport, number | undefined][]) {
+    if (v === undefined) continue;
+    const sane = Number.isInteger(v) && v >= 0 && v <= MAX_USAGE_TOKENS && !(k === 'outputTokens' && v === 0 && tokensArrived);
+    if (sane) out[k] = v;
+    else rejected.push(`${k} = ${v}`);
+  }
+  return { usage: out, rejected };
+}
+
 export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunMetrics {
   // Group token text by network read: a read is the unit of arrival.
   const reads: TokenRead[] = [];
@@ -76,7 +98,8 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
       if (event.serverTtftMs !== undefined) server.serverTtftMs = event.serverTtftMs;
     } else if (event.kind === 'servedBy') server.servedBy = event.provider;
   }
-  const usage = mergeUsage(trace.events);
+  const checked = saneUsage(mergeUsage(trace.events), reads.length > 0);
+  const usage = checked.usage;
   const answerText = reads.map((r) => r.answer).join('');
   const reasoningText = reads.map((r) => r.reasoning).join('');
   const reasoningVisible = reasoningText.length > 0;
@@ -96,6 +119,11 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   let streamedTokens: number | null;
   let tokenSource: RunMetrics['tokenSource'];
   const notes: string[] = [];
+  if (checked.rejected.length)
+    notes.push(
+      `${INVALID_USAGE_NOTE} ${checked.rejected.join(', ')}, not a whole number from 0 to ${MAX_USAGE_TOKENS.toLocaleString('en-US')}; ` +
+        (usage?.outputTokens === undefined && counter ? `output tokens were counted with ${counter.name} instead` : 'that value was ignored'),
+    );
   let hiddenTokens: number | null = null;
   let thinkingSummarized = false;
   if (usage?.outputTokens !== undefined) {

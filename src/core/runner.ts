@@ -11,7 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
 import type { TaskContext } from './advisor/classify';
 import { keyHint, modelWho, redact, retryable } from './errors';
-import { computeRunMetrics, type TokenCounter } from './metrics';
+import { computeRunMetrics, INVALID_USAGE_NOTE, type TokenCounter } from './metrics';
 import { quirkNotes } from './quirkNotes';
 import { unpricedWarning } from './pricing';
 import { summarize } from './stats';
@@ -119,6 +119,8 @@ const LOOP_SAMPLE_MS = 10;
  * so it asks for one token of a two-character prompt and costs next to nothing.
  */
 const PRECONNECT = { prompt: 'Hi', maxTokens: 1 } as const;
+/** After Ctrl-C, a finished trace larger than this is not decoded (that could take seconds). */
+const CANCELLED_DECODE_BYTES = 1024 * 1024;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
@@ -232,10 +234,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   let inFlight = 0;
   let pendingBytes = 0;
   const pendingMetrics: (() => void)[] = [];
-  const flushMetrics = (whileStreaming = false) => {
+  const flushMetrics = async (whileStreaming = false) => {
     if (!whileStreaming) loopDelay.disable(); // the flush is our own work between streams, not load on a read
-    while (pendingMetrics.length) pendingMetrics.shift()!();
-    pendingBytes = 0;
+    while (pendingMetrics.length) {
+      pendingMetrics.shift()!();
+      // Each trace is decoded in one go; between two, Ctrl-C (the abort signal) gets its turn. A stream that
+      // opened meanwhile stops the flush (the rest waits until no stream is open again), unless memory forces it.
+      if (pendingMetrics.length) await new Promise((resolve) => setImmediate(resolve));
+      if (!whileStreaming && inFlight > 0) break;
+    }
+    if (!pendingMetrics.length) pendingBytes = 0;
     if (!whileStreaming) loopDelay.enable();
   };
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
@@ -276,9 +284,15 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const finished = raw;
     pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
+      // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
+      if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) {
+        finished.error = { kind: 'cancelled', message: `${modelWho(spec)}: cancelled before this run's data was decoded.` };
+        finished.chunks.length = 0;
+      }
       let metrics: RunMetrics;
       try {
         const trace = decodeTrace(finished, spec, apiKey);
+        finished.chunks.length = 0; // decoded: the raw bytes need not stay for the metrics
         // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
         if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
         metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup, apiKey });
@@ -292,10 +306,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       else if (index === 0 && !preconnect && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
     });
-    if (inFlight === 0) flushMetrics();
+    if (inFlight === 0) await flushMetrics();
     // Bounded memory: past this much undecoded data, decode now even though streams are open (the
     // event-loop monitor stays on, so a run that suffers from it is flagged).
-    else if (pendingBytes > MAX_PENDING_BYTES) flushMetrics(true);
+    else if (pendingBytes > MAX_PENDING_BYTES) await flushMetrics(true);
   };
 
   // With warm-up on, each model also gets as many connections as the timed runs will hold open at once (one
@@ -314,7 +328,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     loopDelay.enable();
     await pool(measuredTasks, concurrency);
     loopDelay.disable();
-    flushMetrics();
+    await flushMetrics();
     loopDelay.disable();
   } finally {
     agents.http.destroy();
@@ -342,7 +356,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const counter = prepared.find((p) => p.result === result)?.modelCounter;
     const speculation = adviseResult(result, options.prompt, counter?.encode, options.taskContext);
     if (speculation) result.speculation = speculation;
-    if (ok.some((r) => r.tokenSource === 'tokenizer'))
+    const usageNote = result.runs.flatMap((r) => r.notes).find((n) => n.startsWith(INVALID_USAGE_NOTE));
+    if (usageNote) result.warnings.push(`${result.id}: ${usageNote}.`);
+    else if (ok.some((r) => r.tokenSource === 'tokenizer'))
       result.warnings.push(`${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`);
   }
 

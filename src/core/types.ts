@@ -139,7 +139,7 @@ export interface StreamTrace {
 export type ErrorKind =
   | 'auth' | 'payment' | 'not-found' | 'rate-limit' | 'server' | 'overloaded' | 'bad-request'
   | 'stream-error' | 'dropped' | 'malformed' | 'timeout' | 'stall' | 'network' | 'dns' | 'tls'
-  | 'not-a-stream' | 'cancelled' | 'config';
+  | 'not-a-stream' | 'no-tokens' | 'overrun' | 'cancelled' | 'config';
 
 export interface RunError {
   kind: ErrorKind;

@@ -79,13 +79,15 @@ describe.each(PROTOCOLS)('%s through streamRequest', (protocol) => {
     expect(splitReads).toBeGreaterThan(10);
   });
 
-  it('random bytes as a stream: completes or fails cleanly as malformed, never throws or hangs', { timeout: fuzzTimeout(50, 100) }, async () => {
+  it('random bytes as a stream: completes with tokens or fails cleanly, never throws or hangs', { timeout: fuzzTimeout(50, 100) }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 1500 }), byteCuts, async (bytes, cuts) => {
         next = { status: 200, contentType: CONTENT_TYPE[protocol], pieces: splitAt(Buffer.from(bytes), cuts) };
         const trace = await request(protocol);
+        // Success means at least one token arrived; a response without one is never a run with 0 tokens.
+        if (!trace.error) expect(trace.events.some((e) => e.event.kind === 'token' && e.event.text)).toBe(true);
         if (trace.error) {
-          expect(['malformed', 'stream-error']).toContain(trace.error.kind);
+          expect(['malformed', 'stream-error', 'not-a-stream', 'no-tokens']).toContain(trace.error.kind);
           expect(trace.error.message).toMatch(/^fuzz-/);
           expect(trace.error.message).not.toMatch(TERMINAL_UNSAFE);
         }

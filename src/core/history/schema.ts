@@ -17,6 +17,9 @@ const regions = new Set<string>(REGIONS);
 const protocols = new Set<string>(PROTOCOLS);
 const categories = new Set<string>(TASK_CATEGORIES);
 const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const DAY_MS = 86_400_000;
+/** How a record dated after tomorrow is described; such a record would stretch every weekly report to its date. */
+export const FUTURE_PROBLEM = 'is dated after tomorrow';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,8 +33,11 @@ function str(o: Record<string, unknown>, k: string): string | null {
   return typeof o[k] === 'string' && (o[k] as string).length > 0 ? null : `${k} must be a non-empty string`;
 }
 
-/** Null when `v` is a valid record; otherwise what is wrong with it, in a few words. */
-export function recordProblem(v: unknown): string | null {
+/**
+ * Null when `v` is a valid record; otherwise what is wrong with it, in a few words. A record dated
+ * after tomorrow (by `now`, this machine's clock) is refused: a day's slack covers clocks and time zones.
+ */
+export function recordProblem(v: unknown, now = Date.now()): string | null {
   if (!isObject(v)) return 'not a JSON object';
   if (v.v !== HISTORY_SCHEMA_VERSION) {
     return typeof v.v === 'number' && v.v > HISTORY_SCHEMA_VERSION
@@ -39,6 +45,7 @@ export function recordProblem(v: unknown): string | null {
       : `schema version must be ${HISTORY_SCHEMA_VERSION}, got ${JSON.stringify(v.v) ?? 'none'}`;
   }
   if (typeof v.time !== 'string' || !TIME_RE.test(v.time) || !Number.isFinite(Date.parse(v.time))) return 'time must be an ISO date-time';
+  if (Date.parse(v.time) > now + DAY_MS) return `${FUTURE_PROBLEM} (${v.time.slice(0, 10)}; this machine's date is ${new Date(now).toISOString().slice(0, 10)})`;
   const bad = str(v, 'modelId') ?? str(v, 'host') ?? str(v, 'promptHash') ?? str(v, 'toolVersion');
   if (bad) return bad;
   if (typeof v.region !== 'string' || !regions.has(v.region)) return `region must be one of ${REGIONS.join(', ')}`;

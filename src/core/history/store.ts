@@ -18,12 +18,14 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BenchmarkReport, RunMetrics, TaskCategory } from '../types';
 import { HISTORY_SCHEMA_VERSION, type HistoryReadResult, type HistoryRecord, type HistoryWarning, type StoredMetrics } from './contract';
-import { NUMERIC_METRICS, recordKey, recordProblem, redactSecrets } from './schema';
+import { MAX_HISTORY_LINE_BYTES, MAX_IMPORT_FILE_BYTES } from '../limits';
+import { formatBytes, openRegularFile } from '../regularFile';
+import { FUTURE_PROBLEM, NUMERIC_METRICS, recordKey, recordProblem, redactSecrets } from './schema';
 
 const NEWLINE = 0x0a;
 /** Largest single write() of whole lines. */
@@ -52,44 +54,78 @@ export interface ImportResult {
   added: number;
   /** Records skipped because an identical one was already here (or earlier in the same file). */
   duplicates: number;
-  /** Damaged lines of the imported file. */
+  /** Damaged lines of the imported file (records dated after tomorrow included). */
   warnings: HistoryWarning[];
+  /** Records refused because they are dated after tomorrow. */
+  future: number;
+}
+
+/** What scanning a history file found. */
+export interface ScanResult {
+  count: number;
+  warnings: HistoryWarning[];
+  /** Records skipped because they are dated after tomorrow. */
+  future: number;
 }
 
 /**
  * Calls `onLine` for every line of a file, streaming; the last line may lack its newline (`terminated` false).
  * Lines are found in the raw bytes ('\n' never occurs inside a multi-byte UTF-8 sequence) and decoded
- * one by one, which is about twice as fast as decoding whole chunks and splitting them.
+ * one by one, which is about twice as fast as decoding whole chunks and splitting them. A line longer
+ * than MAX_HISTORY_LINE_BYTES is not held: its bytes are dropped as they come and `onOversize` is told,
+ * so one giant line costs neither the memory nor the other lines of the file.
  */
-async function forEachLine(path: string, onLine: (lineNo: number, line: string, terminated: boolean) => void): Promise<void> {
+async function forEachLine(
+  source: string | FileHandle,
+  onLine: (lineNo: number, line: string, terminated: boolean) => void,
+  onOversize: (lineNo: number, bytes: number) => void,
+): Promise<void> {
   let lineNo = 0;
   let carry: Buffer[] = [];
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let carryBytes = 0;
+  let skipped = 0; // bytes of an oversize line dropped so far
+  const take = (part: Buffer) => {
+    if (skipped) skipped += part.length;
+    else if (carryBytes + part.length > MAX_HISTORY_LINE_BYTES) {
+      skipped = carryBytes + part.length;
+      carry = [];
+      carryBytes = 0;
+    } else {
+      carry.push(part);
+      carryBytes += part.length;
+    }
+  };
+  const lineEnd = (terminated: boolean) => {
+    lineNo++;
+    if (skipped) onOversize(lineNo, skipped);
+    else onLine(lineNo, Buffer.concat(carry).toString('utf8'), terminated);
+    carry = [];
+    carryBytes = 0;
+    skipped = 0;
+  };
+  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source.createReadStream({ highWaterMark: 1 << 20, autoClose: false, end: MAX_IMPORT_FILE_BYTES - 1 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let pos = 0;
     let nl = chunk.indexOf(NEWLINE);
     if (nl < 0) {
-      carry.push(chunk);
+      take(chunk);
       continue;
     }
-    if (carry.length) {
-      carry.push(chunk.subarray(0, nl));
-      onLine(++lineNo, Buffer.concat(carry).toString('utf8'), true);
-      carry = [];
+    if (carryBytes || skipped) {
+      take(chunk.subarray(0, nl));
+      lineEnd(true);
       pos = nl + 1;
       nl = chunk.indexOf(NEWLINE, pos);
     }
     while (nl >= 0) {
-      onLine(++lineNo, chunk.toString('utf8', pos, nl), true);
+      if (nl - pos > MAX_HISTORY_LINE_BYTES) onOversize(++lineNo, nl - pos);
+      else onLine(++lineNo, chunk.toString('utf8', pos, nl), true);
       pos = nl + 1;
       nl = chunk.indexOf(NEWLINE, pos);
     }
-    if (pos < chunk.length) carry.push(chunk.subarray(pos));
+    if (pos < chunk.length) take(chunk.subarray(pos));
   }
-  if (carry.length) {
-    const rest = Buffer.concat(carry).toString('utf8');
-    if (rest.length) onLine(++lineNo, rest, false);
-  }
+  if (carryBytes || skipped) lineEnd(false);
 }
 
 function pickMetrics(m: RunMetrics): StoredMetrics {
@@ -222,13 +258,25 @@ export class HistoryStore {
    * a truncated last line, a record of the wrong shape) are skipped with a warning naming the line;
    * blank lines are ignored. A missing file reads as empty.
    */
-  async scan(onRecord: (record: HistoryRecord, line: number) => void): Promise<{ count: number; warnings: HistoryWarning[] }> {
+  async scan(onRecord: (record: HistoryRecord, line: number) => void): Promise<ScanResult> {
+    try {
+      return await this.scanFrom(this.path, onRecord);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return { count: 0, warnings: [], future: 0 };
+    }
+  }
+
+  private async scanFrom(source: string | FileHandle, onRecord: (record: HistoryRecord, line: number) => void): Promise<ScanResult> {
     const warnings: HistoryWarning[] = [];
     const name = basename(this.path);
+    const now = Date.now();
     let count = 0;
+    let future = 0;
     const warn = (line: number, what: string) => warnings.push({ line, message: `${name} line ${line}: ${what}; skipped` });
-    try {
-      await forEachLine(this.path, (lineNo, raw, terminated) => {
+    await forEachLine(
+      source,
+      (lineNo, raw, terminated) => {
         let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
         if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
         if (line.length === 0 || line.trim().length === 0) return;
@@ -239,15 +287,15 @@ export class HistoryStore {
           warn(lineNo, terminated ? 'not valid JSON (a damaged record)' : 'the last line is incomplete (an interrupted write?)');
           return;
         }
-        const problem = recordProblem(value);
+        const problem = recordProblem(value, now);
+        if (problem?.startsWith(FUTURE_PROBLEM)) future++;
         if (problem) return warn(lineNo, `not a valid history record (${problem})`);
         count++;
         onRecord(value as HistoryRecord, lineNo);
-      });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    return { count, warnings };
+      },
+      (lineNo, bytes) => warn(lineNo, `${formatBytes(bytes)} long, over the ${formatBytes(MAX_HISTORY_LINE_BYTES)} a record may take (a damaged line)`),
+    );
+    return { count, warnings, future };
   }
 
   /** All valid records, in file order, and a warning for each line skipped. */
@@ -306,21 +354,25 @@ export class HistoryStore {
    * Throws ENOENT if `path` does not exist.
    */
   async importFrom(path: string): Promise<ImportResult> {
-    const src = resolve(path);
-    await stat(src); // a missing file is an error here, not an empty history
-    const seen = new Set<string>();
-    await this.scan((r) => seen.add(recordKey(r)));
-    const fresh: HistoryRecord[] = [];
-    let duplicates = 0;
-    const { warnings } = await new HistoryStore(src).scan((r) => {
-      const k = recordKey(r);
-      if (seen.has(k)) duplicates++;
-      else {
-        seen.add(k);
-        fresh.push(r);
-      }
-    });
-    await this.append(fresh);
-    return { added: fresh.length, duplicates, warnings };
+    // Only a regular file of bounded size: a FIFO or /dev/zero as the source must not hang or fill memory.
+    const fh = await openRegularFile(resolve(path), MAX_IMPORT_FILE_BYTES);
+    try {
+      const seen = new Set<string>();
+      await this.scan((r) => seen.add(recordKey(r)));
+      const fresh: HistoryRecord[] = [];
+      let duplicates = 0;
+      const { warnings, future } = await new HistoryStore(path).scanFrom(fh, (r) => {
+        const k = recordKey(r);
+        if (seen.has(k)) duplicates++;
+        else {
+          seen.add(k);
+          fresh.push(r);
+        }
+      });
+      await this.append(fresh);
+      return { added: fresh.length, duplicates, warnings, future };
+    } finally {
+      await fh.close();
+    }
   }
 }

@@ -6,45 +6,57 @@ export type PayloadSink = (payload: string, eventName: string | undefined) => vo
 export interface Framer {
   /** Feeds decoded text; payloads completed by it are passed to the sink synchronously. */
   feed(text: string): void;
-  /** Flushes a trailing payload that was not newline-terminated. */
+  /** The stream ended cleanly: delivers a trailing payload that lacks its final newline or blank line. */
   end(): void;
 }
 
 export function sseFramer(sink: PayloadSink): Framer {
+  // eventsource-parser reports each line with an unknown field as an Error; building the stack trace of
+  // millions of those (a server sending junk) costs seconds, and nothing reads them.
   const parser = createParser({ onEvent: (ev) => sink(ev.data, ev.event) });
-  // The parser holds back a CR that ends its input, to see whether an LF follows. At the end of the stream
-  // that CR is a line end: without this, a stream with CR line ends would lose its last event.
-  let endsWithCr = false;
   return {
     feed(text) {
       if (!text) return;
-      parser.feed(text);
-      endsWithCr = text.charCodeAt(text.length - 1) === 13;
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        parser.feed(text);
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
     },
     end() {
-      if (endsWithCr) parser.feed('\n');
-      endsWithCr = false;
-      parser.reset({ consume: true });
+      // At a clean end the last event counts even without its blank line (and a held-back CR is a line
+      // end): two line feeds end the open line and then the event. An empty event dispatches nothing.
+      parser.feed('\n\n');
+      parser.reset();
     },
   };
 }
 
+/** NDJSON lines; each read is searched once, so a line split over many reads costs linear time. */
 export function ndjsonFramer(sink: PayloadSink): Framer {
-  let pending = '';
+  let parts: string[] = [];
+  const emit = (line: string) => {
+    const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (trimmed.trim()) sink(trimmed, undefined);
+  };
   return {
     feed(text) {
-      pending += text;
-      let nl = pending.indexOf('\n');
+      let start = 0;
+      let nl = text.indexOf('\n');
       while (nl >= 0) {
-        const line = pending.slice(0, nl).replace(/\r$/, '');
-        pending = pending.slice(nl + 1);
-        if (line.trim()) sink(line, undefined);
-        nl = pending.indexOf('\n');
+        const tail = text.slice(start, nl);
+        emit(parts.length ? parts.join('') + tail : tail);
+        parts = [];
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
       }
+      if (start < text.length) parts.push(start ? text.slice(start) : text);
     },
     end() {
-      const line = pending.trim();
-      pending = '';
+      const line = parts.join('').trim();
+      parts = [];
       if (line) sink(line, undefined);
     },
   };

@@ -8,11 +8,13 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { httpError, isOverloadedCode, modelWho, networkError, parseRetryAfter, redact } from '../errors';
+import { MAX_TIMER_MS, streamByteLimit } from '../limits';
 import { protocolFor } from '../protocols';
 import { inlineThinkingSplitter } from '../protocols/inlineThinking';
 import { jsonErrorCodes, jsonRetryDelaySec } from '../protocols/protocol';
-import { printable } from '../text';
-import type { ModelSpec, RunError, StreamTrace } from '../types';
+import { formatBytes } from '../regularFile';
+import { oneLine, printable } from '../text';
+import type { ModelSpec, RunError, StreamEvent, StreamTrace } from '../types';
 import { framerFor } from './framing';
 
 export interface StreamRequestOptions {
@@ -25,8 +27,11 @@ export interface StreamRequestOptions {
   stallTimeoutMs: number;
   signal?: AbortSignal;
   agent?: http.Agent;
+  /** Response bytes after which the stream is cut off as running past max tokens (default: streamByteLimit(maxTokens)). */
+  maxBytes?: number;
 }
 
+/** Bytes of an error page or a non-stream body kept for the message; reading stops there. */
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
@@ -43,6 +48,8 @@ export interface RawTrace {
   times: number[];
   chunks: Buffer[];
   bytes: number;
+  /** Response headers that tell a stream from something else. */
+  contentType?: string;
   /** A transport-level failure (HTTP status, network, timeout, cancel). Stream-content errors come from decoding. */
   error?: RunError;
 }
@@ -80,14 +87,14 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
     });
     request.setNoDelay(true);
     // Socket idle timeout: covers a server that never answers and a stream that stalls.
-    request.setTimeout(opts.stallTimeoutMs, () =>
+    request.setTimeout(Math.min(opts.stallTimeoutMs, MAX_TIMER_MS), () =>
       finish(
         raw.headersAt === undefined
           ? { kind: 'timeout', message: `${who}: no response within ${opts.stallTimeoutMs} ms.` }
           : { kind: 'stall', message: `${who}: the stream stalled for more than ${opts.stallTimeoutMs} ms after ${reads()} read(s); what arrived is kept.` },
       ),
     );
-    timer = setTimeout(() => finish({ kind: 'timeout', message: `${who}: the request took longer than the ${opts.timeoutMs} ms limit; what arrived is kept.` }), opts.timeoutMs);
+    timer = setTimeout(() => finish({ kind: 'timeout', message: `${who}: the request took longer than the ${opts.timeoutMs} ms limit; what arrived is kept.` }), Math.min(opts.timeoutMs, MAX_TIMER_MS));
 
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -97,27 +104,47 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       raw.status = res.statusCode ?? 0;
       const status = raw.status;
       const contentType = String(res.headers['content-type'] ?? '');
-      if (status >= 300 || /text\/html/i.test(contentType)) {
+      raw.contentType = contentType;
+      const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+      if (status < 300 && encoding !== 'identity') {
+        // Nothing asked for compression (no Accept-Encoding is sent), and compressed reads cannot be timed as tokens.
+        return finish({ kind: 'not-a-stream', status, message: `${who}: the server answered HTTP ${status} with a compressed body (content-encoding: ${oneLine(encoding, 40)}) though Tokenscope asked for none, so it is not a stream that can be timed. A proxy may be in the way; check "baseUrl".` });
+      }
+      if (status === 204 || status === 205) return finish({ kind: 'not-a-stream', status, message: `${who}: the server answered HTTP ${status} (no content) instead of a stream. Check "baseUrl" and the endpoint path.` });
+      const html = /text\/html/i.test(contentType);
+      const json = status < 300 && /^application\/json\b/i.test(contentType.trim());
+      if (status >= 300 || html || json) {
         let body = '';
         res.setEncoding('utf8');
-        res.on('data', (s: string) => {
-          if (body.length < MAX_ERROR_BODY) body += s;
-        });
-        res.on('end', () => {
+        const done = () => {
           if (status >= 300) {
             finish(httpError(spec, status, { message: protocol.errorMessage(body) ?? htmlTitle(body), codes: jsonErrorCodes(body), retryAfterSec: parseRetryAfter(res.headers['retry-after']) ?? jsonRetryDelaySec(body), location: res.headers.location }));
-          } else {
+          } else if (html) {
             finish({ kind: 'not-a-stream', status, message: `${who}: the server answered with an HTML page instead of a stream${htmlTitle(body) ? ` ("${htmlTitle(body)}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.` });
+          } else {
+            const said = protocol.errorMessage(body);
+            finish({ kind: 'not-a-stream', status, message: `${who}: the server answered with one JSON body instead of a stream${said ? ` ("${oneLine(said, 300)}")` : ''}. It ignored "stream": true — check "extraBody" for a "stream" setting and that "baseUrl" points at the model server.` });
           }
+        };
+        res.on('data', (s: string) => {
+          body += s;
+          // Enough for a message: stop reading rather than take in an endless body.
+          if (body.length >= MAX_ERROR_BODY) done();
         });
+        res.on('end', done);
         res.on('error', () => finish(httpError(spec, status, undefined)));
         return;
       }
-      // The hot path: stamp first, keep the bytes, nothing else.
+      const maxBytes = opts.maxBytes ?? streamByteLimit(opts.maxTokens);
+      // The hot path: stamp first, keep the bytes, count them; nothing else.
       res.on('data', (buf: Buffer) => {
-        raw.times.push(performance.now());
+        const t = performance.now();
+        if (settled) return; // cut off, timed out or cancelled: nothing more is kept
+        raw.times.push(t);
         raw.chunks.push(buf);
         raw.bytes += buf.length;
+        if (raw.bytes > maxBytes)
+          finish({ kind: 'overrun', message: `${who}: the server kept sending past max tokens: ${formatBytes(raw.bytes)} arrived for a limit of ${opts.maxTokens} token(s) (at most ${formatBytes(maxBytes)} expected), so the stream was cut off after ${reads()} read(s); what arrived is kept.` });
       });
       res.on('end', () => finish());
       res.on('aborted', () => finish(networkError(spec, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), true, reads())));
@@ -131,7 +158,8 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
 /**
  * Decodes a raw trace into timed events. Each event carries the arrival time of the read it came in.
  * A malformed payload or an error event inside the stream ends the trace there (what came before is
- * kept) and, having happened first, outranks any later transport error.
+ * kept) and, having happened first, outranks any later transport error. A response that ended cleanly
+ * without a single token is a failure too, never a run with 0 tokens.
  */
 export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): StreamTrace {
   const protocol = protocolFor(spec.protocol);
@@ -141,14 +169,15 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
   let tokenReads = 0;
   let lastTokenRead = -1;
   let read = 0;
+  let payloads = 0;
+  let doneReason: string | undefined;
   const thinking = protocol.inlineThinking ? inlineThinkingSplitter(raw.chunks) : undefined;
   const framer = framerFor(protocol.framing, (payload, eventName) => {
     if (contentError) return;
-    let events;
-    try {
-      events = protocol.decode(payload, eventName);
-      if (thinking) events = thinking.push(events);
-    } catch {
+    payloads++;
+    const decoded = decodePayload(protocol.decode, payload, eventName);
+    const events = decoded && thinking ? thinking.push(decoded) : decoded;
+    if (!events) {
       contentError = { kind: 'malformed', message: `${who}: the server sent a chunk that is not valid JSON after ${tokenReads} token chunk(s): ${JSON.stringify(payload.slice(0, 80))}. What arrived before it is kept.` };
       return;
     }
@@ -161,7 +190,8 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
         return;
       }
       trace.events.push({ t: raw.times[read], read, event });
-      if (event.kind === 'token' && lastTokenRead !== read) {
+      if (event.kind === 'done' && event.reason) doneReason = event.reason;
+      if (event.kind === 'token' && event.text && lastTokenRead !== read) {
         lastTokenRead = read;
         tokenReads++;
       }
@@ -172,14 +202,62 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
   if (!contentError) {
     read = Math.max(0, raw.chunks.length - 1);
     framer.feed(decoder.decode());
-    // A payload left without its terminating newline counts only if the stream ended cleanly.
+    // A payload left without its terminating newline (or blank line) counts only if the stream ended cleanly.
     if (!raw.error) framer.end();
   }
   // Text held back at a possible <think> tag boundary arrived all the same.
-  for (const event of thinking?.flush() ?? []) trace.events.push({ t: raw.times[raw.times.length - 1], read: raw.times.length - 1, event });
+  for (const event of thinking?.flush() ?? []) {
+    const last = raw.times.length - 1;
+    trace.events.push({ t: raw.times[last], read: last, event });
+    if (event.kind === 'token' && event.text && lastTokenRead !== last) {
+      lastTokenRead = last;
+      tokenReads++;
+    }
+  }
+  if (!contentError && !raw.error && tokenReads === 0) contentError = noTokenError(raw, who, payloads, doneReason);
   const error = contentError ?? raw.error;
   if (error) trace.error = { ...error, message: safeMessage(error.message, apiKey) };
   return trace;
+}
+
+/**
+ * One payload's events; undefined when it is not valid JSON. SSE joins the data lines of an event with
+ * newlines, so a server that separates its events by single newlines sends several JSON documents as one
+ * payload: each line is then decoded on its own, and the payload is malformed only if one of them is.
+ */
+function decodePayload(decode: (payload: string, eventName?: string) => StreamEvent[], payload: string, eventName: string | undefined): StreamEvent[] | undefined {
+  try {
+    return decode(payload, eventName);
+  } catch {
+    if (!payload.includes('\n')) return undefined;
+  }
+  const events: StreamEvent[] = [];
+  for (const line of payload.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      events.push(...decode(line, eventName));
+    } catch {
+      return undefined;
+    }
+  }
+  return events;
+}
+
+/** Why a cleanly ended 2xx response held no token: not a stream at all, or a stream that said nothing. */
+function noTokenError(raw: RawTrace, who: string, payloads: number, doneReason: string | undefined): RunError {
+  const status = raw.status;
+  if (raw.bytes === 0) return { kind: 'not-a-stream', status, message: `${who}: the server answered HTTP ${status} with an empty body instead of a stream. Check "baseUrl" and the endpoint path.` };
+  const head = Buffer.concat(raw.chunks.slice(0, 4)).subarray(0, MAX_ERROR_BODY).toString('utf8').trimStart();
+  if (payloads === 0 && head.startsWith('<')) {
+    const title = htmlTitle(head);
+    return { kind: 'not-a-stream', status, message: `${who}: the server answered with an HTML page instead of a stream${title ? ` ("${title}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.` };
+  }
+  if (payloads === 0 && (head.startsWith('{') || head.startsWith('[')))
+    return { kind: 'not-a-stream', status, message: `${who}: the server answered with one JSON body instead of a stream. It ignored "stream": true — check "extraBody" for a "stream" setting and that "baseUrl" points at the model server.` };
+  if (payloads === 0)
+    return { kind: 'not-a-stream', status, message: `${who}: the server's answer (HTTP ${status}${raw.contentType ? `, ${oneLine(raw.contentType, 80)}` : ''}) holds no stream event; it begins ${JSON.stringify(oneLine(head, 80))}. Check "baseUrl" and "protocol" for this model.` };
+  const reason = doneReason ? ` (finish reason "${oneLine(doneReason, 80)}")` : '';
+  return { kind: 'no-tokens', status, message: `${who}: the stream ended without a single token after ${payloads} event(s)${reason}, so there is nothing to time. Check the prompt, "maxTokens" and the provider's content filter.` };
 }
 
 /** Streams one request and decodes it as soon as it ends (for single requests; the runner defers decoding). */
