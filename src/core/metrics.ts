@@ -54,11 +54,14 @@ export function mergeUsage(events: StreamTrace['events']): UsageReport | undefin
 
 /** How a run's note about a usage value it did not believe begins. */
 export const INVALID_USAGE_NOTE = "the provider's usage reported";
+/** A billed cost above this for one request is not believed (a broken or hostile server's 1e308). */
+const MAX_REPORTED_COST_USD = 10_000;
 
 /**
  * Usage with every count that is not a whole number from 0 to MAX_USAGE_TOKENS removed (a hostile or
  * broken server's -5, 2.5 or 1e308 would otherwise enter the medians), and what was removed, as
- * "outputTokens = -5". An output count of 0 when tokens did arrive is removed too.
+ * "outputTokens = -5". An output count of 0 when tokens did arrive is removed too, and so is a billed cost that
+ * is negative, not finite or beyond belief.
  */
 export function saneUsage(usage: UsageReport | undefined, tokensArrived: boolean): { usage: UsageReport | undefined; rejected: string[] } {
   if (!usage) return { usage, rejected: [] };
@@ -66,7 +69,10 @@ export function saneUsage(usage: UsageReport | undefined, tokensArrived: boolean
   const rejected: string[] = [];
   for (const [k, v] of Object.entries(usage) as [keyof UsageReport, number | undefined][]) {
     if (v === undefined) continue;
-    const sane = Number.isInteger(v) && v >= 0 && v <= MAX_USAGE_TOKENS && !(k === 'outputTokens' && v === 0 && tokensArrived);
+    const sane =
+      k === 'costUsd'
+        ? Number.isFinite(v) && v >= 0 && v <= MAX_REPORTED_COST_USD // money, not a count
+        : Number.isInteger(v) && v >= 0 && v <= MAX_USAGE_TOKENS && !(k === 'outputTokens' && v === 0 && tokensArrived);
     if (sane) out[k] = v;
     else rejected.push(`${k} = ${v}`);
   }
