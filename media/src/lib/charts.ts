@@ -10,6 +10,7 @@ import {
   Chart,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -19,7 +20,7 @@ import {
 import type { ResultsView } from '../../../src/shared/webviewProtocol';
 import type { ChartsFactory, ChartsHandle } from './resultsRender';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
 export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();
@@ -88,7 +89,26 @@ function axes(p: Palette, xTitle: string | undefined, yTitle: string, linearX = 
   };
 }
 
-export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) => {
+/** Largest ÷ smallest positive value; 1 with fewer than two. */
+export function valueSpan(values: readonly (number | null)[]): number {
+  const xs = values.filter((v): v is number => v !== null && v > 0);
+  return xs.length < 2 ? 1 : Math.max(...xs) / Math.min(...xs);
+}
+
+/** Above this span a linear axis hides the small bars (40 tok/s next to 1,000), so a log axis is offered and on. */
+export const LOG_SPAN = 10;
+
+/** Switches a bar chart's value axis between linear and logarithmic. */
+function setScale(chart: Chart<'bar', (number | [number, number] | null)[], string>, log: boolean, p: Palette, title: string): void {
+  const y = chart.options.scales!.y as Record<string, unknown>;
+  y.type = log ? 'logarithmic' : 'linear';
+  y.beginAtZero = !log;
+  (y.title as { text: string }).text = log ? `${title} (log scale)` : title;
+  (y.ticks as { color: string }).color = p.fg;
+}
+
+export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tpsLog }) => {
+  const logBox = tpsLog.querySelector('input') as HTMLInputElement;
   let p = palette();
   let last: ResultsView | undefined;
   const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
@@ -109,6 +129,10 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) =
     tpsChart.data.datasets = spreadBars(view, metric, p, metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)');
     ttftChart.data.labels = labels;
     ttftChart.data.datasets = spreadBars(view, 'ttftMs', p, 'TTFT ms');
+    const wide = valueSpan(view.rows.map((r) => r.cells[metric].value)) > LOG_SPAN || valueSpan(view.rows.map((r) => r.cells.ttftMs.value)) > LOG_SPAN;
+    tpsLog.hidden = !wide;
+    setScale(tpsChart, wide && logBox.checked, p, 'tok/s');
+    setScale(ttftChart, wide && logBox.checked, p, 'ms');
     // Lines take their region's colour, as the bars do; models of the same region differ by dash.
     const seenInRegion = new Map<string, number>();
     const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
@@ -148,6 +172,7 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) =
   // VS Code swaps body classes (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes.
   new MutationObserver(restyle).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   tpsBasis.addEventListener('change', () => last && draw(last, undefined));
+  logBox.addEventListener('change', () => last && draw(last, undefined));
 
   const handle: ChartsHandle = {
     update(view) {
