@@ -10,6 +10,7 @@ import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';
+import { DEMO_NOTE, DEMO_PROMPT, startDemoServer, type DemoServer } from '../core/demo';
 
 export interface BenchArgs {
   promptFile?: string;
@@ -28,7 +29,12 @@ export interface BenchArgs {
   category?: string;
   /** Store the prompt text itself in the history (off by default: only its sha256 is kept). */
   storePrompt?: boolean;
+  /** Run against the built-in test server instead of real models: simulated numbers, never saved. */
+  demo?: boolean;
 }
+
+/** How to see the same thing with no key and no server; printed wherever nothing can be benchmarked. */
+export const DEMO_HINT = 'To see a whole benchmark now with simulated numbers (no key, no server, nothing saved): tokenscope demo (or: npm run demo).';
 
 /** The models to run: from the config, else built-ins with keys present plus local servers found. */
 async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpec[]; settings: BenchSettings }> {
@@ -61,6 +67,7 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
         `  looked for keys in: ${envs}`,
         `  looked for local servers: ${servers}`,
         'To add one: set a key (e.g. export DEEPSEEK_API_KEY=...), start a local server (e.g. ollama serve), or pass --config FILE (see README).',
+        DEMO_HINT,
       ].join('\n'),
     );
   }
@@ -87,19 +94,29 @@ function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
 }
 
 export async function bench(args: BenchArgs, io: Io): Promise<number> {
-  if (!args.promptFile) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
-  const prompt = await readTextFile(args.promptFile, 'prompt file');
+  if (!args.promptFile && !args.demo) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
+  const prompt = args.promptFile ? await readTextFile(args.promptFile, 'prompt file') : DEMO_PROMPT;
   const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
   if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
-  const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;
+  // Demo numbers are simulated: never mixed into a history of measured runs.
+  if (args.demo && args.history) throw new UsageError('--demo runs are simulated and never saved: drop --history');
+  const historyFile = args.demo ? undefined : args.history || io.env.TOKENSCOPE_HISTORY || undefined;
   if (args.category?.includes(',')) throw new UsageError('--category takes one category for a benchmark run');
   const category = parseCategories(args.category)?.[0] ?? classifyTask(prompt).category;
+  let demo: DemoServer | undefined;
   let chosen;
-  try {
-    chosen = await chooseModels(args, io);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
+  if (args.demo) {
+    if (args.config || args.models) throw new UsageError('--demo runs the built-in demo models only: drop --config and --models');
+    demo = await startDemoServer();
+    chosen = { models: demo.models, settings: {} };
+    io.err(DEMO_NOTE);
+  } else {
+    try {
+      chosen = await chooseModels(args, io);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message);
+      throw e;
+    }
   }
   const { models, settings } = chosen;
   const controller = new AbortController();
@@ -122,13 +139,14 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       onProgress: progressPrinter(io, args.progress ?? io.isTTY),
       resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
     });
-    const json = JSON.stringify(report, null, 2) + '\n';
+    const json = JSON.stringify(demo ? { simulated: 'demo', note: DEMO_NOTE, ...report } : report, null, 2) + '\n';
+    const table = demo ? `SIMULATED — DEMO (not real measurements)\n${formatReportTable(report)}\n${DEMO_NOTE}` : formatReportTable(report);
     if (args.json === '-') {
       io.out(json);
-      io.err(formatReportTable(report));
+      io.err(table);
     } else {
       if (args.json) await writeFile(args.json, json);
-      io.out(formatReportTable(report) + '\n');
+      io.out(table + '\n');
     }
     if (historyFile) {
       try {
@@ -142,5 +160,6 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
     return failed ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    await demo?.close();
   }
 }

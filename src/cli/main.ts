@@ -44,6 +44,7 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--history <file>', 'append the runs to this history file (default: $TOKENSCOPE_HISTORY if set)')
     .option('--category <c>', 'task category recorded in the history (default: classified from the prompt)')
     .option('--store-prompt', 'store the prompt text in the history too (default: only its sha256)')
+    .option('--demo', 'run against the built-in local test server: simulated numbers, no key needed, never saved')
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -61,9 +62,20 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           history: opts.history as string | undefined,
           category: opts.category as string | undefined,
           storePrompt: opts.storePrompt === true,
+          demo: opts.demo === true,
         },
         io,
       );
+    });
+
+  program
+    .command('demo')
+    .description('a whole benchmark against the built-in local test server: simulated numbers, no key needed, never saved')
+    .argument('[prompt-file]', 'file holding the prompt (default: a short built-in prompt)')
+    .option('-n, --runs <n>', 'measured runs per model', positiveInt('--runs'))
+    .option('--json <file>', 'write the full (simulated) results as JSON to a file, or - for stdout')
+    .action(async (promptArg: string | undefined, opts: { runs?: number; json?: string }) => {
+      status = await bench({ promptFile: promptArg, demo: true, runs: opts.runs, json: opts.json }, io);
     });
 
   program
