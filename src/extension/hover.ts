@@ -4,9 +4,10 @@
  * lazily (tokenizers load on first use) and caches the counts per document version.
  */
 import * as vscode from 'vscode';
-import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
+import { promptAdvice, type ModelOutcome } from '../core/report/outcomes';
+import type { BenchmarkReport } from '../core/types';
 import { tokenizerFamilyFor } from '../core/runner';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
 import { familyInfo, loadTokenizer } from '../core/tokenizers';
@@ -59,14 +60,14 @@ export async function countFamilies(text: string, families: readonly TokenizerFa
   return out;
 }
 
-/** The speculative-decoding advisor's verdict on the prompt (estimated); omitted if the advisor fails. */
-function adviceFor(text: string, languageId: string, source: HoverInput['source']): { advice?: string } {
-  try {
-    const a = advise({ prompt: text, context: { languageId: source === 'literal' ? 'plaintext' : languageId } });
-    return { advice: `Speculative decoding: ${a.verdict}` };
-  } catch {
-    return {};
-  }
+/**
+ * The speculative-decoding estimate for the prompt: the panel's own per-model verdicts when the latest benchmark
+ * ran this exact text, else the advisor's estimate from the prompt alone (labelled so).
+ */
+function adviceFor(text: string, languageId: string, source: HoverInput['source'], latest: BenchmarkReport | undefined): { advice?: string } {
+  const a = promptAdvice(text, { languageId: source === 'literal' ? 'plaintext' : languageId }, latest);
+  if (!a) return {};
+  return { advice: `Speculative decoding${a.basis === 'benchmark' ? ' (estimated from the latest benchmark of this prompt, as in the results panel)' : ''}: ${a.lines.join(' · ')}` };
 }
 
 export class PromptHoverProvider implements vscode.HoverProvider {
@@ -74,6 +75,8 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     private readonly cache: TokenCountCache,
     private readonly history: HistoryService,
     private readonly globalState: vscode.Memento,
+    /** The latest benchmark report (the panel's), so hover and panel give the same estimate for the same prompt. */
+    private readonly latestReport: () => BenchmarkReport | undefined = () => undefined,
   ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -94,22 +97,26 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     // Count the configured families; a listed model whose own family is not among them is costed with the first.
     const counts = await this.cache.get(doc, target.range, target.text, config.hover.families, token);
     if (token.isCancellationRequested) return undefined;
-    let measured = new Map<string, { decodeTps: number; ttftMs: number | null; time: string }>();
+    let outcomes = new Map<string, ModelOutcome>();
     try {
-      measured = await this.history.latest();
+      outcomes = await this.history.outcomes();
     } catch {
       // No history yet, or unreadable: the hover still shows counts.
     }
     const { models } = loadModels();
-    const wanted = this.hoverModels(models, config.defaultModels, [...measured.keys()]);
-    const hoverModels: HoverModel[] = wanted.map((m) => ({
-      id: m.id,
-      label: m.label ?? m.id,
-      family: tokenizerFamilyFor(m).family,
-      ...(m.price ? { inputPerM: m.price.inputPerM } : {}),
-      ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
-    }));
-    const input: HoverInput = { source: target.source, chars: target.text.length, counts, models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source) };
+    const wanted = this.hoverModels(models, config.defaultModels, [...outcomes.keys()]);
+    const hoverModels: HoverModel[] = wanted.map((m) => {
+      const o = outcomes.get(m.id);
+      return {
+        id: m.id,
+        label: m.label ?? m.id,
+        family: tokenizerFamilyFor(m).family,
+        ...(m.price ? { inputPerM: m.price.inputPerM } : {}),
+        ...(o?.measured ? { measured: o.measured } : {}),
+        ...(o?.failed ? { failed: { label: o.failed.label, auth: o.failed.auth, time: o.failed.time } } : {}),
+      };
+    });
+    const input: HoverInput = { source: target.source, chars: target.text.length, counts, models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source, this.latestReport()) };
     const md = new vscode.MarkdownString(buildHoverMarkdown(input));
     md.isTrusted = false;
     md.supportHtml = false;

@@ -3,9 +3,28 @@
  * multi-select, grouped by region, remembering the last choice.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv, type LocalServerProbe } from '../core/discovery';
 import { groupByRegion, MODELS_SETTING, REGION_TITLES, resolveModelList } from '../core/modelList';
 import type { ModelSpec } from '../core/types';
+import type { Log } from './log';
 import type { KeyStore } from './secrets';
+
+/** Where to look for local servers: TOKENSCOPE_LOCAL_PORTS when set (as in the CLI), else the usual ports. */
+export function localProbes(log?: Log): LocalServerProbe[] {
+  try {
+    return probesFromEnv(process.env.TOKENSCOPE_LOCAL_PORTS) ?? [...DEFAULT_PROBES];
+  } catch (e) {
+    log?.warn(`local servers: ${(e as Error).message}; looking on the usual ports instead`);
+    return [...DEFAULT_PROBES];
+  }
+}
+
+/** Local model servers answering on this machine now (Ollama, llama.cpp, vLLM, LM Studio), as in the CLI. */
+export async function findLocalModels(log?: Log): Promise<ModelSpec[]> {
+  const found = await discoverLocalModels(localProbes(log));
+  if (found.length) log?.info(`local servers: found ${found.map((m) => `${m.id} at ${m.baseUrl}`).join(', ')}`);
+  return found;
+}
 
 const LAST_CHOICE = 'tokenscope.lastModels';
 
@@ -15,10 +34,17 @@ export function loadModels(): { models: ModelSpec[]; errors: string[] } {
   return resolveModelList(raw);
 }
 
+/** Every problem of every invalid entry, one per line (an entry can have several). */
+export function modelProblems(errors: readonly string[]): string[] {
+  return errors.flatMap((e) => e.split('\n')).filter(Boolean);
+}
+
+/** Reports every invalid field at once: the count and the list in one message; those entries are left out. */
 export async function reportModelErrors(errors: string[]): Promise<void> {
-  if (!errors.length) return;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more: see the output channel)` : '';
-  const choice = await vscode.window.showErrorMessage(`Tokenscope: invalid model entry — ${errors[0]}${more}`, 'Configure Models');
+  const problems = modelProblems(errors);
+  if (!problems.length) return;
+  const head = `Tokenscope: ${problems.length} problem${problems.length === 1 ? '' : 's'} in tokenscope.models (${errors.length === 1 ? 'that entry is' : 'those entries are'} left out)`;
+  const choice = await vscode.window.showErrorMessage(`${head}: ${problems.map((p) => p.replace(/^Settings: /, '')).join(' · ')}`, 'Configure Models');
   if (choice === 'Configure Models') await vscode.commands.executeCommand('tokenscope.configureModels');
 }
 
@@ -35,18 +61,33 @@ export async function rememberChoice(state: vscode.Memento, ids: string[]): Prom
   await state.update(LAST_CHOICE, ids);
 }
 
-/** Asks which models to run. Preselects the last choice, else the default models setting. */
+/**
+ * Asks which models to run: those that can run first (key present, or none needed), by region; those without a
+ * key after, each with its fix. Preselects the last choice (else the default models setting), but never a model
+ * that cannot run.
+ */
 export async function pickModels(models: readonly ModelSpec[], preselected: readonly string[], keys: KeyStore): Promise<ModelSpec[] | undefined> {
   const items: ModelItem[] = [];
-  for (const group of groupByRegion(models)) {
+  const sources = new Map<string, 'secret' | 'env' | 'none' | undefined>();
+  for (const spec of models) sources.set(spec.id, spec.apiKeyEnv ? await keys.source(spec.apiKeyEnv) : 'none');
+  const ready = models.filter((m) => sources.get(m.id) !== undefined);
+  const keyless = models.filter((m) => sources.get(m.id) === undefined);
+  const price = (spec: ModelSpec) => (spec.price ? ` · $${spec.price.inputPerM}/$${spec.price.outputPerM} per 1M` : '');
+  for (const group of groupByRegion(ready)) {
     items.push({ label: `${group.region} — ${REGION_TITLES[group.region]}`, kind: vscode.QuickPickItemKind.Separator });
     for (const spec of group.models) {
-      const key = spec.apiKeyEnv ? await keys.source(spec.apiKeyEnv) : 'none';
-      const keyText = key === 'none' ? 'no key needed' : key === 'secret' ? 'key stored' : key === 'env' ? `key from ${spec.apiKeyEnv}` : `no key — ${spec.apiKeyEnv} not set`;
-      const price = spec.price ? ` · $${spec.price.inputPerM}/$${spec.price.outputPerM} per 1M` : '';
-      items.push({ label: spec.label ?? spec.id, description: `${spec.id} · ${new URL(spec.baseUrl).host}`, detail: `${keyText}${price}`, picked: preselected.includes(spec.id), spec });
+      const key = sources.get(spec.id);
+      const keyText = key === 'none' ? (spec.region === 'local' ? 'no key needed (local)' : 'no key needed') : key === 'secret' ? 'key stored' : `key from ${spec.apiKeyEnv}`;
+      items.push({ label: spec.label ?? spec.id, description: `${spec.id} · ${new URL(spec.baseUrl).host}`, detail: `${keyText}${price(spec)}`, picked: preselected.includes(spec.id), spec });
     }
   }
+  if (keyless.length) {
+    items.push({ label: `Need a key (${keyless.length}) — picking one asks for it`, kind: vscode.QuickPickItemKind.Separator });
+    for (const spec of keyless) {
+      items.push({ label: `$(key) ${spec.label ?? spec.id}`, description: `${spec.id} · ${spec.region} · ${new URL(spec.baseUrl).host}`, detail: `no key: set ${spec.apiKeyEnv} with Tokenscope: Set API Key${price(spec)}`, picked: false, spec });
+    }
+  }
+  if (!ready.length) items.unshift({ label: 'No model can run yet: set a key, start a local server, or run Tokenscope: Try the Demo', kind: vscode.QuickPickItemKind.Separator });
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
     title: 'Tokenscope: models to benchmark',

@@ -150,6 +150,7 @@ const isLeaderboardRow = shape<LeaderboardViewRow>({
   costPerMOutput: isNumOrNull,
   lastRun: isStr,
   best: arrayOf(oneOf(LEADERBOARD_COLUMNS.map((c) => c.key))),
+  failure: optional(shape<NonNullable<LeaderboardViewRow['failure']>>({ label: isStr, error: isStr, auth: isBool })),
 });
 
 const isWeeklyTrend = shape<WeeklyTrendView>({

@@ -19,6 +19,12 @@ export interface LiveSettings {
 
 export { hostOf } from '../runner';
 
+/** The prompt's first non-empty line for a header: Markdown heading marks dropped, at most `max` characters. */
+export function promptFirstLine(text: string, max = 80): string {
+  const line = text.split(/\r?\n/).map((l) => l.replace(/^\s*#+\s*/, '').trim()).find((l) => l.length > 0) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 export class LiveReport {
   private report: BenchmarkReport;
   private warmupDone = 0;
