@@ -8,7 +8,7 @@ import { startStreamServer, type StreamServer } from '../../test/server/streamSe
 import type { Schedule } from '../../test/server/schedule';
 import type { ModelSpec } from './types';
 
-export { DEMO_LABEL, DEMO_NOTE } from './report/resultsView';
+export { DEMO_LABEL, DEMO_NOTE, DEMO_PROMPT } from './report/resultsView';
 
 /** Model ids of the demo (prefix "demo-" so they never collide with catalog or user ids). */
 export const DEMO_PREFIX = 'demo-';
@@ -56,6 +56,3 @@ export async function startDemoServer(): Promise<DemoServer> {
   server.setModels(Object.fromEntries(Object.entries(DEMO_SCHEDULES).map(([name, d]) => [name, d.schedule])));
   return { url: server.url, models: demoModels(server.url), close: () => server.close() };
 }
-
-/** The prompt the demo runs when the user has none selected. */
-export const DEMO_PROMPT = 'Explain, in three sentences, why time to first token matters for interactive coding assistants.';

@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import { readEditorSettings } from '../core/editorSettings';
 import { classifyTask } from '../core/advisor';
-import { DEMO_MODEL_IDS, startDemoServer } from '../core/demo';
 import { failureSummary } from '../core/report/failures';
 import { LiveReport, promptFirstLine } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
@@ -189,6 +188,8 @@ export class BenchmarkController implements vscode.Disposable {
 
   /** The demo: the built-in test server in this process, its three models, labelled simulated, never saved. */
   private async runDemo(request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
+    // Loaded on first use: activation stays free of the test server's code.
+    const { startDemoServer, DEMO_MODEL_IDS } = await import('../core/demo');
     const server = await startDemoServer();
     this.log.info(`demo: built-in test server on ${server.url} (${DEMO_MODEL_IDS.join(', ')}); numbers are simulated and not saved`);
     try {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEMO_PROMPT } from '../core/demo';
+import { DEMO_PROMPT } from '../core/report/resultsView';
 import { keyVariables } from '../core/modelList';
 import { modelsExampleEdit } from '../core/modelsExample';
 import { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportReport, type ExportFormat } from '../core/report/export';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv, type LocalServerProbe } from '../core/discovery';
-import { groupByRegion, MODELS_SETTING, REGION_TITLES, resolveModelList } from '../core/modelList';
+import { MODELS_SETTING, pickerEntries, REGION_TITLES, resolveModelList, type KeyState } from '../core/modelList';
 import type { ModelSpec } from '../core/types';
 import type { Log } from './log';
 import type { KeyStore } from './secrets';
@@ -68,24 +68,17 @@ export async function rememberChoice(state: vscode.Memento, ids: string[]): Prom
  */
 export async function pickModels(models: readonly ModelSpec[], preselected: readonly string[], keys: KeyStore): Promise<ModelSpec[] | undefined> {
   const items: ModelItem[] = [];
-  const sources = new Map<string, 'secret' | 'env' | 'none' | undefined>();
+  const sources = new Map<string, KeyState>();
   for (const spec of models) sources.set(spec.id, spec.apiKeyEnv ? await keys.source(spec.apiKeyEnv) : 'none');
-  const ready = models.filter((m) => sources.get(m.id) !== undefined);
-  const keyless = models.filter((m) => sources.get(m.id) === undefined);
+  const { ready, keyless } = pickerEntries(models, (m) => sources.get(m.id), preselected);
   const price = (spec: ModelSpec) => (spec.price ? ` · $${spec.price.inputPerM}/$${spec.price.outputPerM} per 1M` : '');
-  for (const group of groupByRegion(ready)) {
+  for (const group of ready) {
     items.push({ label: `${group.region} — ${REGION_TITLES[group.region]}`, kind: vscode.QuickPickItemKind.Separator });
-    for (const spec of group.models) {
-      const key = sources.get(spec.id);
-      const keyText = key === 'none' ? (spec.region === 'local' ? 'no key needed (local)' : 'no key needed') : key === 'secret' ? 'key stored' : `key from ${spec.apiKeyEnv}`;
-      items.push({ label: spec.label ?? spec.id, description: `${spec.id} · ${new URL(spec.baseUrl).host}`, detail: `${keyText}${price(spec)}`, picked: preselected.includes(spec.id), spec });
-    }
+    for (const e of group.entries) items.push({ label: e.spec.label ?? e.spec.id, description: `${e.spec.id} · ${new URL(e.spec.baseUrl).host}`, detail: `${e.keyText}${price(e.spec)}`, picked: e.picked, spec: e.spec });
   }
   if (keyless.length) {
     items.push({ label: `Need a key (${keyless.length}) — picking one asks for it`, kind: vscode.QuickPickItemKind.Separator });
-    for (const spec of keyless) {
-      items.push({ label: `$(key) ${spec.label ?? spec.id}`, description: `${spec.id} · ${spec.region} · ${new URL(spec.baseUrl).host}`, detail: `no key: set ${spec.apiKeyEnv} with Tokenscope: Set API Key${price(spec)}`, picked: false, spec });
-    }
+    for (const e of keyless) items.push({ label: `$(key) ${e.spec.label ?? e.spec.id}`, description: `${e.spec.id} · ${e.spec.region} · ${new URL(e.spec.baseUrl).host}`, detail: `${e.keyText}${price(e.spec)}`, picked: false, spec: e.spec });
   }
   if (!ready.length) items.unshift({ label: 'No model can run yet: set a key, start a local server, or run Tokenscope: Try the Demo', kind: vscode.QuickPickItemKind.Separator });
   const picked = await vscode.window.showQuickPick(items, {

@@ -75,6 +75,22 @@ export function statusText(view: ResultsView): string {
   return `${demo}Finished ${view.finishedAt ? new Date(view.finishedAt).toLocaleString() : ''}: ${plural(view.rows.length, 'model')}, ${done} of ${plural(total, 'measured run')} done.${failedText}`;
 }
 
+/** The row's state in a few words: "queued", "warming up 1 of 1", "running 2 of 3", "failed: 401 (3 of 3 runs)". */
+function badgeText(r: ModelRow): string {
+  switch (r.status) {
+    case 'queued':
+      return r.statusText;
+    case 'warming up':
+      return r.statusText.replace(/^warm-up /, 'warming up ');
+    case 'running':
+      return r.statusText.replace(/^run /, 'running ');
+    case 'done':
+      return r.statusText.replace(/^.*?(failed: )/, '$1');
+    default:
+      return r.statusText;
+  }
+}
+
 /** Why Export is off, or null when there is something real to export. */
 export function exportBlocked(view: ResultsView | null): string | null {
   if (!view) return 'Nothing to export yet: run a benchmark first.';
@@ -121,7 +137,7 @@ function table(view: ResultsView): HTMLTableElement {
           el('span', { class: 'label', dir: 'auto' }, r.label),
           el('span', { class: 'host', dir: 'auto' }, r.host),
           r.status !== 'done' || r.failedRuns
-            ? el('span', { class: `badge status-${r.status.replace(' ', '-')}${r.failedRuns ? ' failure' : ''}`, 'data-field': 'status', title: r.statusText }, r.status === 'done' ? r.statusText.replace(/^.*?(failed: )/, '$1') : r.status === 'failed' || r.status === 'cancelled' ? r.statusText : `${r.status} · ${r.statusText.replace(/^(queued: )?/, '')}`)
+            ? el('span', { class: `badge status-${r.status.replace(' ', '-')}${r.failedRuns ? ' failure' : ''}`, 'data-field': 'status', title: r.statusText }, badgeText(r))
             : null,
         ),
         el('td', { 'data-field': 'region', class: `region region-${r.region}` }, r.region),
@@ -215,7 +231,7 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
         : null,
       // Failed runs are told by their error card; a failed run's own section only when it streamed something first.
       r.runs.filter((run) => run.ok || run.answerText || run.reasoningText).map((run) => runSection(r, run)),
-      r.runs.length === 0 ? el('p', { class: 'muted' }, view.running ? 'No runs finished yet.' : view.cancelled ? 'Cancelled before any run of this model finished.' : 'No runs.') : null,
+      r.okRuns + r.failedRuns === 0 ? el('p', { class: 'muted' }, view.running ? 'No runs finished yet.' : view.cancelled ? 'Cancelled before any run of this model finished.' : 'No runs.') : null,
     );
     for (const inner of Array.from(d.querySelectorAll('details[data-details-key]'))) if (open.has(inner.getAttribute('data-details-key')!)) inner.setAttribute('open', '');
     return d;

@@ -364,6 +364,9 @@ function modelStatus(r: ModelResult, plannedRuns: number, warmupRuns: number, op
 export const DEMO_LABEL = 'simulated — demo';
 export const DEMO_NOTE = 'Simulated — demo: these numbers come from Tokenscope\'s built-in local test server on a fixed schedule, not from a real model. They are never saved to the history.';
 
+/** The prompt the demo runs when the user has none selected. */
+export const DEMO_PROMPT = 'Explain, in three sentences, why time to first token matters for interactive coding assistants.';
+
 /** Builds the results panel's view of a report (finished, or partial while running). */
 export function buildResultsView(report: BenchmarkReport, options: ViewOptions = {}): ResultsView {
   const rows = report.results.map((r) => modelRow(r, report.settings.runs, report.settings.warmup, options));
