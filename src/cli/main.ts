@@ -75,7 +75,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('-n, --runs <n>', 'measured runs per model', positiveInt('--runs'))
     .option('--json <file>', 'write the full (simulated) results as JSON to a file, or - for stdout')
     .action(async (promptArg: string | undefined, opts: { runs?: number; json?: string }) => {
-      status = await bench({ promptFile: promptArg, demo: true, runs: opts.runs, json: opts.json }, io);
+      // No warm-up: the demo server has no cold start to absorb, and the demo should be quick.
+      status = await bench({ promptFile: promptArg, demo: true, runs: opts.runs, warmup: 0, json: opts.json }, io);
     });
 
   program
