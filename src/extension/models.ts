@@ -77,7 +77,7 @@ export async function pickModels(models: readonly ModelSpec[], preselected: read
     for (const e of group.entries) items.push({ label: e.spec.label ?? e.spec.id, description: `${e.spec.id} · ${new URL(e.spec.baseUrl).host}`, detail: `${e.keyText}${price(e.spec)}`, picked: e.picked, spec: e.spec });
   }
   if (keyless.length) {
-    items.push({ label: `Need a key (${keyless.length}) — picking one asks for it`, kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: `need a key (${keyless.length})`, kind: vscode.QuickPickItemKind.Separator });
     for (const e of keyless) items.push({ label: `$(key) ${e.spec.label ?? e.spec.id}`, description: `${e.spec.id} · ${e.spec.region} · ${new URL(e.spec.baseUrl).host}`, detail: `${e.keyText}${price(e.spec)}`, picked: false, spec: e.spec });
   }
   if (!ready.length) items.unshift({ label: 'No model can run yet: set a key, start a local server, or run Tokenscope: Try the Demo', kind: vscode.QuickPickItemKind.Separator });

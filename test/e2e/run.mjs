@@ -274,11 +274,28 @@ function checkNumbers(row, recs, id, errors, { warnings = [], runs = [], step = 
 
 // ------------------------------------------------------------------------------------------------- steps
 
-/** Puts the models into the user settings.json, as a person would after the first run; VS Code reloads it. */
+/**
+ * Adds the models as a person would after the first run: "Tokenscope: Configure Models" opens the user
+ * settings.json with its commented example (checked here), then the settings are typed in and saved.
+ */
 async function configureModels() {
   const file = path.join(codeServer.userDataDir, 'User/settings.json');
   const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
-  fs.writeFileSync(file, JSON.stringify({ ...settings, 'tokenscope.models': modelsSetting(testServer.url) }, null, 2));
+  await runCommand(page, 'Tokenscope: Configure Models');
+  await page.locator('.tabs-container .tab[data-resource-name="settings.json"]').first().waitFor({ state: 'visible', timeout: 15_000 });
+  const example = await waitFor(async () => {
+    const t = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+    return /"tokenscope\.models":\s*\[/.test(t.replace(/\u00a0/g, ' ')) ? t : null;
+  }, { timeoutMs: 10_000, what: 'settings.json to show the tokenscope.models example' }).catch(() => null);
+  await shot('0-configure-models');
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(JSON.stringify({ ...settings, 'tokenscope.models': modelsSetting(testServer.url) }));
+  await page.keyboard.press('Control+s');
+  await page.locator('.tabs-container .tab.dirty[data-resource-name="settings.json"]').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+  await runCommand(page, 'View: Close Editor');
+  return example !== null;
 }
 
 async function step0FirstRun() {
@@ -286,8 +303,8 @@ async function step0FirstRun() {
     return await firstRun();
   } finally {
     // The later steps need the models, whatever happened here.
-    await configureModels();
-    await sleep(1500); // VS Code picks up the changed settings.json
+    const example = await configureModels();
+    check(example, 'Configure Models did not show the commented tokenscope.models example in settings.json');
   }
 }
 
@@ -330,7 +347,7 @@ async function firstRun() {
   await shot('0-first-run-picker');
   if (!/cn-fast \(Ollama, local\)/.test(picker[0]?.label ?? '')) errors.push(`first picker entry ${JSON.stringify(picker[0])}, expected the local server found (cn-fast on Ollama)`);
   if (picker.some((r) => r.checked)) errors.push(`a model is pre-ticked on first run: ${picker.filter((r) => r.checked).map((r) => r.label)}`);
-  if (!picker.some((r) => /Need a key/.test(r.separator))) errors.push('no "Need a key" group in the picker');
+  if (!picker.some((r) => /^need a key \(\d+\)$/.test(r.separator))) errors.push(`no "need a key" group in the picker: ${JSON.stringify(picker.slice(0, 3))}`);
   // Enter with nothing ticked says why nothing ran.
   await page.keyboard.press('Enter');
   await waitForNotification(page, 'no model was ticked, so nothing ran');
@@ -347,8 +364,8 @@ async function firstRun() {
   const tags = await demoFrame.evaluate(() => [...document.querySelectorAll('#charts .demo-tag')].map((t) => t.textContent));
   if (tags.length !== 3 || !tags.every((t) => t === 'Simulated — demo: ')) errors.push(`chart captions ${JSON.stringify(tags)}`);
   await waitForNotification(page, 'Tokenscope demo (simulated)');
-  await panelShots([['0-demo-results', null], ['0-demo-charts', '#charts']]);
   await clearNotifications();
+  await panelShots([['0-demo-results', null], ['0-demo-charts', '#charts']]);
 
   // Nothing of the demo reached the history: the side bar still offers a first benchmark.
   await runCommand(page, 'Tokenscope: Show Comparison');
@@ -735,6 +752,8 @@ try {
       'tokenscope.maxTokens': MAX_TOKENS,
       'workbench.colorTheme': 'Default Light Modern',
       'workbench.editor.enablePreview': false,
+      // Step 0 types the settings into settings.json: nothing may be auto-closed or re-indented while typing.
+      '[jsonc]': { 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never', 'editor.autoIndent': 'none', 'editor.formatOnType': false, 'editor.autoSurround': 'never' },
       // Home / Shift+End then select the whole prompt line, however narrow the editor gets.
       '[markdown]': { 'editor.wordWrap': 'off' },
     },
