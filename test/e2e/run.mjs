@@ -283,12 +283,15 @@ async function configureModels() {
   const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
   await runCommand(page, 'Tokenscope: Configure Models');
   await page.locator('.tabs-container .tab[data-resource-name="settings.json"]').first().waitFor({ state: 'visible', timeout: 15_000 });
+  // The settings.json editor (the active group's), never the prompt beside it.
+  const lines = page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();
   const example = await waitFor(async () => {
-    const t = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+    const t = await lines.innerText();
     return /"tokenscope\.models":\s*\[/.test(t.replace(/\u00a0/g, ' ')) ? t : null;
   }, { timeoutMs: 10_000, what: 'settings.json to show the tokenscope.models example' }).catch(() => null);
   await shot('0-configure-models');
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await lines.click();
+  check(await page.locator('.editor-group-container.active .tab.active[data-resource-name="settings.json"]').count(), 'settings.json is not the active editor');
   await page.keyboard.press('Control+a');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(JSON.stringify({ ...settings, 'tokenscope.models': modelsSetting(testServer.url) }));
