@@ -228,6 +228,18 @@ describe('results panel rendering', () => {
     expect(root.querySelector('#export-reason')!.textContent).toBe('Demo numbers are simulated, so they are not exported.');
   });
 
+  it('returns the focus to the Set API Key button when the panel gets it back (Escape from the key box)', () => {
+    const { root, app } = setup();
+    app.render(received());
+    const button = root.querySelector('button.set-api-key[data-model-id="kimi-k2"]') as HTMLButtonElement;
+    button.focus();
+    button.click();
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement).not.toBe(button);
+    window.dispatchEvent(new Event('focus'));
+    expect(document.activeElement).toBe(root.querySelector('button.set-api-key[data-model-id="kimi-k2"]'));
+  });
+
   it('makes every cell with a spread focusable, with the spread in its accessible name', () => {
     const { root, app } = setup();
     app.render(received());

@@ -16,7 +16,7 @@
  */
 import type { ResultsView, WebviewMessage } from '../../../src/shared/webviewProtocol';
 import { formatMetric, type ColumnDef, type MetricCell, type ModelRow } from '../../../src/core/report/resultsView';
-import { append, el, replaceChildren, type Child } from './dom';
+import { append, cssEscape, el, replaceChildren, type Child } from './dom';
 
 export interface ChartsHandle {
   update(view: ResultsView): void;
@@ -339,6 +339,15 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     else if (target.id === 'show-comparison') post({ type: 'showComparison' });
     else if (target.dataset.format) post({ type: 'export', format: target.dataset.format as 'json' | 'csv' | 'markdown' });
     else if (target.classList.contains('set-api-key') && target.dataset.modelId) post({ type: 'setApiKey', modelId: target.dataset.modelId });
+    // The key box takes the focus; when the panel gets it back (Escape, or after the key), it returns to the button
+    // that opened it rather than to the top of the page.
+    if (target.dataset.focusKey || target.id) returnFocusTo = target.dataset.focusKey ? `[data-focus-key="${cssEscape(target.dataset.focusKey)}"]` : `#${target.id}`;
+  });
+  let returnFocusTo: string | null = null;
+  root.ownerDocument.defaultView?.addEventListener('focus', () => {
+    const again = returnFocusTo ? root.querySelector<HTMLElement>(returnFocusTo) : null;
+    returnFocusTo = null;
+    again?.focus();
   });
 
   return {
