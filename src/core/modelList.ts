@@ -85,3 +85,14 @@ export function pickerEntries(models: readonly ModelSpec[], keyState: (m: ModelS
     keyless: all.filter((e) => !e.canRun),
   };
 }
+
+/**
+ * One message with every problem of every invalid tokenscope.models entry (an entry can have several), so a user
+ * fixes them all in one go; undefined when there is none.
+ */
+export function modelErrorsMessage(errors: readonly string[]): string | undefined {
+  const problems = errors.flatMap((e) => e.split('\n')).filter(Boolean);
+  if (!problems.length) return undefined;
+  const head = `Tokenscope: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${MODELS_SETTING} (${errors.length === 1 ? 'that entry is' : 'those entries are'} left out)`;
+  return `${head}: ${problems.map((p) => p.replace(/^Settings: /, '')).join(' · ')}`;
+}

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv, type LocalServerProbe } from '../core/discovery';
-import { MODELS_SETTING, pickerEntries, REGION_TITLES, resolveModelList, type KeyState } from '../core/modelList';
+import { modelErrorsMessage, MODELS_SETTING, pickerEntries, REGION_TITLES, resolveModelList, type KeyState } from '../core/modelList';
 import type { ModelSpec } from '../core/types';
 import type { Log } from './log';
 import type { KeyStore } from './secrets';
@@ -34,17 +34,11 @@ export function loadModels(): { models: ModelSpec[]; errors: string[] } {
   return resolveModelList(raw);
 }
 
-/** Every problem of every invalid entry, one per line (an entry can have several). */
-export function modelProblems(errors: readonly string[]): string[] {
-  return errors.flatMap((e) => e.split('\n')).filter(Boolean);
-}
-
 /** Reports every invalid field at once: the count and the list in one message; those entries are left out. */
 export async function reportModelErrors(errors: string[]): Promise<void> {
-  const problems = modelProblems(errors);
-  if (!problems.length) return;
-  const head = `Tokenscope: ${problems.length} problem${problems.length === 1 ? '' : 's'} in tokenscope.models (${errors.length === 1 ? 'that entry is' : 'those entries are'} left out)`;
-  const choice = await vscode.window.showErrorMessage(`${head}: ${problems.map((p) => p.replace(/^Settings: /, '')).join(' · ')}`, 'Configure Models');
+  const message = modelErrorsMessage(errors);
+  if (!message) return;
+  const choice = await vscode.window.showErrorMessage(message, 'Configure Models');
   if (choice === 'Configure Models') await vscode.commands.executeCommand('tokenscope.configureModels');
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { modelsExampleEdit, stripComments } from '../../src/core/modelsExample';
 
 const parseJsonc = (text: string): unknown => JSON.parse(stripComments(text));
-import { pickerEntries, resolveModelList } from '../../src/core/modelList';
+import { modelErrorsMessage, pickerEntries, resolveModelList } from '../../src/core/modelList';
 import { failedModels, failureLabel, failureSummary, groupErrors } from '../../src/core/report/failures';
 import { buildHoverMarkdown, comparisonMarkdown, tokenComparison } from '../../src/core/report/hoverText';
 import { latestOutcomes, promptAdvice, sha256 } from '../../src/core/report/outcomes';
@@ -164,5 +164,18 @@ describe('small editor texts', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('invalid tokenscope.models entries', () => {
+  it('reports every invalid field of every entry in one message', () => {
+    const { errors } = resolveModelList([
+      { id: 'a', protocol: 'grpc', baseUrl: 'ftp://x', model: 'm', region: 'EU' },
+      { id: 'b', protocol: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'm', region: 'local', colour: 'red' },
+    ]);
+    const message = modelErrorsMessage(errors)!;
+    expect(message).toMatch(/^Tokenscope: 4 problems in tokenscope\.models \(those entries are left out\): /);
+    for (const field of ['tokenscope.models[0].protocol', 'tokenscope.models[0].baseUrl', 'tokenscope.models[0].region', 'tokenscope.models[1].colour']) expect(message).toContain(field);
+    expect(modelErrorsMessage([])).toBeUndefined();
   });
 });

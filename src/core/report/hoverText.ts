@@ -5,6 +5,7 @@
  */
 import type { HistoryRecord } from '../history/contract';
 import type { TokenizerFamily } from '../types';
+import { latestOutcomes } from './outcomes';
 import { formatUsd } from './resultsView';
 
 export interface FamilyCount {
@@ -80,16 +81,10 @@ export function estimateGenerationMs(m: Measurement, outputTokens: number): numb
   return (m.ttftMs ?? 0) + (outputTokens / m.decodeTps) * 1000;
 }
 
-/** The newest successful measurement with a decode rate, per model id. */
+/** The newest successful measurement with a decode rate, per model id (from the shared latestOutcomes). */
 export function latestMeasurements(records: readonly HistoryRecord[]): Map<string, Measurement> {
   const out = new Map<string, Measurement>();
-  for (const r of records) {
-    const tps = r.metrics.decodeTps;
-    if (!r.metrics.ok || tps === null || !(tps > 0)) continue;
-    const prev = out.get(r.modelId);
-    if (prev && Date.parse(prev.time) >= Date.parse(r.time)) continue;
-    out.set(r.modelId, { decodeTps: tps, ttftMs: r.metrics.ttftMs, time: r.time });
-  }
+  for (const [id, o] of latestOutcomes(records)) if (o.measured) out.set(id, o.measured);
   return out;
 }
 

@@ -9,13 +9,7 @@ import type { TaskContext } from '../advisor/classify';
 import type { HistoryRecord } from '../history/contract';
 import type { BenchmarkReport } from '../types';
 import { failureLabel } from './failures';
-
-export interface Measurement {
-  decodeTps: number;
-  ttftMs: number | null;
-  /** ISO time of the run. */
-  time: string;
-}
+import type { Measurement } from './hoverText';
 
 export interface LatestFailure {
   /** e.g. "401", "timeout". */
