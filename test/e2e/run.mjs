@@ -477,14 +477,8 @@ async function step2Sidebar() {
   return `ranked ${shown.join(' > ')}; regions ${board.regions.map((r) => r.key).join(' > ')}`;
 }
 
-async function step3Hover() {
-  check(Object.keys(truth).length === 3, 'needs step 1 results');
-  await selectPrompt();
-  const sb = await waitFor(async () => {
-    const t = await statusBarTokens(page);
-    return t && /[\d,]+ tok/.test(t) ? t : null;
-  }, { timeoutMs: 10_000, what: 'the status bar token count' });
-  const sbCount = Number(/([\d,]+) tok/.exec(sb)[1].replace(/,/g, ''));
+/** Hovers the mouse over the selected prompt and returns the Tokenscope hover's text and tables, once counted. */
+async function readHover() {
   // Hover the mouse over the selected text.
   const sel = page.locator('.editor-instance .monaco-editor .view-overlays .selected-text').first();
   await sel.waitFor({ state: 'visible', timeout: 10_000 });
@@ -506,6 +500,18 @@ async function step3Hover() {
     text: el.innerText,
     tables: [...el.querySelectorAll('table')].map((t) => [...t.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.innerText.trim()))),
   }));
+  return content;
+}
+
+async function step3Hover() {
+  check(Object.keys(truth).length === 3, 'needs step 1 results');
+  await selectPrompt();
+  const sb = await waitFor(async () => {
+    const t = await statusBarTokens(page);
+    return t && /[\d,]+ tok/.test(t) ? t : null;
+  }, { timeoutMs: 10_000, what: 'the status bar token count' });
+  const sbCount = Number(/([\d,]+) tok/.exec(sb)[1].replace(/,/g, ''));
+  const content = await readHover();
   await shot('3-hover', { keepMouse: true });
 
   const errors = [];
@@ -548,6 +554,14 @@ async function step3Hover() {
     if (priced ? !/^≈?\$[\d.e-]+$/.test(cost) : cost !== '—') errors.push(`${id}: input cost "${cost}"`);
     estimates.push(`${label} ~${secs} s`);
   }
+  // The speculative-decoding estimate is the panel's own for this prompt (one set of numbers), not a second one.
+  const panelVerdicts = await (await resultsFrame(page)).evaluate(() =>
+    [...document.querySelectorAll('#outputs .speculation[data-model-id] > p')].map((p) => p.textContent.replace(/^Speculative decoding \(estimated\): /, '')),
+  );
+  const flat = content.text.replace(/\s+/g, ' ');
+  if (!flat.includes('estimated from the latest benchmark of this prompt, as in the results panel')) errors.push(`the hover's speculation estimate is not the panel's: ${flat.slice(-300)}`);
+  if (!panelVerdicts.length) errors.push('the panel shows no speculation verdict');
+  for (const v of panelVerdicts) if (!flat.includes(v.replace(/\s+/g, ' '))) errors.push(`the hover lacks the panel's verdict "${v}"`);
   await page.mouse.move(5, 400);
   await page.keyboard.press('Escape');
   check(errors.length === 0, errors.join('\n'));
@@ -609,6 +623,14 @@ async function step4AuthError() {
   const panelText = await frame.evaluate(() => document.body.innerText);
   if (panelText.includes(WRONG_KEY)) errors.push('the API key appears in the results panel');
   await panelShots([['4-auth-error', '#outputs']]);
+  // The hover names the failure too (not "not measured yet"), with its one action.
+  await selectPrompt();
+  const hover = await readHover();
+  const keyedRow = (hover.tables[1] ?? []).find((r) => r[0] === 'E2E US keyed');
+  if (!keyedRow || !/^failed: 401 (just now|\d+ min ago) \(run Tokenscope: Set API Key\)$/.test(keyedRow[2] ?? '')) errors.push(`hover row for E2E US keyed: ${JSON.stringify(keyedRow)}`);
+  await shot('4-hover-failed', { keepMouse: true });
+  await page.mouse.move(5, 400);
+  await page.keyboard.press('Escape');
 
   // Enter on an empty key box deletes nothing: it says the stored key is kept.
   await clearNotifications();
