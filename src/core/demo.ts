@@ -13,7 +13,10 @@ export { DEMO_LABEL, DEMO_NOTE, DEMO_PROMPT } from './report/resultsView';
 /** Model ids of the demo (prefix "demo-" so they never collide with catalog or user ids). */
 export const DEMO_PREFIX = 'demo-';
 
-/** Schedules: clearly different speeds, one per region and wire format, over a second or two each. */
+/**
+ * Schedules: clearly different speeds, one per region and wire format, over a second or two each. The fastest is
+ * 11× the slowest, so the panel's decode-speed chart shows its log scale.
+ */
 const DEMO_SCHEDULES: Record<string, { schedule: Schedule; spec: Omit<ModelSpec, 'baseUrl' | 'model'> & { path: string } }> = {
   'demo-cn': {
     schedule: { ttftMs: 120, tokensPerSecond: 220, outputTokens: 120 },
@@ -24,7 +27,7 @@ const DEMO_SCHEDULES: Record<string, { schedule: Schedule; spec: Omit<ModelSpec,
     spec: { id: 'demo-us', label: 'Demo US model (simulated)', protocol: 'anthropic', region: 'US', tokenizer: 'claude', path: '', price: { inputPerM: 3, outputPerM: 15, readOn: 'demo' } },
   },
   'demo-local': {
-    schedule: { ttftMs: 500, tokensPerSecond: 35, outputTokens: 40 },
+    schedule: { ttftMs: 500, tokensPerSecond: 20, outputTokens: 30 },
     spec: { id: 'demo-local', label: 'Demo local model (simulated)', protocol: 'ollama', region: 'local', tokenizer: 'llama3', path: '' },
   },
 };

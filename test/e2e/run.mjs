@@ -364,6 +364,9 @@ async function firstRun() {
   if (!demo.statusText.startsWith('Demo (simulated): Finished')) errors.push(`status "${demo.statusText}"`);
   if (!demo.exportDisabled || demo.exportReason !== 'Demo numbers are simulated, so they are not exported.') errors.push(`export: disabled ${demo.exportDisabled}, reason "${demo.exportReason}"`);
   if (!/^prompt\.md \(selection\) — “Explain, in three sentences/.test(demo.prompt)) errors.push(`prompt line "${demo.prompt}"`);
+  // 220 vs 20 tok/s: more than 10× apart, so the bars offer (and start on) a log scale.
+  const scale = await demoFrame.evaluate(() => ({ shown: !document.querySelector('#tps-scale-label').hidden, on: document.querySelector('#tps-log').checked }));
+  if (!scale.shown || !scale.on) errors.push(`log scale toggle ${JSON.stringify(scale)} for speeds 11× apart`);
   const tags = await demoFrame.evaluate(() => [...document.querySelectorAll('#charts .demo-tag')].map((t) => t.textContent));
   if (tags.length !== 3 || !tags.every((t) => t === 'Simulated — demo: ')) errors.push(`chart captions ${JSON.stringify(tags)}`);
   await waitForNotification(page, 'Tokenscope demo (simulated)');

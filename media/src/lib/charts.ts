@@ -98,11 +98,20 @@ export function valueSpan(values: readonly (number | null)[]): number {
 /** Above this span a linear axis hides the small bars (40 tok/s next to 1,000), so a log axis is offered and on. */
 export const LOG_SPAN = 10;
 
+/** The log axis floor: the power of ten below the smallest value, so the smallest bar still has a visible height. */
+export function logFloor(values: readonly (number | null)[]): number | undefined {
+  const xs = values.filter((v): v is number => v !== null && v > 0);
+  if (!xs.length) return undefined;
+  const low = Math.min(...xs) * 0.999;
+  return 10 ** Math.floor(Math.log10(low));
+}
+
 /** Switches a bar chart's value axis between linear and logarithmic. */
-function setScale(chart: Chart<'bar', (number | [number, number] | null)[], string>, log: boolean, p: Palette, title: string): void {
+function setScale(chart: Chart<'bar', (number | [number, number] | null)[], string>, log: boolean, p: Palette, title: string, values: readonly (number | null)[]): void {
   const y = chart.options.scales!.y as Record<string, unknown>;
   y.type = log ? 'logarithmic' : 'linear';
   y.beginAtZero = !log;
+  y.min = log ? logFloor(values) : undefined;
   (y.title as { text: string }).text = log ? `${title} (log scale)` : title;
   (y.ticks as { color: string }).color = p.fg;
 }
@@ -129,10 +138,13 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tps
     tpsChart.data.datasets = spreadBars(view, metric, p, metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)');
     ttftChart.data.labels = labels;
     ttftChart.data.datasets = spreadBars(view, 'ttftMs', p, 'TTFT ms');
-    const wide = valueSpan(view.rows.map((r) => r.cells[metric].value)) > LOG_SPAN || valueSpan(view.rows.map((r) => r.cells.ttftMs.value)) > LOG_SPAN;
-    tpsLog.hidden = !wide;
-    setScale(tpsChart, wide && logBox.checked, p, 'tok/s');
-    setScale(ttftChart, wide && logBox.checked, p, 'ms');
+    // Each chart goes logarithmic only when its own values span more than LOG_SPAN; one switch turns both off.
+    const tpsValues = view.rows.map((r) => r.cells[metric].value);
+    const ttftValues = view.rows.map((r) => r.cells.ttftMs.value);
+    const [tpsWide, ttftWide] = [valueSpan(tpsValues) > LOG_SPAN, valueSpan(ttftValues) > LOG_SPAN];
+    tpsLog.hidden = !tpsWide && !ttftWide;
+    setScale(tpsChart, tpsWide && logBox.checked, p, 'tok/s', tpsValues);
+    setScale(ttftChart, ttftWide && logBox.checked, p, 'ms', ttftValues);
     // Lines take their region's colour, as the bars do; models of the same region differ by dash.
     const seenInRegion = new Map<string, number>();
     const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
