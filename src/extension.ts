@@ -35,6 +35,12 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'setApiKey':
         void vscode.commands.executeCommand('tokenscope.setApiKey', m.modelId);
         break;
+      case 'startDemo':
+        void vscode.commands.executeCommand('tokenscope.startDemo');
+        break;
+      case 'findLocalServers':
+        void vscode.commands.executeCommand('tokenscope.findLocalServers');
+        break;
       case 'runBenchmark':
         void vscode.commands.executeCommand('tokenscope.benchmarkSelection');
         break;
@@ -69,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const cache = new TokenCountCache();
   const selector = [...PROSE_LANGUAGES, ...CODE_LANGUAGES].map((language) => ({ language }));
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider(selector, new PromptHoverProvider(cache, history, context.globalState, log)),
+    vscode.languages.registerHoverProvider(selector, new PromptHoverProvider(cache, history, context.globalState, log, () => benchmark.lastReport)),
     vscode.workspace.onDidCloseTextDocument((doc) => cache.forget(doc)),
     new SelectionStatus(log),
     { dispose: () => tokenCounter.dispose() },

@@ -183,3 +183,17 @@ describe('tokenscope advise', () => {
     }
   });
 });
+
+describe('where a replayed prompt-lookup gain comes from', () => {
+  it('says the output repeats itself when little of it is copied from the prompt, instead of "0% copied … would give 2.5×"', async () => {
+    const { copySource } = await import('../src/core/advisor/advise');
+    expect(copySource(0)).toBe('the output repeats its own earlier text (only 0% of it is copied from the prompt), and prompt lookup drafts from both');
+    expect(copySource(0.71)).toBe('71% of the output is copied from the prompt');
+    const { advise } = await import('../src/core/advisor');
+    const output = 'The answer is short. '.repeat(40);
+    const a = advise({ prompt: 'Explain, in three sentences, why time to first token matters.', output });
+    expect(a.estimates.promptLookup.speedup).toBeGreaterThan(1.3);
+    expect(a.verdict).toContain('repeats its own earlier text');
+    expect(a.verdict).not.toMatch(/\b0% of the output is copied from the prompt; prompt-lookup speculation would give/);
+  });
+});

@@ -53,6 +53,11 @@ const CASES: { prompt: string; context?: TaskContext; want: TaskCategory; note: 
   { prompt: 'What are some good books for learning about the history of the Roman Empire?', want: 'chat', note: 'EN recommendation' },
   { prompt: 'Explain what this code does.', context: { languageId: 'python', selectionIsCode: true }, want: 'chat', note: 'EN explain code' },
   { prompt: '你好，能介绍一下你自己吗？', want: 'chat', note: 'ZH greeting' },
+  // "in three sentences" bounds the length of an explanation; with no text to condense it is no summary.
+  { prompt: 'Explain, in three sentences, why time to first token matters for interactive coding assistants.', want: 'chat', note: 'EN explain with a length bound' },
+  { prompt: 'In two sentences, explain how a hash map handles collisions.', want: 'chat', note: 'EN length bound first' },
+  { prompt: 'Describe in a few sentences what a vector database is for.', want: 'chat', note: 'EN describe with a length bound' },
+  { prompt: `Summarize the following article in three sentences:\n\n${ARTICLE}`, want: 'summarization', note: 'EN summarize with a length bound stays a summary' },
   { prompt: '为什么天空是蓝色的？', want: 'chat', note: 'ZH why question' },
   { prompt: 'Polish this paragraph so it sounds more professional: we was late on the deliverable because the vendor didnt send the parts on time.', want: 'chat', note: 'EN prose rewrite' },
   { prompt: 'User: I want to plan a trip to Kyoto.\nAssistant: Great! When are you going?\nUser: In April, for five days. What should I see?', want: 'chat', note: 'EN multi-turn transcript' },

@@ -322,3 +322,29 @@ describe('leaderboard', () => {
     expect(leaderboard(records, { since: '2026-11-04T00:00:00Z' }).models.map((m) => m.key)).toEqual(['nonorm', 'dead', 'slow']);
   });
 });
+
+describe('streak over completed weeks only (now given)', () => {
+  it('a benchmark minutes old makes no lead: its week is not complete yet', () => {
+    const records = duel([['2026-11-30', 60, 50]]);
+    const now = '2026-12-03T12:05:00Z'; // the same ISO week, 2026-W49
+    const r = aggregateWeekly(records, { now });
+    expect(r.streaks[0].weeks).toBe(0);
+    expect(r.headline).toBe('No lead yet: no completed week yet; 2026-W49 counts once it ends, if it has runs from both CN and US.');
+    // Without `now` (the CLI's weekly report over a finished history) the same records count as before.
+    expect(aggregateWeekly(records).streaks[0].weeks).toBe(1);
+  });
+
+  it('counts back from the last completed week, and a completed week with one region ends it', () => {
+    const records = duel([
+      ['2026-11-09', 60, 50],
+      ['2026-11-16', 61, 50],
+      ['2026-11-23', 62, 50],
+      ['2026-11-30', 40, 50], // current week: US ahead so far, not counted
+    ]);
+    const r = aggregateWeekly(records, { now: '2026-12-02T09:00:00Z' });
+    expect(r.streaks[0]).toMatchObject({ leader: 'CN', weeks: 3, from: '2026-W46', to: '2026-W48' });
+    const gap = aggregateWeekly(duel([['2026-11-16', 61, 50], ['2026-11-23', 62, null]]), { now: '2026-12-02T09:00:00Z' });
+    expect(gap.streaks[0]).toMatchObject({ leader: null, weeks: 0 });
+    expect(gap.headline).toContain('no US runs in 2026-W48');
+  });
+});

@@ -16,6 +16,7 @@ import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';
 import { annotateReport, EXIT_REGRESSION, finishCi, prepareCi, readyToStart, type CiArgs } from './ci';
 import { waitUntil } from '../core/shard';
+import { DEMO_NOTE, DEMO_PROMPT, startDemoServer, type DemoServer } from '../core/demo';
 
 export interface BenchArgs extends CiArgs {
   promptFile?: string;
@@ -36,9 +37,14 @@ export interface BenchArgs extends CiArgs {
   storePrompt?: boolean;
   /** Key variables the user confirmed may be sent although they do not look like the model's API key. */
   allowKeyEnv?: string[];
+  /** Run against the built-in test server instead of real models: simulated numbers, never saved. */
+  demo?: boolean;
 }
 
 /** The models to run: from the config, else built-ins with keys present plus local servers found. */
+/** How to see the same thing with no key and no server; printed wherever nothing can be benchmarked. */
+export const DEMO_HINT = 'To see a whole benchmark now with simulated numbers (no key, no server, nothing saved): tokenscope demo (or: npm run demo).';
+
 async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpec[]; settings: BenchSettings }> {
   const wanted = args.models?.split(',').map((s) => s.trim()).filter(Boolean);
   if (args.config) {
@@ -73,6 +79,7 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
         `  looked for keys in: ${envs}`,
         `  looked for local servers: ${servers}`,
         'To add one: set a key (e.g. export DEEPSEEK_API_KEY=...), start a local server (e.g. ollama serve), or pass --config FILE (see README).',
+        DEMO_HINT,
       ].join('\n'),
     );
   }
@@ -99,22 +106,40 @@ function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
 }
 
 export async function bench(args: BenchArgs, io: Io): Promise<number> {
-  if (!args.promptFile) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
-  const prompt = await readTextFile(args.promptFile, 'prompt file');
+  const demo: { server?: DemoServer } = {};
+  try {
+    return await runBench(args, io, demo);
+  } finally {
+    await demo.server?.close();
+  }
+}
+
+async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }): Promise<number> {
+  if (!args.promptFile && !args.demo) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
+  const prompt = args.promptFile ? await readTextFile(args.promptFile, 'prompt file') : DEMO_PROMPT;
   const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
   if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
-  const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;
+  // Demo numbers are simulated: never mixed into a history of measured runs.
+  if (args.demo && args.history) throw new UsageError('--demo runs are simulated and never saved: drop --history');
+  const historyFile = args.demo ? undefined : args.history || io.env.TOKENSCOPE_HISTORY || undefined;
   if (args.category?.includes(',')) throw new UsageError('--category takes one category for a benchmark run');
   const category = parseCategories(args.category)?.[0] ?? classifyTask(prompt).category;
   // Found now, not after every request ran: a typo in an output path must not cost the measurements.
   if (args.json && args.json !== '-') await checkOutputFile(args.json, '--json');
   if (historyFile) await checkOutputFile(historyFile, args.history ? '--history' : 'TOKENSCOPE_HISTORY', true);
   let chosen;
-  try {
-    chosen = await chooseModels(args, io);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
+  if (args.demo) {
+    if (args.config || args.models) throw new UsageError('--demo runs the built-in demo models only: drop --config and --models');
+    demo.server = await startDemoServer();
+    chosen = { models: demo.server.models, settings: {} };
+    io.err(DEMO_NOTE);
+  } else {
+    try {
+      chosen = await chooseModels(args, io);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message);
+      throw e;
+    }
   }
   const { models, settings } = chosen;
   const concerns = keyEnvConcerns(models, args.allowKeyEnv ?? []);
@@ -173,7 +198,7 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
     let gate: Awaited<ReturnType<typeof finishCi>> | undefined;
     // The gate reads the history before this benchmark's runs are appended to it; an interrupted or broken
     // benchmark is not gated (its medians are not comparable).
-    const saved = await saveResults(report, args, io, { historyFile, category, prompt }, async () => {
+    const saved = await saveResults(report, args, io, { historyFile, category, prompt, demo: demo.server !== undefined }, async () => {
       if (!crash && interrupts.status === undefined) gate = await finishCi(report, ci, io);
     });
     const ran = report.results.reduce((n, r) => n + r.okRuns + r.failedRuns, 0);
@@ -209,17 +234,18 @@ async function saveResults(
   report: BenchmarkReport,
   args: BenchArgs,
   io: Io,
-  history: { historyFile?: string; category: TaskCategory; prompt: string },
+  history: { historyFile?: string; category: TaskCategory; prompt: string; demo?: boolean },
   /** Runs after the table and --json, before the history is appended (the regression gate). */
   beforeHistory?: () => Promise<void>,
 ): Promise<{ ok: boolean; history: boolean }> {
   let ok = true;
-  const json = JSON.stringify(report, null, 2) + '\n';
+  const json = JSON.stringify(history.demo ? { simulated: 'demo', note: DEMO_NOTE, ...report } : report, null, 2) + '\n';
+  const table = history.demo ? `SIMULATED — DEMO (not real measurements)\n${formatReportTable(report)}\n${DEMO_NOTE}` : formatReportTable(report);
   if (args.json === '-') {
     io.out(json);
-    io.err(formatReportTable(report));
+    io.err(table);
   } else {
-    io.out(formatReportTable(report) + '\n');
+    io.out(table + '\n');
     if (args.json) {
       try {
         await writeFile(args.json, json);

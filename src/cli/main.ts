@@ -67,6 +67,7 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--junit <file>', 'write JUnit XML, one testcase per model (failure on failed runs or a regression)')
     .option('--shard <i/n>', 'run the i-th of n equal parts of the runs (merge the parts with "tokenscope merge")')
     .option('--start-at <iso-time>', 'wait until this time (e.g. 2026-12-03T10:00:00Z) before the first request, so shards start together')
+    .option('--demo', 'run against the built-in local test server: simulated numbers, no key needed, never saved')
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -92,9 +93,21 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           junit: opts.junit as string | undefined,
           shard: opts.shard as string | undefined,
           startAt: opts.startAt as string | undefined,
+          demo: opts.demo === true,
         },
         io,
       );
+    });
+
+  program
+    .command('demo')
+    .description('a whole benchmark against the built-in local test server: simulated numbers, no key needed, never saved')
+    .argument('[prompt-file]', 'file holding the prompt (default: a short built-in prompt)')
+    .option('-n, --runs <n>', 'measured runs per model', settingInt('--runs', 'runs'))
+    .option('--json <file>', 'write the full (simulated) results as JSON to a file, or - for stdout')
+    .action(async (promptArg: string | undefined, opts: { runs?: number; json?: string }) => {
+      // No warm-up: the demo server has no cold start to absorb, and the demo should be quick.
+      status = await bench({ promptFile: promptArg, demo: true, runs: opts.runs, warmup: 0, json: opts.json }, io);
     });
 
   program

@@ -76,3 +76,45 @@ export function keyVariables(models: readonly ModelSpec[]): { env: string; model
   for (const m of models) if (m.apiKeyEnv) byEnv.set(m.apiKeyEnv, [...(byEnv.get(m.apiKeyEnv) ?? []), m]);
   return [...byEnv].map(([env, ms]) => ({ env, models: ms }));
 }
+
+export type KeyState = 'secret' | 'env' | 'none' | undefined;
+
+export interface PickerEntry {
+  spec: ModelSpec;
+  /** False when the model needs a key that is not set. */
+  canRun: boolean;
+  /** Ticked at first: only when it was chosen before (or is a default) and can run. */
+  picked: boolean;
+  /** How its key stands, or its fix. */
+  keyText: string;
+}
+
+/**
+ * The model picker's order: models that can run (key present or none needed) first, grouped by region; then those
+ * without a key, each with its fix. A model that cannot run is never ticked in advance.
+ */
+export function pickerEntries(models: readonly ModelSpec[], keyState: (m: ModelSpec) => KeyState, preselected: readonly string[]): { ready: { region: Region; entries: PickerEntry[] }[]; keyless: PickerEntry[] } {
+  const entry = (spec: ModelSpec): PickerEntry => {
+    const key = keyState(spec);
+    const canRun = key !== undefined;
+    const keyText =
+      key === 'none' ? (spec.region === 'local' ? 'no key needed (local)' : 'no key needed') : key === 'secret' ? 'key stored' : key === 'env' ? `key from ${spec.apiKeyEnv}` : `no key: set ${spec.apiKeyEnv} with Tokenscope: Set API Key`;
+    return { spec, canRun, picked: canRun && preselected.includes(spec.id), keyText };
+  };
+  const all = models.map(entry);
+  return {
+    ready: groupByRegion(all.filter((e) => e.canRun).map((e) => e.spec)).map((g) => ({ region: g.region, entries: g.models.map((m) => all.find((e) => e.spec === m)!) })),
+    keyless: all.filter((e) => !e.canRun),
+  };
+}
+
+/**
+ * One message with every problem of every invalid tokenscope.models entry (an entry can have several), so a user
+ * fixes them all in one go; undefined when there is none.
+ */
+export function modelErrorsMessage(errors: readonly string[]): string | undefined {
+  const problems = errors.flatMap((e) => e.split('\n')).filter(Boolean);
+  if (!problems.length) return undefined;
+  const head = `Tokenscope: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${MODELS_SETTING} (${errors.length === 1 ? 'that entry is' : 'those entries are'} left out)`;
+  return `${head}: ${problems.map((p) => p.replace(/^Settings: /, '')).join(' · ')}`;
+}

@@ -10,22 +10,24 @@ import { readEditorSettings } from '../core/editorSettings';
 import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
 import { UNTRUSTED_MODELS_NOTICE } from '../core/modelList';
 import { classifyTask } from '../core/advisor';
-import { LiveReport } from '../core/report/live';
+import { failureSummary } from '../core/report/failures';
+import { LiveReport, promptFirstLine } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
-import { buildResultsView, type ResultsView } from '../core/report/resultsView';
+import { buildResultsView, type PromptInfo, type ResultsView } from '../core/report/resultsView';
 import type { ProgressEvent } from '../core/runner';
 import { applySlo } from '../core/slo';
 import { checkPromptText } from '../core/text';
 import type { BenchmarkReport, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
 import type { Log } from './log';
-import { lastChoice, loadModels, pickModels, rememberChoice, reportModelErrors } from './models';
+import { findLocalModels, lastChoice, loadModels, pickModels, rememberChoice, reportModelErrors } from './models';
 import type { ResultsPanel } from './resultsPanel';
 import type { KeyStore } from './secrets';
 
 const LAST_REPORT = 'tokenscope.lastReport';
 /** "ENV@host" pairs the user confirmed in confirmKeyVariables. */
 const ALLOWED_KEY_ENVS = 'tokenscope.allowedKeyVariables';
+const LAST_REPORT_DISPLAY = 'tokenscope.lastReportDisplay';
 const LIVE_UPDATE_MS = 250;
 
 export interface BenchmarkRequest {
@@ -36,6 +38,15 @@ export interface BenchmarkRequest {
   modelIds?: string[];
   /** How messages name the prompt, e.g. "the selection" (default "the prompt"). */
   what?: string;
+  /** Where the prompt came from, for the panel header, e.g. "notes.md (selection)". */
+  source?: string;
+  /** Run the demo: the built-in test server's models, simulated numbers, nothing saved. */
+  demo?: boolean;
+}
+
+interface Display {
+  prompt: Pick<PromptInfo, 'source' | 'firstLine'>;
+  demo: boolean;
 }
 
 export function settings() {
@@ -46,6 +57,7 @@ export function settings() {
 export class BenchmarkController implements vscode.Disposable {
   private running: { controller: AbortController; live: LiveReport } | undefined;
   private report: BenchmarkReport | undefined;
+  private display: Display = { prompt: {}, demo: false };
   private cancelledReport = false;
   /** Benchmarks run on a worker thread (dist/benchmarkWorker.js): the extension host's load never delays a read. */
   private readonly thread = new BenchmarkThread(path.join(__dirname, 'benchmarkWorker.js'));
@@ -61,20 +73,37 @@ export class BenchmarkController implements vscode.Disposable {
   ) {
     const saved = workspaceState.get<BenchmarkReport>(LAST_REPORT);
     if (saved && typeof saved === 'object' && Array.isArray(saved.results)) this.report = saved;
+    const display = workspaceState.get<Partial<Display>>(LAST_REPORT_DISPLAY);
+    if (display && typeof display === 'object') this.display = { prompt: { ...(typeof display.prompt?.source === 'string' ? { source: display.prompt.source } : {}), ...(typeof display.prompt?.firstLine === 'string' ? { firstLine: display.prompt.firstLine } : {}) }, demo: display.demo === true };
   }
 
   get isRunning(): boolean {
     return this.running !== undefined;
   }
 
+  /** The last finished (or cancelled) report of real measurements; never the demo's. */
   get lastReport(): BenchmarkReport | undefined {
-    return this.running ? undefined : this.report;
+    return this.running || this.display.demo ? undefined : this.report;
+  }
+
+  get lastWasDemo(): boolean {
+    return !this.running && this.display.demo && this.report !== undefined;
   }
 
   /** What the results panel should show now. */
   currentView(): ResultsView | null {
     if (this.running) return this.running.live.view();
-    return this.report ? buildResultsView(this.report, { cancelled: this.cancelledReport }) : null;
+    return this.report ? buildResultsView(this.report, { cancelled: this.cancelledReport, ...this.display }) : null;
+  }
+
+  /** Drops the last report (after Clear History, so the panel does not show runs the history no longer has). */
+  async forgetLast(): Promise<void> {
+    if (this.running) return;
+    this.report = undefined;
+    this.display = { prompt: {}, demo: false };
+    await this.workspaceState.update(LAST_REPORT, undefined);
+    await this.workspaceState.update(LAST_REPORT_DISPLAY, undefined);
+    this.panel().update(null);
   }
 
   cancel(): boolean {
@@ -97,25 +126,31 @@ export class BenchmarkController implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Tokenscope: ${check.message}${check.reason === 'empty' || check.reason === 'whitespace' ? ' Select some text or open a prompt file.' : ''}`);
       return undefined;
     }
-    const { models: all, errors, untrustedIgnored } = loadModels();
-    for (const e of errors) this.log.error(e);
-    void reportModelErrors(errors);
-    if (untrustedIgnored) {
-      this.log.info(UNTRUSTED_MODELS_NOTICE);
-      void vscode.window.showWarningMessage(`Tokenscope: ${UNTRUSTED_MODELS_NOTICE}`);
-    }
     const config = settings();
     if (config.slo.problem) {
       const open = await vscode.window.showErrorMessage(`Tokenscope: the setting tokenscope.slo is not valid: ${config.slo.problem}. Fix it (or clear it) and run again.`, 'Open Settings');
       if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'tokenscope.slo');
       return undefined;
     }
+    if (request.demo) return this.runDemo(request, config);
+    const { models: configured, errors, untrustedIgnored } = loadModels();
+    for (const e of errors) this.log.error(e);
+    void reportModelErrors(errors);
+    if (untrustedIgnored) {
+      this.log.info(UNTRUSTED_MODELS_NOTICE);
+      void vscode.window.showWarningMessage(`Tokenscope: ${UNTRUSTED_MODELS_NOTICE}`);
+    }
+    // Local servers found on this machine join the list (as the CLI does), unless configured already; probed only
+    // when the picker opens or an id is not configured (a discovered id).
+    const needLocal = !request.modelIds?.length || request.modelIds.some((id) => !configured.some((m) => m.id === id));
+    const local = needLocal ? (await findLocalModels(this.log)).filter((m) => !configured.some((c) => c.id === m.id || c.baseUrl === m.baseUrl)) : [];
+    const all = [...configured, ...local];
 
     let chosen: ModelSpec[] | undefined;
     if (request.modelIds?.length) {
       const unknown = request.modelIds.filter((id) => !all.some((m) => m.id === id));
       if (unknown.length) {
-        void vscode.window.showErrorMessage(`Tokenscope: unknown model id(s): ${unknown.join(', ')}.`);
+        void vscode.window.showErrorMessage(`Tokenscope: unknown model id(s): ${unknown.join(', ')}: not built in, not in tokenscope.models and no local server with that id answered. Check the id, or add the model with Tokenscope: Configure Models.`);
         return undefined;
       }
       chosen = request.modelIds.map((id) => all.find((m) => m.id === id)!);
@@ -123,7 +158,14 @@ export class BenchmarkController implements vscode.Disposable {
       const last = lastChoice(this.globalState);
       chosen = await pickModels(all, last.length ? last : config.defaultModels, this.keys);
     }
-    if (!chosen?.length) return undefined;
+    if (!chosen) return undefined;
+    if (!chosen.length) {
+      void vscode.window.showInformationMessage('Tokenscope: no model was ticked, so nothing ran. Tick models with Space (or click their boxes), then press Enter. With no key and no local server, try the demo.', 'Try the Demo', 'Set API Key').then((c) => {
+        if (c === 'Try the Demo') void vscode.commands.executeCommand('tokenscope.startDemo');
+        if (c === 'Set API Key') void vscode.commands.executeCommand('tokenscope.setApiKey');
+      });
+      return undefined;
+    }
     await rememberChoice(this.globalState, chosen.map((m) => m.id));
 
     const confirmed = await this.confirmKeyVariables(chosen);
@@ -159,31 +201,55 @@ export class BenchmarkController implements vscode.Disposable {
     return models.filter((m) => !skipped.has(m));
   }
 
-  /** Offers "Set API Key" for models without a key; returns the models that can run (undefined: abandoned). */
+  /**
+   * Asks, in a modal that waits for an answer, about models without a key: Set Key, Skip, or Cancel (the modal's own
+   * button, also Escape). Returns the models that can run; undefined when the user cancelled or nothing is left.
+   */
   private async ensureKeys(models: ModelSpec[]): Promise<ModelSpec[] | undefined> {
     let missing = await this.keys.missing(models);
     if (!missing.length) return models;
     const envs = [...new Set(missing.map((m) => m.apiKeyEnv!))];
-    const who = missing.map((m) => m.id).join(', ');
+    const who = missing.map((m) => m.label ?? m.id).join(', ');
     const others = models.length - missing.length;
-    const actions = ['Set API Key', ...(others > 0 ? [`Run the other ${others}`] : [])];
+    const skip = missing.length === 1 ? 'Skip This Model' : 'Skip These Models';
     const choice = await vscode.window.showWarningMessage(
-      `Tokenscope: no API key for ${who} (${envs.join(', ')} not set). Set the key, stored in VS Code's secret storage, or skip ${missing.length === 1 ? 'this model' : 'these models'}.`,
-      ...actions,
+      `No API key for ${who}`,
+      {
+        modal: true,
+        detail: `${envs.join(', ')} ${envs.length === 1 ? 'is' : 'are'} not set in VS Code's secret storage or the environment. Set Key stores it in the secret storage (never in settings). ${skip} runs ${others ? `the other ${others} model${others === 1 ? '' : 's'}` : 'nothing'}; Cancel stops the benchmark.`,
+      },
+      'Set Key',
+      skip,
     );
     if (!choice) return undefined;
-    if (choice === 'Set API Key') {
+    if (choice === 'Set Key') {
       for (const env of envs) if (!(await this.setApiKey(env))) break;
       missing = await this.keys.missing(models);
-      if (missing.length) void vscode.window.showWarningMessage(`Tokenscope: still no key for ${missing.map((m) => m.id).join(', ')}; skipping.`);
+      if (missing.length) void vscode.window.showWarningMessage(`Tokenscope: still no key for ${missing.map((m) => m.id).join(', ')}; ${missing.length === models.length ? 'nothing ran' : 'skipped it'}. Run Tokenscope: Set API Key to add it.`);
     }
-    return models.filter((m) => !missing.includes(m));
+    const runnable = models.filter((m) => !missing.includes(m));
+    if (!runnable.length && choice !== 'Set Key') void vscode.window.showInformationMessage('Tokenscope: every picked model was skipped, so nothing ran.');
+    return runnable.length ? runnable : undefined;
+  }
+
+  /** The demo: the built-in test server in this process, its three models, labelled simulated, never saved. */
+  private async runDemo(request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
+    // Loaded on first use: activation stays free of the test server's code.
+    const { startDemoServer, DEMO_MODEL_IDS } = await import('../core/demo');
+    const server = await startDemoServer();
+    this.log.info(`demo: built-in test server on ${server.url} (${DEMO_MODEL_IDS.join(', ')}); numbers are simulated and not saved`);
+    try {
+      return await this.execute(server.models, { ...request, source: request.source ?? 'built-in demo prompt' }, config);
+    } finally {
+      await server.close();
+    }
   }
 
   private async execute(models: ModelSpec[], request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
     const controller = new AbortController();
     const runSettings = { runs: config.runs, warmup: config.warmup, concurrency: config.concurrency, maxTokens: config.maxTokens, timeoutMs: config.timeoutMs };
-    const live = new LiveReport(models, request.prompt, runSettings);
+    const display: Display = { prompt: { ...(request.source ? { source: request.source } : {}), firstLine: promptFirstLine(request.prompt) }, demo: request.demo === true };
+    const live = new LiveReport(models, request.prompt, runSettings, new Date(), display);
     this.running = { controller, live };
     this.cancelledReport = false;
     await vscode.commands.executeCommand('setContext', 'tokenscope.running', true);
@@ -197,8 +263,10 @@ export class BenchmarkController implements vscode.Disposable {
       timer = undefined;
       if (this.running?.live === live) panel.update(live.view());
     };
-    const perModel = new Map(models.map((m) => [m.id, 0]));
-    const planned = runSettings.runs + runSettings.warmup;
+    const measuredTotal = models.length * runSettings.runs;
+    const warmups = models.length * runSettings.warmup;
+    let measuredDone = 0;
+    let warmupDone = 0;
 
     let report: BenchmarkReport | undefined;
     try {
@@ -206,16 +274,18 @@ export class BenchmarkController implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: 'Tokenscope', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancel());
-          let total = models.length * planned;
+          let total = measuredTotal + warmups;
           const onProgress = (e: ProgressEvent) => {
             live.apply(e);
             this.logEvent(e);
             if (e.type === 'start') total = e.totalRuns;
             if (e.type === 'run-end') {
-              perModel.set(e.modelId, (perModel.get(e.modelId) ?? 0) + 1);
-              const line = [...perModel].map(([id, n]) => `${id} ${n}/${planned}`).join(' · ');
-              progress.report({ increment: 100 / Math.max(1, total), message: line });
-            } else if (e.type === 'start') progress.report({ message: `starting ${models.length} model(s)…` });
+              // The same counts as the panel: measured runs finished, warm-ups said apart.
+              if (!e.warmup && e.metrics.errorKind !== 'cancelled') measuredDone++;
+              else if (e.warmup) warmupDone++;
+              const warm = warmups && warmupDone < warmups ? ` · warm-up ${warmupDone} of ${warmups}` : '';
+              progress.report({ increment: 100 / Math.max(1, total), message: `${request.demo ? 'demo (simulated): ' : ''}${measuredDone} of ${measuredTotal} measured runs done${warm}` });
+            } else if (e.type === 'start') progress.report({ message: `${request.demo ? 'demo (simulated): ' : ''}starting ${models.length} model(s)…` });
             timer ??= setTimeout(flush, LIVE_UPDATE_MS);
           };
           return this.thread.run({ models, prompt: request.prompt, ...runSettings, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
@@ -233,12 +303,15 @@ export class BenchmarkController implements vscode.Disposable {
     const cancelled = controller.signal.aborted;
     const final = applySlo(report ?? live.current, config.slo.targets);
     this.report = final;
+    this.display = display;
     this.cancelledReport = cancelled;
     await this.workspaceState.update(LAST_REPORT, final);
-    panel.update(buildResultsView(final, { cancelled }));
-    // A benchmark that broke off still keeps the runs that finished (recordsFromReport skips cancelled ones).
-    await this.saveHistory(final, request);
-    this.summarize(final, cancelled);
+    await this.workspaceState.update(LAST_REPORT_DISPLAY, display);
+    panel.update(buildResultsView(final, { cancelled, ...display }));
+    // A benchmark that broke off still keeps the runs that finished (recordsFromReport skips cancelled ones);
+    // demo numbers are simulated and never mixed into the history of measured runs.
+    if (!request.demo) await this.saveHistory(final, request);
+    this.summarize(final, cancelled, request.demo === true);
     return report;
   }
 
@@ -255,18 +328,23 @@ export class BenchmarkController implements vscode.Disposable {
     }
   }
 
-  private summarize(report: BenchmarkReport, cancelled: boolean): void {
-    const failed = report.results.flatMap((r) => r.runs.filter((x) => !x.ok && x.errorKind !== 'cancelled').map((x) => ({ id: r.id, kind: x.errorKind, error: x.error })));
+  private summarize(report: BenchmarkReport, cancelled: boolean, demo: boolean): void {
+    const view = buildResultsView(report, { cancelled });
+    const { done, total } = view.progress;
+    const prefix = demo ? 'Tokenscope demo (simulated): ' : 'Tokenscope: ';
+    const failures = failureSummary(report);
     if (cancelled) {
-      void vscode.window.showInformationMessage('Tokenscope: benchmark cancelled; partial results are in the panel.');
+      void vscode.window.showInformationMessage(`${prefix}cancelled after ${done} of ${total} measured runs; ${done ? 'the finished runs are in the panel' : 'no run had finished'}.${failures ? ` ${failures}` : ''}`);
       return;
     }
-    if (!failed.length) return;
-    const authIds = [...new Set(failed.filter((f) => f.kind === 'auth').map((f) => f.id))];
-    const actions = authIds.length ? ['Set API Key', 'Show Log'] : ['Show Log'];
-    void vscode.window.showWarningMessage(`Tokenscope: ${failed.length} run(s) failed — ${failed[0].error ?? failed[0].kind}`, ...actions).then((choice) => {
-      if (choice === 'Show Log') this.log.show();
-      if (choice === 'Set API Key') void vscode.commands.executeCommand('tokenscope.setApiKey', authIds[0]);
+    if (!failures) {
+      if (demo) void vscode.window.showInformationMessage(`${prefix}${done} of ${total} measured runs done. These numbers are simulated and were not saved; set a key or start a local server to measure real models.`, 'Set API Key').then((c) => c && void vscode.commands.executeCommand('tokenscope.setApiKey'));
+      return;
+    }
+    const auth = report.results.find((r) => r.runs.some((x) => !x.warmup && x.errorKind === 'auth'));
+    void vscode.window.showWarningMessage(`${prefix}${failures}`, auth ? 'Set API Key' : 'Show Results').then((choice) => {
+      if (choice === 'Show Results') this.panel().show();
+      if (choice === 'Set API Key') void vscode.commands.executeCommand('tokenscope.setApiKey', auth!.id);
     });
   }
 

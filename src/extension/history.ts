@@ -6,13 +6,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fileErrorMessage } from '../core/fileErrors';
 import { HistoryStore, recordsFromReport, type HistoryReadResult } from '../core/history';
-import { latestMeasurements } from '../core/report/hoverText';
+import { latestOutcomes, type ModelOutcome } from '../core/report/outcomes';
 import type { BenchmarkReport, TaskCategory } from '../core/types';
 
 export class HistoryService implements vscode.Disposable {
   readonly store: HistoryStore;
   private cache: Promise<HistoryReadResult> | undefined;
-  private latestCache: Promise<ReturnType<typeof latestMeasurements>> | undefined;
+  private outcomesCache: Promise<Map<string, ModelOutcome>> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -32,11 +32,11 @@ export class HistoryService implements vscode.Disposable {
     return this.cache;
   }
 
-  /** Each model's latest measured throughput, derived once per history change (hovers ask often). */
-  latest(): Promise<ReturnType<typeof latestMeasurements>> {
-    this.latestCache ??= this.read().then((r) => latestMeasurements(r.records));
-    this.latestCache.catch(() => (this.latestCache = undefined));
-    return this.latestCache;
+  /** Each model's latest measurement and, when its newest run failed, that failure (hover and sidebar). */
+  outcomes(): Promise<Map<string, ModelOutcome>> {
+    this.outcomesCache ??= this.read().then((r) => latestOutcomes(r.records));
+    this.outcomesCache.catch(() => (this.outcomesCache = undefined));
+    return this.outcomesCache;
   }
 
   /** Appends a finished report's runs. Returns the number of records written. */
@@ -54,7 +54,7 @@ export class HistoryService implements vscode.Disposable {
 
   invalidate(): void {
     this.cache = undefined;
-    this.latestCache = undefined;
+    this.outcomesCache = undefined;
     this.changed.fire();
   }
 

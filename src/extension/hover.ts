@@ -5,9 +5,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { advise } from '../core/advisor';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
+import { promptAdvice, type ModelOutcome } from '../core/report/outcomes';
+import type { BenchmarkReport } from '../core/types';
 import { tokenizerFamilyFor } from '../core/runner';
 import { describePriceSource, ratesPerM } from '../core/pricing';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
@@ -81,11 +82,15 @@ async function settledWithin(pending: Promise<FamilyCount>[], families: readonly
   };
 }
 
-/** The speculative-decoding advisor's verdict on the prompt (estimated); omitted if the advisor fails. */
-function adviceFor(text: string, languageId: string, source: HoverInput['source'], log: Log): { advice?: string } {
+/**
+ * The speculative-decoding estimate for the prompt: the panel's own per-model verdicts when the latest benchmark
+ * ran this exact text, else the advisor's estimate from the prompt alone (labelled so). Omitted if the advisor fails.
+ */
+function adviceFor(text: string, languageId: string, source: HoverInput['source'], latest: BenchmarkReport | undefined, log: Log): { advice?: string } {
   try {
-    const a = advise({ prompt: text, context: { languageId: source === 'literal' ? 'plaintext' : languageId } });
-    return { advice: `Speculative decoding: ${a.verdict}` };
+    const a = promptAdvice(text, { languageId: source === 'literal' ? 'plaintext' : languageId }, latest);
+    if (!a) return {};
+    return { advice: `Speculative decoding${a.basis === 'benchmark' ? ' (estimated from the latest benchmark of this prompt, as in the results panel)' : ''}: ${a.lines.join(' · ')}` };
   } catch (e) {
     log.errorOnce(`hover: the speculative-decoding advisor failed: ${(e as Error).message}`);
     return {};
@@ -98,6 +103,8 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     private readonly history: HistoryService,
     private readonly globalState: vscode.Memento,
     private readonly log: Log,
+    /** The latest benchmark report (the panel's), so hover and panel give the same estimate for the same prompt. */
+    private readonly latestReport: () => BenchmarkReport | undefined = () => undefined,
   ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -121,27 +128,29 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     pending.forEach((p) => p.catch((e: Error) => this.log.errorOnce(`hover: ${e.message}`)));
     const { counts, waiting } = await settledWithin(pending, families, HOVER_WAIT_MS);
     if (token.isCancellationRequested) return undefined;
-    let measured = new Map<string, { decodeTps: number; ttftMs: number | null; time: string }>();
+    let outcomes = new Map<string, ModelOutcome>();
     try {
-      measured = await this.history.latest();
+      outcomes = await this.history.outcomes();
     } catch (e) {
       // The hover still shows counts; the reason goes to the output channel.
       this.log.errorOnce(`hover: ${(e as Error).message}`);
     }
     const { models } = loadModels();
-    const wanted = this.hoverModels(models, config.defaultModels, [...measured.keys()]);
+    const wanted = this.hoverModels(models, config.defaultModels, [...outcomes.keys()]);
     const hoverModels: HoverModel[] = wanted.map((m) => {
+      const o = outcomes.get(m.id);
       const rates = ratesPerM(m);
       return {
         id: m.id,
         label: m.label ?? m.id,
         family: tokenizerFamilyFor(m).family,
         ...(rates ? { inputPerM: rates.inputPerM, priceSource: describePriceSource(rates.source) } : {}),
-        ...(measured.get(m.id) ? { measured: measured.get(m.id)! } : {}),
+        ...(o?.measured ? { measured: o.measured } : {}),
+        ...(o?.failed ? { failed: { label: o.failed.label, auth: o.failed.auth, time: o.failed.time } } : {}),
       };
     });
     const pendingFamilies = waiting.map((f) => familyInfo(f).label);
-    const input: HoverInput = { source: target.source, chars: target.text.length, counts, ...(pendingFamilies.length ? { pendingFamilies } : {}), models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source, this.log) };
+    const input: HoverInput = { source: target.source, chars: target.text.length, counts, ...(pendingFamilies.length ? { pendingFamilies } : {}), models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source, this.latestReport(), this.log) };
     const md = new vscode.MarkdownString(buildHoverMarkdown(input));
     md.isTrusted = false;
     md.supportHtml = false;

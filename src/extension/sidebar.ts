@@ -60,12 +60,15 @@ export class LeaderboardProvider implements vscode.WebviewViewProvider, vscode.D
     try {
       const { records, warnings } = await this.history.read();
       const filter = this.filter;
-      const coreFilter = toLeaderboardFilter(filter, new Date());
+      const now = new Date();
+      const coreFilter = toLeaderboardFilter(filter, now);
       const board = leaderboard(records, coreFilter);
-      const weekly = aggregateWeekly(records, { category: coreFilter.category, since: coreFilter.since });
+      // Only completed weeks count in the streak, so a benchmark minutes old makes no "1 week" lead.
+      const weekly = aggregateWeekly(records, { category: coreFilter.category, since: coreFilter.since, now: now.toISOString() });
+      const outcomes = await this.history.outcomes();
       const shown = warnings.slice(0, 3).map((w) => w.message);
       if (warnings.length > 3) shown.push(`…and ${warnings.length - 3} more damaged line(s) in ${this.history.path}`);
-      this.post({ type: 'leaderboard', view: buildLeaderboardView(board, filter, records.length, shown, weekly) });
+      this.post({ type: 'leaderboard', view: buildLeaderboardView(board, filter, records.length, shown, weekly, outcomes) });
     } catch (e) {
       this.log.error(`leaderboard: cannot read the history at ${this.history.path}: ${(e as Error).message}`);
       this.post({ type: 'leaderboard', view: buildLeaderboardView({ models: [], regions: [] }, this.filter, 0, [`Cannot read the history: ${(e as Error).message}`]) });

@@ -6,8 +6,10 @@
  */
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
 import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
-import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SloView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
+import { AGGREGATE_METRICS, MODEL_STATUSES, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SloView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
 import type { HostGroup } from '../core/report/hostGroups';
+import type { ErrorGroup } from '../core/report/failures';
+import type { PromptInfo } from '../core/report/resultsView';
 import { REGIONS } from '../core/types';
 import { COMPARE_METRICS } from '../core/compare';
 import type { CompareCell, CompareRow, CompareView } from '../core/report/compareView';
@@ -35,7 +37,10 @@ export type WebviewMessage =
   | { type: 'ready'; view: WebviewKind }
   | { type: 'export'; format: ExportFormat }
   | { type: 'cancel' }
-  | { type: 'setApiKey'; modelId: string }
+  /** Without a model id: ask which provider's key. */
+  | { type: 'setApiKey'; modelId?: string }
+  | { type: 'startDemo' }
+  | { type: 'findLocalServers' }
   | { type: 'runBenchmark' }
   | { type: 'showResults' }
   | { type: 'showComparison' }
@@ -114,7 +119,8 @@ const isModelRow = shape<ModelRow>({
   provider: optional(isStr),
   baseModel: optional(isStr),
   priceSource: optional(isStr),
-  status: oneOf(['pending', 'running', 'done'] as const),
+  status: oneOf(MODEL_STATUSES),
+  statusText: isStr,
   okRuns: isNum,
   failedRuns: isNum,
   cancelledRuns: isNum,
@@ -124,6 +130,7 @@ const isModelRow = shape<ModelRow>({
   runs: arrayOf(isRun),
   timeline: (v): v is TimelineSeries | null => v === null || isTimeline(v),
   warnings: arrayOf(isStr),
+  errorGroups: arrayOf(shape<ErrorGroup>({ message: isStr, kind: optional(isStr) as Guard<ErrorGroup['kind']>, label: isStr, count: isNum, runs: arrayOf(isNum) })),
   speculation: optional(shape<SpeculationView>({ text: isStr, flagged: isBool, verdict: isStr, assumptions: arrayOf(isStr) })),
   slo: optional(shape<SloView>({ met: isNum, total: isNum, share: isNum, goodputRps: isNumOrNull, text: isStr })),
 });
@@ -133,9 +140,10 @@ export const isResultsView = shape<ResultsView>({
   finishedAt: isStrOrNull,
   running: isBool,
   cancelled: isBool,
-  progress: shape({ done: isNum, total: isNum }),
+  progress: shape({ done: isNum, total: isNum, warmupDone: isNum, warmupTotal: isNum }),
   settings: shape({ runs: isNum, warmup: isNum, concurrency: isNum, maxTokens: isNum, timeoutMs: isNum }),
-  prompt: shape({ chars: isNum, sha256: isStr }),
+  prompt: shape<PromptInfo>({ chars: isNum, sha256: isStr, source: optional(isStr), firstLine: optional(isStr) }),
+  demo: isBool,
   toolVersion: isStr,
   columns: arrayOf(isColumn),
   rows: arrayOf(isModelRow),
@@ -182,6 +190,7 @@ const isLeaderboardRow = shape<LeaderboardViewRow>({
   costPerMOutput: isNumOrNull,
   lastRun: isStr,
   best: arrayOf(oneOf(LEADERBOARD_COLUMNS.map((c) => c.key))),
+  failure: optional(shape<NonNullable<LeaderboardViewRow['failure']>>({ label: isStr, error: isStr, auth: isBool })),
 });
 
 const isWeeklyTrend = shape<WeeklyTrendView>({
@@ -241,7 +250,12 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
     case 'clearCompare':
       return { type: 'clearCompare' };
     case 'setApiKey':
+      if (data.modelId === undefined) return { type: 'setApiKey' };
       return isStr(data.modelId) && data.modelId.length > 0 && data.modelId.length <= MAX_ID_LENGTH ? { type: 'setApiKey', modelId: data.modelId } : undefined;
+    case 'startDemo':
+      return { type: 'startDemo' };
+    case 'findLocalServers':
+      return { type: 'findLocalServers' };
     case 'setFilter':
       return isLeaderboardFilter(data.filter) ? { type: 'setFilter', filter: { category: data.filter.category, range: data.filter.range } } : undefined;
     default:

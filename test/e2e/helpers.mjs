@@ -101,6 +101,17 @@ export async function chooseInQuickPick(page, text, label, { timeoutMs = 15_000 
 }
 
 /** Types into an open input box (e.g. a password prompt) whose title contains `title`, then Enter. */
+/** Answers a modal dialog whose text contains `text` by clicking the button labelled `button`; returns the dialog's text. */
+export async function answerDialog(page, text, button, { timeoutMs = 15_000, before } = {}) {
+  const dialog = page.locator('.monaco-dialog-box', { hasText: text }).first();
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  const shown = (await dialog.innerText()).trim();
+  if (before) await before(shown);
+  await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+  return shown;
+}
+
 export async function answerInputBox(page, title, value, { timeoutMs = 15_000 } = {}) {
   await waitForQuickInput(page, title, { timeoutMs });
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
@@ -154,6 +165,7 @@ export async function readResults(frame) {
         id: tr.dataset.modelId,
         region: tr.dataset.region,
         status: tr.dataset.status,
+        badge: tr.querySelector('[data-field="status"]')?.textContent ?? null,
         ok: Number(runs?.dataset.ok),
         failed: Number(runs?.dataset.failed),
         cells: cellsOf(tr),
@@ -170,6 +182,11 @@ export async function readResults(frame) {
       cancelVisible: !!cancel && !cancel.hidden && cancel.offsetParent !== null,
       progressVisible: !!progress && !progress.hidden && progress.offsetParent !== null,
       warnings: [...document.querySelectorAll('#warnings li')].map((li) => li.textContent),
+      prompt: document.querySelector('#results-prompt')?.textContent ?? '',
+      demo: !document.querySelector('#demo-banner')?.hidden,
+      caption: document.querySelector('#results-table caption')?.textContent ?? '',
+      exportDisabled: !!document.querySelector('#export-json')?.disabled,
+      exportReason: document.querySelector('#export-reason')?.textContent ?? '',
     };
   });
 }
@@ -182,7 +199,8 @@ export async function waitForFinishedResults(page, ids, runs, { timeoutMs = 60_0
       const frame = await resultsFrame(page, 1000);
       last = await readResults(frame);
       const same = last.rows.length === ids.length && ids.every((id) => last.rows.some((r) => r.id === id));
-      const done = last.running === 'false' && last.rows.every((r) => r.status === 'done' && r.ok + r.failed === runs);
+      // A model whose every run failed is finished too: its row says 'failed'.
+      const done = last.running === 'false' && last.rows.every((r) => (r.status === 'done' || r.status === 'failed') && r.ok + r.failed === runs);
       return same && done ? { frame, results: last } : null;
     },
     { timeoutMs, intervalMs: 200, what: `finished results for ${ids.join(', ')} (last seen: ${JSON.stringify(last?.rows?.map((r) => [r.id, r.status, r.ok, r.failed]))}, running ${last?.running})` },

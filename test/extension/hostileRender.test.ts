@@ -96,7 +96,7 @@ describe('results panel with hostile output', () => {
     expectIsolated(root.querySelector('#warnings li'), 'warning');
     // The panel's own words after a label are outside the isolate, so "— 1 ok, 1 failed" reads as written.
     const summary = root.querySelector('details.model-output summary')!;
-    expect(summary.lastChild!.textContent).toBe(' — 1 ok, 1 failed');
+    expect(summary.querySelector('.label')!.nextSibling!.textContent).toBe(' — 1 ok, 1 failed');
   });
 
   it('keeps a 1 MB line whole, in a box that wraps and scrolls', () => {

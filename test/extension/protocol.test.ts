@@ -36,7 +36,6 @@ describe('parseWebviewMessage (webview → extension)', () => {
       { type: 'ready', view: 'other' },
       { type: 'export', format: 'xlsx' },
       { type: 'export' },
-      { type: 'setApiKey' },
       { type: 'setApiKey', modelId: '' },
       { type: 'setApiKey', modelId: 'x'.repeat(201) },
       { type: 'setApiKey', modelId: 7 },
@@ -47,6 +46,12 @@ describe('parseWebviewMessage (webview → extension)', () => {
       { type: '__proto__' },
     ];
     for (const m of bad) expect(parseWebviewMessage(m), JSON.stringify(m)).toBeUndefined();
+  });
+
+  it('accepts Set API Key without a model (asks which provider), and the first-run actions', () => {
+    expect(parseWebviewMessage({ type: 'setApiKey' })).toEqual({ type: 'setApiKey' });
+    expect(parseWebviewMessage({ type: 'startDemo', extra: 1 })).toEqual({ type: 'startDemo' });
+    expect(parseWebviewMessage({ type: 'findLocalServers' })).toEqual({ type: 'findLocalServers' });
   });
 
   it('returns a fresh object without extra fields', () => {

@@ -66,7 +66,7 @@ describe('results panel rendering', () => {
     app.render(received());
     const agg = root.querySelectorAll('#results-table tfoot tr[data-aggregate-region]');
     expect(Array.from(agg).map((r) => r.getAttribute('data-aggregate-region'))).toEqual(['CN', 'US']);
-    expect(root.querySelector('tr[data-aggregate-region="CN"] td[data-metric="decodeTps"]')!.getAttribute('data-value')).toBe('62.5');
+    expect(root.querySelector('tr[data-aggregate-region="CN"] td[data-metric="decodeTps"]')!.getAttribute('data-value')).toBe('80');
   });
 
   it('renders model output and errors as inert text', () => {
@@ -106,11 +106,13 @@ describe('results panel rendering', () => {
 
   it('shows progress and a cancel button while running, and keeps open outputs open across updates', () => {
     const { root, app, posted, chartUpdates } = setup();
-    const partial = report([result('deepseek-v4-flash', 'CN', [run()]), result('gpt-6-sol', 'US', [])]);
-    app.render(received(partial, { running: true, progress: { done: 1, total: 4 }, active: ['gpt-6-sol'] }));
+    const partial = report([result('deepseek-chat', 'CN', [run()]), result('gpt-4o', 'US', [])]);
+    app.render(received(partial, { running: true, activity: { 'gpt-4o': { warmupActive: 0, measuredActive: 1, warmupDone: 0 } } }));
     const status = root.querySelector('#results-status')!;
     expect(status.getAttribute('data-running')).toBe('true');
-    expect(status.textContent).toContain('1 of 4');
+    expect(status.textContent).toBe('Running… 1 of 4 measured runs done.');
+    expect(root.querySelector('tr[data-model-id="gpt-4o"] [data-field="status"]')!.textContent).toBe('running 1 of 2');
+    expect(root.querySelector('tr[data-model-id="deepseek-chat"] [data-field="status"]')!.textContent).toBe('queued: 1 of 2 runs done');
     expect((root.querySelector('#results-progress') as HTMLProgressElement).hidden).toBe(false);
     const cancel = root.querySelector('#cancel-benchmark') as HTMLButtonElement;
     expect(cancel.hidden).toBe(false);
@@ -167,13 +169,95 @@ describe('results panel rendering', () => {
     expect(root.querySelector('#outputs details[data-model-id="deepseek-v4-flash"] summary')!.textContent).toContain('1 cancelled');
   });
 
-  it('shows an empty state without results', () => {
+  it('after a cancel, states the same counts as the table, keeps the finished runs, and says which model has none', () => {
+    const { root, app } = setup();
+    const r = report([result('deepseek-chat', 'CN', [run({ decodeTps: 80 })]), result('gpt-4o', 'US', [run({ ok: false, error: 'gpt-4o: cancelled.', errorKind: 'cancelled' })])]);
+    app.render(received(r, { cancelled: true }));
+    expect(root.querySelector('#results-status')!.textContent).toBe('Cancelled after 1 of 4 measured runs; the 1 finished is shown. No finished run: gpt-4o label.');
+    expect(root.querySelector('tr[data-model-id="deepseek-chat"] td[data-field="runs"]')!.textContent).toBe('1/1');
+    expect(root.querySelector('tr[data-model-id="gpt-4o"] [data-field="status"]')!.textContent).toBe('cancelled before any run finished');
+    expect(root.querySelector('#outputs details[data-model-id="gpt-4o"]')!.textContent).toContain('Cancelled before any run of this model finished.');
+    expect((root.querySelector('#chart-grid, .chart-grid') as HTMLElement).hidden).toBe(false);
+    expect((root.querySelector('#export-json') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('with nothing finished: no empty charts, and Export disabled with the reason shown', () => {
+    const { root, app, chartUpdates } = setup();
+    const r = report([result('deepseek-chat', 'CN', [run({ ok: false, error: 'deepseek-chat: cancelled.', errorKind: 'cancelled' })])]);
+    app.render(received(r, { cancelled: true }));
+    expect(root.querySelector('#results-status')!.textContent).toBe('Cancelled after 0 of 2 measured runs; no run had finished.');
+    expect((root.querySelector('.chart-grid') as HTMLElement).hidden).toBe(true);
+    expect(root.querySelector('#charts-empty')!.textContent).toContain('No run finished before the benchmark was cancelled');
+    expect(chartUpdates).toHaveLength(0);
+    const exp = root.querySelector('#export-json') as HTMLButtonElement;
+    expect(exp.disabled).toBe(true);
+    expect(exp.title).toBe('No run finished, so there is nothing to export.');
+    expect(root.querySelector('#export-reason')!.textContent).toBe('No run finished, so there is nothing to export.');
+  });
+
+  it('marks a failed model in the table and shows one card per distinct error, with its count and one action', () => {
+    const { root, app, posted } = setup();
+    const r = sampleReport();
+    const err = 'x (x.example.com): the API key is missing or was rejected (HTTP 401). Set it with Tokenscope: Set API Key.';
+    const bad = { ok: false, error: err, errorKind: 'auth' as const, decodeTps: null, ttftMs: null, normalizedTps: null, answerText: '' };
+    r.results.push(result('x', 'US', [run(bad), run(bad)]));
+    app.render(received(r));
+    const row = root.querySelector('tr[data-model-id="x"]')!;
+    expect(row.getAttribute('data-status')).toBe('failed');
+    expect(row.classList.contains('failed')).toBe(true);
+    expect(row.querySelector('[data-field="status"]')!.textContent).toBe('failed: 401 (2 of 2 runs)');
+    const cards = root.querySelectorAll('details[data-model-id="x"] .run-error');
+    expect(cards).toHaveLength(1);
+    expect(cards[0].getAttribute('data-count')).toBe('2');
+    expect(cards[0].querySelector('h4')!.textContent).toBe('Failed: 401 — 2 of 2 runs (run 1, 2)');
+    expect(root.querySelectorAll('details[data-model-id="x"] button.set-api-key')).toHaveLength(1);
+    expect(root.querySelector('#results-status')!.textContent).toContain('2 models had failed runs: kimi-k2 label (failed: 401 (1 of 2 runs)); x label (failed: 401 (2 of 2 runs)).');
+    (root.querySelector('details[data-model-id="x"] button.set-api-key') as HTMLButtonElement).click();
+    expect(posted).toEqual([{ type: 'setApiKey', modelId: 'x' }]);
+  });
+
+  it('names the prompt\'s file and first line, and labels every part of a demo as simulated', () => {
+    const { root, app } = setup();
+    app.render(received(sampleReport(), { prompt: { source: 'notes.md (selection)', firstLine: 'Explain, in three sentences, why…' }, demo: true }));
+    expect(root.querySelector('#results-prompt')!.textContent).toBe('notes.md (selection) — “Explain, in three sentences, why…” · 42 characters');
+    expect((root.querySelector('#demo-banner') as HTMLElement).hidden).toBe(false);
+    expect(root.querySelector('#results-table caption')!.textContent).toBe('Simulated — demo: not real model measurements');
+    expect(root.querySelector('#results-status')!.textContent).toMatch(/^Demo \(simulated\): /);
+    for (const tag of Array.from(root.querySelectorAll('#charts .demo-tag'))) expect(tag.textContent).toBe('Simulated — demo: ');
+    expect((root.querySelector('#export-json') as HTMLButtonElement).disabled).toBe(true);
+    expect(root.querySelector('#export-reason')!.textContent).toBe('Demo numbers are simulated, so they are not exported.');
+  });
+
+  it('returns the focus to the Set API Key button when the panel gets it back (Escape from the key box)', () => {
+    const { root, app } = setup();
+    app.render(received());
+    const button = root.querySelector('button.set-api-key[data-model-id="kimi-k2"]') as HTMLButtonElement;
+    button.focus();
+    button.click();
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement).not.toBe(button);
+    window.dispatchEvent(new Event('focus'));
+    expect(document.activeElement).toBe(root.querySelector('button.set-api-key[data-model-id="kimi-k2"]'));
+  });
+
+  it('makes every cell with a spread focusable, with the spread in its accessible name', () => {
+    const { root, app } = setup();
+    app.render(received());
+    const cell = root.querySelector('tr[data-model-id="deepseek-chat"] td[data-metric="decodeTps"]') as HTMLElement;
+    expect(cell.getAttribute('tabindex')).toBe('0');
+    expect(cell.getAttribute('aria-label')).toBe('deepseek-chat label, tok/s (own tokens): median 85.0 tok/s; min–max 80.0–90.0, MAD 5.0 over 2 runs (best)');
+    // A single value has no spread: not a tab stop.
+    expect(root.querySelector('tr[data-model-id="kimi-k2"] td[data-metric="decodeTps"]')!.hasAttribute('tabindex')).toBe(false);
+  });
+
+  it('shows a first-run empty state that says "No results yet" once and offers the demo, local servers, a key and a benchmark', () => {
     const { root, app, posted } = setup();
     app.render(null);
     expect((root.querySelector('#results-empty') as HTMLElement).hidden).toBe(false);
     expect((root.querySelector('#results-content') as HTMLElement).hidden).toBe(true);
-    (root.querySelector('#results-run-benchmark') as HTMLButtonElement).click();
-    expect(posted).toEqual([{ type: 'runBenchmark' }]);
+    expect(root.textContent!.match(/No results yet/g)).toHaveLength(1);
+    for (const id of ['#results-demo', '#results-local', '#results-set-key', '#results-run-benchmark']) (root.querySelector(id) as HTMLButtonElement).click();
+    expect(posted).toEqual([{ type: 'startDemo' }, { type: 'findLocalServers' }, { type: 'setApiKey' }, { type: 'runBenchmark' }]);
   });
 
   it('keeps the page working when charts cannot be created', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LiveReport } from '../../src/core/report/live';
+import { leaderboard, recordsFromReport } from '../../src/core/history';
 import { buildResultsView, formatMetric, runTimeline } from '../../src/core/report/resultsView';
 import type { ModelSpec } from '../../src/core/types';
-import { run, sampleReport } from './fixtures';
+import { result, run, sampleReport } from './fixtures';
 
 describe('buildResultsView', () => {
   const view = buildResultsView(sampleReport());
@@ -27,12 +28,39 @@ describe('buildResultsView', () => {
     expect(best('outputTokens')).toEqual([]);
   });
 
-  it('aggregates CN vs US as the median of model medians', () => {
+  it('aggregates CN vs US by pooling every successful run, the rule the sidebar and the weekly report follow', () => {
     expect(view.aggregates.map((a) => a.region)).toEqual(['CN', 'US']);
     const cn = view.aggregates[0];
     expect(cn.models).toBe(2);
-    expect(cn.cells.decodeTps.value).toBe((85 + 40) / 2);
+    // CN runs 80, 90 (deepseek) and 40 (kimi): the pooled median is 80, not the median of model medians (62.5).
+    expect(cn.cells.decodeTps.value).toBe(80);
     expect(view.aggregates[1].cells.ttftMs.best).toBe(true);
+  });
+
+  it('gives the same region medians as the sidebar\'s leaderboard over the same runs', () => {
+    const r = sampleReport();
+    const board = leaderboard(recordsFromReport(r, { category: 'chat', storePrompt: false }));
+    for (const a of buildResultsView(r).aggregates) {
+      const side = board.regions.find((x) => x.key === a.region)!;
+      expect(a.cells.decodeTps.value).toBe(side.medianDecodeTps);
+      expect(a.cells.normalizedTps.value).toBe(side.medianNormalizedTps);
+      expect(a.cells.ttftMs.value).toBe(side.medianTtftMs);
+    }
+  });
+
+  it('marks a model whose runs all failed, and groups its failed runs by distinct error', () => {
+    const r = sampleReport();
+    const err = 'x (h): the API key is missing or was rejected (HTTP 401). Run Tokenscope: Set API Key.';
+    const bad = { ok: false, error: err, errorKind: 'auth' as const, decodeTps: null, ttftMs: null, normalizedTps: null, answerText: '' };
+    r.results.push(result('x', 'US', [run(bad), run(bad), run({ ...bad, error: 'x (h): timed out after 120 s.', errorKind: 'timeout' })]));
+    r.settings.runs = 3;
+    const row = buildResultsView(r).rows.find((x) => x.id === 'x')!;
+    expect(row.status).toBe('failed');
+    expect(row.statusText).toBe('failed: 401, timeout (3 of 3 runs)');
+    expect(row.errorGroups.map((g) => [g.label, g.count, g.runs])).toEqual([
+      ['401', 2, [0, 1]],
+      ['timeout', 1, [2]],
+    ]);
   });
 
   it('keeps failed runs with their errors and the untrusted text as data', () => {
@@ -83,17 +111,27 @@ describe('formatMetric', () => {
 describe('LiveReport', () => {
   const spec = (id: string, region: 'CN' | 'US'): ModelSpec => ({ id, protocol: 'openai-chat', baseUrl: `https://${id}.example.com/v1`, model: id, region });
 
-  it('fills in per run and reports progress while running', () => {
-    const live = new LiveReport([spec('a', 'CN'), spec('b', 'US')], 'hello', { runs: 2, warmup: 0, concurrency: 1, maxTokens: 10, timeoutMs: 1000 });
-    live.apply({ type: 'start', totalRuns: 4, models: ['a', 'b'] });
+  it('says per model, as it happens, queued / warming up / running / done, and counts measured runs only', () => {
+    const live = new LiveReport([spec('a', 'CN'), spec('b', 'US')], 'hello', { runs: 2, warmup: 1, concurrency: 1, maxTokens: 10, timeoutMs: 1000 });
+    const status = () => Object.fromEntries(live.view().rows.map((r) => [r.id, `${r.status}: ${r.statusText}`]));
+    live.apply({ type: 'start', totalRuns: 6, models: ['a', 'b'] });
+    expect(status()).toEqual({ a: 'queued: queued', b: 'queued: queued' });
+    live.apply({ type: 'run-start', modelId: 'a', index: 0, warmup: true });
+    // Concurrency 1: one model at a time, the other waits its turn.
+    expect(status()).toEqual({ a: 'warming up: warm-up 1 of 1', b: 'queued: queued' });
+    live.apply({ type: 'run-end', modelId: 'a', index: 0, warmup: true, metrics: run({ warmup: true }) });
+    live.apply({ type: 'run-start', modelId: 'b', index: 0, warmup: true });
+    live.apply({ type: 'run-end', modelId: 'b', index: 0, warmup: true, metrics: run({ warmup: true }) });
+    // Warm-ups are not measured runs: progress still says 0 of 4.
+    expect(live.view().progress).toEqual({ done: 0, total: 4, warmupDone: 2, warmupTotal: 2 });
     live.apply({ type: 'run-start', modelId: 'a', index: 0, warmup: false });
+    expect(status().a).toBe('running: run 1 of 2');
+    live.apply({ type: 'run-end', modelId: 'a', index: 0, warmup: false, metrics: run({ decodeTps: 10 }) });
     let v = live.view();
     expect(v.running).toBe(true);
-    expect(v.rows.find((r) => r.id === 'a')!.status).toBe('running');
-    expect(v.rows.find((r) => r.id === 'b')!.status).toBe('pending');
-    live.apply({ type: 'run-end', modelId: 'a', index: 0, warmup: false, metrics: run({ decodeTps: 10 }) });
+    expect(status()).toEqual({ a: 'queued: queued: 1 of 2 runs done', b: 'queued: queued' });
     v = live.view();
-    expect(v.progress).toEqual({ done: 1, total: 4 });
+    expect(v.progress).toEqual({ done: 1, total: 4, warmupDone: 2, warmupTotal: 2 });
     expect(v.rows[0].cells.decodeTps.value).toBe(10);
     expect(v.rows[0].host).toBe('a.example.com');
   });
@@ -109,10 +147,16 @@ describe('LiveReport', () => {
     expect(live.view().running).toBe(false);
   });
 
-  it('marks a cancelled benchmark', () => {
-    const live = new LiveReport([spec('a', 'CN')], 'hello', { runs: 1, warmup: 0, concurrency: 1, maxTokens: 10, timeoutMs: 1000 });
+  it('marks a cancelled benchmark, keeps the finished runs and says which model has none', () => {
+    const live = new LiveReport([spec('a', 'CN'), spec('b', 'US')], 'hello', { runs: 3, warmup: 0, concurrency: 1, maxTokens: 10, timeoutMs: 1000 });
+    live.apply({ type: 'run-end', modelId: 'a', index: 0, warmup: false, metrics: run({ decodeTps: 10 }) });
+    live.apply({ type: 'run-end', modelId: 'b', index: 0, warmup: false, metrics: run({ ok: false, error: 'b: cancelled.', errorKind: 'cancelled' }) });
     live.markCancelled();
     live.stop(true);
-    expect(live.view()).toMatchObject({ running: false, cancelled: true });
+    const v = live.view();
+    expect(v).toMatchObject({ running: false, cancelled: true, progress: { done: 1, total: 6 } });
+    expect(v.rows[0]).toMatchObject({ status: 'done', okRuns: 1, statusText: '1 of 3 runs ok; 2 not run (cancelled)' });
+    expect(v.rows[0].cells.decodeTps.value).toBe(10);
+    expect(v.rows[1]).toMatchObject({ status: 'cancelled', statusText: 'cancelled before any run finished' });
   });
 });

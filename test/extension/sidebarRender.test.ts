@@ -26,6 +26,27 @@ const row = (key: string, region: 'CN' | 'US', tps: number, ttft: number, cost: 
 });
 
 describe('sidebar leaderboard rendering', () => {
+  it('marks a failed model with its failure and one action, and counts its failed runs', () => {
+    const { root, app, posted } = setup();
+    const failed: LeaderboardRow = { ...row('us-keyed', 'US', 0, 0, null, 'US keyed'), runs: 3, failedRuns: 3, medianDecodeTps: null, medianNormalizedTps: null, medianTtftMs: null };
+    const outcomes = new Map([['us-keyed', { failed: { label: '401', error: 'us-keyed (h): the API key is missing or was rejected (HTTP 401).', auth: true, time: '2025-11-30T10:00:00Z' } }]]);
+    app.render(buildLeaderboardView({ models: [row('cn', 'CN', 80, 500, 0.4), failed], regions: [] }, { category: 'all', range: '30d' }, 6, [], undefined, outcomes));
+    const tr = root.querySelector('tr[data-model-id="us-keyed"]')!;
+    expect(tr.querySelector('[data-field="failure"]')!.textContent).toBe(' failed: 401');
+    expect(tr.querySelector('td[data-field="runs"]')!.textContent).toBe('0 ok / 3 failed');
+    expect(root.querySelector('tr[data-model-id="cn"] [data-field="failure"]')).toBeNull();
+    expect(tr.querySelectorAll('button')).toHaveLength(1);
+    (tr.querySelector('button.set-api-key') as HTMLButtonElement).click();
+    expect(posted).toEqual([{ type: 'setApiKey', modelId: 'us-keyed' }]);
+  });
+
+  it('offers the demo next to Run a benchmark when there is no history', () => {
+    const { root, app, posted } = setup();
+    app.render(buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: '30d' }, 0));
+    (root.querySelector('#sidebar-demo') as HTMLButtonElement).click();
+    expect(posted).toEqual([{ type: 'startDemo' }]);
+  });
+
   it('shows the empty state with a Run a benchmark button when there is no history', () => {
     const { root, app, posted } = setup();
     app.render(buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: '30d' }, 0));

@@ -104,7 +104,29 @@ describe('tokenscope bench', () => {
     expect(r.stderr).toMatch(/nothing to benchmark/);
     expect(r.stderr).toMatch(/DEEPSEEK_API_KEY/);
     expect(r.stderr).toMatch(/127\.0\.0\.1:9/);
+    // …and says how to see the same thing now, with simulated numbers.
+    expect(r.stderr).toContain('tokenscope demo (or: npm run demo)');
     expect(r.stdout).toBe('');
+  });
+
+  it('demo: a whole benchmark against the built-in test server, every number labelled simulated, nothing saved', async () => {
+    const history = join(dir, 'demo-history.jsonl');
+    const r = await cli(['demo', '--runs', '1', '--json', '-'], { TOKENSCOPE_HISTORY: history });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.simulated).toBe('demo');
+    expect(json.note).toMatch(/^Simulated — demo: /);
+    expect(json.results.map((x: { id: string }) => x.id)).toEqual(['demo-cn', 'demo-us', 'demo-local']);
+    expect(json.results.every((x: { okRuns: number }) => x.okRuns === 1)).toBe(true);
+    // The demo's CN model streams at 220 tok/s on the server's schedule; the table says it is simulated.
+    expect(json.results[0].summary.decodeTps.median).toBeGreaterThan(200);
+    expect(r.stderr.split('\n')[0]).toMatch(/^Simulated — demo: /);
+    expect(r.stderr).toContain('SIMULATED — DEMO (not real measurements)\nmodel ');
+    expect(r.stderr).toContain('They are never saved to the history.');
+    expect(() => readFileSync(history)).toThrow();
+    const refused = await cli(['bench', '--demo', '--history', history]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--demo runs are simulated and never saved: drop --history');
   });
 
   it('first run finds a local server on its usual port and uses it', async () => {

@@ -10,6 +10,7 @@ import {
   Chart,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -19,7 +20,7 @@ import {
 import type { CompareView, ResultsView } from '../../../src/shared/webviewProtocol';
 import type { ChartsFactory, ChartsHandle } from './resultsRender';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
 export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();
@@ -110,7 +111,35 @@ function axes(p: Palette, xTitle: string | undefined, yTitle: string, linearX = 
   };
 }
 
-export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) => {
+/** Largest ÷ smallest positive value; 1 with fewer than two. */
+export function valueSpan(values: readonly (number | null)[]): number {
+  const xs = values.filter((v): v is number => v !== null && v > 0);
+  return xs.length < 2 ? 1 : Math.max(...xs) / Math.min(...xs);
+}
+
+/** Above this span a linear axis hides the small bars (40 tok/s next to 1,000), so a log axis is offered and on. */
+export const LOG_SPAN = 10;
+
+/** The log axis floor: the power of ten below the smallest value, so the smallest bar still has a visible height. */
+export function logFloor(values: readonly (number | null)[]): number | undefined {
+  const xs = values.filter((v): v is number => v !== null && v > 0);
+  if (!xs.length) return undefined;
+  const low = Math.min(...xs) * 0.999;
+  return 10 ** Math.floor(Math.log10(low));
+}
+
+/** Switches a bar chart's value axis between linear and logarithmic. */
+function setScale(chart: Chart<'bar', (number | [number, number] | null)[], string>, log: boolean, p: Palette, title: string, values: readonly (number | null)[]): void {
+  const y = chart.options.scales!.y as Record<string, unknown>;
+  y.type = log ? 'logarithmic' : 'linear';
+  y.beginAtZero = !log;
+  y.min = log ? logFloor(values) : undefined;
+  (y.title as { text: string }).text = log ? `${title} (log scale)` : title;
+  (y.ticks as { color: string }).color = p.fg;
+}
+
+export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tpsLog }) => {
+  const logBox = tpsLog.querySelector('input') as HTMLInputElement;
   let p = palette();
   let last: ResultsView | undefined;
   let compare: CompareView | null = null;
@@ -132,6 +161,13 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) =
     tpsChart.data.datasets = spreadBars(view, metric, p, metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)');
     ttftChart.data.labels = labels;
     ttftChart.data.datasets = spreadBars(view, 'ttftMs', p, 'TTFT ms');
+    // Each chart goes logarithmic only when its own values span more than LOG_SPAN; one switch turns both off.
+    const tpsValues = view.rows.map((r) => r.cells[metric].value);
+    const ttftValues = view.rows.map((r) => r.cells.ttftMs.value);
+    const [tpsWide, ttftWide] = [valueSpan(tpsValues) > LOG_SPAN, valueSpan(ttftValues) > LOG_SPAN];
+    tpsLog.hidden = !tpsWide && !ttftWide;
+    setScale(tpsChart, tpsWide && logBox.checked, p, 'tok/s', tpsValues);
+    setScale(ttftChart, ttftWide && logBox.checked, p, 'ms', ttftValues);
     if (compare) {
       ttftChart.data.datasets.push(...comparePoints(view, compare, 'ttftMs', p));
       // Only the own-token rate is compared (the o200k re-count is not kept per run in a comparison).
@@ -176,6 +212,7 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis }) =
   // VS Code swaps body classes (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes.
   new MutationObserver(restyle).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   tpsBasis.addEventListener('change', () => last && draw(last, undefined));
+  logBox.addEventListener('change', () => last && draw(last, undefined));
 
   const handle: ChartsHandle = {
     update(view) {

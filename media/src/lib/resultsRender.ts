@@ -18,7 +18,7 @@
 import type { CompareView, ResultsView, WebviewMessage } from '../../../src/shared/webviewProtocol';
 import { compareSection } from './compareRender';
 import { formatMetric, type ColumnDef, type MetricCell, type ModelRow } from '../../../src/core/report/resultsView';
-import { append, el, replaceChildren, type Child } from './dom';
+import { append, cssEscape, el, replaceChildren, type Child } from './dom';
 
 export interface ChartsHandle {
   update(view: ResultsView): void;
@@ -26,7 +26,7 @@ export interface ChartsHandle {
   compare?(view: CompareView | null): void;
 }
 
-export type ChartsFactory = (canvases: { tps: HTMLCanvasElement; ttft: HTMLCanvasElement; timeline: HTMLCanvasElement; tpsBasis: HTMLSelectElement }) => ChartsHandle;
+export type ChartsFactory = (canvases: { tps: HTMLCanvasElement; ttft: HTMLCanvasElement; timeline: HTMLCanvasElement; tpsBasis: HTMLSelectElement; tpsLog: HTMLLabelElement }) => ChartsHandle;
 
 export interface ResultsApp {
   render(view: ResultsView | null): void;
@@ -42,15 +42,19 @@ function spreadTitle(c: MetricCell, col: Pick<ColumnDef, 'metric' | 'unit'>): st
   return `median ${c.text} ${col.unit}; min–max ${format(c.spread.min)}–${format(c.spread.max)}, MAD ${format(c.spread.mad)} over ${c.spread.n} runs`;
 }
 
-function metricCell(c: MetricCell, col: ColumnDef): HTMLTableCellElement {
+function metricCell(c: MetricCell, col: ColumnDef, rowLabel: string): HTMLTableCellElement {
+  const spread = spreadTitle(c, col);
+  // A cell with a spread is focusable and names it, so keyboard and screen-reader users reach what the tooltip says.
   return el(
     'td',
     {
-      class: `num${c.best ? ' best' : ''}`,
+      class: `num${c.best ? ' best' : ''}${spread ? ' has-spread' : ''}`,
       'data-metric': col.metric,
       'data-value': c.value === null ? null : String(c.value),
       'data-best': c.best ? 'true' : null,
-      title: spreadTitle(c, col),
+      title: spread,
+      tabindex: spread ? 0 : null,
+      'aria-label': spread ? `${rowLabel}, ${col.label}: ${spread}${c.best ? ' (best)' : ''}` : null,
     },
     c.text,
     c.best ? el('span', { class: 'best-mark', 'aria-hidden': 'true' }, ' ★') : null,
@@ -97,12 +101,56 @@ function hostGroupTables(view: ResultsView): Child[] {
   );
 }
 
-function statusText(view: ResultsView): string {
-  const { done, total } = view.progress;
-  if (view.running) return `Running… ${done} of ${total} runs done.`;
-  if (view.cancelled) return `Cancelled after ${done} of ${total} runs; partial results shown.`;
-  const failed = view.rows.reduce((s, r) => s + r.failedRuns, 0);
-  return `Finished ${view.finishedAt ? new Date(view.finishedAt).toLocaleString() : ''}: ${view.rows.length} model(s), ${failed} failed run(s).`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One status sentence whose counts are the table's: measured runs finished (ok or failed), warm-ups apart. */
+export function statusText(view: ResultsView): string {
+  const { done, total, warmupDone, warmupTotal } = view.progress;
+  const demo = view.demo ? 'Demo (simulated): ' : '';
+  if (view.running) {
+    const warm = warmupTotal && warmupDone < warmupTotal ? ` Warm-up ${warmupDone} of ${warmupTotal} done (not measured).` : '';
+    return `${demo}Running… ${done} of ${plural(total, 'measured run')} done.${warm}`;
+  }
+  const failedModels = view.rows.filter((r) => r.failedRuns > 0);
+  const failedText = failedModels.length ? ` ${plural(failedModels.length, 'model')} had failed runs: ${failedModels.map((r) => `${r.label} (${r.statusText.replace(/^.*?(failed: )/, '$1')})`).join('; ')}.` : '';
+  if (view.cancelled) {
+    const none = view.rows.filter((r) => r.okRuns + r.failedRuns === 0).map((r) => r.label);
+    return `${demo}Cancelled after ${done} of ${plural(total, 'measured run')}; ${done ? `the ${done} finished ${done === 1 ? 'is' : 'are'} shown` : 'no run had finished'}.${none.length && done ? ` No finished run: ${none.join(', ')}.` : ''}${failedText}`;
+  }
+  return `${demo}Finished ${view.finishedAt ? new Date(view.finishedAt).toLocaleString() : ''}: ${plural(view.rows.length, 'model')}, ${done} of ${plural(total, 'measured run')} done.${failedText}`;
+}
+
+/** The row's state in a few words: "queued", "warming up 1 of 1", "running 2 of 3", "failed: 401 (3 of 3 runs)". */
+function badgeText(r: ModelRow): string {
+  switch (r.status) {
+    case 'queued':
+      return r.statusText;
+    case 'warming up':
+      return r.statusText.replace(/^warm-up /, 'warming up ');
+    case 'running':
+      return r.statusText.replace(/^run /, 'running ');
+    case 'done':
+      return r.statusText.replace(/^.*?(failed: )/, '$1');
+    default:
+      return r.statusText;
+  }
+}
+
+/** Why Export is off, or null when there is something real to export. */
+export function exportBlocked(view: ResultsView | null): string | null {
+  if (!view) return 'Nothing to export yet: run a benchmark first.';
+  if (view.running) return 'Export is available when the benchmark finishes or is cancelled.';
+  if (view.demo) return 'Demo numbers are simulated, so they are not exported.';
+  if (view.progress.done === 0) return 'No run finished, so there is nothing to export.';
+  return null;
+}
+
+/** "notes.md (selection) — “Explain, in three …” · 95 characters" */
+function promptText(view: ResultsView): string {
+  const p = view.prompt;
+  const parts = [p.source ?? 'prompt'];
+  if (p.firstLine) parts.push(`“${p.firstLine}”`);
+  return `${parts.join(' — ')} · ${p.chars.toLocaleString()} characters`;
 }
 
 function table(view: ResultsView): HTMLTableElement {
@@ -128,15 +176,23 @@ function table(view: ResultsView): HTMLTableElement {
     view.rows.map((r) =>
       el(
         'tr',
-        { 'data-model-id': r.id, 'data-region': r.region, 'data-status': r.status },
-        el('th', { scope: 'row', class: 'model' }, el('span', { class: 'label', dir: 'auto' }, r.label), el('span', { class: 'host', dir: 'auto' }, r.host), r.status !== 'done' ? el('span', { class: `badge ${r.status}` }, r.status) : null),
+        { 'data-model-id': r.id, 'data-region': r.region, 'data-status': r.status, class: r.status === 'failed' ? 'failed' : r.failedRuns ? 'has-failed-runs' : null },
+        el(
+          'th',
+          { scope: 'row', class: 'model' },
+          el('span', { class: 'label', dir: 'auto' }, r.label),
+          el('span', { class: 'host', dir: 'auto' }, r.host),
+          r.status !== 'done' || r.failedRuns
+            ? el('span', { class: `badge status-${r.status.replace(' ', '-')}${r.failedRuns ? ' failure' : ''}`, 'data-field': 'status', title: r.statusText }, badgeText(r))
+            : null,
+        ),
         el('td', { 'data-field': 'region', class: `region region-${r.region}` }, r.region),
         el(
           'td',
           { 'data-field': 'runs', class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-ok': r.okRuns, 'data-failed': r.failedRuns, 'data-cancelled': r.cancelledRuns },
           `${r.okRuns}/${r.okRuns + r.failedRuns}${r.cancelledRuns ? ` (${r.cancelledRuns} cancelled)` : ''}`,
         ),
-        cols.map((c) => costTitled(metricCell(r.cells[c.metric], c), c, r)),
+        cols.map((c) => costTitled(metricCell(r.cells[c.metric], c, r.label), c, r)),
         el('td', { 'data-field': 'tokenSource', title: r.tokenizer ? `tokenizer: ${r.tokenizer}` : undefined }, r.tokenSource),
         el('td', { 'data-field': 'speculation', 'data-flagged': r.speculation ? String(r.speculation.flagged) : null, title: r.speculation?.verdict }, r.speculation?.text ?? '—'),
         view.slo ? el('td', { 'data-field': 'slo', class: 'num', 'data-met': r.slo?.met ?? null, 'data-total': r.slo?.total ?? null }, r.slo?.text ?? '—') : null,
@@ -156,7 +212,7 @@ function table(view: ResultsView): HTMLTableElement {
             el('td', {}),
             cols.map((c) => {
               const cell = (a.cells as Partial<Record<string, MetricCell>>)[c.metric];
-              return cell ? metricCell(cell, c) : el('td', { class: 'num empty' });
+              return cell ? metricCell(cell, c, `${a.region} median`) : el('td', { class: 'num empty' });
             }),
             el('td', {}),
             el('td', {}),
@@ -165,7 +221,20 @@ function table(view: ResultsView): HTMLTableElement {
         ),
       )
     : null;
-  return el('table', { id: 'results-table', class: 'results' }, el('caption', { class: 'visually-hidden' }, 'Benchmark results per model; medians over successful runs'), head, body, foot);
+  const caption = view.demo ? el('caption', { class: 'demo-caption' }, 'Simulated — demo: not real model measurements') : el('caption', { class: 'visually-hidden' }, 'Benchmark results per model; medians over successful runs');
+  return el('table', { id: 'results-table', class: `results${view.demo ? ' demo' : ''}` }, caption, head, body, foot);
+}
+
+/** One card per distinct error of a model, with how many runs hit it and one action. */
+function errorCard(row: ModelRow, g: ModelRow['errorGroups'][number]): HTMLElement {
+  const measured = row.okRuns + row.failedRuns;
+  return el(
+    'div',
+    { class: 'run-error', 'data-error-kind': g.kind ?? null, 'data-count': g.count, role: 'group', 'aria-label': `${row.label}: failed ${g.label}` },
+    el('h4', {}, `Failed: ${g.label} — ${g.count} of ${plural(measured, 'run')} (run ${g.runs.map((i) => i + 1).join(', ')})`),
+    el('p', { dir: 'auto' }, g.message),
+    g.kind === 'auth' ? el('button', { type: 'button', class: 'set-api-key secondary', 'data-model-id': row.id, 'data-focus-key': `key:${row.id}:${g.runs[0]}` }, 'Set API Key…') : null,
+  );
 }
 
 function runSection(row: ModelRow, run: ModelRow['runs'][number]): HTMLElement {
@@ -178,16 +247,6 @@ function runSection(row: ModelRow, run: ModelRow['runs'][number]): HTMLElement {
     'section',
     { class: `run${run.ok ? '' : ' failed'}`, 'data-run-index': run.index, 'data-ok': run.ok ? 'true' : 'false' },
     el('h4', {}, `Run ${run.index + 1} · ${facts.join(' · ')}`),
-    run.error
-      ? el(
-          'div',
-          { class: 'run-error', 'data-run-index': run.index, 'data-error-kind': run.errorKind ?? null },
-          el('p', { dir: 'auto' }, run.error),
-          run.errorKind === 'auth'
-            ? el('button', { type: 'button', class: 'set-api-key secondary', 'data-model-id': row.id, 'data-focus-key': `key:${key}` }, 'Set API Key…')
-            : null,
-        )
-      : null,
     run.notes.length ? el('ul', { class: 'run-notes muted' }, run.notes.map((n) => el('li', { dir: 'auto' }, n))) : null,
     run.reasoningText
       ? el('details', { class: 'reasoning', 'data-details-key': `reasoning:${key}` }, el('summary', { 'data-focus-key': `rsum:${key}` }, `Reasoning (${run.reasoningText.length} characters)`), el('pre', { class: 'reasoning-text', dir: 'auto', tabindex: 0 }, run.reasoningText))
@@ -202,7 +261,14 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
     const d = el(
       'details',
       { class: 'model-output', 'data-model-id': r.id, 'data-details-key': key, open: open.has(key) },
-      el('summary', { 'data-focus-key': `sum:${r.id}` }, el('span', { class: 'label', dir: 'auto' }, r.label), ` — ${r.okRuns} ok, ${r.failedRuns} failed${r.cancelledRuns ? `, ${r.cancelledRuns} cancelled` : ''}`),
+      el(
+        'summary',
+        { 'data-focus-key': `sum:${r.id}` },
+        el('span', { class: 'label', dir: 'auto' }, r.label),
+        ` — ${r.okRuns} ok, ${r.failedRuns} failed${r.cancelledRuns ? `, ${r.cancelledRuns} cancelled` : ''}`,
+        r.failedRuns ? el('span', { class: 'badge failure' }, `failed: ${[...new Set(r.errorGroups.map((g) => g.label))].join(', ')}`) : null,
+      ),
+      r.errorGroups.map((g) => errorCard(r, g)),
       r.speculation
         ? el(
             'div',
@@ -211,7 +277,9 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
             el('details', { 'data-details-key': `assumptions:${r.id}` }, el('summary', {}, 'Assumptions'), el('ul', { class: 'muted' }, r.speculation.assumptions.map((a) => el('li', {}, a)))),
           )
         : null,
-      r.runs.length ? r.runs.map((run) => runSection(r, run)) : el('p', { class: 'muted' }, 'No runs finished yet.'),
+      // Failed runs are told by their error card; a failed run's own section only when it streamed something first.
+      r.runs.filter((run) => run.ok || run.answerText || run.reasoningText).map((run) => runSection(r, run)),
+      r.okRuns + r.failedRuns === 0 ? el('p', { class: 'muted' }, view.running ? 'No runs finished yet.' : view.cancelled ? 'Cancelled before any run of this model finished.' : 'No runs.') : null,
     );
     for (const inner of Array.from(d.querySelectorAll('details[data-details-key]'))) if (open.has(inner.getAttribute('data-details-key')!)) inner.setAttribute('open', '');
     return d;
@@ -226,10 +294,26 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
   const exportButtons = (['json', 'csv', 'markdown'] as const).map((format) =>
     el('button', { id: `export-${format}`, type: 'button', 'data-format': format }, `Export ${format === 'markdown' ? 'Markdown' : format.toUpperCase()}`),
   );
+  const promptLine = el('p', { id: 'results-prompt', dir: 'auto' });
   const meta = el('p', { id: 'results-meta', class: 'muted' });
   const compareWith = el('button', { id: 'compare-with', type: 'button', class: 'secondary', title: 'Compare these results with a saved or exported run (JSON): deltas per model, both distributions in the charts' }, 'Compare with…');
   const compareBox = el('div', { id: 'compare-container' });
-  const empty = el('section', { id: 'results-empty' }, el('p', {}, 'No results yet. Select a prompt in an editor and run "Tokenscope: Benchmark Selection".'), el('button', { id: 'results-run-benchmark', type: 'button' }, 'Run a benchmark'));
+  const demoBanner = el('p', { id: 'demo-banner', class: 'demo-banner', role: 'note', hidden: true }, 'Simulated — demo. These numbers come from Tokenscope\u2019s built-in local test server on a fixed schedule, not from a real model, and are never saved to the history.');
+  const exportReason = el('span', { id: 'export-reason', class: 'muted' });
+  const empty = el(
+    'section',
+    { id: 'results-empty', 'aria-labelledby': 'results-empty-title' },
+    el('h2', { id: 'results-empty-title' }, 'No results yet'),
+    el('p', {}, 'Benchmark a prompt: select text in an editor (or open a Markdown prompt) and run it, or start with one of these:'),
+    el(
+      'ul',
+      { class: 'first-steps' },
+      el('li', {}, el('button', { id: 'results-demo', type: 'button' }, 'Try the demo'), ' — a labelled, simulated run against the built-in local test server; no key, nothing saved.'),
+      el('li', {}, el('button', { id: 'results-local', type: 'button', class: 'secondary' }, 'Find local servers'), ' — Ollama, llama.cpp, vLLM or LM Studio on this machine.'),
+      el('li', {}, el('button', { id: 'results-set-key', type: 'button', class: 'secondary' }, 'Set an API key'), ' — one OpenRouter key reaches most Chinese and US models.'),
+      el('li', {}, el('button', { id: 'results-run-benchmark', type: 'button', class: 'secondary' }, 'Benchmark the selection'), ' — pick models and run.'),
+    ),
+  );
   const tableBox = el('div', { id: 'results-table-container', class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Results table' });
   const aggregateNote = el('p', { class: 'muted legend' }, '★ marks the best value of a column. Hover a number for its spread (min–max, MAD).');
   const tpsBasis = el('select', { id: 'tps-basis', 'aria-label': 'Tokens counted with' }, el('option', { value: 'own' }, "model's own tokens"), el('option', { value: 'o200k' }, 'o200k (normalised)'));
@@ -237,15 +321,21 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
   const tpsCanvas = canvas('chart-tps', 'Decode tokens per second per model: median bars with min–max whiskers');
   const ttftCanvas = canvas('chart-ttft', 'Time to first token per model: median bars with min–max whiskers');
   const timelineCanvas = canvas('chart-timeline', 'Cumulative tokens received over time, one line per model');
+  const scaleToggle = el('label', { id: 'tps-scale-label', class: 'scale-toggle', hidden: true }, el('input', { id: 'tps-log', type: 'checkbox', checked: true }), ' log scale');
+  const chartsEmpty = el('p', { id: 'charts-empty', class: 'muted', hidden: true }, 'No finished run to chart yet.');
+  const chartGrid = el(
+    'div',
+    { class: 'chart-grid' },
+    el('figure', { class: 'chart' }, el('figcaption', {}, el('span', { class: 'demo-tag' }), 'Decode speed (tok/s), median and min–max, counted in ', tpsBasis, ' ', scaleToggle), el('div', { class: 'chart-box' }, tpsCanvas)),
+    el('figure', { class: 'chart' }, el('figcaption', {}, el('span', { class: 'demo-tag' }), 'Time to first token (ms), median and min–max'), el('div', { class: 'chart-box' }, ttftCanvas)),
+    el('figure', { class: 'chart wide' }, el('figcaption', {}, el('span', { class: 'demo-tag' }), 'Token arrival: cumulative tokens over time (the run with the median decode speed)'), el('div', { class: 'chart-box' }, timelineCanvas)),
+  );
   const charts = el(
     'section',
     { id: 'charts', 'aria-labelledby': 'charts-title' },
     el('h2', { id: 'charts-title' }, 'Charts'),
-    el('div', { class: 'chart-grid' },
-      el('figure', { class: 'chart' }, el('figcaption', {}, 'Decode speed (tok/s), median and min–max, counted in ', tpsBasis), el('div', { class: 'chart-box' }, tpsCanvas)),
-      el('figure', { class: 'chart' }, el('figcaption', {}, 'Time to first token (ms), median and min–max'), el('div', { class: 'chart-box' }, ttftCanvas)),
-      el('figure', { class: 'chart wide' }, el('figcaption', {}, 'Token arrival: cumulative tokens over time (the run with the median decode speed)'), el('div', { class: 'chart-box' }, timelineCanvas)),
-    ),
+    chartsEmpty,
+    chartGrid,
     el('p', { class: 'muted legend', id: 'region-legend' }, 'Bars are coloured by region: ', el('span', { class: 'swatch region-CN' }, 'CN'), ' ', el('span', { class: 'swatch region-US' }, 'US'), ' ', el('span', { class: 'swatch region-local' }, 'local')),
   );
   const warnings = el('ul', { id: 'warnings' });
@@ -276,9 +366,11 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     root,
     el('header', { id: 'results-header' },
       el('h1', {}, 'Tokenscope results'),
+      demoBanner,
+      promptLine,
       meta,
       el('div', { class: 'status-line' }, status, progress),
-      el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' }, exportButtons, el('button', { id: 'show-comparison', type: 'button', class: 'secondary', title: 'Every saved run, ranked by model and region, week by week' }, 'History and leaderboard'), compareWith, cancel),
+      el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' }, exportButtons, el('button', { id: 'show-comparison', type: 'button', class: 'secondary', title: 'Every saved run, ranked by model and region, week by week' }, 'History and leaderboard'), compareWith, cancel, exportReason),
     ),
     empty,
     content,
@@ -288,7 +380,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
   const ensureCharts = () => {
     if (!chartsHandle && chartsFactory) {
       try {
-        chartsHandle = chartsFactory({ tps: tpsCanvas, ttft: ttftCanvas, timeline: timelineCanvas, tpsBasis });
+        chartsHandle = chartsFactory({ tps: tpsCanvas, ttft: ttftCanvas, timeline: timelineCanvas, tpsBasis, tpsLog: scaleToggle });
       } catch (e) {
         charts.append(el('p', { class: 'error' }, `Charts unavailable: ${(e as Error).message}`));
         post({ type: 'renderError', view: 'results', message: `charts: ${(e as Error).message}` });
@@ -302,11 +394,23 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     if (!target) return;
     if (target.id === 'cancel-benchmark') post({ type: 'cancel' });
     else if (target.id === 'results-run-benchmark') post({ type: 'runBenchmark' });
+    else if (target.id === 'results-demo') post({ type: 'startDemo' });
+    else if (target.id === 'results-local') post({ type: 'findLocalServers' });
+    else if (target.id === 'results-set-key') post({ type: 'setApiKey' });
     else if (target.id === 'show-comparison') post({ type: 'showComparison' });
     else if (target.id === 'compare-with') post({ type: 'compareWith' });
     else if (target.id === 'clear-compare') post({ type: 'clearCompare' });
     else if (target.dataset.format) post({ type: 'export', format: target.dataset.format as 'json' | 'csv' | 'markdown' });
     else if (target.classList.contains('set-api-key') && target.dataset.modelId) post({ type: 'setApiKey', modelId: target.dataset.modelId });
+    // The key box takes the focus; when the panel gets it back (Escape, or after the key), it returns to the button
+    // that opened it rather than to the top of the page.
+    if (target.dataset.focusKey || target.id) returnFocusTo = target.dataset.focusKey ? `[data-focus-key="${cssEscape(target.dataset.focusKey)}"]` : `#${target.id}`;
+  });
+  let returnFocusTo: string | null = null;
+  root.ownerDocument.defaultView?.addEventListener('focus', () => {
+    const again = returnFocusTo ? root.querySelector<HTMLElement>(returnFocusTo) : null;
+    returnFocusTo = null;
+    again?.focus();
   });
 
   return {
@@ -314,20 +418,34 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       const hasView = view !== null;
       empty.hidden = hasView;
       content.hidden = !hasView;
-      for (const b of [...exportButtons, compareWith]) b.disabled = !hasView || view.running;
+      const blocked = exportBlocked(view);
+      for (const b of exportButtons) {
+        b.disabled = blocked !== null;
+        b.title = blocked ?? `Export what this panel shows (${view?.progress.done ?? 0} finished run(s))`;
+      }
+      exportReason.textContent = blocked && hasView ? blocked : '';
+      compareWith.disabled = !hasView || view.running;
       cancel.hidden = !hasView || !view.running;
       if (!view) {
-        status.textContent = 'No results yet.';
+        // The empty section says it; the status line stays empty rather than repeating it.
+        status.textContent = '';
         status.setAttribute('data-running', 'false');
         progress.hidden = true;
+        promptLine.textContent = '';
+        meta.textContent = '';
+        demoBanner.hidden = true;
         return;
       }
+      demoBanner.hidden = !view.demo;
+      root.classList.toggle('demo', view.demo);
+      for (const tag of Array.from(charts.querySelectorAll('.demo-tag'))) tag.textContent = view.demo ? 'Simulated — demo: ' : '';
       status.textContent = statusText(view);
       status.setAttribute('data-running', view.running ? 'true' : 'false');
       progress.hidden = !view.running;
       progress.max = Math.max(1, view.progress.total);
       progress.value = Math.min(view.progress.done, progress.max);
-      meta.textContent = `Started ${new Date(view.startedAt).toLocaleString()} · prompt ${view.prompt.chars.toLocaleString()} characters · ${view.settings.runs} run(s)${view.settings.warmup ? ` + ${view.settings.warmup} warm-up` : ''}, concurrency ${view.settings.concurrency}, max ${view.settings.maxTokens} tokens`;
+      promptLine.textContent = promptText(view);
+      meta.textContent = `Started ${new Date(view.startedAt).toLocaleString()} · ${view.settings.runs} run(s)${view.settings.warmup ? ` + ${view.settings.warmup} warm-up` : ''}, concurrency ${view.settings.concurrency}, max ${view.settings.maxTokens} tokens`;
       replaceChildren(tableBox, table(view));
       hostGroupsSection.hidden = view.hostGroups.length === 0;
       replaceChildren(hostGroupsBox, hostGroupTables(view));
@@ -339,7 +457,11 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       warningsSection.hidden = allWarnings.length === 0;
       replaceChildren(warnings, allWarnings.map((w) => el('li', { dir: 'auto' }, w)));
       replaceChildren(notes, view.notes.map((n) => el('li', {}, n)));
-      ensureCharts()?.update(view);
+      const anyData = view.rows.some((r) => r.okRuns > 0);
+      chartsEmpty.hidden = anyData;
+      chartsEmpty.textContent = view.running ? 'The charts fill in as runs finish.' : view.cancelled ? 'No run finished before the benchmark was cancelled, so there is nothing to chart.' : 'No successful run to chart.';
+      chartGrid.hidden = !anyData;
+      if (anyData) ensureCharts()?.update(view);
     },
     renderCompare(view) {
       replaceChildren(compareBox, view ? compareSection(view) : null);

@@ -51,7 +51,15 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
         el(
           'tr',
           kind === 'model' ? { 'data-model-id': r.key, 'data-region': r.region } : { 'data-region': r.key },
-          el('th', { scope: 'row', title: `last run ${new Date(r.lastRun).toLocaleString()}` }, el('span', { class: `swatch region-${r.region}`, 'aria-hidden': 'true' }), ' ', el('span', { class: 'label', dir: 'auto' }, kind === 'model' ? (r.label ?? r.key) : r.key)),
+          el(
+            'th',
+            { scope: 'row', title: `last run ${new Date(r.lastRun).toLocaleString()}` },
+            el('span', { class: `swatch region-${r.region}`, 'aria-hidden': 'true' }),
+            ' ',
+            el('span', { class: 'label', dir: 'auto' }, kind === 'model' ? (r.label ?? r.key) : r.key),
+            r.failure ? el('span', { class: 'badge failure', 'data-field': 'failure', title: r.failure.error, dir: 'auto' }, ` failed: ${r.failure.label}`) : null,
+            r.failure?.auth ? el('button', { type: 'button', class: 'set-api-key link', 'data-model-id': r.key, title: `Set the API key for ${r.label ?? r.key}` }, 'Set key…') : null,
+          ),
           LEADERBOARD_COLUMNS.map((c) => {
             const v = r[c.key];
             const best = r.best.includes(c.key);
@@ -62,7 +70,7 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
               best ? el('span', { class: 'visually-hidden' }, ' (best)') : null,
             );
           }),
-          el('td', { class: 'num', 'data-field': 'runs', 'data-runs': r.runs, 'data-failed': r.failedRuns, title: `${r.failedRuns} failed` }, String(r.runs)),
+          el('td', { class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-field': 'runs', 'data-runs': r.runs, 'data-failed': r.failedRuns, title: `${r.runs - r.failedRuns} ok, ${r.failedRuns} failed` }, r.failedRuns ? `${r.runs - r.failedRuns} ok / ${r.failedRuns} failed` : String(r.runs)),
         ),
       ),
     ),
@@ -81,7 +89,7 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
     'section',
     { id: 'leaderboard-empty', hidden: true },
     el('p', {}, 'No benchmark results yet. Run a benchmark on a prompt and the leaderboard fills in here.'),
-    el('button', { id: 'run-benchmark', type: 'button' }, 'Run a benchmark'),
+    el('div', { class: 'toolbar' }, el('button', { id: 'run-benchmark', type: 'button' }, 'Run a benchmark'), el('button', { id: 'sidebar-demo', type: 'button', class: 'secondary', title: 'Simulated numbers from the built-in test server; nothing is saved here' }, 'Try the demo')),
   );
   const filteredEmpty = el('p', { id: 'leaderboard-filtered-empty', class: 'muted', hidden: true }, 'No runs match these filters.');
   const tables = el('div', { id: 'leaderboard-tables' });
@@ -101,6 +109,8 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
     const b = (e.target as Element | null)?.closest('button');
     if (b?.id === 'run-benchmark') post({ type: 'runBenchmark' });
     if (b?.id === 'show-results') post({ type: 'showResults' });
+    if (b?.id === 'sidebar-demo') post({ type: 'startDemo' });
+    if (b?.classList.contains('set-api-key') && b.dataset.modelId) post({ type: 'setApiKey', modelId: b.dataset.modelId });
   });
 
   return {

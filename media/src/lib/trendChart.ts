@@ -18,8 +18,10 @@ export function createTrendChart(canvas: HTMLCanvasElement): TrendChart {
     data: { labels: [], datasets: [] },
     options: { responsive: true, maintainAspectRatio: false, animation: false, spanGaps: false, scales: { y: { beginAtZero: true } } },
   });
-  return {
+  let last: WeeklyTrendView | undefined;
+  const handle: TrendChart = {
     update(view) {
+      last = view;
       const p = palette();
       chart.data.labels = view.weeks;
       chart.data.datasets = view.series.map((s) => ({
@@ -39,4 +41,7 @@ export function createTrendChart(canvas: HTMLCanvasElement): TrendChart {
       chart.update();
     },
   };
+  // Colours follow the theme: VS Code swaps the body's vscode-light / vscode-dark class when it changes.
+  new MutationObserver(() => last && handle.update(last)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  return handle;
 }

@@ -204,6 +204,19 @@ function withoutTrace({ trace: _trace, ...rest }: PldReplay): Omit<PldReplay, 't
   return rest;
 }
 
+/** Below this share of copied prompt n-grams, a replayed gain comes mostly from the output repeating itself. */
+const MOSTLY_SELF_REPEATING = 0.2;
+
+/**
+ * Where a replayed prompt-lookup gain comes from. The replay drafts from the prompt and from the output written so
+ * far, so an output that repeats its own phrases gains even when it copies nothing from the prompt.
+ */
+export function copySource(copiedShare: number): string {
+  return copiedShare < MOSTLY_SELF_REPEATING
+    ? `the output repeats its own earlier text (only ${pct(copiedShare)} of it is copied from the prompt), and prompt lookup drafts from both`
+    : `${pct(copiedShare)} of the output is copied from the prompt`;
+}
+
 function makeVerdict(cls: TaskClassification, pld: PromptLookupEstimate, draft: DraftModelEstimate, technique: Technique | null, flagged: boolean, threshold: number): string {
   const head = SUBTYPE_LABEL[cls.subtype];
   const pldWhere = `${TECHNIQUE_NAMES.promptLookup}${cls.subtype === 'code-edit' ? '; ' + TECHNIQUE_NAMES.predictedOutputs : ''}`;
@@ -219,7 +232,7 @@ function makeVerdict(cls: TaskClassification, pld: PromptLookupEstimate, draft: 
   if (technique === 'prompt-lookup') {
     s =
       pld.basis === 'replay'
-        ? `${head} — ${pct(pld.copiedShare ?? 0)} of the output is copied from the prompt; prompt-lookup speculation would give about ${formatSpeedup(pld.speedup!)} (${pldWhere})`
+        ? `${head} — ${copySource(pld.copiedShare ?? 0)}; prompt-lookup speculation would give about ${formatSpeedup(pld.speedup!)} (${pldWhere})`
         : `${head} — prompt-lookup speculation would give about ${formatSpeedup(pld.speedup!)} (${pldSource}; ${pldWhere})`;
     if (draft.fitsTask && draft.speedup >= threshold) s += `; ${drafter} about ${formatSpeedup(draft.speedup)}`;
   } else if (technique === 'draft-model') {

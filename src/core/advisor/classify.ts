@@ -92,7 +92,8 @@ const RULES: Rule[] = [
   { cat: 'reasoning', re: /多少|几[个种次天岁年月周米元块倍人只本辆台份]|几小时|几分钟|多长时间|一步一步|一步步|逐步|推理|逻辑|谜题|为什么.{0,10}(成立|正确)/, w: 2, why: 'asks a quantitative or step-by-step question (中文)' },
   { cat: 'reasoning', re: /\d+(\.\d+)?\s*%[^?？\n]*[?？]|\d+(\.\d+)?\s*[+\-*/×÷^]\s*\d+|\\(frac|sum|int|sqrt)\b|[a-z]\s*\^\s*\d|[=≤≥<>]\s*-?\d+(\.\d+)?\s*(\?|？|$)/im, w: 2, why: 'contains arithmetic or a formula', sub: 'math' },
   // summarization and retrieval-grounded answers.
-  { cat: 'summarization', re: /\b(summari[sz]e|summary|summarization|tl;?dr|key (points|takeaways|findings)|main (points|ideas)|condense|recap|gist|in (one|two|three|a few) (sentences|bullet points|bullets))\b/i, w: 3, why: 'asks for a summary', sub: 'summarization' },
+  { cat: 'summarization', re: /\b(summari[sz]e|summary|summarization|tl;?dr|key (points|takeaways|findings)|main (points|ideas)|condense|recap|gist)\b/i, w: 3, why: 'asks for a summary', sub: 'summarization' },
+  // "In three sentences" only bounds the length: it makes an explanation no summary (there is no text to condense).
   { cat: 'summarization', re: /\b(according to|based on|using only|only using|grounded in|cite|citing|from) (the )?(following |above |provided |attached |given |these |retrieved )?(context|passages?|documents?|docs|article|text|sources|search results|excerpts?|snippets?|references|paper|report|transcript)\b/i, w: 3, why: 'asks for an answer grounded in given documents', sub: 'rag' },
   { cat: 'summarization', re: /^\s*(context|documents?|passages?|sources?|search results|retrieved)\s*[:：]|\[(doc(ument)?\s*)?\d+\]|^\s*(document|passage|source) \d+/im, w: 2, why: 'contains labelled context passages', sub: 'rag' },
   { cat: 'summarization', re: /总结|概括|摘要|归纳|要点|提炼|梗概|简述|概述|主要内容|中心思想/, w: 3, why: 'asks for a summary (中文)', sub: 'summarization' },

@@ -111,6 +111,11 @@ export interface AggregateOptions {
   category?: TaskCategory | TaskCategory[];
   /** ISO time; earlier runs are left out. */
   since?: string;
+  /**
+   * The time the report is made. When given, the streak counts only completed ISO weeks (those ending before `now`):
+   * a benchmark minutes old does not make a one-week lead.
+   */
+  now?: string;
 }
 
 /** Collects one group's values; medians are taken at the end. */
@@ -220,8 +225,14 @@ function streakOver(
   firstWeek: number,
   lastWeek: number | null,
   filter: TaskCategory[] | null,
+  /** Set when every run is in the current, unfinished week: no week can be counted yet. */
+  incompleteWeek: string | null = null,
 ): Streak {
   const base: Omit<Streak, 'headline'> = { scope, leader: null, weeks: 0, from: null, to: null, asOf: lastWeek === null ? null : weekFromIndex(lastWeek).key, metric: null };
+  if (lastWeek === null && incompleteWeek) {
+    const s = { ...base, asOf: incompleteWeek, reason: `no completed week yet; ${incompleteWeek} counts once it ends, if it has runs from both CN and US` };
+    return { ...s, headline: `No lead yet${scopeText(scope, filter)}: ${s.reason}.` };
+  }
   if (lastWeek === null) return { ...base, headline: streakHeadline(base, filter) };
   const asOf = base.asOf!;
   const first = weekLeader(cells(lastWeek, 'CN'), cells(lastWeek, 'US'));
@@ -293,6 +304,8 @@ export class WeeklyAggregator {
   private readonly cats: Set<string> | null;
   private readonly since: number;
   private readonly sinceText: string | null;
+  /** Week index of `now`, when given: that week and later are not complete, so they do not count in a streak. */
+  private readonly currentWeek: number | null;
   private readonly weekRegion = new Map<number, Bucket>();
   private readonly weekModel = new Map<number, Bucket>();
   private readonly weekCatRegion = new Map<number, Bucket>();
@@ -315,6 +328,7 @@ export class WeeklyAggregator {
     this.cats = categoryFilter(options.category);
     this.since = sinceMs(options.since);
     this.sinceText = options.since ?? null;
+    this.currentWeek = options.now === undefined ? null : weekIndexOf(sinceMs(options.now), this.offset);
   }
 
   add(r: HistoryRecord): void {
@@ -379,8 +393,10 @@ export class WeeklyAggregator {
       }
     }
 
-    const last = hasData ? maxW : null;
-    const streaks: Streak[] = [streakOver('all', (w, region) => regionCells.get(w * PER_WEEK + REGION_INDEX[region]), minW, last, filter)];
+    const lastComplete = this.currentWeek === null ? maxW : Math.min(maxW, this.currentWeek - 1);
+    const last = hasData && lastComplete >= minW ? lastComplete : null;
+    const incomplete = hasData && last === null ? weekFromIndex(this.currentWeek!).key : null;
+    const streaks: Streak[] = [streakOver('all', (w, region) => regionCells.get(w * PER_WEEK + REGION_INDEX[region]), minW, last, filter, incomplete)];
     for (const cat of TASK_CATEGORIES) {
       if (!this.categoriesSeen.has(cat)) continue;
       const catCells = new Map<number, WeeklyCell>();
@@ -395,7 +411,7 @@ export class WeeklyAggregator {
         }
         return c;
       };
-      streaks.push(streakOver(cat, cells, minW, last, filter));
+      streaks.push(streakOver(cat, cells, minW, last, filter, incomplete));
     }
 
     const models: ModelTrend[] = [];

@@ -5,6 +5,7 @@
  */
 import type { HistoryRecord } from '../history/contract';
 import type { TokenizerFamily } from '../types';
+import { latestOutcomes } from './outcomes';
 import { formatUsd } from './resultsView';
 
 export interface FamilyCount {
@@ -33,6 +34,8 @@ export interface HoverModel {
   /** Where that price came from, in a few words ("genai-prices 0.1.8, data of 2026-09-23", "your config"). */
   priceSource?: string;
   measured?: Measurement;
+  /** Its newest run in the history failed (newer than any measurement). */
+  failed?: { label: string; auth: boolean; time: string };
 }
 
 export interface HoverInput {
@@ -82,16 +85,10 @@ export function estimateGenerationMs(m: Measurement, outputTokens: number): numb
   return (m.ttftMs ?? 0) + (outputTokens / m.decodeTps) * 1000;
 }
 
-/** The newest successful measurement with a decode rate, per model id. */
+/** The newest successful measurement with a decode rate, per model id (from the shared latestOutcomes). */
 export function latestMeasurements(records: readonly HistoryRecord[]): Map<string, Measurement> {
   const out = new Map<string, Measurement>();
-  for (const r of records) {
-    const tps = r.metrics.decodeTps;
-    if (!r.metrics.ok || tps === null || !(tps > 0)) continue;
-    const prev = out.get(r.modelId);
-    if (prev && Date.parse(prev.time) >= Date.parse(r.time)) continue;
-    out.set(r.modelId, { decodeTps: tps, ttftMs: r.metrics.ttftMs, time: r.time });
-  }
+  for (const [id, o] of latestOutcomes(records)) if (o.measured) out.set(id, o.measured);
   return out;
 }
 
@@ -124,6 +121,12 @@ export function buildHoverMarkdown(input: HoverInput): string {
     if (m.measured) {
       const ms = estimateGenerationMs(m.measured, input.outputTokens);
       if (ms !== null) time = `~${formatSeconds(ms)} (${m.measured.decodeTps.toFixed(1)} tok/s, measured ${relativeTime(m.measured.time, input.now)})`;
+    }
+    if (m.failed) {
+      // A model that ran and failed is not "not measured yet": say so, with the one thing to do.
+      const fix = m.failed.auth ? 'run Tokenscope: Set API Key' : 'see the results panel';
+      const failed = `failed: ${escapeMarkdown(m.failed.label)} ${relativeTime(m.failed.time, input.now)} (${fix})`;
+      time = m.measured ? `${time}; latest run ${failed}` : failed;
     }
     rows.push(`| ${escapeMarkdown(m.label)} | ${cost} | ${time} |`);
   }
@@ -159,6 +162,24 @@ export function tokenComparison(chars: number, counts: readonly FamilyCount[]): 
     charsPerToken: c.count > 0 ? chars / c.count : null,
     relative: ref > 0 ? c.count / ref : null,
   }));
+}
+
+/** The comparison as a Markdown table (to keep open or paste), with what was counted and the reference. */
+export function comparisonMarkdown(rows: readonly TokenComparisonRow[], referenceFamily: TokenizerFamily, what: string, chars: number): string {
+  const lines = [
+    `# Token counts: ${what.replace(/[|\r\n]/g, ' ')}`,
+    '',
+    `${int.format(chars)} characters; reference tokenizer ${referenceFamily} (first row).`,
+    '',
+    '| Tokenizer family | Tokens | Characters per token | vs reference |',
+    '| --- | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    const vs = r.relative === null ? '—' : r.family === referenceFamily ? 'reference' : `${r.relative >= 1 ? '+' : ''}${Math.round((r.relative - 1) * 100)}%`;
+    lines.push(`| ${r.label.replace(/\|/g, '\\|')}${r.exact ? '' : ' (approximate)'} | ${int.format(r.count)} | ${r.charsPerToken === null ? '—' : r.charsPerToken.toFixed(2)} | ${vs} |`);
+  }
+  if (rows.some((r) => !r.exact)) lines.push('', 'Approximate: the public tokenizer differs from the current models of that family.');
+  return lines.join('\n') + '\n';
 }
 
 /** One line of the comparison, e.g. "1,234 tokens · 3.9 chars/token · +12% vs o200k". */

@@ -4,6 +4,7 @@
  */
 import type { WeeklyReport } from '../history/aggregate';
 import type { Leaderboard, LeaderboardFilter, LeaderboardRow } from '../history/contract';
+import type { ModelOutcome } from './outcomes';
 import { TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
 
 export type TimeRange = '24h' | '7d' | '30d' | '90d' | 'all';
@@ -48,6 +49,8 @@ export const LEADERBOARD_COLUMNS: readonly { key: LeaderboardColumn; label: stri
 export interface LeaderboardViewRow extends LeaderboardRow {
   /** Columns where this row holds the best value. */
   best: LeaderboardColumn[];
+  /** The model's newest run failed: its short label ("401", "timeout") and message, and whether a key would fix it. */
+  failure?: { label: string; error: string; auth: boolean };
 }
 
 /** Weekly medians per region for the sidebar's trend chart, and the current streak in words. */
@@ -100,11 +103,18 @@ function withBest(rows: readonly LeaderboardRow[]): LeaderboardViewRow[] {
   return out;
 }
 
-export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = [], weekly?: WeeklyReport): LeaderboardView {
+export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = [], weekly?: WeeklyReport, outcomes?: ReadonlyMap<string, ModelOutcome>): LeaderboardView {
+  const models = withBest(board.models).map((r) => {
+    const f = outcomes?.get(r.key)?.failed;
+    // A model whose every run failed is marked even when its newest outcome is unknown.
+    if (f) return { ...r, failure: { label: f.label, error: f.error, auth: f.auth } };
+    if (r.runs > 0 && r.failedRuns === r.runs) return { ...r, failure: { label: 'every run failed', error: `${r.failedRuns} of ${r.runs} runs failed`, auth: false } };
+    return r;
+  });
   return {
     filter: { ...filter },
     totalRecords,
-    models: withBest(board.models),
+    models,
     regions: withBest(board.regions),
     warnings: [...warnings],
     ...(weekly && weekly.weeks.length ? { weekly: weeklyTrend(weekly) } : {}),

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { emptyResult, recordRun, summarizeRuns, type ProgressEvent } from '../runner';
 import type { BenchmarkReport, ModelResult, ModelSpec } from '../types';
 import { TOOL_VERSION } from '../version';
-import { buildResultsView, type ResultsView } from './resultsView';
+import { buildResultsView, type ModelActivity, type PromptInfo, type ResultsView } from './resultsView';
 
 export interface LiveSettings {
   runs: number;
@@ -19,16 +19,27 @@ export interface LiveSettings {
 
 export { hostOf } from '../runner';
 
+/** The prompt's first non-empty line for a header: Markdown heading marks dropped, at most `max` characters. */
+export function promptFirstLine(text: string, max = 80): string {
+  const line = text.split(/\r?\n/).map((l) => l.replace(/^\s*#+\s*/, '').trim()).find((l) => l.length > 0) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 export class LiveReport {
   private report: BenchmarkReport;
-  private done = 0;
-  private total: number;
-  private readonly active = new Map<string, number>();
+  private warmupDone = 0;
+  private readonly activity = new Map<string, ModelActivity>();
   private finished = false;
   private cancelled = false;
 
-  constructor(models: readonly ModelSpec[], prompt: string, settings: LiveSettings, now = new Date()) {
-    this.total = models.length * (settings.runs + settings.warmup);
+  constructor(
+    models: readonly ModelSpec[],
+    prompt: string,
+    settings: LiveSettings,
+    now = new Date(),
+    /** What the panel header says about the prompt, and whether this is the demo. */
+    private readonly display: { prompt?: Pick<PromptInfo, 'source' | 'firstLine'>; demo?: boolean } = {},
+  ) {
     this.report = {
       tool: { name: 'tokenscope', version: TOOL_VERSION },
       startedAt: now.toISOString(),
@@ -43,17 +54,22 @@ export class LiveReport {
   apply(event: ProgressEvent): boolean {
     switch (event.type) {
       case 'start':
-        this.total = event.totalRuns;
         return true;
-      case 'run-start':
-        this.active.set(event.modelId, (this.active.get(event.modelId) ?? 0) + 1);
+      case 'run-start': {
+        const a = this.act(event.modelId);
+        if (event.warmup) a.warmupActive++;
+        else a.measuredActive++;
         return true;
+      }
       case 'run-end': {
-        this.done++;
-        const n = (this.active.get(event.modelId) ?? 1) - 1;
-        if (n > 0) this.active.set(event.modelId, n);
-        else this.active.delete(event.modelId);
-        if (event.warmup) return true;
+        const a = this.act(event.modelId);
+        if (event.warmup) {
+          a.warmupActive = Math.max(0, a.warmupActive - 1);
+          a.warmupDone++;
+          this.warmupDone++;
+          return true;
+        }
+        a.measuredActive = Math.max(0, a.measuredActive - 1);
         const r = this.result(event.modelId);
         if (!r) return true;
         recordRun(r, event.metrics);
@@ -70,7 +86,7 @@ export class LiveReport {
       case 'end':
         this.report = event.report;
         this.finished = true;
-        this.active.clear();
+        this.activity.clear();
         return true;
     }
   }
@@ -79,7 +95,7 @@ export class LiveReport {
   stop(cancelled: boolean, now = new Date()): void {
     this.finished = true;
     this.cancelled = cancelled;
-    this.active.clear();
+    this.activity.clear();
     this.report = { ...this.report, finishedAt: now.toISOString() };
   }
 
@@ -99,9 +115,16 @@ export class LiveReport {
     return buildResultsView(this.report, {
       running: !this.finished,
       cancelled: this.cancelled,
-      progress: { done: this.done, total: this.total },
-      active: [...this.active.keys()],
+      warmupDone: this.warmupDone,
+      activity: Object.fromEntries(this.activity),
+      ...this.display,
     });
+  }
+
+  private act(id: string): ModelActivity {
+    let a = this.activity.get(id);
+    if (!a) this.activity.set(id, (a = { warmupActive: 0, measuredActive: 0, warmupDone: 0 }));
+    return a;
   }
 
   private result(id: string): ModelResult | undefined {

@@ -7,6 +7,8 @@ import { describePriceSource } from '../pricing/describe';
 import { summarize } from '../stats';
 import { hostGroups, type HostGroup } from './hostGroups';
 import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
+import { groupErrors, type ErrorGroup } from './failures';
+import { regionSummaries } from './summaries';
 
 /** Columns of the results table, in display order. */
 export const VIEW_METRICS = [
@@ -101,7 +103,9 @@ export interface TimelineSeries {
   points: TimelinePoint[];
 }
 
-export type ModelStatus = 'pending' | 'running' | 'done';
+/** Where a model is, as it happens: waiting its turn, in a warm-up run, in a measured run, finished. */
+export type ModelStatus = 'queued' | 'warming up' | 'running' | 'done' | 'failed' | 'cancelled';
+export const MODEL_STATUSES: readonly ModelStatus[] = ['queued', 'warming up', 'running', 'done', 'failed', 'cancelled'];
 
 export interface ModelRow {
   id: string;
@@ -116,6 +120,8 @@ export interface ModelRow {
   /** Where its cost's price came from, in a few words ("genai-prices 0.1.8, data of 2026-09-23", "your config"). */
   priceSource?: string;
   status: ModelStatus;
+  /** The status in words with its counts, e.g. "run 2 of 3", "warm-up 1 of 1", "failed: 401 (3 of 3 runs)". */
+  statusText: string;
   okRuns: number;
   failedRuns: number;
   /** Runs stopped by the user (neither ok nor failed). */
@@ -127,6 +133,8 @@ export interface ModelRow {
   runs: RunView[];
   timeline: TimelineSeries | null;
   warnings: string[];
+  /** Failed measured runs grouped by distinct error (one card each, with its count). */
+  errorGroups: ErrorGroup[];
   /** The speculative-decoding advisor's verdict (estimated); absent until the benchmark ends. */
   speculation?: SpeculationView;
   /** Runs that met the SLO and goodput, when the benchmark had one. */
@@ -169,9 +177,12 @@ export interface ResultsView {
   finishedAt: string | null;
   running: boolean;
   cancelled: boolean;
-  progress: { done: number; total: number };
+  /** Measured runs finished (ok or failed; cancelled ones are not) of those planned. Warm-ups are counted apart. */
+  progress: { done: number; total: number; warmupDone: number; warmupTotal: number };
   settings: BenchmarkReport['settings'];
-  prompt: { chars: number; sha256: string };
+  prompt: PromptInfo;
+  /** True for the demo against the built-in test server: every number is simulated, none is saved. */
+  demo: boolean;
   toolVersion: string;
   columns: ColumnDef[];
   rows: ModelRow[];
@@ -184,12 +195,32 @@ export interface ResultsView {
   slo?: string;
 }
 
+/** What ran: size and hash always; where it came from and its first line when the editor knows them. */
+export interface PromptInfo {
+  chars: number;
+  sha256: string;
+  /** File name (or "untitled"), with "selection" when only part of it ran. */
+  source?: string;
+  /** The prompt's first non-empty line, shortened. */
+  firstLine?: string;
+}
+
+/** A model's runs in flight and warm-ups finished, while the benchmark runs. */
+export interface ModelActivity {
+  warmupActive: number;
+  measuredActive: number;
+  warmupDone: number;
+}
+
 export interface ViewOptions {
   running?: boolean;
   cancelled?: boolean;
-  progress?: { done: number; total: number };
-  /** Model ids with a run in flight. */
-  active?: readonly string[];
+  /** Warm-up runs finished so far (all models); measured runs are counted from the report. */
+  warmupDone?: number;
+  /** Per model id, while running. */
+  activity?: Readonly<Record<string, ModelActivity>>;
+  prompt?: Pick<PromptInfo, 'source' | 'firstLine'>;
+  demo?: boolean;
   /** Longest timeline kept per model (points beyond are thinned). */
   maxTimelinePoints?: number;
 }
@@ -274,7 +305,7 @@ function representativeRun(ok: RunMetrics[]): number {
   return ranked.length ? ranked[Math.floor((ranked.length - 1) / 2)].i : -1;
 }
 
-function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): ModelRow {
+function modelRow(r: ModelResult, plannedRuns: number, warmupRuns: number, options: ViewOptions): ModelRow {
   const ok = r.runs.filter((x) => x.ok && !x.warmup);
   const summaryOf = (metric: ViewMetric): Summary | null => {
     const fromReport = (r.summary as Partial<Record<string, Summary | null>>)[metric];
@@ -289,9 +320,8 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
   const rep = representativeRun(ok);
   const measured = r.runs.filter((x) => !x.warmup);
   const repIndex = rep >= 0 ? measured.indexOf(ok[rep]) : -1;
-  const active = options.active?.includes(r.id) ?? false;
-  const finished = measured.length >= plannedRuns;
-  const status: ModelStatus = !options.running || (finished && !active) ? 'done' : active || measured.length > 0 ? 'running' : 'pending';
+  const errorGroups = groupErrors(measured);
+  const { status, statusText } = modelStatus(r, plannedRuns, warmupRuns, options, errorGroups);
   const priced = [...ok].reverse().find((x) => x.priceSource);
   return {
     id: r.id,
@@ -304,6 +334,7 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     ...(r.baseModel ? { baseModel: r.baseModel } : {}),
     ...(priced ? { priceSource: describePriceSource(priced.priceSource) } : {}),
     status,
+    statusText,
     okRuns: r.okRuns,
     failedRuns: r.failedRuns,
     cancelledRuns: r.cancelledRuns ?? 0,
@@ -325,50 +356,74 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     })),
     timeline: rep >= 0 ? { runIndex: repIndex, points: runTimeline(ok[rep], options.maxTimelinePoints) } : null,
     warnings: [...r.warnings],
+    errorGroups,
     ...(r.speculation ? { speculation: speculationView(r.speculation) } : {}),
     ...(r.slo ? { slo: { met: r.slo.met, total: r.slo.total, share: r.slo.share, goodputRps: r.slo.goodputRps, text: sloCellText(r.slo) } } : {}),
   };
 }
 
-function aggregates(rows: ModelRow[]): AggregateRow[] {
+/** Region rows: every successful measured run of the region's models pooled, as the sidebar's history does. */
+function aggregates(report: BenchmarkReport): AggregateRow[] {
   const out: AggregateRow[] = [];
-  for (const region of ['CN', 'US', 'local'] as const) {
-    const inRegion = rows.filter((r) => r.region === region && r.okRuns > 0);
-    if (inRegion.length === 0) continue;
-    const cells = Object.fromEntries(
-      AGGREGATE_METRICS.map((m) => {
-        const s = summarize(inRegion.map((r) => r.cells[m].value));
-        return [m, s ? { value: s.median, text: formatMetric(m, s.median), best: false, ...(s.n > 1 ? { spread: { n: s.n, min: s.min, max: s.max, mad: s.mad } } : {}) } : { value: null, text: '—', best: false }];
-      }),
-    ) as AggregateRow['cells'];
-    out.push({ region, models: inRegion.length, cells });
+  const runs = report.results.flatMap((r) => r.runs.filter((x) => !x.warmup).map((x) => ({ region: r.region, modelId: r.id, run: x })));
+  for (const s of regionSummaries(runs, AGGREGATE_METRICS)) {
+    const cells = Object.fromEntries(AGGREGATE_METRICS.map((m) => [m, cell(m, s.metrics[m])])) as AggregateRow['cells'];
+    out.push({ region: s.region, models: s.models, cells });
   }
   markBest(out, AGGREGATE_METRICS);
   return out;
 }
 
+function modelStatus(r: ModelResult, plannedRuns: number, warmupRuns: number, options: ViewOptions, errors: ErrorGroup[]): { status: ModelStatus; statusText: string } {
+  const finished = r.okRuns + r.failedRuns;
+  const failedText = () => `failed: ${[...new Set(errors.map((g) => g.label))].join(', ')} (${r.failedRuns} of ${finished} run${finished === 1 ? '' : 's'})`;
+  const act = options.activity?.[r.id];
+  if (options.running) {
+    if (act?.measuredActive) return { status: 'running', statusText: `run ${Math.min(plannedRuns, finished + 1)} of ${plannedRuns}` };
+    if (act?.warmupActive) return { status: 'warming up', statusText: `warm-up ${Math.min(warmupRuns, act.warmupDone + 1)} of ${warmupRuns}` };
+    if (finished < plannedRuns) return { status: 'queued', statusText: finished ? `queued: ${finished} of ${plannedRuns} runs done` : 'queued' };
+  }
+  if (finished === 0 && (r.cancelledRuns > 0 || options.cancelled)) return { status: 'cancelled', statusText: 'cancelled before any run finished' };
+  if (r.okRuns === 0 && r.failedRuns > 0) return { status: 'failed', statusText: failedText() };
+  const parts = [`${r.okRuns} of ${plannedRuns} runs ok`];
+  if (r.failedRuns) parts.push(failedText());
+  if (r.cancelledRuns || (options.cancelled && finished < plannedRuns)) parts.push(`${plannedRuns - finished} not run (cancelled)`);
+  return { status: 'done', statusText: parts.join('; ') };
+}
+
+/** The label every demo number carries. */
+export const DEMO_LABEL = 'simulated — demo';
+export const DEMO_NOTE = 'Simulated — demo: these numbers come from Tokenscope\'s built-in local test server on a fixed schedule, not from a real model. They are never saved to the history.';
+
+/** The prompt the demo runs when the user has none selected. */
+export const DEMO_PROMPT = 'Explain, in three sentences, why time to first token matters for interactive coding assistants.';
+
 /** Builds the results panel's view of a report (finished, or partial while running). */
 export function buildResultsView(report: BenchmarkReport, options: ViewOptions = {}): ResultsView {
-  const rows = report.results.map((r) => modelRow(r, report.settings.runs, options));
+  const rows = report.results.map((r) => modelRow(r, report.settings.runs, report.settings.warmup, options));
   markBest(rows, VIEW_METRICS);
   const totalRuns = report.results.length * report.settings.runs;
   const doneRuns = report.results.reduce((s, r) => s + r.okRuns + r.failedRuns, 0);
+  const warmupTotal = report.results.length * report.settings.warmup;
   const notes = [
     `Medians over ${report.settings.runs} measured run(s) per model${report.settings.warmup ? ` after ${report.settings.warmup} warm-up run(s)` : ''}; spread is min–max and median absolute deviation.`,
     '"tok/s (own tokens)" counts each model\'s own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly.',
+    'Region rows pool every successful measured run of the region\'s models (as the sidebar does), so a model run more often weighs more.',
+    ...(options.demo ? [DEMO_NOTE] : []),
   ];
   return {
     startedAt: report.startedAt,
     finishedAt: options.running ? null : report.finishedAt,
     running: options.running ?? false,
     cancelled: options.cancelled ?? false,
-    progress: options.progress ?? { done: doneRuns, total: totalRuns },
+    progress: { done: doneRuns, total: totalRuns, warmupDone: Math.min(warmupTotal, options.warmupDone ?? (options.running ? 0 : warmupTotal)), warmupTotal },
     settings: { ...report.settings },
-    prompt: { ...report.prompt },
+    prompt: { ...report.prompt, ...options.prompt },
+    demo: options.demo ?? false,
     toolVersion: report.tool.version,
     columns: COLUMNS.map((c) => ({ ...c })),
     rows,
-    aggregates: aggregates(rows),
+    aggregates: aggregates(report),
     hostGroups: hostGroups(report.results),
     notes,
     ...(report.settings.slo ? { slo: report.settings.slo } : {}),
