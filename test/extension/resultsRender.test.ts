@@ -106,13 +106,13 @@ describe('results panel rendering', () => {
 
   it('shows progress and a cancel button while running, and keeps open outputs open across updates', () => {
     const { root, app, posted, chartUpdates } = setup();
-    const partial = report([result('deepseek-chat', 'CN', [run()]), result('gpt-4o', 'US', [])]);
-    app.render(received(partial, { running: true, activity: { 'gpt-4o': { warmupActive: 0, measuredActive: 1, warmupDone: 0 } } }));
+    const partial = report([result('deepseek-v4-flash', 'CN', [run()]), result('gpt-6-sol', 'US', [])]);
+    app.render(received(partial, { running: true, activity: { 'gpt-6-sol': { warmupActive: 0, measuredActive: 1, warmupDone: 0 } } }));
     const status = root.querySelector('#results-status')!;
     expect(status.getAttribute('data-running')).toBe('true');
     expect(status.textContent).toBe('Running… 1 of 4 measured runs done.');
-    expect(root.querySelector('tr[data-model-id="gpt-4o"] [data-field="status"]')!.textContent).toBe('running 1 of 2');
-    expect(root.querySelector('tr[data-model-id="deepseek-chat"] [data-field="status"]')!.textContent).toBe('queued: 1 of 2 runs done');
+    expect(root.querySelector('tr[data-model-id="gpt-6-sol"] [data-field="status"]')!.textContent).toBe('running 1 of 2');
+    expect(root.querySelector('tr[data-model-id="deepseek-v4-flash"] [data-field="status"]')!.textContent).toBe('queued: 1 of 2 runs done');
     expect((root.querySelector('#results-progress') as HTMLProgressElement).hidden).toBe(false);
     const cancel = root.querySelector('#cancel-benchmark') as HTMLButtonElement;
     expect(cancel.hidden).toBe(false);
@@ -171,19 +171,19 @@ describe('results panel rendering', () => {
 
   it('after a cancel, states the same counts as the table, keeps the finished runs, and says which model has none', () => {
     const { root, app } = setup();
-    const r = report([result('deepseek-chat', 'CN', [run({ decodeTps: 80 })]), result('gpt-4o', 'US', [run({ ok: false, error: 'gpt-4o: cancelled.', errorKind: 'cancelled' })])]);
+    const r = report([result('deepseek-v4-flash', 'CN', [run({ decodeTps: 80 })]), result('gpt-6-sol', 'US', [run({ ok: false, error: 'gpt-6-sol: cancelled.', errorKind: 'cancelled' })])]);
     app.render(received(r, { cancelled: true }));
-    expect(root.querySelector('#results-status')!.textContent).toBe('Cancelled after 1 of 4 measured runs; the 1 finished is shown. No finished run: gpt-4o label.');
-    expect(root.querySelector('tr[data-model-id="deepseek-chat"] td[data-field="runs"]')!.textContent).toBe('1/1');
-    expect(root.querySelector('tr[data-model-id="gpt-4o"] [data-field="status"]')!.textContent).toBe('cancelled before any run finished');
-    expect(root.querySelector('#outputs details[data-model-id="gpt-4o"]')!.textContent).toContain('Cancelled before any run of this model finished.');
+    expect(root.querySelector('#results-status')!.textContent).toBe('Cancelled after 1 of 4 measured runs; the 1 finished is shown. No finished run: gpt-6-sol label.');
+    expect(root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-field="runs"]')!.textContent).toBe('1/1');
+    expect(root.querySelector('tr[data-model-id="gpt-6-sol"] [data-field="status"]')!.textContent).toBe('cancelled before any run finished');
+    expect(root.querySelector('#outputs details[data-model-id="gpt-6-sol"]')!.textContent).toContain('Cancelled before any run of this model finished.');
     expect((root.querySelector('#chart-grid, .chart-grid') as HTMLElement).hidden).toBe(false);
     expect((root.querySelector('#export-json') as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('with nothing finished: no empty charts, and Export disabled with the reason shown', () => {
     const { root, app, chartUpdates } = setup();
-    const r = report([result('deepseek-chat', 'CN', [run({ ok: false, error: 'deepseek-chat: cancelled.', errorKind: 'cancelled' })])]);
+    const r = report([result('deepseek-v4-flash', 'CN', [run({ ok: false, error: 'deepseek-v4-flash: cancelled.', errorKind: 'cancelled' })])]);
     app.render(received(r, { cancelled: true }));
     expect(root.querySelector('#results-status')!.textContent).toBe('Cancelled after 0 of 2 measured runs; no run had finished.');
     expect((root.querySelector('.chart-grid') as HTMLElement).hidden).toBe(true);
@@ -211,7 +211,7 @@ describe('results panel rendering', () => {
     expect(cards[0].getAttribute('data-count')).toBe('2');
     expect(cards[0].querySelector('h4')!.textContent).toBe('Failed: 401 — 2 of 2 runs (run 1, 2)');
     expect(root.querySelectorAll('details[data-model-id="x"] button.set-api-key')).toHaveLength(1);
-    expect(root.querySelector('#results-status')!.textContent).toContain('2 models had failed runs: kimi-k2 label (failed: 401 (1 of 2 runs)); x label (failed: 401 (2 of 2 runs)).');
+    expect(root.querySelector('#results-status')!.textContent).toContain('2 models had failed runs: kimi-k3 label (failed: 401 (1 of 2 runs)); x label (failed: 401 (2 of 2 runs)).');
     (root.querySelector('details[data-model-id="x"] button.set-api-key') as HTMLButtonElement).click();
     expect(posted).toEqual([{ type: 'setApiKey', modelId: 'x' }]);
   });
@@ -231,23 +231,23 @@ describe('results panel rendering', () => {
   it('returns the focus to the Set API Key button when the panel gets it back (Escape from the key box)', () => {
     const { root, app } = setup();
     app.render(received());
-    const button = root.querySelector('button.set-api-key[data-model-id="kimi-k2"]') as HTMLButtonElement;
+    const button = root.querySelector('button.set-api-key[data-model-id="kimi-k3"]') as HTMLButtonElement;
     button.focus();
     button.click();
     (document.activeElement as HTMLElement | null)?.blur();
     expect(document.activeElement).not.toBe(button);
     window.dispatchEvent(new Event('focus'));
-    expect(document.activeElement).toBe(root.querySelector('button.set-api-key[data-model-id="kimi-k2"]'));
+    expect(document.activeElement).toBe(root.querySelector('button.set-api-key[data-model-id="kimi-k3"]'));
   });
 
   it('makes every cell with a spread focusable, with the spread in its accessible name', () => {
     const { root, app } = setup();
     app.render(received());
-    const cell = root.querySelector('tr[data-model-id="deepseek-chat"] td[data-metric="decodeTps"]') as HTMLElement;
+    const cell = root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-metric="decodeTps"]') as HTMLElement;
     expect(cell.getAttribute('tabindex')).toBe('0');
-    expect(cell.getAttribute('aria-label')).toBe('deepseek-chat label, tok/s (own tokens): median 85.0 tok/s; min–max 80.0–90.0, MAD 5.0 over 2 runs (best)');
+    expect(cell.getAttribute('aria-label')).toBe('deepseek-v4-flash label, tok/s (own tokens): median 85.0 tok/s; min–max 80.0–90.0, MAD 5.0 over 2 runs (best)');
     // A single value has no spread: not a tab stop.
-    expect(root.querySelector('tr[data-model-id="kimi-k2"] td[data-metric="decodeTps"]')!.hasAttribute('tabindex')).toBe(false);
+    expect(root.querySelector('tr[data-model-id="kimi-k3"] td[data-metric="decodeTps"]')!.hasAttribute('tabindex')).toBe(false);
   });
 
   it('shows a first-run empty state that says "No results yet" once and offers the demo, local servers, a key and a benchmark', () => {
