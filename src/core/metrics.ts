@@ -158,6 +158,8 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     serverDecodeTps: serverEvalCount !== undefined && serverEvalMs ? serverEvalCount / (serverEvalMs / 1000) : null,
     chunks: reads.length,
     ...speculationStats(trace),
+    ...(trace.phases ? { phases: trace.phases, connectionReused: trace.connectionReused === true } : {}),
+    ...(trace.serverProcessingMs !== undefined ? { serverProcessingMs: trace.serverProcessingMs } : {}),
   };
 }
 

@@ -30,6 +30,14 @@ export interface Schedule {
   openaiReasoningField?: 'reasoning_content' | 'reasoning';
   /** openai-chat: send a role-only chunk immediately with the headers (default true, like real servers). */
   emptyRoleChunk?: boolean;
+  /** Prompt processing rate: TTFT grows by (uncached input tokens ÷ this) seconds. Default: none. */
+  prefillTokensPerSec?: number;
+  /** Simulated prefix cache: the second identical prompt to this model hits, caching whole blocks and saving hitSavingMs of TTFT. */
+  prefixCache?: { hitSavingMs: number; blockTokens?: number };
+  /** openai-chat usage: 'openai' (prompt_tokens_details.cached_tokens, default) or 'deepseek' (prompt_cache_hit_tokens / prompt_cache_miss_tokens). */
+  usageDialect?: 'openai' | 'deepseek';
+  /** Send `openai-processing-ms` (server time from request to headers) with the response headers. */
+  processingMsHeader?: boolean;
 }
 
 export type Fault =
@@ -63,6 +71,10 @@ export interface ResolvedSchedule {
   fault?: Fault;
   openaiReasoningField: 'reasoning_content' | 'reasoning';
   emptyRoleChunk: boolean;
+  prefillTokensPerSec?: number;
+  prefixCache?: { hitSavingMs: number; blockTokens: number };
+  usageDialect: 'openai' | 'deepseek';
+  processingMsHeader: boolean;
 }
 
 export function resolveSchedule(s: Schedule): ResolvedSchedule {
@@ -80,6 +92,10 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
     fault: s.fault,
     openaiReasoningField: s.openaiReasoningField ?? 'reasoning_content',
     emptyRoleChunk: s.emptyRoleChunk ?? true,
+    prefillTokensPerSec: s.prefillTokensPerSec,
+    prefixCache: s.prefixCache ? { hitSavingMs: s.prefixCache.hitSavingMs, blockTokens: s.prefixCache.blockTokens ?? 64 } : undefined,
+    usageDialect: s.usageDialect ?? 'openai',
+    processingMsHeader: s.processingMsHeader ?? false,
   };
   const bad = (what: string) => new Error(`test server: invalid schedule: ${what}`);
   if (!(r.ttftMs >= 0)) throw bad('ttftMs must be >= 0');
@@ -87,6 +103,8 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
   if (!Number.isInteger(r.tokensPerChunk) || r.tokensPerChunk < 1) throw bad('tokensPerChunk must be an integer >= 1');
   if (!Number.isInteger(r.outputTokens) || r.outputTokens < 0) throw bad('outputTokens must be an integer >= 0');
   if (!Number.isInteger(r.reasoningTokens) || r.reasoningTokens < 0) throw bad('reasoningTokens must be an integer >= 0');
+  if (r.prefillTokensPerSec !== undefined && !(r.prefillTokensPerSec > 0)) throw bad('prefillTokensPerSec must be > 0');
+  if (r.prefixCache && !(r.prefixCache.hitSavingMs >= 0 && Number.isInteger(r.prefixCache.blockTokens) && r.prefixCache.blockTokens >= 1)) throw bad('prefixCache needs hitSavingMs >= 0 and an integer blockTokens >= 1');
   return r;
 }
 
