@@ -10,6 +10,15 @@ import { checkPromptText } from '../core/text';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';
+import { formatTtftBreakdown } from '../core/report/ttftBreakdown';
+import { parseInputTokens } from '../core/sweep';
+import { CACHE_MODES, type CacheMode } from '../core/types';
+
+function parseCacheMode(value: string | undefined): CacheMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(CACHE_MODES as readonly string[]).includes(value)) throw new UsageError(`--cache must be one of ${CACHE_MODES.join(', ')}, got "${value}"`);
+  return value as CacheMode;
+}
 
 export interface BenchArgs {
   promptFile?: string;
@@ -28,6 +37,12 @@ export interface BenchArgs {
   category?: string;
   /** Store the prompt text itself in the history (off by default: only its sha256 is kept). */
   storePrompt?: boolean;
+  /** Prompt-cache state: cold (default), warm or both. */
+  cache?: string;
+  /** Prompt-length sweep sizes, e.g. "256,2048,8192". */
+  inputTokens?: string;
+  /** Where this machine is, as a label kept with the results (e.g. "Frankfurt office"). */
+  location?: string;
 }
 
 /** The models to run: from the config, else built-ins with keys present plus local servers found. */
@@ -87,10 +102,22 @@ function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
 }
 
 export async function bench(args: BenchArgs, io: Io): Promise<number> {
-  if (!args.promptFile) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
-  const prompt = await readTextFile(args.promptFile, 'prompt file');
-  const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
-  if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
+  const cache = parseCacheMode(args.cache);
+  let inputTokens: number[] | undefined;
+  try {
+    inputTokens = args.inputTokens === undefined ? undefined : parseInputTokens(args.inputTokens);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (inputTokens && cache && cache !== 'cold') throw new UsageError(`--input-tokens measures prefill with cold prompts only; drop --cache ${cache} or run the sweep separately`);
+  // A sweep builds its own prompts; a prompt file, if given, becomes the question that closes each one.
+  if (!args.promptFile && !inputTokens) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument (or --input-tokens for a prompt-length sweep)');
+  const prompt = args.promptFile ? await readTextFile(args.promptFile, 'prompt file') : '';
+  if (args.promptFile) {
+    const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
+    if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
+  }
+  const location = (args.location ?? io.env.TOKENSCOPE_LOCATION ?? '').trim() || undefined;
   const historyFile = args.history || io.env.TOKENSCOPE_HISTORY || undefined;
   if (args.category?.includes(',')) throw new UsageError('--category takes one category for a benchmark run');
   const category = parseCategories(args.category)?.[0] ?? classifyTask(prompt).category;
@@ -121,14 +148,18 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
       signal: controller.signal,
       onProgress: progressPrinter(io, args.progress ?? io.isTTY),
       resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
+      cache,
+      inputTokens,
+      location,
     });
     const json = JSON.stringify(report, null, 2) + '\n';
+    const text = formatReportTable(report) + formatTtftBreakdown(report);
     if (args.json === '-') {
       io.out(json);
-      io.err(formatReportTable(report));
+      io.err(text);
     } else {
       if (args.json) await writeFile(args.json, json);
-      io.out(formatReportTable(report) + '\n');
+      io.out(text + '\n');
     }
     if (historyFile) {
       try {

@@ -44,6 +44,9 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--history <file>', 'append the runs to this history file (default: $TOKENSCOPE_HISTORY if set)')
     .option('--category <c>', 'task category recorded in the history (default: classified from the prompt)')
     .option('--store-prompt', 'store the prompt text in the history too (default: only its sha256)')
+    .option('--cache <mode>', 'prompt cache: cold (each prompt unique, default), warm (one priming request, then the same prompt) or both')
+    .option('--input-tokens <sizes>', 'prompt-length sweep: build cold prompts of about these token counts (e.g. 256,2048,8192,32768) and fit the prefill rate')
+    .option('--location <label>', 'where this machine is (e.g. "Shanghai office"), kept with the results and the history (default: $TOKENSCOPE_LOCATION)')
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -61,6 +64,9 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           history: opts.history as string | undefined,
           category: opts.category as string | undefined,
           storePrompt: opts.storePrompt === true,
+          cache: opts.cache as string | undefined,
+          inputTokens: opts.inputTokens as string | undefined,
+          location: opts.location as string | undefined,
         },
         io,
       );
@@ -82,6 +88,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .command('report')
     .description('report on the benchmark history: the weekly CN vs US table, the streak and per-model trends (--weekly), else the all-time leaderboard')
     .option('--weekly', 'weekly medians per region and model, the CN − US gap and the current streak')
+    .option('--by-hour', 'median TTFT and decode rate per model and UTC hour of day (cold runs)')
+    .option('--location <label>', 'with --by-hour: only runs recorded with this --location')
     .option(historyOption, historyHelp)
     .option('-f, --format <format>', 'md (Markdown, for a wiki), json or csv', 'md')
     .option('--category <c>', 'only runs of this task category (comma-separated for several)')
@@ -91,6 +99,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
       status = await report(
         {
           weekly: opts.weekly === true,
+          byHour: opts.byHour === true,
+          location: opts.location as string | undefined,
           history: opts.history as string | undefined,
           format: opts.format as string | undefined,
           category: opts.category as string | undefined,

@@ -5,13 +5,17 @@
 import { createHash } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
+import { cacheStates, compareCache, summarizeCacheState } from './cache';
+import { planRuns, type RunVariant } from './plan';
+import { summarizePhases } from './stream/phases';
+import { buildSweepPrompt, fitPrefill, sweepPoints } from './sweep';
 import type { TaskContext } from './advisor/classify';
 import { keyHint } from './errors';
 import { computeRunMetrics, type TokenCounter } from './metrics';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
-import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunMetrics, TokenizerFamily } from './types';
+import type { BenchmarkReport, CacheMode, MetricName, ModelResult, ModelSpec, RunMetrics, TokenizerFamily } from './types';
 import { TOOL_VERSION } from './version';
 
 export const DEFAULTS = { runs: 3, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120_000, stallTimeoutMs: 30_000 } as const;
@@ -53,6 +57,12 @@ export interface BenchmarkOptions {
   retry?: Partial<RetryPolicy>;
   /** Where the prompt came from (editor language, whether it is code), for the speculation advisor. */
   taskContext?: TaskContext;
+  /** Prompt-cache state to measure (default 'cold': every prompt unique). */
+  cache?: CacheMode;
+  /** Prompt-length sweep: sizes in tokens; prompts are built from prose (cold), `prompt` closes each one. */
+  inputTokens?: number[];
+  /** Where the benchmark runs from, as the user labels it (kept in the report and the history). */
+  location?: string;
 }
 
 export const SUMMARY_METRICS: readonly MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
@@ -156,6 +166,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const emit = options.onProgress ?? (() => {});
   const resolveKey = options.resolveApiKey ?? envApiKey;
   const startedAt = new Date().toISOString();
+  const sweepSizes = options.inputTokens?.length ? options.inputTokens : undefined;
+  // A sweep measures prefill, which a cache hit would hide: its runs are always cold.
+  const cacheMode: CacheMode = sweepSizes ? 'cold' : (options.cache ?? 'cold');
 
   const referenceCounter = await counterFor(REFERENCE_TOKENIZER);
   const results: ModelResult[] = [];
@@ -166,14 +179,24 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       const result = emptyResult(spec);
       result.tokenizer = family;
       if (!own) result.warnings.push(`${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`);
-      if (spec.contextWindow) {
+      let sweep: { target: number; prompt: string }[] | undefined;
+      if (sweepSizes) {
+        sweep = [];
+        for (const target of sweepSizes) {
+          if (spec.contextWindow && target + maxTokens > spec.contextWindow) {
+            result.warnings.push(`${spec.id}: the ${target}-token prompt size is skipped — with ${maxTokens} max output it exceeds the ${spec.contextWindow}-token context window. Lower --max-tokens or drop that size.`);
+            continue;
+          }
+          sweep.push({ target, prompt: buildSweepPrompt(target, modelCounter.count, options.prompt.trim() || undefined) });
+        }
+      } else if (spec.contextWindow) {
         const promptTokens = modelCounter.count(options.prompt);
         if (promptTokens + maxTokens > spec.contextWindow)
           result.warnings.push(`${spec.id}: the prompt is ${promptTokens} tokens (${modelCounter.name}) + ${maxTokens} max output, over the ${spec.contextWindow}-token context window.`);
       }
       result.warnings.forEach((message) => emit({ type: 'warning', modelId: spec.id, message }));
       results.push(result);
-      return { spec, result, modelCounter, apiKey: await resolveKey(spec) };
+      return { spec, result, modelCounter, sweep, apiKey: await resolveKey(spec) };
     }),
   );
   // Keep results in the order the models were given.
@@ -192,7 +215,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   };
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
 
-  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean) => {
+  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean, variant: RunVariant) => {
     if (options.signal?.aborted) return;
     const { spec, result, modelCounter, apiKey } = p;
     emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
@@ -204,7 +227,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       raw = { requestStart: now, endAt: now, times: [], chunks: [], bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
     } else {
       for (let attempt = 0; ; attempt++) {
-        raw = await streamRaw(spec, { prompt: options.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal });
+        raw = await streamRaw(spec, { prompt: variant.prompt, maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, cacheControl: variant.cacheControl && spec.protocol === 'anthropic' });
         const err = raw.error;
         if (err?.kind !== 'rate-limit' || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
@@ -227,6 +250,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     pendingMetrics.push(() => {
       const trace = decodeTrace(finished, spec, apiKey);
       const metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup });
+      metrics.cacheState = variant.cacheState;
+      if (variant.targetInputTokens !== undefined) metrics.targetInputTokens = variant.targetInputTokens;
       if (!isWarmup) recordRun(result, metrics);
       emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
     });
@@ -236,14 +261,21 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     else if (pendingBytes > MAX_PENDING_BYTES) flushMetrics(true);
   };
 
-  const warmupTasks = prepared.flatMap((p) => Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)));
-  // Interleave models so that a slow minute on the network does not land on one model only.
-  const measuredTasks = Array.from({ length: runs }, (_, i) => prepared.map((p) => () => runOnce(p, i, false))).flat();
-  emit({ type: 'start', totalRuns: warmupTasks.length + measuredTasks.length, models: options.models.map((m) => m.id) });
-  await pool(warmupTasks, concurrency);
-  loopDelay.reset();
-  loopDelay.enable();
-  await pool(measuredTasks, concurrency);
+  // Stages: warm-up, then each cache state (or prompt size); models interleave within a stage so that a slow
+  // minute on the network does not land on one model only.
+  const stages = planRuns({ models: prepared.map((p) => ({ prompt: options.prompt, sweep: p.sweep })), runs, warmup, cache: cacheMode, sweep: sweepSizes !== undefined });
+  const tasksOf = (stage: (typeof stages)[number]) => stage.map((r) => () => runOnce(prepared[r.model], r.index, r.warmup, r.variant()));
+  emit({ type: 'start', totalRuns: stages.reduce((n, s) => n + s.length, 0), models: options.models.map((m) => m.id) });
+  let monitoring = false;
+  for (const stage of stages) {
+    const measured = stage.some((r) => !r.warmup);
+    if (measured && !monitoring) {
+      loopDelay.reset();
+      loopDelay.enable();
+      monitoring = true;
+    }
+    await pool(tasksOf(stage), concurrency);
+  }
   loopDelay.disable();
   flushMetrics();
   loopDelay.disable();
@@ -260,7 +292,23 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
 
   for (const result of results) {
     const ok = result.runs.filter((r) => r.ok);
-    result.summary = summarizeRuns(result.runs);
+    const spec = prepared.find((p) => p.result === result)!.spec;
+    const smallest = sweepSizes?.find((t) => result.runs.some((r) => r.targetInputTokens === t));
+    // Summaries mean the cold runs when both states ran, and the smallest prompt of a sweep.
+    result.summary = summarizeRuns(result.runs.filter((r) => (cacheMode !== 'both' || r.cacheState === 'cold') && (smallest === undefined || r.targetInputTokens === smallest)));
+    if (sweepSizes) {
+      result.sweep = sweepPoints(result.runs);
+      result.prefill = fitPrefill(result.runs);
+    } else {
+      result.byCache = Object.fromEntries(cacheStates(cacheMode).map((state) => [state, summarizeCacheState(spec, result.runs.filter((r) => r.cacheState === state))]));
+      if (result.byCache.warm) {
+        const promptTokens = result.byCache.warm.runs ? summarize(result.runs.map((r) => r.inputTokens))?.median ?? null : null;
+        result.cache = compareCache(spec, result.byCache.cold, result.byCache.warm, promptTokens);
+        if (result.cache.neverHit) result.warnings.push(result.cache.note);
+      }
+    }
+    const phases = summarizePhases(result.runs);
+    if (phases) result.phases = phases;
     if (client.possiblyClientBound)
       result.warnings.push(
         `${result.id}: this machine was busy during the benchmark (event-loop delay mean ${client.eventLoopDelayMeanMs.toFixed(1)} ms, p99 ${client.eventLoopDelayP99Ms.toFixed(1)} ms), so chunks may have been read late: the numbers are possibly client-bound. Lower --concurrency or close other work.`,
@@ -277,7 +325,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     startedAt,
     finishedAt: new Date().toISOString(),
     prompt: { chars: options.prompt.length, sha256: createHash('sha256').update(options.prompt).digest('hex') },
-    settings: { runs, warmup, concurrency, maxTokens, timeoutMs },
+    settings: { runs, warmup, concurrency, maxTokens, timeoutMs, cache: cacheMode, ...(sweepSizes ? { inputTokens: [...sweepSizes] } : {}), ...(options.location ? { location: options.location } : {}) },
     client,
     results,
   };

@@ -6,7 +6,8 @@
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { RunPhases } from '../types';
+import { median } from '../stats';
+import type { PhaseSummary, RunMetrics, RunPhases } from '../types';
 
 /** Raw performance.now() stamps of one request; undefined where the event did not happen. */
 export interface PhaseStamps {
@@ -65,4 +66,26 @@ export function serverProcessingMs(headers: Record<string, string | string[] | u
   if (!timing) return undefined;
   const durs = [...timing.matchAll(/;\s*dur=([0-9.]+)/g)].map((m) => Number(m[1])).filter((v) => Number.isFinite(v) && v >= 0);
   return durs.length ? Math.max(...durs) : undefined;
+}
+
+/** Median phases over a model's successful measured runs; each phase over the runs where it happened. */
+export function summarizePhases(runs: readonly RunMetrics[]): PhaseSummary | undefined {
+  const ok = runs.filter((r) => r.ok && !r.warmup && r.phases);
+  if (!ok.length) return undefined;
+  const med = (pick: (r: RunMetrics) => number | null | undefined) => {
+    const xs = ok.map(pick).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    return xs.length ? median(xs) : null;
+  };
+  return {
+    dnsMs: med((r) => r.phases!.dnsMs),
+    connectMs: med((r) => r.phases!.connectMs),
+    tlsMs: med((r) => r.phases!.tlsMs),
+    sentMs: med((r) => r.phases!.sentMs),
+    headersMs: med((r) => r.phases!.headersMs),
+    firstByteMs: med((r) => r.phases!.firstByteMs),
+    ttftMs: med((r) => r.ttftMs),
+    serverProcessingMs: med((r) => r.serverProcessingMs),
+    freshConnections: ok.filter((r) => !r.connectionReused).length,
+    reusedConnections: ok.filter((r) => r.connectionReused).length,
+  };
 }
