@@ -62,6 +62,17 @@ export function inputCost(spec: ModelSpec, run: Pick<RunMetrics, 'inputTokens' |
   return ((run.inputTokens - cached) * price.inputPerM + cached * (price.cachedInputPerM ?? price.inputPerM)) / 1e6;
 }
 
+/**
+ * What the cache saved on one run's input: its cached tokens at the full minus the cached price. Measured on the
+ * warm run itself, so the cold prompts' few nonce tokens never count as a saving.
+ */
+export function cacheSaving(spec: ModelSpec, run: Pick<RunMetrics, 'inputTokens' | 'cachedInputTokens'>): number | null {
+  const price = spec.price;
+  if (!price || run.inputTokens === null) return null;
+  const cached = Math.min(run.cachedInputTokens ?? 0, run.inputTokens);
+  return (cached * (price.inputPerM - (price.cachedInputPerM ?? price.inputPerM))) / 1e6;
+}
+
 /** Medians of the successful measured runs in one cache state. */
 export function summarizeCacheState(spec: ModelSpec, runs: readonly RunMetrics[]): CacheStateSummary {
   const ok = runs.filter((r) => r.ok && !r.warmup);
@@ -74,6 +85,7 @@ export function summarizeCacheState(spec: ModelSpec, runs: readonly RunMetrics[]
     cachedInputTokens: medianP95(ok.map((r) => r.cachedInputTokens)),
     hits: ok.filter((r) => (r.cachedInputTokens ?? 0) > 0).length,
     inputCostUsd: medianP95(ok.map((r) => inputCost(spec, r)))?.median ?? null,
+    inputCostSavingUsd: medianP95(ok.map((r) => cacheSaving(spec, r)))?.median ?? null,
   };
 }
 
@@ -82,8 +94,8 @@ export function compareCache(spec: ModelSpec, cold: CacheStateSummary | undefine
   const coldTtft = cold?.ttftMs?.median ?? null;
   const warmTtft = warm.ttftMs?.median ?? null;
   const savingMs = coldTtft !== null && warmTtft !== null ? coldTtft - warmTtft : null;
-  const coldCost = cold?.inputCostUsd ?? null;
-  const costSaving = coldCost !== null && warm.inputCostUsd !== null ? coldCost - warm.inputCostUsd : null;
+  const costSaving = warm.inputCostSavingUsd;
+  const fullCost = costSaving !== null && warm.inputCostUsd !== null ? warm.inputCostUsd + costSaving : null;
   const fact = cacheFactFor(spec);
   const belowMinimum = fact?.minTokens !== undefined && promptTokens !== null && promptTokens < fact.minTokens;
   const neverHit = fact !== undefined && !belowMinimum && warm.runs > 0 && warm.hits === 0;
@@ -99,7 +111,7 @@ export function compareCache(spec: ModelSpec, cold: CacheStateSummary | undefine
     savingMs,
     savingPct: savingMs !== null && coldTtft ? (savingMs / coldTtft) * 100 : null,
     inputCostSavingUsd: costSaving,
-    inputCostSavingPct: costSaving !== null && coldCost ? (costSaving / coldCost) * 100 : null,
+    inputCostSavingPct: costSaving !== null && fullCost ? (costSaving / fullCost) * 100 : null,
     neverHit,
     note,
   };

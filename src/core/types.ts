@@ -231,6 +231,8 @@ export interface CacheStateSummary {
   hits: number;
   /** Median input cost of one run at list price (cached tokens at the cached price). */
   inputCostUsd: number | null;
+  /** Median input cost the cache saved per run: cached tokens at the full minus the cached price. */
+  inputCostSavingUsd: number | null;
 }
 
 /** Cold vs warm for one model. */
