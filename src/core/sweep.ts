@@ -93,13 +93,14 @@ export function sweepPoints(runs: readonly RunMetrics[]): SweepPoint[] {
 }
 
 /**
- * The prefill fit over every successful sweep run (not the medians, so each run counts once). The rate is null
- * when TTFT does not grow with the prompt (slope ≤ 0): the provider's queueing then swamps prefill.
+ * The prefill fit over the per-size medians (median reported input tokens, median TTFT), so that one slow request
+ * does not tilt the line. The rate is null when TTFT does not grow with the prompt (slope ≤ 0): queueing or
+ * network jitter then swamps prefill.
  */
 export function fitPrefill(runs: readonly RunMetrics[]): PrefillFit | null {
-  const points = runs
-    .filter((r) => r.ok && !r.warmup && r.targetInputTokens !== undefined && r.ttftMs !== null && inputOf(r) !== null)
-    .map((r) => ({ x: inputOf(r)!, y: r.ttftMs! }));
+  const points = sweepPoints(runs)
+    .filter((p) => p.ttftMs !== null)
+    .map((p) => ({ x: p.inputTokens, y: p.ttftMs!.median }));
   const fit = leastSquares(points);
   if (!fit) return null;
   return { tokensPerSec: fit.slope > 0 ? 1000 / fit.slope : null, overheadMs: fit.intercept, points: points.length, r2: fit.r2 };

@@ -264,7 +264,7 @@ export interface SweepPoint {
 export interface PrefillFit {
   tokensPerSec: number | null;
   overheadMs: number;
-  /** Runs the fit used. */
+  /** Prompt sizes the fit used (one point per size: its median input tokens and median TTFT). */
   points: number;
   r2: number | null;
 }

@@ -138,7 +138,7 @@ describe('prompt-length sweep', () => {
     const fit = big.prefill!;
     expect(Math.abs(fit.tokensPerSec! / RATE - 1)).toBeLessThan(0.1);
     expect(Math.abs(fit.overheadMs - OVERHEAD)).toBeLessThan(15);
-    expect(fit.points).toBe(9);
+    expect(fit.points).toBe(3);
 
     // The sweep's input tokens are the provider's; the prompts were built to the model's tokenizer count.
     const recs = recordsFor('prefill').filter((r) => r.protocol === 'openai-chat');

@@ -31,7 +31,7 @@ function sweepLines(r: ModelResult): string[] {
     ? 'prefill: too few sizes to fit'
     : fit.tokensPerSec === null
       ? `prefill: TTFT did not grow with the prompt (overhead ${ms(fit.overheadMs)} ms), so no rate`
-      : `prefill ${Math.round(fit.tokensPerSec).toLocaleString('en-US')} tok/s, overhead ${ms(fit.overheadMs)} ms (least squares over ${fit.points} runs${fit.r2 !== null ? `, R² ${fit.r2.toFixed(2)}` : ''})`;
+      : `prefill ${Math.round(fit.tokensPerSec).toLocaleString('en-US')} tok/s, overhead ${ms(fit.overheadMs)} ms (least squares over the medians of ${fit.points} sizes${fit.r2 !== null ? `, R² ${fit.r2.toFixed(2)}` : ''})`;
   return [`${printable(r.id)}: ${points}; ${fitText}`];
 }
 
