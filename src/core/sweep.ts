@@ -23,34 +23,28 @@ export function parseInputTokens(value: string): number[] {
 
 /**
  * A prompt of about `target` tokens as `count` measures them: numbered sections of prose, cycled, cut at a word
- * so the total lands within a few tokens of the target, then the question. Deterministic for a given target.
+ * so the whole prompt (question included) is the longest that stays within the target. Deterministic.
  */
 export function buildSweepPrompt(target: number, count: (text: string) => number, question = SWEEP_QUESTION): string {
   const tail = `\n\n${question}`;
-  const budget = Math.max(1, target - count(tail));
-  const parts: string[] = [];
-  let used = 0;
-  for (let i = 0; used < budget; i++) {
-    const section = `${i ? '\n\n' : ''}§${i + 1}. ${SWEEP_PARAGRAPHS[i % SWEEP_PARAGRAPHS.length]}`;
-    const n = count(section);
-    if (used + n <= budget) {
-      parts.push(section);
-      used += n;
-      continue;
-    }
-    // The last section only in part: the longest run of words that still fits.
-    const words = section.split(' ');
-    let lo = 0;
-    let hi = words.length;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (used + count(words.slice(0, mid).join(' ')) <= budget) lo = mid;
-      else hi = mid - 1;
-    }
-    if (lo > 0) parts.push(words.slice(0, lo).join(' '));
-    break;
+  // Enough text to be sure of passing the target (sections measured one by one, with a margin for the joins).
+  const sections: string[] = [];
+  for (let used = 0, i = 0; used < target * 1.1 + 32; i++) {
+    const section = `§${i + 1}. ${SWEEP_PARAGRAPHS[i % SWEEP_PARAGRAPHS.length]}`;
+    sections.push(section);
+    used += count(section) + 1;
   }
-  return parts.join('') + tail;
+  const words = sections.join('\n\n').split(' ');
+  const prompt = (n: number) => words.slice(0, n).join(' ') + tail;
+  // The longest word prefix that fits, measured on the whole prompt (token merges across joins included).
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (count(prompt(mid)) <= target) lo = mid;
+    else hi = mid - 1;
+  }
+  return prompt(Math.max(1, lo));
 }
 
 /** Ordinary least squares of y on x; null when x does not vary. */
