@@ -117,9 +117,12 @@ export function compareCache(spec: ModelSpec, cold: CacheStateSummary | undefine
   };
 }
 
-/** What a report says about how the cache state was controlled. */
-export function cacheModeNote(mode: CacheMode): string {
-  const cold = 'cold runs start their prompt with a unique 8-character tag, so no prefix cache can hit';
-  const warm = 'warm runs repeat the prompt after one uncounted priming request (Anthropic requests carry cache_control)';
-  return mode === 'cold' ? `Cache: ${cold}.` : mode === 'warm' ? `Cache: ${warm}.` : `Cache: ${cold}; ${warm}. Summaries are the cold runs.`;
+/** The cache-state choices as the editor offers them, the current one first. */
+export function cacheModeChoices(current: CacheMode): { mode: CacheMode; label: string; detail: string }[] {
+  const all: { mode: CacheMode; label: string; detail: string }[] = [
+    { mode: 'cold', label: 'Cold cache', detail: 'Each run\u2019s prompt starts with a unique tag, so no prompt cache can hit: first-request TTFT.' },
+    { mode: 'warm', label: 'Warm cache', detail: 'One uncounted priming request, then every run repeats the same prompt: TTFT with the provider\u2019s prompt cache.' },
+    { mode: 'both', label: 'Cold and warm', detail: 'The runs cold, then as many warm: what the prompt cache saves in TTFT and input cost, and whether it ever hits.' },
+  ];
+  return [...all.filter((c) => c.mode === current), ...all.filter((c) => c.mode !== current)];
 }

@@ -11,7 +11,7 @@ import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
 import { buildResultsView, type ResultsView } from '../core/report/resultsView';
 import { runBenchmark, type ProgressEvent } from '../core/runner';
 import { checkPromptText } from '../core/text';
-import type { BenchmarkReport, ModelSpec } from '../core/types';
+import type { BenchmarkReport, CacheMode, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
 import type { Log } from './log';
 import { lastChoice, loadModels, pickModels, rememberChoice, reportModelErrors } from './models';
@@ -29,6 +29,8 @@ export interface BenchmarkRequest {
   modelIds?: string[];
   /** How messages name the prompt, e.g. "the selection" (default "the prompt"). */
   what?: string;
+  /** Prompt-cache state; default the tokenscope.cache setting. */
+  cache?: CacheMode;
 }
 
 export function settings() {
@@ -137,6 +139,11 @@ export class BenchmarkController implements vscode.Disposable {
   private async execute(models: ModelSpec[], request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
     const controller = new AbortController();
     const runSettings = { runs: config.runs, warmup: config.warmup, concurrency: config.concurrency, maxTokens: config.maxTokens, timeoutMs: config.timeoutMs };
+    const sweep = config.inputTokens.length ? config.inputTokens : undefined;
+    const cache = sweep ? 'cold' : (request.cache ?? config.cache);
+    if (sweep && request.cache && request.cache !== 'cold')
+      void vscode.window.showInformationMessage(`Tokenscope: the prompt-length sweep (tokenscope.inputTokens) runs cold prompts only, so the ${request.cache} cache choice is not used. Clear tokenscope.inputTokens to measure the cache.`);
+    const ttft = { cache, ...(sweep ? { inputTokens: sweep } : {}), ...(config.location ? { location: config.location } : {}) };
     const live = new LiveReport(models, request.prompt, runSettings);
     this.running = { controller, live };
     this.cancelledReport = false;
@@ -172,7 +179,7 @@ export class BenchmarkController implements vscode.Disposable {
             } else if (e.type === 'start') progress.report({ message: `starting ${models.length} model(s)…` });
             timer ??= setTimeout(flush, LIVE_UPDATE_MS);
           };
-          return runBenchmark({ models, prompt: request.prompt, ...runSettings, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
+          return runBenchmark({ models, prompt: request.prompt, ...runSettings, ...ttft, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
         },
       );
     } catch (e) {

@@ -7,7 +7,8 @@
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
 import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
 import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
-import { REGIONS } from '../core/types';
+import { CACHE_MODES, REGIONS } from '../core/types';
+import type { CacheView, PhaseBarView, SweepView } from '../core/report/ttftView';
 
 export type { ExportFormat, LeaderboardFilterState, LeaderboardView, ResultsView, WeeklyTrendView };
 
@@ -93,6 +94,27 @@ const isRun = shape<RunView>({
 
 const isTimeline = shape<TimelineSeries>({ runIndex: isNum, points: arrayOf(shape({ t: isNum, tokens: isNum })) });
 
+const isCacheView = shape<CacheView>({
+  coldTtftMs: isNumOrNull,
+  warmTtftMs: isNumOrNull,
+  savingMs: isNumOrNull,
+  savingPct: isNumOrNull,
+  inputCostSavingUsd: isNumOrNull,
+  inputCostSavingPct: isNumOrNull,
+  warmHits: isNum,
+  warmRuns: isNum,
+  neverHit: isBool,
+  note: isStr,
+  text: shape({ cold: isStr, warm: isStr, saving: isStr, cost: isStr }),
+});
+
+const isPhaseBar = shape<PhaseBarView>({ networkMs: isNum, serverMs: isNum, streamMs: isNum, processingMs: isNumOrNull, freshConnections: isNum, reusedConnections: isNum });
+
+const isSweepView = shape<SweepView>({
+  points: arrayOf(shape({ inputTokens: isNum, ttftMs: isNumOrNull })),
+  prefill: (v): v is SweepView['prefill'] => v === null || shape<NonNullable<SweepView['prefill']>>({ tokensPerSec: isNumOrNull, overheadMs: isNum, text: isStr })(v),
+});
+
 const isModelRow = shape<ModelRow>({
   id: isStr,
   label: isStr,
@@ -111,6 +133,9 @@ const isModelRow = shape<ModelRow>({
   timeline: (v): v is TimelineSeries | null => v === null || isTimeline(v),
   warnings: arrayOf(isStr),
   speculation: optional(shape<SpeculationView>({ text: isStr, flagged: isBool, verdict: isStr, assumptions: arrayOf(isStr) })),
+  cache: optional(isCacheView),
+  phaseBar: optional(isPhaseBar),
+  sweep: optional(isSweepView),
 });
 
 export const isResultsView = shape<ResultsView>({
@@ -126,6 +151,8 @@ export const isResultsView = shape<ResultsView>({
   rows: arrayOf(isModelRow),
   aggregates: arrayOf(shape({ region: isRegion, models: isNum, cells: record(AGGREGATE_METRICS, isCell) })),
   notes: arrayOf(isStr),
+  cacheMode: optional(oneOf(CACHE_MODES)),
+  location: optional(isStr),
 });
 
 const isLeaderboardFilter = shape<LeaderboardFilterState>({ category: isCategoryFilter, range: isTimeRange });

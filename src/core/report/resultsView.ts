@@ -3,7 +3,8 @@
  * partial, still running) benchmark report. Pure: no `vscode`, no DOM. The webview only renders it.
  */
 import { summarize } from '../stats';
-import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
+import type { BenchmarkReport, CacheMode, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
+import { cacheModeNote, ttftFields, type CacheView, type PhaseBarView, type SweepView } from './ttftView';
 
 /** Columns of the results table, in display order. */
 export const VIEW_METRICS = [
@@ -121,6 +122,12 @@ export interface ModelRow {
   warnings: string[];
   /** The speculative-decoding advisor's verdict (estimated); absent until the benchmark ends. */
   speculation?: SpeculationView;
+  /** Cold vs warm prompt cache, when both ran. */
+  cache?: CacheView;
+  /** TTFT split into network, waiting for the first byte, and first byte to first token. */
+  phaseBar?: PhaseBarView;
+  /** TTFT against prompt length, from a sweep. */
+  sweep?: SweepView;
 }
 
 export interface SpeculationView {
@@ -159,6 +166,10 @@ export interface ResultsView {
   /** Median of the model medians per region, for regions with data (CN vs US, and local). */
   aggregates: AggregateRow[];
   notes: string[];
+  /** Prompt-cache state the runs were made in. */
+  cacheMode?: CacheMode;
+  /** Where the benchmark ran from, as the user labelled it. */
+  location?: string;
 }
 
 export interface ViewOptions {
@@ -296,7 +307,13 @@ function modelRow(r: ModelResult, plannedRuns: number, options: ViewOptions): Mo
     timeline: rep >= 0 ? { runIndex: repIndex, points: runTimeline(ok[rep], options.maxTimelinePoints) } : null,
     warnings: [...r.warnings],
     ...(r.speculation ? { speculation: speculationView(r.speculation) } : {}),
+    ...ttftFields(r),
   };
+}
+
+/** Measured runs per model: each cache state and each sweep size has its own set. */
+function measuredRunsPerModel(settings: BenchmarkReport['settings']): number {
+  return settings.runs * (settings.cache === 'both' ? 2 : 1) * (settings.inputTokens?.length || 1);
 }
 
 function aggregates(rows: ModelRow[]): AggregateRow[] {
@@ -318,13 +335,16 @@ function aggregates(rows: ModelRow[]): AggregateRow[] {
 
 /** Builds the results panel's view of a report (finished, or partial while running). */
 export function buildResultsView(report: BenchmarkReport, options: ViewOptions = {}): ResultsView {
-  const rows = report.results.map((r) => modelRow(r, report.settings.runs, options));
+  const perModel = measuredRunsPerModel(report.settings);
+  const rows = report.results.map((r) => modelRow(r, perModel, options));
   markBest(rows, VIEW_METRICS);
-  const totalRuns = report.results.length * report.settings.runs;
+  const totalRuns = report.results.length * perModel;
   const doneRuns = report.results.reduce((s, r) => s + r.okRuns + r.failedRuns, 0);
   const notes = [
     `Medians over ${report.settings.runs} measured run(s) per model${report.settings.warmup ? ` after ${report.settings.warmup} warm-up run(s)` : ''}; spread is min–max and median absolute deviation.`,
     '"tok/s (own tokens)" counts each model\'s own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly.',
+    ...(report.settings.cache ? [cacheModeNote(report.settings.cache)] : []),
+    ...(report.settings.inputTokens?.length ? [`Prompt-length sweep over ${report.settings.inputTokens.join(', ')} tokens: the table shows the smallest size.`] : []),
   ];
   return {
     startedAt: report.startedAt,
@@ -339,5 +359,7 @@ export function buildResultsView(report: BenchmarkReport, options: ViewOptions =
     rows,
     aggregates: aggregates(rows),
     notes,
+    ...(report.settings.cache ? { cacheMode: report.settings.cache } : {}),
+    ...(report.settings.location ? { location: report.settings.location } : {}),
   };
 }

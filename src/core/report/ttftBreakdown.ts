@@ -2,11 +2,11 @@
  * Where TTFT goes, as terminal text: cold vs warm prompt cache, TTFT against prompt length with the prefill fit,
  * and the request phases (network vs server). Printed under the main table.
  */
-import { cacheModeNote } from '../cache';
 import { printable } from '../text';
 import type { BenchmarkReport, ModelResult } from '../types';
 import { alignColumns } from './table';
 import { formatUsd } from './resultsView';
+import { cacheModeNote } from './ttftView';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(0));
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(0)}%`);
