@@ -17,6 +17,7 @@
 import type { ResultsView, WebviewMessage } from '../../../src/shared/webviewProtocol';
 import { formatMetric, type ColumnDef, type MetricCell, type ModelRow } from '../../../src/core/report/resultsView';
 import { append, el, replaceChildren, type Child } from './dom';
+import { createTtftSection, type TtftChartsFactory } from './ttftRender';
 
 export interface ChartsHandle {
   update(view: ResultsView): void;
@@ -171,7 +172,8 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
 }
 
 /** Builds the static page skeleton once and returns a renderer for views. */
-export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) => void, chartsFactory?: ChartsFactory): ResultsApp {
+export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) => void, chartsFactory?: ChartsFactory, ttftChartsFactory?: TtftChartsFactory): ResultsApp {
+  const ttft = createTtftSection(ttftChartsFactory);
   const status = el('div', { id: 'results-status', role: 'status', 'aria-live': 'polite' });
   const progress = el('progress', { id: 'results-progress', max: 1, value: 0 });
   const cancel = el('button', { id: 'cancel-benchmark', type: 'button', class: 'secondary' }, 'Cancel');
@@ -208,6 +210,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     { id: 'results-content' },
     el('section', { 'aria-labelledby': 'table-title' }, el('h2', { id: 'table-title' }, 'Per model'), tableBox, aggregateNote),
     charts,
+    ttft.element,
     warningsSection,
     outputsSection,
     notes,
@@ -264,7 +267,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       progress.hidden = !view.running;
       progress.max = Math.max(1, view.progress.total);
       progress.value = Math.min(view.progress.done, progress.max);
-      meta.textContent = `Started ${new Date(view.startedAt).toLocaleString()} · prompt ${view.prompt.chars.toLocaleString()} characters · ${view.settings.runs} run(s)${view.settings.warmup ? ` + ${view.settings.warmup} warm-up` : ''}, concurrency ${view.settings.concurrency}, max ${view.settings.maxTokens} tokens`;
+      meta.textContent = `Started ${new Date(view.startedAt).toLocaleString()} · prompt ${view.prompt.chars.toLocaleString()} characters · ${view.settings.runs} run(s)${view.settings.warmup ? ` + ${view.settings.warmup} warm-up` : ''}, concurrency ${view.settings.concurrency}, max ${view.settings.maxTokens} tokens${view.cacheMode ? ` · cache ${view.cacheMode}` : ''}${view.location ? ` · from ${view.location}` : ''}`;
       replaceChildren(tableBox, table(view));
 
       const open = new Set(Array.from(outputsBox.querySelectorAll('details[open][data-details-key]')).map((d) => d.getAttribute('data-details-key')!));
@@ -275,6 +278,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       replaceChildren(warnings, allWarnings.map((w) => el('li', { dir: 'auto' }, w)));
       replaceChildren(notes, view.notes.map((n) => el('li', {}, n)));
       ensureCharts()?.update(view);
+      ttft.render(view);
     },
   };
 }
