@@ -5,7 +5,7 @@
  * No `vscode`, no DOM: bundled into the extension and into the browser scripts alike.
  */
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
-import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
+import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type HourHeatmapView, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
 import { AGGREGATE_METRICS, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
 import { CACHE_MODES, REGIONS } from '../core/types';
 import type { CacheView, PhaseBarView, SweepView } from '../core/report/ttftView';
@@ -179,8 +179,16 @@ const isWeeklyTrend = shape<WeeklyTrendView>({
   series: arrayOf(shape({ region: isRegion, values: arrayOf(isNumOrNull) })),
 });
 
+const isHourHeatmap = shape<HourHeatmapView>({
+  hours: arrayOf((v): v is number => isNum(v) && Number.isInteger(v) && v >= 0 && v <= 23),
+  models: arrayOf(shape({ key: isStr, label: optional(isStr), ttftMs: arrayOf(isNumOrNull), runs: arrayOf(isNum) })),
+  minMs: isNum,
+  maxMs: isNum,
+});
+
 export const isLeaderboardView = shape<LeaderboardView>({
   filter: isLeaderboardFilter,
+  byHour: optional(isHourHeatmap),
   weekly: optional(isWeeklyTrend),
   totalRecords: isNum,
   models: arrayOf(isLeaderboardRow),
