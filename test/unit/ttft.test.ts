@@ -1,6 +1,7 @@
 /** Pure pieces of "where TTFT goes": cold prompts and run plans, the cache verdict, the sweep prompt and fit, by-hour medians. */
 import { describe, expect, it } from 'vitest';
 import { cacheFactFor, coldPrompt, compareCache, summarizeCacheState } from '../../src/core/cache';
+import { leaderboard } from '../../src/core/history/aggregate';
 import { byHour, byHourCsv, byHourMarkdown } from '../../src/core/history/byHour';
 import type { HistoryRecord } from '../../src/core/history/contract';
 import { recordProblem } from '../../src/core/history/schema';
@@ -134,6 +135,12 @@ describe('by hour', () => {
     expect(byHour([base('2026-11-30T14:00:00Z', { location: 'Paris' })], { location: 'Berlin' }).rows).toEqual([]);
     expect(byHourCsv(r).split('\n')[1]).toBe('ds,1,200,40,3');
     expect(byHourMarkdown(r)).toMatch(/\| ds \| 01:00 \| 3 \| 200 \| 40\.0 \|/);
+  });
+
+  it('the leaderboard leaves warm and sweep runs out of its medians', () => {
+    const lb = leaderboard([base('2026-11-30T01:00:00Z', {}, 300), base('2026-11-30T01:01:00Z', { cacheState: 'cold' }, 500), base('2026-11-30T01:02:00Z', { cacheState: 'warm' }, 10), base('2026-11-30T01:03:00Z', { targetInputTokens: 32768 }, 5000)]);
+    expect(lb.models[0].runs).toBe(2);
+    expect(lb.models[0].medianTtftMs).toBe(400);
   });
 
   it('history records: the new fields are optional and checked when present', () => {

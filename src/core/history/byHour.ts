@@ -6,6 +6,7 @@
 import { median } from '../stats';
 import type { TaskCategory } from '../types';
 import type { HistoryRecord } from './contract';
+import { isComparableRun } from './comparable';
 import { csvField } from './render';
 
 export interface ByHourRow {
@@ -42,7 +43,7 @@ export class ByHourAggregator {
   }
 
   add(r: HistoryRecord): void {
-    if (!r.metrics.ok || r.cacheState === 'warm' || r.targetInputTokens !== undefined) return;
+    if (!r.metrics.ok || !isComparableRun(r)) return;
     if (this.sinceMs !== undefined && Date.parse(r.time) < this.sinceMs) return;
     if (this.filter.category && !this.filter.category.includes(r.category)) return;
     if (this.filter.location !== undefined && (r.location ?? '') !== this.filter.location) return;
