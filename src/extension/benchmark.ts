@@ -144,7 +144,7 @@ export class BenchmarkController implements vscode.Disposable {
     if (sweep && request.cache && request.cache !== 'cold')
       void vscode.window.showInformationMessage(`Tokenscope: the prompt-length sweep (tokenscope.inputTokens) runs cold prompts only, so the ${request.cache} cache choice is not used. Clear tokenscope.inputTokens to measure the cache.`);
     const ttft = { cache, ...(sweep ? { inputTokens: sweep } : {}), ...(config.location ? { location: config.location } : {}) };
-    const live = new LiveReport(models, request.prompt, runSettings);
+    const live = new LiveReport(models, request.prompt, { ...runSettings, ...ttft });
     this.running = { controller, live };
     this.cancelledReport = false;
     await vscode.commands.executeCommand('setContext', 'tokenscope.running', true);
@@ -159,7 +159,8 @@ export class BenchmarkController implements vscode.Disposable {
       if (this.running?.live === live) panel.update(live.view());
     };
     const perModel = new Map(models.map((m) => [m.id, 0]));
-    const planned = runSettings.runs + runSettings.warmup;
+    // Per model: warm-up, each cache state's (or sweep size's) runs, and one priming request for a warm cache.
+    const planned = runSettings.warmup + runSettings.runs * (cache === 'both' ? 2 : 1) * (sweep?.length ?? 1) + (cache === 'cold' ? 0 : 1);
 
     let report: BenchmarkReport | undefined;
     try {

@@ -15,6 +15,9 @@ export interface LiveSettings {
   concurrency: number;
   maxTokens: number;
   timeoutMs: number;
+  cache?: BenchmarkReport['settings']['cache'];
+  inputTokens?: number[];
+  location?: string;
 }
 
 export { hostOf } from '../runner';
