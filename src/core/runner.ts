@@ -292,7 +292,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
 
   for (const result of results) {
     const ok = result.runs.filter((r) => r.ok);
-    const spec = prepared.find((p) => p.result === result)!.spec;
+    const { spec, modelCounter } = prepared.find((p) => p.result === result)!;
     const smallest = sweepSizes?.find((t) => result.runs.some((r) => r.targetInputTokens === t));
     // Summaries mean the cold runs when both states ran, and the smallest prompt of a sweep.
     result.summary = summarizeRuns(result.runs.filter((r) => (cacheMode !== 'both' || r.cacheState === 'cold') && (smallest === undefined || r.targetInputTokens === smallest)));
@@ -302,7 +302,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     } else {
       result.byCache = Object.fromEntries(cacheStates(cacheMode).map((state) => [state, summarizeCacheState(spec, result.runs.filter((r) => r.cacheState === state))]));
       if (result.byCache.warm) {
-        const promptTokens = result.byCache.warm.runs ? summarize(result.runs.map((r) => r.inputTokens))?.median ?? null : null;
+        // The provider's count where it gave one, else the model's tokenizer: it decides whether the prompt
+        // reached the provider's minimum cacheable size.
+        const promptTokens = summarize(result.runs.map((r) => r.inputTokens))?.median ?? modelCounter.count(options.prompt);
         result.cache = compareCache(spec, result.byCache.cold, result.byCache.warm, promptTokens);
         if (result.cache.neverHit) result.warnings.push(result.cache.note);
       }
