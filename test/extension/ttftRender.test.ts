@@ -108,3 +108,19 @@ describe('Where TTFT goes', () => {
     expect(parseHostMessage({ type: 'results', view })).toBeUndefined();
   });
 });
+
+describe('exports', () => {
+  it('CSV carries each run’s cache state and phases; Markdown the cache, TTFT split and sweep sections', async () => {
+    const { CSV_COLUMNS, reportToCsv, reportToMarkdown } = await import('../../src/core/report/export');
+    const rows = reportToCsv(cacheReport()).trim().split('\r\n').map((l) => l.split(','));
+    const col = (name: string) => CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number]);
+    expect(rows.slice(1).map((r) => r[col('cache_state')])).toEqual(['cold', 'cold', 'warm', 'warm', 'cold', 'warm']);
+    expect(rows[1][col('sent_ms')]).toBe('70');
+    expect(rows[2][col('connection_reused')]).toBe('true');
+    const md = reportToMarkdown(cacheReport());
+    expect(md).toMatch(/\| deepseek-chat label \| 950 ms \| 410 ms \| 540 ms \(57%\) \|/);
+    expect(md).toMatch(/\| gpt-4o label \|.*\*\*cache never hit\*\* \|/);
+    expect(md).toMatch(/## Where TTFT goes \(median ms\)/);
+    expect(reportToMarkdown(sweepReport())).toMatch(/qwen label: 266 tok → 77 ms, 2058 tok → 256 ms, 8202 tok → 870 ms; prefill 10,000 tok\/s, overhead 50 ms/);
+  });
+});
