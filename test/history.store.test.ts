@@ -391,6 +391,7 @@ describe('recordsFromReport', () => {
     expect(records[0]).toEqual({
       v: 1,
       time: '2026-11-02T10:00:01.000Z',
+      hour: 10, // the UTC hour of time, for by-hour reports
       modelId: 'deepseek-v4-flash',
       label: 'DeepSeek V4 Flash',
       region: 'CN',

@@ -5,6 +5,7 @@
 import { isResultsView, parseHostMessage, type ResultsView } from '../../src/shared/webviewProtocol';
 import { createCharts } from './lib/charts';
 import { createResultsApp } from './lib/resultsRender';
+import { createTtftCharts } from './lib/ttftCharts';
 import { vscodeApi } from './lib/vscodeApi';
 
 interface State {
@@ -13,7 +14,7 @@ interface State {
 
 const vscode = vscodeApi<State>();
 const root = document.getElementById('app')!;
-const app = createResultsApp(root, (m) => vscode.postMessage(m), createCharts);
+const app = createResultsApp(root, (m) => vscode.postMessage(m), createCharts, createTtftCharts);
 
 const saved = vscode.getState();
 app.render(saved && isResultsView(saved.view) ? saved.view : null);

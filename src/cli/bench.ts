@@ -17,6 +17,15 @@ import { classifyTask } from '../core/advisor/classify';
 import { annotateReport, EXIT_REGRESSION, finishCi, prepareCi, readyToStart, type CiArgs } from './ci';
 import { waitUntil } from '../core/shard';
 import { DEMO_NOTE, DEMO_PROMPT, startDemoServer, type DemoServer } from '../core/demo';
+import { formatTtftBreakdown } from '../core/report/ttftBreakdown';
+import { parseInputTokens } from '../core/sweep';
+import { CACHE_MODES, type CacheMode } from '../core/types';
+
+function parseCacheMode(value: string | undefined): CacheMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(CACHE_MODES as readonly string[]).includes(value)) throw new UsageError(`--cache must be one of ${CACHE_MODES.join(', ')}, got "${value}"`);
+  return value as CacheMode;
+}
 
 export interface BenchArgs extends CiArgs {
   promptFile?: string;
@@ -39,6 +48,12 @@ export interface BenchArgs extends CiArgs {
   allowKeyEnv?: string[];
   /** Run against the built-in test server instead of real models: simulated numbers, never saved. */
   demo?: boolean;
+  /** Prompt-cache state: cold (default), warm or both. */
+  cache?: string;
+  /** Prompt-length sweep sizes, e.g. "256,2048,8192". */
+  inputTokens?: string;
+  /** Where this machine is, as a label kept with the results (e.g. "Frankfurt office"). */
+  location?: string;
 }
 
 /** The models to run: from the config, else built-ins with keys present plus local servers found. */
@@ -115,10 +130,22 @@ export async function bench(args: BenchArgs, io: Io): Promise<number> {
 }
 
 async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }): Promise<number> {
-  if (!args.promptFile && !args.demo) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument');
-  const prompt = args.promptFile ? await readTextFile(args.promptFile, 'prompt file') : DEMO_PROMPT;
-  const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
-  if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
+  const cache = parseCacheMode(args.cache);
+  let inputTokens: number[] | undefined;
+  try {
+    inputTokens = args.inputTokens === undefined ? undefined : parseInputTokens(args.inputTokens);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (inputTokens && cache && cache !== 'cold') throw new UsageError(`--input-tokens measures prefill with cold prompts only; drop --cache ${cache} or run the sweep separately`);
+  // A sweep builds its own prompts; a prompt file, if given, becomes the question that closes each one.
+  if (!args.promptFile && !args.demo && !inputTokens) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument (or --input-tokens for a prompt-length sweep)');
+  const prompt = args.promptFile ? await readTextFile(args.promptFile, 'prompt file') : args.demo ? DEMO_PROMPT : '';
+  if (args.promptFile) {
+    const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
+    if (!check.ok) throw new UsageError(check.message.charAt(0).toLowerCase() + check.message.slice(1));
+  }
+  const location = (args.location ?? io.env.TOKENSCOPE_LOCATION ?? '').trim() || undefined;
   // Demo numbers are simulated: never mixed into a history of measured runs.
   if (args.demo && args.history) throw new UsageError('--demo runs are simulated and never saved: drop --history');
   const historyFile = args.demo ? undefined : args.history || io.env.TOKENSCOPE_HISTORY || undefined;
@@ -184,6 +211,9 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
           printProgress(e);
         },
         resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
+        cache,
+        inputTokens,
+        location,
       });
       finished.catch(() => {}); // after a forced stop nobody awaits it any more
       report = (await Promise.race([finished, interrupts.forced.then(() => undefined)])) ?? partial(live);
@@ -240,7 +270,8 @@ async function saveResults(
 ): Promise<{ ok: boolean; history: boolean }> {
   let ok = true;
   const json = JSON.stringify(history.demo ? { simulated: 'demo', note: DEMO_NOTE, ...report } : report, null, 2) + '\n';
-  const table = history.demo ? `SIMULATED — DEMO (not real measurements)\n${formatReportTable(report)}\n${DEMO_NOTE}` : formatReportTable(report);
+  const text = formatReportTable(report) + formatTtftBreakdown(report);
+  const table = history.demo ? `SIMULATED — DEMO (not real measurements)\n${text}\n${DEMO_NOTE}` : text;
   if (args.json === '-') {
     io.out(json);
     io.err(table);

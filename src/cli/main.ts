@@ -68,6 +68,9 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('--shard <i/n>', 'run the i-th of n equal parts of the runs (merge the parts with "tokenscope merge")')
     .option('--start-at <iso-time>', 'wait until this time (e.g. 2026-12-03T10:00:00Z) before the first request, so shards start together')
     .option('--demo', 'run against the built-in local test server: simulated numbers, no key needed, never saved')
+    .option('--cache <mode>', 'prompt cache: cold (each prompt unique, default), warm (one priming request, then the same prompt) or both')
+    .option('--input-tokens <sizes>', 'prompt-length sweep: build cold prompts of about these token counts (e.g. 256,2048,8192,32768) and fit the prefill rate')
+    .option('--location <label>', 'where this machine is (e.g. "Shanghai office"), kept with the results and the history (default: $TOKENSCOPE_LOCATION)')
     .action(async (promptArg: string | undefined, opts: Record<string, unknown>) => {
       if (promptArg && opts.prompt) throw new UsageError('give the prompt file once: either as the argument or with --prompt');
       status = await bench(
@@ -94,6 +97,9 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
           shard: opts.shard as string | undefined,
           startAt: opts.startAt as string | undefined,
           demo: opts.demo === true,
+          cache: opts.cache as string | undefined,
+          inputTokens: opts.inputTokens as string | undefined,
+          location: opts.location as string | undefined,
         },
         io,
       );
@@ -144,6 +150,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .command('report')
     .description('report on the benchmark history: the weekly CN vs US table, the streak and per-model trends (--weekly), else the all-time leaderboard')
     .option('--weekly', 'weekly medians per region and model, the CN − US gap and the current streak')
+    .option('--by-hour', 'median TTFT and decode rate per model and UTC hour of day (cold runs)')
+    .option('--location <label>', 'with --by-hour: only runs recorded with this --location')
     .option(historyOption, historyHelp)
     .option('-f, --format <format>', 'md (Markdown, for a wiki), json or csv', 'md')
     .option('--category <c>', 'only runs of this task category (comma-separated for several)')
@@ -160,6 +168,8 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
       status = await report(
         {
           weekly: opts.weekly === true,
+          byHour: opts.byHour === true,
+          location: opts.location as string | undefined,
           history: opts.history as string | undefined,
           format: opts.format as string | undefined,
           category: opts.category as string | undefined,

@@ -4,6 +4,9 @@
  */
 import { stat } from 'node:fs/promises';
 import {
+  byHourCsv,
+  byHourMarkdown,
+  loadByHour,
   defaultHistoryPath,
   HistoryStore,
   leaderboardCsv,
@@ -24,6 +27,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportArgs {
   weekly?: boolean;
+  /** Median TTFT and decode rate per model and UTC hour. */
+  byHour?: boolean;
+  /** by-hour: only runs made from this location label. */
+  location?: string;
   history?: string;
   format?: string;
   /** One category or a comma-separated list. */
@@ -104,7 +111,15 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   const since = parseSince(args.since);
   const path = historyPath(args.history, io);
   await existingHistory(path);
+  if (args.weekly && args.byHour) throw new UsageError('give one of --weekly and --by-hour');
+  if (args.location !== undefined && !args.byHour) throw new UsageError('--location filters the --by-hour report; add --by-hour');
 
+  if (args.byHour) {
+    const { report: hours, warnings } = await loadByHour(path, { since, ...(category ? { category } : {}), ...(args.location !== undefined ? { location: args.location } : {}) });
+    printWarnings(io, warnings);
+    io.out(format === 'json' ? JSON.stringify(hours, null, 2) + '\n' : format === 'csv' ? byHourCsv(hours) : byHourMarkdown(hours));
+    return 0;
+  }
   if (!args.weekly) {
     const { leaderboard: lb, warnings } = await loadLeaderboard(path, { category, since });
     printWarnings(io, warnings);

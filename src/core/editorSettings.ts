@@ -5,7 +5,8 @@
 import { SETTING_LIMITS } from './limits';
 import { DEFAULTS, REFERENCE_TOKENIZER, USER_DEFAULT_WARMUP } from './runner';
 import { parseSlo, SloError, type SloTarget } from './slo';
-import { TOKENIZER_FAMILIES, type TokenizerFamily } from './types';
+import { MAX_SWEEP_TOKENS } from './sweep';
+import { CACHE_MODES, TOKENIZER_FAMILIES, type CacheMode, type TokenizerFamily } from './types';
 
 function readSlo(v: unknown): EditorSettings['slo'] {
   if (typeof v !== 'string' || v.trim() === '') return { targets: [], problem: null };
@@ -31,6 +32,12 @@ export interface EditorSettings {
   history: { storePrompt: boolean };
   /** `tokenscope.slo` parsed: its targets (none when unset), or what is wrong with it. */
   slo: { targets: SloTarget[]; problem: string | null };
+  /** Prompt-cache state preselected in the benchmark's pick. */
+  cache: CacheMode;
+  /** Prompt-length sweep sizes; empty: benchmark the prompt itself. */
+  inputTokens: number[];
+  /** Where this machine is, kept with results and history ('' when unset). */
+  location: string;
 }
 
 export const DEFAULT_HOVER_FAMILIES: readonly TokenizerFamily[] = ['o200k', 'deepseek-v3', 'qwen3', 'claude'];
@@ -48,6 +55,8 @@ export function readEditorSettings(get: (key: string) => unknown): EditorSetting
   const hoverFamilies = Array.isArray(families) ? [...new Set(families.filter(isFamily))] : [...DEFAULT_HOVER_FAMILIES];
   const defaults = get('defaultModels');
   const reference = get('referenceTokenizer');
+  const sizes = get('inputTokens');
+  const location = get('location');
   return {
     models: get('models'),
     defaultModels: Array.isArray(defaults) ? defaults.filter((x): x is string => typeof x === 'string' && x.length > 0) : [],
@@ -61,5 +70,8 @@ export function readEditorSettings(get: (key: string) => unknown): EditorSetting
     hover: { enabled: get('hover.enabled') !== false, families: hoverFamilies.length ? hoverFamilies : [...DEFAULT_HOVER_FAMILIES] },
     history: { storePrompt: get('history.storePrompt') === true },
     slo: readSlo(get('slo')),
+    cache: (CACHE_MODES as readonly unknown[]).includes(get('cache')) ? (get('cache') as CacheMode) : 'cold',
+    inputTokens: Array.isArray(sizes) ? [...new Set(sizes.filter((n): n is number => Number.isInteger(n) && n >= 16 && n <= MAX_SWEEP_TOKENS))].sort((a, b) => a - b) : [],
+    location: typeof location === 'string' ? location.trim().slice(0, 100) : '',
   };
 }

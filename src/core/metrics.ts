@@ -230,6 +230,8 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     ...(thinkingSummarized ? { thinkingSummarized, arrivedTps } : {}),
     ...server,
     ...(server.modelLoadMs !== undefined && server.modelLoadMs >= COLD_LOAD_MS ? { coldLoad: true } : {}),
+    ...(trace.phases ? { phases: trace.phases, connectionReused: trace.connectionReused === true } : {}),
+    ...(trace.serverProcessingMs !== undefined ? { serverProcessingMs: trace.serverProcessingMs } : {}),
   };
 }
 

@@ -9,6 +9,10 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { adviseResult } from './advisor/forResult';
+import { cacheStates, compareCache, summarizeCacheState } from './cache';
+import { planRuns, type RunVariant } from './plan';
+import { summarizePhases } from './stream/phases';
+import { buildSweepPrompt, fitPrefill, sweepPoints } from './sweep';
 import type { TaskContext } from './advisor/classify';
 import { keyHint, modelWho, redact, retryable } from './errors';
 import { computeRunMetrics, INVALID_USAGE_NOTE, type TokenCounter } from './metrics';
@@ -17,7 +21,7 @@ import { unpricedWarning } from './pricing';
 import { summarize } from './stats';
 import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
 import { loadTokenizer } from './tokenizers';
-import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunError, RunMetrics, TokenizerFamily } from './types';
+import type { BenchmarkReport, CacheMode, MetricName, ModelResult, ModelSpec, RunError, RunMetrics, TokenizerFamily } from './types';
 import { TOOL_VERSION } from './version';
 
 export const DEFAULTS = { runs: 3, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120_000, stallTimeoutMs: 30_000 } as const;
@@ -59,6 +63,12 @@ export interface BenchmarkOptions {
   retry?: Partial<RetryPolicy>;
   /** Where the prompt came from (editor language, whether it is code), for the speculation advisor. */
   taskContext?: TaskContext;
+  /** Prompt-cache state to measure (default 'cold': every prompt unique). */
+  cache?: CacheMode;
+  /** Prompt-length sweep: sizes in tokens; prompts are built from prose (cold), `prompt` closes each one. */
+  inputTokens?: number[];
+  /** Where the benchmark runs from, as the user labels it (kept in the report and the history). */
+  location?: string;
 }
 
 export const SUMMARY_METRICS: readonly MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
@@ -114,11 +124,6 @@ export function hostOf(baseUrl: string): string {
  */
 export const CLIENT_BOUND_DELAY = { meanMs: 5, p99Ms: 50 } as const;
 const LOOP_SAMPLE_MS = 10;
-/**
- * What a pre-connect request sends: it only opens a connection the timed runs then reuse (and wakes the route),
- * so it asks for one token of a two-character prompt and costs next to nothing.
- */
-const PRECONNECT = { prompt: 'Hi', maxTokens: 1 } as const;
 /** After Ctrl-C, a finished trace larger than this is not decoded (that could take seconds). */
 const CANCELLED_DECODE_BYTES = 1024 * 1024;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
@@ -203,6 +208,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   // Keep-alive agents of this benchmark only: warm-up connections carry the timed runs, and none outlives it.
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const agentFor = (spec: ModelSpec) => (spec.baseUrl.startsWith('https:') ? agents.https : agents.http);
+  const sweepSizes = options.inputTokens?.length ? options.inputTokens : undefined;
+  // A sweep measures prefill, which a cache hit would hide: its runs are always cold.
+  const cacheMode: CacheMode = sweepSizes ? 'cold' : (options.cache ?? 'cold');
 
   const referenceCounter = await counterFor(REFERENCE_TOKENIZER);
   const results: ModelResult[] = [];
@@ -216,14 +224,24 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       // Said once per model rather than on every run; this also loads the price database before any timing starts.
       const unpriced = unpricedWarning(spec);
       if (unpriced) result.warnings.push(unpriced);
-      if (spec.contextWindow) {
+      let sweep: { target: number; prompt: string }[] | undefined;
+      if (sweepSizes) {
+        sweep = [];
+        for (const target of sweepSizes) {
+          if (spec.contextWindow && target + maxTokens > spec.contextWindow) {
+            result.warnings.push(`${spec.id}: the ${target}-token prompt size is skipped — with ${maxTokens} max output it exceeds the ${spec.contextWindow}-token context window. Lower --max-tokens or drop that size.`);
+            continue;
+          }
+          sweep.push({ target, prompt: buildSweepPrompt(target, modelCounter.count, options.prompt.trim() || undefined) });
+        }
+      } else if (spec.contextWindow) {
         const promptTokens = modelCounter.count(options.prompt);
         if (promptTokens + maxTokens > spec.contextWindow)
           result.warnings.push(`${spec.id}: the prompt is ${promptTokens} tokens (${modelCounter.name}) + ${maxTokens} max output, over the ${spec.contextWindow}-token context window.`);
       }
       result.warnings.forEach((message) => emit({ type: 'warning', modelId: spec.id, message }));
       results.push(result);
-      return { spec, result, modelCounter, apiKey: await resolveKey(spec) };
+      return { spec, result, modelCounter, sweep, apiKey: await resolveKey(spec) };
     }),
   );
   // Keep results in the order the models were given.
@@ -248,10 +266,11 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   };
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
 
-  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean, preconnect = false) => {
+  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean, variant: RunVariant, preconnect: boolean) => {
     if (options.signal?.aborted) return;
     const { spec, result, modelCounter, apiKey } = p;
-    emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
+    // A pre-connect only opens a connection: it is plumbing, not a run, and progress never shows it.
+    if (!preconnect) emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
     const runStartedAt = new Date().toISOString();
     let raw: RawTrace;
     inFlight++;
@@ -260,8 +279,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       raw = { requestStart: now, endAt: now, times: [], chunks: [], bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
     } else {
       for (let attempt = 0; ; attempt++) {
-        const request = preconnect ? PRECONNECT : { prompt: options.prompt, maxTokens };
-        raw = await streamRawOrFail(spec, { ...request, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec) });
+        raw = await streamRawOrFail(spec, { prompt: variant.prompt, maxTokens: variant.maxTokens ?? maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec), cacheControl: variant.cacheControl && spec.protocol === 'anthropic' });
         const err = raw.error ?? earlyOverload(raw, spec, apiKey);
         if (!err || !retryable(err.kind) || options.signal?.aborted) break;
         if (attempt >= retry.maxRetries) {
@@ -296,6 +314,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
         if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
         metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup, apiKey });
+        metrics.cacheState = variant.cacheState;
+        if (variant.targetInputTokens !== undefined) metrics.targetInputTokens = variant.targetInputTokens;
       } catch (e) {
         // One run that cannot be measured fails alone; the other runs and models go on.
         const message = redact(`${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`, apiKey);
@@ -304,7 +324,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       }
       if (!isWarmup) recordRun(result, metrics);
       else if (index === 0 && !preconnect && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
-      emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
+      if (!preconnect) emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
     });
     if (inFlight === 0) await flushMetrics();
     // Bounded memory: past this much undecoded data, decode now even though streams are open (the
@@ -312,21 +332,25 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     else if (pendingBytes > MAX_PENDING_BYTES) await flushMetrics(true);
   };
 
-  // With warm-up on, each model also gets as many connections as the timed runs will hold open at once (one
-  // pre-connect per slot the warm-ups did not open), so a burst measures the provider, not this client's handshakes.
-  const slots = Math.min(concurrency, runs);
-  const warmupTasks = prepared.flatMap((p) => [
-    ...Array.from({ length: warmup }, (_, i) => () => runOnce(p, i, true)),
-    ...Array.from({ length: warmup > 0 ? Math.max(0, slots - warmup) : 0 }, (_, i) => () => runOnce(p, warmup + i, true, true)),
-  ]);
-  // Interleave models so that a slow minute on the network does not land on one model only.
-  const measuredTasks = Array.from({ length: runs }, (_, i) => prepared.map((p) => () => runOnce(p, i, false))).flat();
-  emit({ type: 'start', totalRuns: warmupTasks.length + measuredTasks.length, models: options.models.map((m) => m.id) });
+  // Stages: warm-up, then each cache state (or prompt size); models interleave within a stage so that a slow
+  // minute on the network does not land on one model only. With warm-up on, the warm-up stage also opens as many
+  // connections per model as the timed runs will hold at once (one pre-connect per slot the warm-ups did not open),
+  // so a burst measures the provider, not this client's handshakes.
+  const preconnects = warmup > 0 ? Math.max(0, Math.min(concurrency, runs) - warmup) : 0;
+  const stages = planRuns({ models: prepared.map((p) => ({ prompt: options.prompt, sweep: p.sweep })), runs, warmup, preconnects, cache: cacheMode, sweep: sweepSizes !== undefined });
+  const tasksOf = (stage: (typeof stages)[number]) => stage.map((r) => () => runOnce(prepared[r.model], r.index, r.warmup, r.variant(), r.preconnect === true));
+  emit({ type: 'start', totalRuns: stages.reduce((n, s) => n + s.filter((r) => !r.preconnect).length, 0), models: options.models.map((m) => m.id) });
+  let monitoring = false;
   try {
-    await pool(warmupTasks, concurrency);
-    loopDelay.reset();
-    loopDelay.enable();
-    await pool(measuredTasks, concurrency);
+    for (const stage of stages) {
+      const measured = stage.some((r) => !r.warmup);
+      if (measured && !monitoring) {
+        loopDelay.reset();
+        loopDelay.enable();
+        monitoring = true;
+      }
+      await pool(tasksOf(stage), concurrency);
+    }
     loopDelay.disable();
     await flushMetrics();
     loopDelay.disable();
@@ -347,7 +371,25 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
 
   for (const result of results) {
     const ok = result.runs.filter((r) => r.ok);
-    result.summary = summarizeRuns(result.runs);
+    const { spec, modelCounter } = prepared.find((p) => p.result === result)!;
+    const smallest = sweepSizes?.find((t) => result.runs.some((r) => r.targetInputTokens === t));
+    // Summaries mean the cold runs when both states ran, and the smallest prompt of a sweep.
+    result.summary = summarizeRuns(result.runs.filter((r) => (cacheMode !== 'both' || r.cacheState === 'cold') && (smallest === undefined || r.targetInputTokens === smallest)));
+    if (sweepSizes) {
+      result.sweep = sweepPoints(result.runs);
+      result.prefill = fitPrefill(result.runs);
+    } else {
+      result.byCache = Object.fromEntries(cacheStates(cacheMode).map((state) => [state, summarizeCacheState(spec, result.runs.filter((r) => r.cacheState === state))]));
+      if (result.byCache.warm) {
+        // The provider's count where it gave one, else the model's tokenizer: it decides whether the prompt
+        // reached the provider's minimum cacheable size.
+        const promptTokens = summarize(result.runs.map((r) => r.inputTokens))?.median ?? modelCounter.count(options.prompt);
+        result.cache = compareCache(spec, result.byCache.cold, result.byCache.warm, promptTokens);
+        if (result.cache.neverHit) result.warnings.push(result.cache.note);
+      }
+    }
+    const phases = summarizePhases(result.runs);
+    if (phases) result.phases = phases;
     if (client.possiblyClientBound)
       result.warnings.push(
         `${result.id}: this machine was busy during the benchmark (event-loop delay mean ${client.eventLoopDelayMeanMs.toFixed(1)} ms, p99 ${client.eventLoopDelayP99Ms.toFixed(1)} ms), so chunks may have been read late: the numbers are possibly client-bound. Lower --concurrency or close other work.`,
@@ -367,7 +409,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     startedAt,
     finishedAt: new Date().toISOString(),
     prompt: { chars: options.prompt.length, sha256: createHash('sha256').update(options.prompt).digest('hex') },
-    settings: { runs, warmup, concurrency, maxTokens, timeoutMs },
+    settings: { runs, warmup, concurrency, maxTokens, timeoutMs, cache: cacheMode, ...(sweepSizes ? { inputTokens: [...sweepSizes] } : {}), ...(options.location ? { location: options.location } : {}) },
     client,
     results,
   };

@@ -123,6 +123,11 @@ export interface TimedEvent {
 export interface StreamTrace {
   /** performance.now() just before the request was sent. */
   requestStart: number;
+  /** Connection phases (see stream/phases.ts). */
+  phases?: RunPhases;
+  connectionReused?: boolean;
+  /** The provider's own processing time from a response header (e.g. openai-processing-ms). */
+  serverProcessingMs?: number;
   /** performance.now() when the response headers arrived. */
   headersAt?: number;
   /** performance.now() when the stream ended (or failed). */
@@ -237,6 +242,110 @@ export interface RunMetrics {
   servedBy?: string;
   /** True when costUsd is what the provider charged (usage.cost), not computed from list prices. */
   costReported?: boolean;
+  /** Whether this run's prompt could hit a prefix cache: 'cold' (unique prompt) or 'warm' (repeated prompt). */
+  cacheState?: CacheState;
+  /** Sweep runs: the input size, in the model's tokens, the prompt was built to. */
+  targetInputTokens?: number;
+  /** Where the time before the first byte went, from request start (see stream/phases.ts). */
+  phases?: RunPhases;
+  /** True when the request went out on a kept-alive connection (no DNS, connect or TLS). */
+  connectionReused?: boolean;
+  /** The provider's own processing time (openai-processing-ms and similar), server-reported. */
+  serverProcessingMs?: number | null;
+}
+
+/** 'cold': each run's prompt is unique, so no prefix cache can hit; 'warm': runs repeat a primed prompt. */
+export type CacheState = 'cold' | 'warm';
+export type CacheMode = CacheState | 'both';
+export const CACHE_MODES: readonly CacheMode[] = ['cold', 'warm', 'both'];
+
+/**
+ * Milliseconds from request start at which each phase of a request ended; null where it did not happen
+ * (no DNS lookup for an IP address, no connect or TLS on a reused connection, no TLS over http).
+ */
+export interface RunPhases {
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  /** The request (headers and body) handed to the OS. */
+  sentMs: number | null;
+  /** Response headers arrived. */
+  headersMs: number | null;
+  /** First byte of the response body arrived. */
+  firstByteMs: number | null;
+}
+
+/** Median and p95 of one metric. */
+export interface MedianP95 {
+  n: number;
+  median: number;
+  p95: number;
+}
+
+/** Medians of the runs of one cache state. */
+export interface CacheStateSummary {
+  runs: number;
+  ttftMs: MedianP95 | null;
+  ttfoMs: MedianP95 | null;
+  decodeTps: MedianP95 | null;
+  e2eMs: MedianP95 | null;
+  /** Median cached input tokens the provider reported. */
+  cachedInputTokens: MedianP95 | null;
+  /** Runs whose usage reported any cached input tokens. */
+  hits: number;
+  /** Median input cost of one run at list price (cached tokens at the cached price). */
+  inputCostUsd: number | null;
+  /** Median input cost the cache saved per run: cached tokens at the full minus the cached price. */
+  inputCostSavingUsd: number | null;
+}
+
+/** Cold vs warm for one model. */
+export interface CacheComparison {
+  coldTtftMs: number | null;
+  warmTtftMs: number | null;
+  savingMs: number | null;
+  savingPct: number | null;
+  /** Input cost saved per run by the cache, at list price. */
+  inputCostSavingUsd: number | null;
+  inputCostSavingPct: number | null;
+  /** The provider documents prompt caching but no warm run reported a cached token. */
+  neverHit: boolean;
+  /** Plain-language verdict, e.g. why a cache did not hit. */
+  note: string;
+}
+
+/** TTFT at one prompt size of a sweep. */
+export interface SweepPoint {
+  /** Median input tokens the provider reported (the local count where it reported none). */
+  inputTokens: number;
+  /** The size the prompt was built to, in the model's tokenizer. */
+  targetTokens: number;
+  ttftMs: MedianP95 | null;
+  runs: number;
+}
+
+/** Least-squares fit of TTFT = overheadMs + inputTokens ÷ tokensPerSec over the sweep runs. */
+export interface PrefillFit {
+  tokensPerSec: number | null;
+  overheadMs: number;
+  /** Prompt sizes the fit used (one point per size: its median input tokens and median TTFT). */
+  points: number;
+  r2: number | null;
+}
+
+/** Median phases of one model's runs, ms from request start. */
+export interface PhaseSummary {
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  sentMs: number | null;
+  headersMs: number | null;
+  firstByteMs: number | null;
+  ttftMs: number | null;
+  serverProcessingMs: number | null;
+  /** Runs that went out on a fresh connection / a reused one. */
+  freshConnections: number;
+  reusedConnections: number;
 }
 
 /** The speculative-decoding advisor's verdict on one model's runs. Estimated unless a field says measured. */
@@ -300,6 +409,15 @@ export interface ModelResult {
   speculation?: SpeculationSummary;
   /** Runs that met the service-level objective, and goodput (only when an SLO was given). */
   slo?: SloResult;
+  /** Per cache state, when the benchmark controlled it. */
+  byCache?: Partial<Record<CacheState, CacheStateSummary>>;
+  /** Cold vs warm, when both ran. */
+  cache?: CacheComparison;
+  /** Prompt-length sweep: TTFT per size, and the prefill fit. */
+  sweep?: SweepPoint[];
+  prefill?: PrefillFit | null;
+  /** Median request phases (network vs server). */
+  phases?: PhaseSummary;
 }
 
 export interface BenchmarkReport {
@@ -307,8 +425,17 @@ export interface BenchmarkReport {
   startedAt: string;
   finishedAt: string;
   prompt: { chars: number; sha256: string };
-  /** `slo`: the service-level objective the results were checked against, e.g. "ttft<=800,tps>=30". */
-  settings: { runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number; slo?: string };
+  settings: {
+    runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number;
+    /** The service-level objective the results were checked against, e.g. "ttft<=800,tps>=30". */
+    slo?: string;
+    /** Prompt-cache state the runs were made in (absent in reports written before it existed). */
+    cache?: CacheMode;
+    /** Prompt sizes of a sweep, in tokens. */
+    inputTokens?: number[];
+    /** Where the benchmark ran from, as the user labelled it. */
+    location?: string;
+  };
   /** Set when this report is one part of a sharded benchmark (`bench --shard i/n`). */
   shard?: ShardInfo;
   /** Set on a report merged from shards (`tokenscope merge`): one entry per input file. */

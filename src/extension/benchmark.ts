@@ -17,7 +17,7 @@ import { buildResultsView, type PromptInfo, type ResultsView } from '../core/rep
 import type { ProgressEvent } from '../core/runner';
 import { applySlo } from '../core/slo';
 import { checkPromptText } from '../core/text';
-import type { BenchmarkReport, ModelSpec } from '../core/types';
+import type { BenchmarkReport, CacheMode, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
 import type { Log } from './log';
 import { findLocalModels, lastChoice, loadModels, pickModels, rememberChoice, reportModelErrors } from './models';
@@ -42,6 +42,8 @@ export interface BenchmarkRequest {
   source?: string;
   /** Run the demo: the built-in test server's models, simulated numbers, nothing saved. */
   demo?: boolean;
+  /** Prompt-cache state; default the tokenscope.cache setting. */
+  cache?: CacheMode;
 }
 
 interface Display {
@@ -248,8 +250,13 @@ export class BenchmarkController implements vscode.Disposable {
   private async execute(models: ModelSpec[], request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
     const controller = new AbortController();
     const runSettings = { runs: config.runs, warmup: config.warmup, concurrency: config.concurrency, maxTokens: config.maxTokens, timeoutMs: config.timeoutMs };
+    const sweep = config.inputTokens.length ? config.inputTokens : undefined;
+    const cache = sweep ? 'cold' : (request.cache ?? config.cache);
+    if (sweep && request.cache && request.cache !== 'cold')
+      void vscode.window.showInformationMessage(`Tokenscope: the prompt-length sweep (tokenscope.inputTokens) runs cold prompts only, so the ${request.cache} cache choice is not used. Clear tokenscope.inputTokens to measure the cache.`);
+    const ttft = { cache, ...(sweep ? { inputTokens: sweep } : {}), ...(config.location ? { location: config.location } : {}) };
     const display: Display = { prompt: { ...(request.source ? { source: request.source } : {}), firstLine: promptFirstLine(request.prompt) }, demo: request.demo === true };
-    const live = new LiveReport(models, request.prompt, runSettings, new Date(), display);
+    const live = new LiveReport(models, request.prompt, { ...runSettings, ...ttft }, new Date(), display);
     this.running = { controller, live };
     this.cancelledReport = false;
     await vscode.commands.executeCommand('setContext', 'tokenscope.running', true);
@@ -263,8 +270,10 @@ export class BenchmarkController implements vscode.Disposable {
       timer = undefined;
       if (this.running?.live === live) panel.update(live.view());
     };
-    const measuredTotal = models.length * runSettings.runs;
-    const warmups = models.length * runSettings.warmup;
+    // Per model: each cache state's (or sweep size's) runs; warm-ups (with pre-connects and a priming request for a
+    // warm cache) are what the runner plans beyond them, known from its start event.
+    const measuredTotal = models.length * runSettings.runs * (cache === 'both' ? 2 : 1) * (sweep?.length ?? 1);
+    let warmups = models.length * runSettings.warmup;
     let measuredDone = 0;
     let warmupDone = 0;
 
@@ -278,7 +287,10 @@ export class BenchmarkController implements vscode.Disposable {
           const onProgress = (e: ProgressEvent) => {
             live.apply(e);
             this.logEvent(e);
-            if (e.type === 'start') total = e.totalRuns;
+            if (e.type === 'start') {
+              total = e.totalRuns;
+              warmups = Math.max(0, e.totalRuns - measuredTotal);
+            }
             if (e.type === 'run-end') {
               // The same counts as the panel: measured runs finished, warm-ups said apart.
               if (!e.warmup && e.metrics.errorKind !== 'cancelled') measuredDone++;
@@ -288,7 +300,7 @@ export class BenchmarkController implements vscode.Disposable {
             } else if (e.type === 'start') progress.report({ message: `${request.demo ? 'demo (simulated): ' : ''}starting ${models.length} model(s)…` });
             timer ??= setTimeout(flush, LIVE_UPDATE_MS);
           };
-          return this.thread.run({ models, prompt: request.prompt, ...runSettings, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
+          return this.thread.run({ models, prompt: request.prompt, ...runSettings, ...ttft, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
         },
       );
     } catch (e) {

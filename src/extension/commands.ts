@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_PROMPT } from '../core/report/resultsView';
+import { cacheModeChoices } from '../core/cache';
 import { keyVariables } from '../core/modelList';
 import { updatePriceData } from '../core/pricing/update';
 import { modelsExampleEdit } from '../core/modelsExample';
@@ -258,6 +259,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!editor) return noEditor();
     const { text, what, source } = selectionOrDocument(editor);
     return benchmark.run({ prompt: text, languageId: editor.document.languageId, modelIds: modelIdsArg(arg), what: `the ${what}`, source });
+  });
+  reg('tokenscope.benchmarkPromptCache', async () => {
+    const editor = promptEditor();
+    if (!editor) return noEditor();
+    const { text, what } = selectionOrDocument(editor);
+    const items = cacheModeChoices(settings().cache).map((c) => ({ label: c.label, detail: c.detail, mode: c.mode }));
+    const choice = await vscode.window.showQuickPick(items, { title: 'Tokenscope: prompt cache state', placeHolder: 'Benchmark with a cold cache, a warm cache, or both (default: the tokenscope.cache setting)' });
+    if (!choice) return undefined;
+    return benchmark.run({ prompt: text, languageId: editor.document.languageId, what: `the ${what}`, cache: choice.mode });
   });
   reg('tokenscope.benchmarkFile', async (arg) => {
     let doc: vscode.TextDocument | undefined;

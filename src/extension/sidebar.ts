@@ -3,7 +3,7 @@
  * the saved history, under the filter the user chose (kept in globalState).
  */
 import * as vscode from 'vscode';
-import { aggregateWeekly, leaderboard } from '../core/history';
+import { aggregateWeekly, byHour, leaderboard } from '../core/history';
 import { buildLeaderboardView, DEFAULT_LEADERBOARD_FILTER, isCategoryFilter, isTimeRange, toLeaderboardFilter, type LeaderboardFilterState } from '../core/report/leaderboardView';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/webviewProtocol';
 import type { HistoryService } from './history';
@@ -66,9 +66,11 @@ export class LeaderboardProvider implements vscode.WebviewViewProvider, vscode.D
       // Only completed weeks count in the streak, so a benchmark minutes old makes no "1 week" lead.
       const weekly = aggregateWeekly(records, { category: coreFilter.category, since: coreFilter.since, now: now.toISOString() });
       const outcomes = await this.history.outcomes();
+      const category = coreFilter.category === undefined ? undefined : ([] as typeof records[number]['category'][]).concat(coreFilter.category);
+      const hours = byHour(records, { since: coreFilter.since, ...(category ? { category } : {}) });
       const shown = warnings.slice(0, 3).map((w) => w.message);
       if (warnings.length > 3) shown.push(`…and ${warnings.length - 3} more damaged line(s) in ${this.history.path}`);
-      this.post({ type: 'leaderboard', view: buildLeaderboardView(board, filter, records.length, shown, weekly, outcomes) });
+      this.post({ type: 'leaderboard', view: buildLeaderboardView(board, filter, records.length, shown, weekly, outcomes, hours) });
     } catch (e) {
       this.log.error(`leaderboard: cannot read the history at ${this.history.path}: ${(e as Error).message}`);
       this.post({ type: 'leaderboard', view: buildLeaderboardView({ models: [], regions: [] }, this.filter, 0, [`Cannot read the history: ${(e as Error).message}`]) });

@@ -5,12 +5,13 @@
  * No `vscode`, no DOM: bundled into the extension and into the browser scripts alike.
  */
 import { EXPORT_FORMATS, type ExportFormat } from '../core/report/export';
-import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
+import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type HourHeatmapView, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../core/report/leaderboardView';
 import { AGGREGATE_METRICS, MODEL_STATUSES, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type ResultsView, type RunView, type SloView, type SpeculationView, type TimelineSeries } from '../core/report/resultsView';
 import type { HostGroup } from '../core/report/hostGroups';
 import type { ErrorGroup } from '../core/report/failures';
 import type { PromptInfo } from '../core/report/resultsView';
-import { REGIONS } from '../core/types';
+import { CACHE_MODES, REGIONS } from '../core/types';
+import type { CacheView, PhaseBarView, SweepView } from '../core/report/ttftView';
 import { COMPARE_METRICS } from '../core/compare';
 import type { CompareCell, CompareRow, CompareView } from '../core/report/compareView';
 
@@ -109,6 +110,27 @@ const isRun = shape<RunView>({
 
 const isTimeline = shape<TimelineSeries>({ runIndex: isNum, points: arrayOf(shape({ t: isNum, tokens: isNum })) });
 
+const isCacheView = shape<CacheView>({
+  coldTtftMs: isNumOrNull,
+  warmTtftMs: isNumOrNull,
+  savingMs: isNumOrNull,
+  savingPct: isNumOrNull,
+  inputCostSavingUsd: isNumOrNull,
+  inputCostSavingPct: isNumOrNull,
+  warmHits: isNum,
+  warmRuns: isNum,
+  neverHit: isBool,
+  note: isStr,
+  text: shape({ cold: isStr, warm: isStr, saving: isStr, cost: isStr }),
+});
+
+const isPhaseBar = shape<PhaseBarView>({ networkMs: isNum, serverMs: isNum, streamMs: isNum, processingMs: isNumOrNull, freshConnections: isNum, reusedConnections: isNum });
+
+const isSweepView = shape<SweepView>({
+  points: arrayOf(shape({ inputTokens: isNum, ttftMs: isNumOrNull })),
+  prefill: (v): v is SweepView['prefill'] => v === null || shape<NonNullable<SweepView['prefill']>>({ tokensPerSec: isNumOrNull, overheadMs: isNum, text: isStr })(v),
+});
+
 const isModelRow = shape<ModelRow>({
   id: isStr,
   label: isStr,
@@ -133,6 +155,9 @@ const isModelRow = shape<ModelRow>({
   errorGroups: arrayOf(shape<ErrorGroup>({ message: isStr, kind: optional(isStr) as Guard<ErrorGroup['kind']>, label: isStr, count: isNum, runs: arrayOf(isNum) })),
   speculation: optional(shape<SpeculationView>({ text: isStr, flagged: isBool, verdict: isStr, assumptions: arrayOf(isStr) })),
   slo: optional(shape<SloView>({ met: isNum, total: isNum, share: isNum, goodputRps: isNumOrNull, text: isStr })),
+  cache: optional(isCacheView),
+  phaseBar: optional(isPhaseBar),
+  sweep: optional(isSweepView),
 });
 
 export const isResultsView = shape<ResultsView>({
@@ -151,6 +176,8 @@ export const isResultsView = shape<ResultsView>({
   hostGroups: arrayOf(shape<HostGroup>({ baseModel: isStr, ids: arrayOf(isStr), fastestId: isStrOrNull, cheapestId: isStrOrNull })),
   notes: arrayOf(isStr),
   slo: optional(isStr),
+  cacheMode: optional(oneOf(CACHE_MODES)),
+  location: optional(isStr),
 });
 
 const COMPARE_METRIC_NAMES = COMPARE_METRICS.map((m) => m.metric);
@@ -201,8 +228,16 @@ const isWeeklyTrend = shape<WeeklyTrendView>({
   series: arrayOf(shape({ region: isRegion, values: arrayOf(isNumOrNull) })),
 });
 
+const isHourHeatmap = shape<HourHeatmapView>({
+  hours: arrayOf((v): v is number => isNum(v) && Number.isInteger(v) && v >= 0 && v <= 23),
+  models: arrayOf(shape({ key: isStr, label: optional(isStr), ttftMs: arrayOf(isNumOrNull), runs: arrayOf(isNum) })),
+  minMs: isNum,
+  maxMs: isNum,
+});
+
 export const isLeaderboardView = shape<LeaderboardView>({
   filter: isLeaderboardFilter,
+  byHour: optional(isHourHeatmap),
   weekly: optional(isWeeklyTrend),
   totalRecords: isNum,
   models: arrayOf(isLeaderboardRow),

@@ -40,6 +40,14 @@ export interface Schedule {
   tagUsage?: boolean;
   /** Provider wire behaviours that change a number (see wire.ts). */
   quirks?: WireQuirks;
+  /** Prompt processing rate: TTFT grows by (uncached input tokens ÷ this) seconds. Default: none. */
+  prefillTokensPerSec?: number;
+  /** Simulated prefix cache: the second identical prompt to this model hits, caching whole blocks and saving hitSavingMs of TTFT. */
+  prefixCache?: { hitSavingMs: number; blockTokens?: number };
+  /** openai-chat usage: 'openai' (prompt_tokens_details.cached_tokens, default) or 'deepseek' (prompt_cache_hit_tokens / prompt_cache_miss_tokens). */
+  usageDialect?: 'openai' | 'deepseek';
+  /** Send `openai-processing-ms` (server time from request to headers) with the response headers. */
+  processingMsHeader?: boolean;
 }
 
 /** Real provider wire behaviours, each reproduced as the provider sends it. */
@@ -110,6 +118,10 @@ export interface ResolvedSchedule {
   emptyRoleChunk: boolean;
   tagUsage: boolean;
   quirks: WireQuirks;
+  prefillTokensPerSec?: number;
+  prefixCache?: { hitSavingMs: number; blockTokens: number };
+  usageDialect: 'openai' | 'deepseek';
+  processingMsHeader: boolean;
 }
 
 export function resolveSchedule(s: Schedule): ResolvedSchedule {
@@ -130,6 +142,10 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
     emptyRoleChunk: s.emptyRoleChunk ?? true,
     tagUsage: s.tagUsage ?? false,
     quirks: s.quirks ?? {},
+    prefillTokensPerSec: s.prefillTokensPerSec,
+    prefixCache: s.prefixCache ? { hitSavingMs: s.prefixCache.hitSavingMs, blockTokens: s.prefixCache.blockTokens ?? 64 } : undefined,
+    usageDialect: s.usageDialect ?? 'openai',
+    processingMsHeader: s.processingMsHeader ?? false,
   };
   const bad = (what: string) => new Error(`test server: invalid schedule: ${what}`);
   if (!(r.ttftMs >= 0)) throw bad('ttftMs must be >= 0');
@@ -140,6 +156,8 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
   const load = r.quirks.ollama?.modelLoadMs;
   if (load !== undefined && !(load >= 0 && load <= r.ttftMs)) throw bad('quirks.ollama.modelLoadMs must be between 0 and ttftMs (the load is part of the wait)');
   if (r.quirks.keepAlive && !(r.quirks.keepAlive.everyMs > 0)) throw bad('quirks.keepAlive.everyMs must be > 0');
+  if (r.prefillTokensPerSec !== undefined && !(r.prefillTokensPerSec > 0)) throw bad('prefillTokensPerSec must be > 0');
+  if (r.prefixCache && !(r.prefixCache.hitSavingMs >= 0 && Number.isInteger(r.prefixCache.blockTokens) && r.prefixCache.blockTokens >= 1)) throw bad('prefixCache needs hitSavingMs >= 0 and an integer blockTokens >= 1');
   return r;
 }
 

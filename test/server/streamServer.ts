@@ -6,10 +6,12 @@
  * chain of relative delays, so timer error does not accumulate; each record keeps the exact
  * performance.now() taken just before each write, which is the truth a client's numbers are judged by.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Channel, ProtocolId } from '../../src/core/types';
 import { estimateInputTokens, planChunks, resolveSchedule, tokenText, type Fault, type ResolvedSchedule, type Schedule } from './schedule';
+import { PrefixCache, processPrompt } from './promptCache';
 import { authError, createEncoder, errorResponse, htmlPage, unknownModel, wholeBody, type ErrorResponse, type ServerTimes, type StreamContext, type Usage } from './wire';
 
 export type { Fault, Schedule } from './schedule';
@@ -59,6 +61,12 @@ export interface RequestRecord {
   usage?: Usage;
   /** performance.now() of each SSE comment line sent (keep-alive quirk): never tokens, never TTFT. */
   comments: number[];
+  /** Simulated prefix cache: whether this request hit it. */
+  cacheHit?: boolean;
+  /** The TTFT this request was scheduled with (prefill and cache included). */
+  scheduledTtftMs?: number;
+  /** The value sent in openai-processing-ms, when the schedule asks for it. */
+  processingMs?: number;
 }
 
 export interface Truth {
@@ -99,6 +107,8 @@ export interface StreamServerOptions {
   host?: string;
   /** Serve GET /__records, POST /__reset and POST /__models (for out-of-process use; see main.ts). */
   controlRoutes?: boolean;
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string; cert: string };
 }
 
 export interface StreamServer {
@@ -109,7 +119,7 @@ export interface StreamServer {
   setModels(models: Record<string, Schedule>): void;
   /** Live list of generation requests, oldest first. */
   records: RequestRecord[];
-  /** Clear the records and the fault counters. */
+  /** Clear the records, the fault counters and the simulated prefix cache. */
   reset(): void;
   /** Stop listening and end every open request (held 'no-response' ones included). */
   close(): Promise<void>;
@@ -177,6 +187,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
   const faultCounts = new Map<string, number>();
   const records: RequestRecord[] = [];
   const jobs = new Set<Job>();
+  const prefixCache = new PrefixCache();
   let nextId = 1;
   const connectionIds = new WeakMap<object, number>();
   let connections = 0;
@@ -266,15 +277,19 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     }
     rec.fault = fault;
 
+    const inputTokens = sched.inputTokens ?? estimateInputTokens(body);
+    const prompt = processPrompt(sched, inputTokens, sched.prefixCache ? prefixCache.check(model, body) : false);
     const usage: Usage = {
-      inputTokens: sched.tagUsage ? id : sched.inputTokens ?? estimateInputTokens(body),
-      cachedInputTokens: sched.cachedInputTokens,
+      inputTokens: sched.tagUsage ? id : inputTokens,
+      cachedInputTokens: prompt.cachedInputTokens,
       cacheWriteTokens: sched.cacheWriteTokens,
       // Summarized thinking: usage bills the full thinking, of which only a summary streams.
       reasoningTokens: sched.quirks.summarizedThinking?.billedReasoningTokens ?? sched.reasoningTokens,
       answerTokens: sched.outputTokens,
     };
     rec.usage = usage;
+    rec.scheduledTtftMs = prompt.ttftMs;
+    if (sched.prefixCache) rec.cacheHit = prompt.cacheHit;
 
     if (fault?.kind === 'status') {
       const e = fault.body !== undefined
@@ -291,7 +306,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
 
     const withUsage = sched.includeUsage && (protocol !== 'openai-chat' || !stream ||
       (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
-    const ctx: StreamContext = { protocol, model, schedule: sched, usage, withUsage, requestId, createdSec: Math.floor(Date.now() / 1000) };
+    const ctx: StreamContext = { protocol, model, schedule: { ...sched, ttftMs: prompt.ttftMs }, usage, withUsage, requestId, createdSec: Math.floor(Date.now() / 1000) };
     if (stream) runStream(job, rec, ctx, fault);
     else runWhole(job, rec, ctx, fault);
   };
@@ -302,10 +317,13 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const enc = createEncoder(ctx);
     const plan = planChunks(ctx.schedule);
     res.socket?.setNoDelay(true);
+    // OpenAI reports the time from receiving the request to answering it, in whole ms.
+    if (ctx.schedule.processingMsHeader) rec.processingMs = Math.round(now() - rec.receivedAt);
     res.writeHead(200, {
       'content-type': enc.contentType,
       'cache-control': 'no-cache',
       ...(ctx.protocol === 'anthropic' ? { 'request-id': `req_${ctx.requestId}` } : { 'x-request-id': ctx.requestId }),
+      ...(rec.processingMs !== undefined ? { 'openai-processing-ms': String(rec.processingMs) } : {}),
     });
     res.flushHeaders();
     rec.status = 200;
@@ -496,7 +514,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     return false;
   };
 
-  const http = createServer({ noDelay: true }, (req, res) => {
+  const onRequest: RequestListener = (req, res) => {
     const receivedAt = now(); // t0: the request's headers have arrived
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = routeOf(req.method ?? 'GET', url.pathname);
@@ -511,7 +529,8 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     handleOther(req, res, url).then((handled) => {
       if (!handled) sendJson(res, 404, { error: `tokenscope test server: no route for ${req.method} ${url.pathname}` });
     }, fail);
-  });
+  };
+  const http = opts.tls ? createTlsServer({ noDelay: true, key: opts.tls.key, cert: opts.tls.cert }, onRequest) : createServer({ noDelay: true }, onRequest);
 
   http.on('connection', (socket) => connectionIds.set(socket, ++connections));
 
@@ -526,7 +545,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
   const host = opts.host ?? '127.0.0.1';
 
   const server: StreamServer = {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     setModel,
     setModels(record) {
@@ -536,6 +555,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     reset() {
       records.length = 0;
       faultCounts.clear();
+      prefixCache.clear();
     },
     close() {
       for (const job of [...jobs]) {

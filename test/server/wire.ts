@@ -70,13 +70,17 @@ export function rfc3339Nano(epochMs: number): string {
 
 // ---------------------------------------------------------------- OpenAI Chat Completions
 
-function openaiUsage(u: Usage) {
+function openaiUsage(u: Usage, dialect: ResolvedSchedule['usageDialect'] = 'openai') {
   const completion = u.answerTokens + u.reasoningTokens;
+  // DeepSeek's documented usage splits the prompt into cache hits and misses at the top level.
+  const prompt = dialect === 'deepseek'
+    ? { prompt_cache_hit_tokens: u.cachedInputTokens, prompt_cache_miss_tokens: u.inputTokens - u.cachedInputTokens }
+    : { prompt_tokens_details: { cached_tokens: u.cachedInputTokens } };
   return {
     prompt_tokens: u.inputTokens,
     completion_tokens: completion,
     total_tokens: u.inputTokens + completion,
-    prompt_tokens_details: { cached_tokens: u.cachedInputTokens },
+    ...prompt,
     completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
   };
 }
@@ -185,7 +189,7 @@ class OpenAIEncoder implements StreamEncoder {
       : {};
     const out = [this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], timings)];
     if (this.ctx.withUsage) {
-      const usage: Record<string, unknown> = openaiUsage(u);
+      const usage: Record<string, unknown> = openaiUsage(u, this.ctx.schedule.usageDialect);
       if (q.openRouter) Object.assign(usage, { cost: q.openRouter.costUsd, is_byok: false, cost_details: { upstream_inference_cost: null } });
       out.push(this.chunk([], { usage, ...(q.vllmMetrics ? { metrics: vllmMetrics(q.vllmMetrics, times, generated) } : {}) }));
     }
@@ -437,7 +441,7 @@ export function wholeBody(ctx: StreamContext, reasoning: string, answer: string,
           message: { role: 'assistant', content: answer, ...(visibleReasoning ? { [ctx.schedule.openaiReasoningField]: reasoning } : {}), refusal: null },
           logprobs: null, finish_reason: 'stop',
         }],
-        ...(ctx.schedule.includeUsage ? { usage: openaiUsage(u) } : {}),
+        ...(ctx.schedule.includeUsage ? { usage: openaiUsage(u, ctx.schedule.usageDialect) } : {}),
       };
     case 'anthropic':
       return {

@@ -61,7 +61,7 @@ describe('regression gate', () => {
       ...history('m', 10, () => ({ ttftMs: 10, inputTokens: 50_000 })),
       ...history('m', 10, () => ({ ttftMs: 10, ok: false, error: 'x' })),
       // the history records a cache state per run (a missing one reads as cold)
-      ...history('m', 10, () => ({ ttftMs: 10 })).map((r) => ({ ...r, cacheState: 'warm' })),
+      ...history('m', 10, () => ({ ttftMs: 10 })).map((r) => ({ ...r, cacheState: 'warm' as const })),
       ...history('m', 40, () => ({ ttftMs: 10 })).slice(30), // 31..40 days back: outside 4w
     ];
     const g = gateOf(report([result('m', 'CN', [run({ ttftMs: 340 })])], { startedAt: NOW }), noise);
@@ -74,7 +74,7 @@ describe('regression gate', () => {
   });
 
   it('a benchmark with cold and warm runs of one model is judged per cache state; JUnit keeps one testcase', () => {
-    const warmHistory = history('m', 10, () => ({ ttftMs: 50, e2eMs: 2000, decodeTps: 55 })).map((r) => ({ ...r, cacheState: 'warm' }));
+    const warmHistory = history('m', 10, () => ({ ttftMs: 50, e2eMs: 2000, decodeTps: 55 })).map((r) => ({ ...r, cacheState: 'warm' as const }));
     const cur = report(
       [result('m', 'CN', [run({ ttftMs: 340, e2eMs: 2340, decodeTps: 54 }), run({ ttftMs: 120, e2eMs: 2000, decodeTps: 55, cacheState: 'warm' } as Partial<RunMetrics>)])],
       { startedAt: NOW },

@@ -19,6 +19,7 @@ import type { CompareView, ResultsView, WebviewMessage } from '../../../src/shar
 import { compareSection } from './compareRender';
 import { formatMetric, type ColumnDef, type MetricCell, type ModelRow } from '../../../src/core/report/resultsView';
 import { append, cssEscape, el, replaceChildren, type Child } from './dom';
+import { createTtftSection, type TtftChartsFactory } from './ttftRender';
 
 export interface ChartsHandle {
   update(view: ResultsView): void;
@@ -287,7 +288,8 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
 }
 
 /** Builds the static page skeleton once and returns a renderer for views. */
-export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) => void, chartsFactory?: ChartsFactory): ResultsApp {
+export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) => void, chartsFactory?: ChartsFactory, ttftChartsFactory?: TtftChartsFactory): ResultsApp {
+  const ttft = createTtftSection(ttftChartsFactory);
   const status = el('div', { id: 'results-status', role: 'status', 'aria-live': 'polite' });
   const progress = el('progress', { id: 'results-progress', max: 1, value: 0 });
   const cancel = el('button', { id: 'cancel-benchmark', type: 'button', class: 'secondary' }, 'Cancel');
@@ -358,6 +360,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
     compareBox,
     hostGroupsSection,
     charts,
+    ttft.element,
     warningsSection,
     outputsSection,
     notes,
@@ -445,7 +448,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       progress.max = Math.max(1, view.progress.total);
       progress.value = Math.min(view.progress.done, progress.max);
       promptLine.textContent = promptText(view);
-      meta.textContent = `Started ${new Date(view.startedAt).toLocaleString()} · ${view.settings.runs} run(s)${view.settings.warmup ? ` + ${view.settings.warmup} warm-up` : ''}, concurrency ${view.settings.concurrency}, max ${view.settings.maxTokens} tokens`;
+      meta.textContent = `Started ${new Date(view.startedAt).toLocaleString()} · ${view.settings.runs} run(s)${view.settings.warmup ? ` + ${view.settings.warmup} warm-up` : ''}, concurrency ${view.settings.concurrency}, max ${view.settings.maxTokens} tokens${view.cacheMode ? ` · cache ${view.cacheMode}` : ''}${view.location ? ` · from ${view.location}` : ''}`;
       replaceChildren(tableBox, table(view));
       hostGroupsSection.hidden = view.hostGroups.length === 0;
       replaceChildren(hostGroupsBox, hostGroupTables(view));
@@ -462,6 +465,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       chartsEmpty.textContent = view.running ? 'The charts fill in as runs finish.' : view.cancelled ? 'No run finished before the benchmark was cancelled, so there is nothing to chart.' : 'No successful run to chart.';
       chartGrid.hidden = !anyData;
       if (anyData) ensureCharts()?.update(view);
+      ttft.render(view);
     },
     renderCompare(view) {
       replaceChildren(compareBox, view ? compareSection(view) : null);

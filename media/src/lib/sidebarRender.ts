@@ -12,6 +12,7 @@ import { LEADERBOARD_COLUMNS, TIME_RANGES, TIME_RANGE_LABELS, type LeaderboardVi
 import { TASK_CATEGORIES } from '../../../src/core/types';
 import type { LeaderboardFilterState, LeaderboardView, WebviewMessage, WeeklyTrendView } from '../../../src/shared/webviewProtocol';
 import { append, el, replaceChildren } from './dom';
+import { hourHeatmapTable } from './hourHeatmap';
 
 export interface SidebarApp {
   render(view: LeaderboardView | null): void;
@@ -98,9 +99,12 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
   const trendCaption = el('figcaption', { class: 'muted' });
   const trend = el('figure', { id: 'weekly-trend', class: 'trend', hidden: true }, el('h3', {}, 'Week by week'), headline, el('div', { class: 'trend-box' }, trendCanvas), trendCaption);
   let trendChart: ReturnType<TrendFactory> | undefined;
+  const heatmap = el('section', { id: 'hour-heatmap-section', hidden: true }, el('h3', {}, 'By hour of day (UTC)'));
+  const heatmapBox = el('div', { class: 'table-scroll' });
+  heatmap.append(heatmapBox, el('p', { class: 'muted' }, 'Cold runs only; darker is slower. Shown once runs span two or more hours.'));
   const warnings = el('ul', { id: 'leaderboard-warnings', class: 'warnings' });
   const footer = el('div', { class: 'toolbar' }, el('button', { id: 'show-results', type: 'button', class: 'secondary' }, 'Open last results'));
-  append(root, filters, status, empty, filteredEmpty, trend, tables, warnings, footer);
+  append(root, filters, status, empty, filteredEmpty, trend, tables, heatmap, warnings, footer);
 
   const send = () => post({ type: 'setFilter', filter: { category: category.value as LeaderboardFilterState['category'], range: range.value as LeaderboardFilterState['range'] } });
   category.addEventListener('change', send);
@@ -134,6 +138,8 @@ export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) =>
         view.regions.length ? scroll(boardTable('leaderboard-regions', 'Per region', view.regions, 'region')) : null,
       );
       replaceChildren(warnings, view.warnings.map((w) => el('li', { dir: 'auto' }, w)));
+      heatmap.hidden = !view.byHour;
+      replaceChildren(heatmapBox, view.byHour ? hourHeatmapTable(view.byHour) : null);
       trend.hidden = !view.weekly;
       if (view.weekly) {
         headline.textContent = view.weekly.headline;

@@ -9,6 +9,8 @@
  *   A region's median pools all successful runs of all its models that week (a model run more often
  *   weighs more). Cost is USD per million output tokens of each run (costUsd ÷ outputTokens × 10⁶;
  *   the input part of the bill included), median over runs.
+ * - Warm-cache runs and prompt-length sweep runs are left out (see comparable.ts): their TTFT answers
+ *   another question than a plain run's.
  * - Gap: CN median − US median, per metric; null when either side has no value that week.
  * - Who led a week: CN vs US (local models are shown, not ranked) by median o200k-normalised tok/s
  *   when both regions have it that week, else by median own-token decode tok/s. Equal medians are a
@@ -19,6 +21,7 @@
  *   latest week itself is such a week there is no current streak. Streaks are computed for all records
  *   together and for each task category on its own (same latest week for all).
  */
+import { isComparableRun } from './comparable';
 import { percentile } from '../stats';
 import { REGIONS, TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
 import type { HistoryRecord, Leaderboard, LeaderboardFilter, LeaderboardRow, MedianCell } from './contract';
@@ -333,6 +336,7 @@ export class WeeklyAggregator {
 
   add(r: HistoryRecord): void {
     if (this.cats && !this.cats.has(r.category)) return;
+    if (!isComparableRun(r)) return;
     const ms = Date.parse(r.time);
     if (!(ms >= this.since)) return;
     const w = weekIndexOf(ms, this.offset);
@@ -503,6 +507,7 @@ export function leaderboard(records: Iterable<HistoryRecord>, filter: Leaderboar
   const byRegion = new Map<Region, Bucket>();
   for (const r of records) {
     if (cats && !cats.has(r.category)) continue;
+    if (!isComparableRun(r)) continue;
     const ms = Date.parse(r.time);
     if (!(ms >= since)) continue;
     getBucket(byModel, r.modelId).add(r, ms);

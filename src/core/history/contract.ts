@@ -2,7 +2,7 @@
  * The history store's contract, shared by the CLI, the extension's sidebar and the weekly report.
  * Implementation: src/core/history/store.ts (append-only JSON Lines) and aggregate.ts.
  */
-import type { ProtocolId, Region, RunMetrics, TaskCategory, TokenSource } from '../types';
+import type { CacheState, ProtocolId, Region, RunMetrics, TaskCategory, TokenSource } from '../types';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 
@@ -37,6 +37,14 @@ export interface HistoryRecord {
   prompt?: string;
   /** Addition: which local tokenizer counted, when tokenSource is 'tokenizer' (from RunMetrics.tokenizer). */
   tokenizer?: string;
+  /** Addition: the prompt-cache state of the run (absent in older records, which were not controlled). */
+  cacheState?: CacheState;
+  /** Addition: the UTC hour (0–23) the run started, for by-hour reports. */
+  hour?: number;
+  /** Addition: where the run was made from, as the user labelled it (--location / tokenscope.location). */
+  location?: string;
+  /** Addition: sweep runs: the prompt size, in tokens, the prompt was built to. */
+  targetInputTokens?: number;
 }
 
 export interface LeaderboardFilter {

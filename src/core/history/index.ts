@@ -5,4 +5,5 @@ export { isHistoryRecord, recordKey, recordProblem, redactSecrets } from './sche
 export { defaultHistoryPath, HistoryStore, recordsFromReport, type ExportOptions, type HistoryStoreOptions, type ImportResult, type RecordsFromReportOptions } from './store';
 export * from './aggregate';
 export * from './render';
-export { loadLeaderboard, loadWeeklyReport } from './load';
+export { loadByHour, loadLeaderboard, loadWeeklyReport } from './load';
+export * from './byHour';

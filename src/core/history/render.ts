@@ -126,7 +126,7 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
   return out.join('\n') + '\n';
 }
 
-function csvField(v: string | number | null | undefined): string {
+export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -55,6 +55,10 @@ export function recordProblem(v: unknown, now = Date.now()): string | null {
   if (v.label !== undefined && typeof v.label !== 'string') return 'label must be a string';
   if (v.prompt !== undefined && typeof v.prompt !== 'string') return 'prompt must be a string';
   if (v.tokenizer !== undefined && typeof v.tokenizer !== 'string') return 'tokenizer must be a string';
+  if (v.cacheState !== undefined && v.cacheState !== 'cold' && v.cacheState !== 'warm') return 'cacheState must be cold or warm';
+  if (v.hour !== undefined && !(Number.isInteger(v.hour) && (v.hour as number) >= 0 && (v.hour as number) <= 23)) return 'hour must be an integer 0–23';
+  if (v.location !== undefined && typeof v.location !== 'string') return 'location must be a string';
+  if (v.targetInputTokens !== undefined && !(Number.isInteger(v.targetInputTokens) && (v.targetInputTokens as number) > 0)) return 'targetInputTokens must be a positive integer';
   const m = v.metrics;
   if (!isObject(m)) return 'metrics must be an object';
   if (typeof m.ok !== 'boolean') return 'metrics.ok must be true or false';

@@ -180,6 +180,10 @@ export function recordsFromReport(report: BenchmarkReport, options: RecordsFromR
         ...(run.tokenizer ? { tokenizer: run.tokenizer } : {}),
         toolVersion: report.tool.version,
         metrics: pickMetrics(run),
+        ...(run.cacheState ? { cacheState: run.cacheState } : {}),
+        ...(Number.isFinite(Date.parse(run.startedAt)) ? { hour: new Date(run.startedAt).getUTCHours() } : {}),
+        ...(report.settings.location ? { location: redactSecrets(report.settings.location) } : {}),
+        ...(run.targetInputTokens !== undefined ? { targetInputTokens: run.targetInputTokens } : {}),
       };
       if (storePrompt) record.prompt = options.prompt;
       records.push(record);

@@ -16,7 +16,8 @@ export const anthropic: WireProtocol = {
       model: spec.model,
       max_tokens: opts.maxTokens,
       stream: true,
-      messages: [{ role: 'user', content: prompt }],
+      // Anthropic caches only what is marked: a warm benchmark marks the whole prompt.
+      messages: [{ role: 'user', content: opts.cacheControl ? [{ type: 'text', text: prompt, cache_control: { type: 'ephemeral' } }] : prompt }],
       ...spec.extraBody,
     };
     return {

@@ -3,6 +3,8 @@ import type { ModelSpec, ProtocolId, StreamEvent } from '../types';
 export interface RequestOptions {
   maxTokens: number;
   apiKey?: string;
+  /** Mark the prompt as cacheable where the protocol needs it (Anthropic's cache_control). */
+  cacheControl?: boolean;
 }
 
 /** A fully built HTTP request. `headers` may hold the key: never log or store them. */

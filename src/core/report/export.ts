@@ -33,6 +33,7 @@ export const CSV_COLUMNS = [
   'ttft_ms', 'ttfo_ms', 'setup_ms', 'decode_tps', 'normalized_tps', 'server_decode_tps', 'e2e_ms', 'itl_ms',
   'inter_chunk_p50_ms', 'inter_chunk_p95_ms', 'chunks', 'input_tokens', 'output_tokens', 'reasoning_tokens',
   'cached_input_tokens', 'cache_write_input_tokens', 'streamed_tokens', 'hidden_tokens', 'token_source', 'tokenizer', 'cost_usd', 'price_source', 'error_kind', 'error',
+  'cache_state', 'target_input_tokens', 'dns_ms', 'connect_ms', 'tls_ms', 'sent_ms', 'headers_ms', 'first_byte_ms', 'connection_reused', 'server_processing_ms',
 ] as const;
 
 function runFields(m: RunMetrics): (string | number | boolean | null | undefined)[] {
@@ -41,6 +42,7 @@ function runFields(m: RunMetrics): (string | number | boolean | null | undefined
     m.interChunkP50Ms, m.interChunkP95Ms, m.chunks, m.inputTokens, m.outputTokens, m.reasoningTokens,
     m.cachedInputTokens, m.cacheWriteInputTokens, m.streamedTokens, m.hiddenTokens, m.tokenSource, m.tokenizer, m.costUsd,
     m.priceSource ? describePriceSource(m.priceSource) : null, m.errorKind, m.error,
+    m.cacheState, m.targetInputTokens, m.phases?.dnsMs, m.phases?.connectMs, m.phases?.tlsMs, m.phases?.sentMs, m.phases?.headersMs, m.phases?.firstByteMs, m.connectionReused, m.serverProcessingMs,
   ];
 }
 
@@ -108,6 +110,24 @@ export function reportToMarkdown(report: BenchmarkReport): string {
   }
   const costs = priceSourceLine(report.results);
   out.push('', 'Bold marks the best value of a column. Values are medians ± median absolute deviation.', ...view.notes.map((n) => `${n}`), ...(costs ? [mdCell(costs)] : []));
+  const cached = view.rows.filter((r) => r.cache);
+  if (cached.length) {
+    out.push('', '## Prompt cache (median TTFT)', '', '| Model | Cold | Warm | Saving | Input cost saving / run | Warm hits |', '| --- | ---: | ---: | ---: | ---: | --- |');
+    for (const r of cached) out.push(`| ${mdCell(r.label)} | ${r.cache!.text.cold} | ${r.cache!.text.warm} | ${r.cache!.text.saving} | ${mdCell(r.cache!.text.cost)} | ${r.cache!.warmHits}/${r.cache!.warmRuns}${r.cache!.neverHit ? ' **cache never hit**' : ''} |`);
+  }
+  const phased = view.rows.filter((r) => r.phaseBar);
+  if (phased.length) {
+    out.push('', '## Where TTFT goes (median ms)', '', '| Model | Network | Waiting for first byte | First byte → first token | Provider processing (server-reported) |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const r of phased) {
+      const p = r.phaseBar!;
+      out.push(`| ${mdCell(r.label)} | ${p.networkMs.toFixed(0)} | ${p.serverMs.toFixed(0)} | ${p.streamMs.toFixed(0)} | ${p.processingMs === null ? '—' : p.processingMs.toFixed(0)} |`);
+    }
+  }
+  const swept = view.rows.filter((r) => r.sweep);
+  if (swept.length) {
+    out.push('', '## TTFT by prompt length (cold)', '');
+    for (const r of swept) out.push(`- ${mdCell(r.label)}: ${r.sweep!.points.map((p) => `${Math.round(p.inputTokens)} tok → ${p.ttftMs === null ? '—' : p.ttftMs.toFixed(0)} ms`).join(', ')}; ${mdCell(r.sweep!.prefill?.text ?? 'too few sizes to fit')}`);
+  }
   const notes = [...new Set(report.results.flatMap((r) => [...r.warnings.map((w) => `Warning: ${w}`), ...r.runs.filter((x) => !x.ok && !x.warmup).map((x) => `Failed: ${x.error ?? x.errorKind ?? 'unknown error'}`)]))];
   if (notes.length) out.push('', '## Notes', '', ...notes.map((n) => `- ${mdCell(n)}`));
   return out.join('\n') + '\n';

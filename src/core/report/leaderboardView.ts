@@ -3,6 +3,7 @@
  * with the best value of each column marked. Pure: no `vscode`.
  */
 import type { WeeklyReport } from '../history/aggregate';
+import type { ByHourReport } from '../history/byHour';
 import type { Leaderboard, LeaderboardFilter, LeaderboardRow } from '../history/contract';
 import type { ModelOutcome } from './outcomes';
 import { TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
@@ -81,8 +82,34 @@ export function weeklyTrend(report: WeeklyReport, maxWeeks = 12): WeeklyTrendVie
   };
 }
 
+/** Median TTFT per model and UTC hour, for the sidebar's heatmap. */
+export interface HourHeatmapView {
+  /** UTC hours with any run, ascending. */
+  hours: number[];
+  models: { key: string; label?: string; ttftMs: (number | null)[]; runs: number[] }[];
+  /** Lowest and highest cell, for the colour scale. */
+  minMs: number;
+  maxMs: number;
+}
+
+/** The heatmap, once runs span two or more hours of the day (one hour says nothing about the time of day). */
+export function hourHeatmap(report: ByHourReport, labels: ReadonlyMap<string, string> = new Map()): HourHeatmapView | undefined {
+  const hours = [...new Set(report.rows.map((r) => r.hour))].sort((a, b) => a - b);
+  if (hours.length < 2) return undefined;
+  const keys = [...new Set(report.rows.map((r) => r.model))];
+  const models = keys.map((key) => {
+    const at = (h: number) => report.rows.find((r) => r.model === key && r.hour === h);
+    return { key, ...(labels.get(key) ? { label: labels.get(key) } : {}), ttftMs: hours.map((h) => at(h)?.ttftMs ?? null), runs: hours.map((h) => at(h)?.runs ?? 0) };
+  });
+  const values = models.flatMap((m) => m.ttftMs).filter((v): v is number => v !== null);
+  if (!values.length) return undefined;
+  return { hours, models, minMs: Math.min(...values), maxMs: Math.max(...values) };
+}
+
 export interface LeaderboardView {
   filter: LeaderboardFilterState;
+  /** Median TTFT per model and UTC hour (absent until runs span two hours). */
+  byHour?: HourHeatmapView;
   /** Weekly medians per region and the streak headline (absent when there is no history). */
   weekly?: WeeklyTrendView;
   /** Records in the whole history, before filtering (0 → the empty state). */
@@ -103,7 +130,7 @@ function withBest(rows: readonly LeaderboardRow[]): LeaderboardViewRow[] {
   return out;
 }
 
-export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = [], weekly?: WeeklyReport, outcomes?: ReadonlyMap<string, ModelOutcome>): LeaderboardView {
+export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = [], weekly?: WeeklyReport, outcomes?: ReadonlyMap<string, ModelOutcome>, hours?: ByHourReport): LeaderboardView {
   const models = withBest(board.models).map((r) => {
     const f = outcomes?.get(r.key)?.failed;
     // A model whose every run failed is marked even when its newest outcome is unknown.
@@ -111,7 +138,9 @@ export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilt
     if (r.runs > 0 && r.failedRuns === r.runs) return { ...r, failure: { label: 'every run failed', error: `${r.failedRuns} of ${r.runs} runs failed`, auth: false } };
     return r;
   });
+  const heatmap = hours ? hourHeatmap(hours, new Map(board.models.filter((m) => m.label).map((m) => [m.key, m.label!]))) : undefined;
   return {
+    ...(heatmap ? { byHour: heatmap } : {}),
     filter: { ...filter },
     totalRecords,
     models,

@@ -15,6 +15,9 @@ export interface LiveSettings {
   concurrency: number;
   maxTokens: number;
   timeoutMs: number;
+  cache?: BenchmarkReport['settings']['cache'];
+  inputTokens?: number[];
+  location?: string;
 }
 
 export { hostOf } from '../runner';
@@ -73,7 +76,8 @@ export class LiveReport {
         const r = this.result(event.modelId);
         if (!r) return true;
         recordRun(r, event.metrics);
-        r.summary = summarizeRuns(r.runs);
+        // As in the final report: with cold and warm runs, the summary is the cold ones.
+        r.summary = summarizeRuns(r.runs.some((x) => x.cacheState === 'cold') ? r.runs.filter((x) => x.cacheState !== 'warm') : r.runs);
         return true;
       }
       case 'warning': {

@@ -6,9 +6,10 @@ import { sloCellText } from '../slo';
 import { describePriceSource } from '../pricing/describe';
 import { summarize } from '../stats';
 import { hostGroups, type HostGroup } from './hostGroups';
-import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
+import type { BenchmarkReport, CacheMode, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
 import { groupErrors, type ErrorGroup } from './failures';
 import { regionSummaries } from './summaries';
+import { cacheModeNote, ttftFields, type CacheView, type PhaseBarView, type SweepView } from './ttftView';
 
 /** Columns of the results table, in display order. */
 export const VIEW_METRICS = [
@@ -137,6 +138,12 @@ export interface ModelRow {
   errorGroups: ErrorGroup[];
   /** The speculative-decoding advisor's verdict (estimated); absent until the benchmark ends. */
   speculation?: SpeculationView;
+  /** Cold vs warm prompt cache, when both ran. */
+  cache?: CacheView;
+  /** TTFT split into network, waiting for the first byte, and first byte to first token. */
+  phaseBar?: PhaseBarView;
+  /** TTFT against prompt length, from a sweep. */
+  sweep?: SweepView;
   /** Runs that met the SLO and goodput, when the benchmark had one. */
   slo?: SloView;
 }
@@ -191,6 +198,10 @@ export interface ResultsView {
   /** Rows serving the same underlying model from different hosts, fastest first. */
   hostGroups: HostGroup[];
   notes: string[];
+  /** Prompt-cache state the runs were made in. */
+  cacheMode?: CacheMode;
+  /** Where the benchmark ran from, as the user labelled it. */
+  location?: string;
   /** The SLO the runs were checked against, e.g. "ttft<=800,tps>=30". */
   slo?: string;
 }
@@ -359,7 +370,13 @@ function modelRow(r: ModelResult, plannedRuns: number, warmupRuns: number, optio
     errorGroups,
     ...(r.speculation ? { speculation: speculationView(r.speculation) } : {}),
     ...(r.slo ? { slo: { met: r.slo.met, total: r.slo.total, share: r.slo.share, goodputRps: r.slo.goodputRps, text: sloCellText(r.slo) } } : {}),
+    ...ttftFields(r),
   };
+}
+
+/** Measured runs per model: each cache state and each sweep size has its own set. */
+function measuredRunsPerModel(settings: BenchmarkReport['settings']): number {
+  return settings.runs * (settings.cache === 'both' ? 2 : 1) * (settings.inputTokens?.length || 1);
 }
 
 /** Region rows: every successful measured run of the region's models pooled, as the sidebar's history does. */
@@ -400,9 +417,10 @@ export const DEMO_PROMPT = 'Explain, in three sentences, why time to first token
 
 /** Builds the results panel's view of a report (finished, or partial while running). */
 export function buildResultsView(report: BenchmarkReport, options: ViewOptions = {}): ResultsView {
-  const rows = report.results.map((r) => modelRow(r, report.settings.runs, report.settings.warmup, options));
+  const perModel = measuredRunsPerModel(report.settings);
+  const rows = report.results.map((r) => modelRow(r, perModel, report.settings.warmup, options));
   markBest(rows, VIEW_METRICS);
-  const totalRuns = report.results.length * report.settings.runs;
+  const totalRuns = report.results.length * perModel;
   const doneRuns = report.results.reduce((s, r) => s + r.okRuns + r.failedRuns, 0);
   const warmupTotal = report.results.length * report.settings.warmup;
   const notes = [
@@ -410,6 +428,8 @@ export function buildResultsView(report: BenchmarkReport, options: ViewOptions =
     '"tok/s (own tokens)" counts each model\'s own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly.',
     'Region rows pool every successful measured run of the region\'s models (as the sidebar does), so a model run more often weighs more.',
     ...(options.demo ? [DEMO_NOTE] : []),
+    ...(report.settings.cache ? [cacheModeNote(report.settings.cache)] : []),
+    ...(report.settings.inputTokens?.length ? [`Prompt-length sweep over ${report.settings.inputTokens.join(', ')} tokens: the table shows the smallest size.`] : []),
   ];
   return {
     startedAt: report.startedAt,
@@ -427,5 +447,7 @@ export function buildResultsView(report: BenchmarkReport, options: ViewOptions =
     hostGroups: hostGroups(report.results),
     notes,
     ...(report.settings.slo ? { slo: report.settings.slo } : {}),
+    ...(report.settings.cache ? { cacheMode: report.settings.cache } : {}),
+    ...(report.settings.location ? { location: report.settings.location } : {}),
   };
 }

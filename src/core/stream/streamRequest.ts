@@ -16,6 +16,7 @@ import { formatBytes } from '../regularFile';
 import { oneLine, printable } from '../text';
 import type { ModelSpec, RunError, StreamEvent, StreamTrace } from '../types';
 import { framerFor } from './framing';
+import { phasesFrom, serverProcessingMs, watchPhases, type PhaseStamps } from './phases';
 
 export interface StreamRequestOptions {
   prompt: string;
@@ -29,6 +30,8 @@ export interface StreamRequestOptions {
   agent?: http.Agent;
   /** Response bytes after which the stream is cut off as running past max tokens (default: streamByteLimit(maxTokens)). */
   maxBytes?: number;
+  /** Anthropic: mark the prompt with cache_control so its prompt cache can be used. */
+  cacheControl?: boolean;
 }
 
 /** Bytes of an error page or a non-stream body kept for the message; reading stops there. */
@@ -52,12 +55,15 @@ export interface RawTrace {
   contentType?: string;
   /** A transport-level failure (HTTP status, network, timeout, cancel). Stream-content errors come from decoding. */
   error?: RunError;
+  /** Socket event stamps (DNS, connect, TLS, sent). */
+  phaseStamps?: PhaseStamps;
+  serverProcessingMs?: number;
 }
 
 /** Sends the request and records every read; never rejects. */
 export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<RawTrace> {
   const protocol = protocolFor(spec.protocol);
-  const req = protocol.buildRequest(spec, opts.prompt, { maxTokens: opts.maxTokens, apiKey: opts.apiKey });
+  const req = protocol.buildRequest(spec, opts.prompt, { maxTokens: opts.maxTokens, apiKey: opts.apiKey, ...(opts.cacheControl ? { cacheControl: true } : {}) });
   const raw: RawTrace = { requestStart: 0, times: [], chunks: [], bytes: 0 };
   const who = modelWho(spec);
 
@@ -86,6 +92,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       agent: opts.agent,
     });
     request.setNoDelay(true);
+    raw.phaseStamps = watchPhases(request);
     // Socket idle timeout: covers a server that never answers and a stream that stalls.
     request.setTimeout(Math.min(opts.stallTimeoutMs, MAX_TIMER_MS), () =>
       finish(
@@ -102,6 +109,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
     request.on('response', (res) => {
       raw.headersAt = performance.now();
       raw.status = res.statusCode ?? 0;
+      raw.serverProcessingMs = serverProcessingMs(res.headers);
       const status = raw.status;
       const contentType = String(res.headers['content-type'] ?? '');
       raw.contentType = contentType;
@@ -165,6 +173,11 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
   const protocol = protocolFor(spec.protocol);
   const who = modelWho(spec);
   const trace: StreamTrace = { requestStart: raw.requestStart, headersAt: raw.headersAt, endAt: raw.endAt, status: raw.status, events: [], reads: raw.times.length, bytes: raw.bytes };
+  if (raw.phaseStamps) {
+    trace.phases = phasesFrom(raw.phaseStamps, raw.requestStart, raw.headersAt, raw.times[0]);
+    trace.connectionReused = raw.phaseStamps.reused === true;
+  }
+  if (raw.serverProcessingMs !== undefined) trace.serverProcessingMs = raw.serverProcessingMs;
   let contentError: RunError | undefined;
   let tokenReads = 0;
   let lastTokenRead = -1;
