@@ -494,11 +494,17 @@ async function readHover() {
     return { x: left, y: s.top, width: right - left, height: s.height };
   });
   check(box.width > 20, `the selection is not visible in the editor: ${JSON.stringify(box)}`);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.move(box.x + box.width / 2 + 5, box.y + box.height / 2);
   const hover = page.locator('.monaco-hover', { hasText: 'Tokenscope' }).first();
-  await hover.waitFor({ state: 'visible', timeout: 20_000 });
-  await waitFor(async () => (await hover.innerText()).includes('Estimated time'), { timeoutMs: 20_000, what: 'the hover to finish counting' });
+  // Vocabularies load on a worker the first time: the hover names the families still loading; hovering again
+  // (as a user would) shows their counts.
+  await waitFor(async () => {
+    await page.mouse.move(box.x + box.width / 2, box.y - 40);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2 + 5, box.y + box.height / 2);
+    await hover.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await hover.innerText();
+    return text.includes('Estimated time') && !text.includes('Loading the') ? true : (await page.waitForTimeout(500), null);
+  }, { timeoutMs: 30_000, what: 'the hover to show every family\'s count' });
   const content = await hover.evaluate((el) => ({
     text: el.innerText,
     tables: [...el.querySelectorAll('table')].map((t) => [...t.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.innerText.trim()))),

@@ -40,9 +40,17 @@ suite('Tokenscope extension host', function () {
     await vscode.extensions.getExtension(EXTENSION_ID).activate();
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Prompt\n\n${PROMPT}\n` });
     await vscode.window.showTextDocument(doc);
-    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, 10));
-    const texts = (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)));
-    const ours = texts.find((t) => t.includes('Tokenscope'));
+    // Vocabularies load on a worker the first time: a hover meanwhile names the families still loading, and a
+    // later hover has their counts.
+    let ours;
+    let texts = [];
+    for (let i = 0; i < 60; i++) {
+      const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, 10));
+      texts = (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)));
+      ours = texts.find((t) => t.includes('Tokenscope'));
+      if (!ours || !ours.includes('Loading the')) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     assert.ok(ours, `no Tokenscope hover among ${JSON.stringify(texts).slice(0, 500)}`);
     assert.match(ours, /Document: [\d,]+ characters/);
     // One row per tokenizer family with a count, o200k first by default.
