@@ -48,7 +48,11 @@ const vscode = {
     onDidChangeTextEditorSelection: event(), onDidChangeActiveTextEditor: event(),
   },
   workspace: {
-    getConfiguration: () => ({ get: (key, dflt) => (key in defaults ? defaults[key] : dflt) }),
+    getConfiguration: () => ({
+      get: (key, dflt) => (key in defaults ? defaults[key] : dflt),
+      inspect: (key) => ({ key, defaultValue: defaults[key.replace(/^tokenscope\./, '')] }),
+    }),
+    isTrusted: true,
     onDidChangeConfiguration: event(), onDidCloseTextDocument: event(), workspaceFolders: undefined,
   },
   languages: { registerHoverProvider: (selector, provider) => (registered.hover.push(provider), disposable()) },
