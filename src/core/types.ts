@@ -334,13 +334,7 @@ export interface PrefillFit {
 }
 
 /** Median phases of one model's runs, ms from request start. */
-export interface PhaseSummary {
-  dnsMs: number | null;
-  connectMs: number | null;
-  tlsMs: number | null;
-  sentMs: number | null;
-  headersMs: number | null;
-  firstByteMs: number | null;
+export interface PhaseSummary extends RunPhases {
   ttftMs: number | null;
   serverProcessingMs: number | null;
   /** Runs that went out on a fresh connection / a reused one. */

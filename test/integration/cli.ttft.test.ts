@@ -1,25 +1,15 @@
 /** The CLI's cache, sweep, location and by-hour options, spawned as a user runs them, against the test server. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamServer, type StreamServer } from '../server/streamServer';
+import { runCli } from './cliProcess';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 let server: StreamServer;
 let dir: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', TOKENSCOPE_LOCAL_PORTS: 'openai:9', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 beforeAll(async () => {
   server = await startStreamServer();

@@ -3,20 +3,13 @@
  * (network, waiting for the first byte, first byte to first token) and TTFT against prompt length. Pure.
  */
 import { median } from '../stats';
-import type { CacheMode, ModelResult, RunMetrics } from '../types';
+import type { CacheComparison, CacheMode, ModelResult, RunMetrics } from '../types';
 import { formatUsd } from './resultsView';
 
-export interface CacheView {
-  coldTtftMs: number | null;
-  warmTtftMs: number | null;
-  savingMs: number | null;
-  savingPct: number | null;
-  inputCostSavingUsd: number | null;
-  inputCostSavingPct: number | null;
+/** Cold vs warm as the panel shows it: the comparison, the warm runs that hit, and display texts. */
+export interface CacheView extends CacheComparison {
   warmHits: number;
   warmRuns: number;
-  neverHit: boolean;
-  note: string;
   /** Display texts: cold, warm, saving ("120 ms (40%)"), cost saving. */
   text: { cold: string; warm: string; saving: string; cost: string };
 }
