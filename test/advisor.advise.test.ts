@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 describe('advise', () => {
-  it('coding edit with its output: the replay flags prompt lookup, in the issue’s wording', () => {
+  it('coding edit with its output: the replay flags prompt lookup, in the advisor’s wording', () => {
     const a = advise({ prompt: read('coding-edit.prompt.md'), output: read('coding-edit.output.md'), tokenizer: o200k });
     expect(a.category).toBe('coding-edit');
     expect(a.flagged).toBe(true);

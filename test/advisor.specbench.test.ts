@@ -52,7 +52,7 @@ describe('Spec-Bench ordering of the PLD estimator', () => {
   });
 
   it('the published groups hold (o200k): summarization and RAG > math and multi-turn > QA and translation', () => {
-    // Group means, as the issue asks …
+    // Group means, as the advisor reports them …
     expect(mean(TOP.map((t) => o200k[t]))).toBeGreaterThan(mean(MIDDLE.map((t) => o200k[t])));
     expect(mean(MIDDLE.map((t) => o200k[t]))).toBeGreaterThan(mean(BOTTOM.map((t) => o200k[t])));
     // … and the stricter form: every task of a higher group above every task of a lower one.

@@ -6,7 +6,7 @@
 #   - code-server (VS Code's workbench + extension host served on localhost), installed with npm into a tool
 #     folder outside the extension's own dependencies: ${TOKENSCOPE_TOOLS_DIR:-<repo>/.tools}/code-server.
 # Safe on a fresh machine and in CI (no stdin needed). Exits non-zero if anything is missing at the end.
-# See ../../../shared/vscode-in-browser.md for why each step is needed.
+# See test/e2e/README.md for why each step is needed.
 set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

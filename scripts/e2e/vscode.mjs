@@ -1,6 +1,6 @@
 // Drives a real VS Code (code-server 4.99.4 = VS Code 1.99.3) with the extension installed, from headless Debian
 // Chromium through playwright-core. Plain ESM so the e2e suite can import it without a build step.
-// Setup first: scripts/e2e/setup.sh. Background: ../../../shared/vscode-in-browser.md.
+// Setup first: scripts/e2e/setup.sh. Background: test/e2e/README.md.
 //
 // Every process started here (code-server, Chromium) is recorded; stop() / stopAll() end it and all of its
 // descendants by PID, and exit/signal handlers do the same if the caller never gets there.

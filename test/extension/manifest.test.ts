@@ -33,7 +33,7 @@ describe('package.json contributions', () => {
     expect(item.properties.tokenizer.enum).toEqual([...TOKENIZER_FAMILIES]);
   });
 
-  it('has every setting the issue lists, and none holding a key', () => {
+  it('has every documented setting, and none holding a key', () => {
     const props = Object.keys(pkg.contributes.configuration.properties);
     for (const k of ['models', 'defaultModels', 'runs', 'warmup', 'concurrency', 'maxTokens', 'timeoutMs', 'referenceTokenizer', 'hover.enabled', 'hover.families', 'history.storePrompt']) expect(props).toContain(`tokenscope.${k}`);
     expect(props.some((p) => /key/i.test(p) && !/storePrompt/.test(p))).toBe(false);

@@ -9,7 +9,7 @@
  * one token of its own (the bonus token). The output of a greedy run is exactly what the target produces, so
  * replaying over it gives the steps the run would have taken with PLD switched on.
  *
- * Note: HF transformers takes the earliest match rather than the latest; the issue specifies the latest.
+ * Note: HF transformers takes the earliest match rather than the latest; Tokenscope takes the latest (the most recent context predicts best).
  */
 
 export interface PldOptions {
