@@ -201,8 +201,17 @@ const timed = async (key, fn) => {
 
 /** The editor with the prompt, focused like a person would: click its tab; then select the prompt line. */
 async function selectPrompt() {
+  const focused = page.locator('.editor-instance .monaco-editor.focused').first();
   await page.locator('.tabs-container .tab[data-resource-name="prompt.md"]').first().click();
-  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible', timeout: 10_000 });
+  const ok = await focused.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+  if (!ok) {
+    // Something else holds the focus (a dialog, a quick input, a webview): dismiss it and open the file by name.
+    log('selectPrompt: the prompt tab did not take the focus; dismissing and opening prompt.md by Quick Open');
+    await shot('select-prompt-retry').catch(() => {});
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+    await openFile(page, 'prompt.md');
+    await focused.waitFor({ state: 'visible', timeout: 10_000 });
+  }
   await selectLine(page, PROMPT_LINE);
   await page.waitForFunction(
     (n) => document.querySelector('.statusbar-item[id$="editor.selection"]')?.textContent.includes(`(${n} selected)`),
@@ -296,7 +305,19 @@ async function configureModels() {
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(JSON.stringify({ ...settings, 'tokenscope.models': modelsSetting(testServer.url) }));
   await page.keyboard.press('Control+s');
-  await page.locator('.tabs-container .tab.dirty[data-resource-name="settings.json"]').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+  // Closing an unsaved editor opens a modal "save changes?" that would hold every later step: wait for the file.
+  await waitFor(async () => {
+    let saved = null;
+    try {
+      saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      // Not the typed (plain JSON) text yet.
+    }
+    if (Array.isArray(saved?.['tokenscope.models']) && saved['tokenscope.models'].length) return true;
+    await page.keyboard.press('Control+s');
+    return null;
+  }, { timeoutMs: 15_000, intervalMs: 1000, what: 'settings.json to be saved with the models' });
+  await page.locator('.tabs-container .tab.dirty[data-resource-name="settings.json"]').waitFor({ state: 'hidden', timeout: 10_000 });
   await runCommand(page, 'View: Close Editor');
   return example !== null;
 }
@@ -749,7 +770,9 @@ async function step6DarkTheme() {
   await waitFor(async () => /vscode-dark/.test(await darkFrame.evaluate(() => document.body.className)), { timeoutMs: 10_000, what: 'the webview to get the dark theme' });
   const bg = await darkFrame.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const dark = await contrastReport(darkFrame);
-  const side = await contrastReport(await sidebarFrame(page));
+  // The side bar may be closed (an earlier step opens it, but this step must not depend on that one).
+  await runCommand(page, 'Tokenscope: Show Comparison');
+  const side = await contrastReport(await sidebarFrame(page, 20_000));
   log(`dark theme: panel ${dark.checked} texts, min contrast ${dark.min}; sidebar ${side.checked} texts, min ${side.min}; worst: ${[...dark.worst, ...side.worst].sort((a, b) => a.ratio - b.ratio).slice(0, 4).map((w) => `${w.where} "${w.text}" ${w.ratio} (${w.fg} on ${w.bg})`).join('; ')}`);
   await shot('6-dark-theme-workbench');
   await panelShots([['6-dark-theme', null], ['6-dark-theme-charts', '#charts']]);
