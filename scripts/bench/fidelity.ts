@@ -10,7 +10,7 @@
  *   - tokenscope --warmup 0: the full engine (runBenchmark) on fresh connections;
  *   - tokenscope default: the full engine with the settings a user gets (one warm-up run).
  * It prints p50 and worst case of every figure, checks each against its target and exits 1 when one is missed.
- *   Usage: npm run bench:fidelity [-- --quick]
+ *   Usage: npm run bench:fidelity [-- --quick] [--only CONC[/CLIENT]] [--schedule N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
@@ -33,9 +33,12 @@ const SCHEDULES: Sched[] = [
   { name: '1000 tok/s, 3-token chunks', ttftMs: 300, tokensPerSecond: 1000, tokensPerChunk: 3, outputTokens: quick ? 300 : 1000, ...TAG },
   { name: 'hidden reasoning, 40 tok/s', ttftMs: 300, tokensPerSecond: 40, outputTokens: quick ? 30 : 60, reasoningTokens: 40, reasoningVisible: false, ...TAG },
 ];
-const CONCURRENCY = quick ? [1, 64] : [1, 64, 256];
-const CLIENTS = ['bare node:http', 'tokenscope --warmup 0', 'tokenscope default'] as const;
-type Client = (typeof CLIENTS)[number];
+const ALL_CLIENTS = ['bare node:http', 'tokenscope --warmup 0', 'tokenscope default'] as const;
+type Client = (typeof ALL_CLIENTS)[number];
+/** `--only CONC[/CLIENT]` (e.g. `--only 256/default`) measures one slice, for profiling with `node --cpu-prof`. */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : undefined;
+const CONCURRENCY = only ? [Number(only.split('/')[0])] : quick ? [1, 64] : [1, 64, 256];
+const CLIENTS: readonly Client[] = only?.includes('/') ? ALL_CLIENTS.filter((c) => c.endsWith(only.split('/')[1])) : ALL_CLIENTS;
 
 /** Targets; `floor` ones compare with the bare client's figure of the same burst. */
 const TARGETS = {
@@ -59,6 +62,7 @@ interface Sample {
   /** Client decode rate vs the rate of the chunks as sent, %. */
   tpsErr: number[];
   cpuUsPerToken: number;
+  cpuUserUsPerToken: number;
 }
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
@@ -125,7 +129,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
   const cpu = process.cpuUsage(cpu0);
   const { records } = (await control(url, '/__records')) as { records: ServerRecord[] };
   const byId = new Map(records.map((r) => [r.id, r]));
-  const sample: Sample = { ttftErr: [], tpsErr: [], cpuUsPerToken: (cpu.user + cpu.system) / Math.max(1, tokens) };
+  const sample: Sample = { ttftErr: [], tpsErr: [], cpuUsPerToken: (cpu.user + cpu.system) / Math.max(1, tokens), cpuUserUsPerToken: cpu.user / Math.max(1, tokens) };
   for (const m of measured) {
     const rec = m.id === undefined ? undefined : byId.get(m.id);
     if (!rec || m.ttftMs === null || rec.truth.ttftMs === null) throw new Error(`${client}: a run could not be paired with the server's record (tag ${m.id})`);
@@ -151,7 +155,8 @@ async function main() {
     await control(url, '/__models', { models: { bench: { ttftMs: 5, tokensPerSecond: 1000, outputTokens: 50, ...TAG } } });
     for (const client of CLIENTS) await burst(url, client, 8, SCHEDULES[0]);
 
-    for (const s of SCHEDULES) {
+    const pick = process.argv.includes('--schedule') ? Number(process.argv[process.argv.indexOf('--schedule') + 1]) : undefined;
+    for (const s of pick === undefined ? SCHEDULES : [SCHEDULES[pick]]) {
       await control(url, '/__models', { models: { bench: s } });
       for (const conc of CONCURRENCY) {
         const byClient = new Map<Client, Sample>();
@@ -167,14 +172,14 @@ async function main() {
             client === 'bare node:http' ? '—' : fmt(worst(sample.tpsErr), 3),
             fmt(sample.cpuUsPerToken, 1),
           ]);
-          process.stderr.write(`  done: ${s.name} / ${client} / ${conc}\n`);
+          process.stderr.write(`  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token)\n`);
           if (client !== 'bare node:http' && p(absTps, 0.99) > TARGETS.tpsErrP99Pct)
             misses.push(`${s.name}, ${client}, concurrency ${conc}: tok/s error p99 ${fmt(p(absTps, 0.99), 3)}% > ${TARGETS.tpsErrP99Pct}%`);
         }
         const floor = byClient.get('bare node:http')!;
         const fresh = byClient.get('tokenscope --warmup 0')!;
         const dflt = byClient.get('tokenscope default')!;
-        if (s === SCHEDULES[0]) {
+        if (s === SCHEDULES[0] && floor && fresh && dflt) {
           if (conc === 64 && (p(dflt.ttftErr, 0.5) > TARGETS.defaultAt64.p50 || p(dflt.ttftErr, 0.99) > TARGETS.defaultAt64.p99))
             misses.push(`default settings, concurrency 64: TTFT error p50 ${fmt(p(dflt.ttftErr, 0.5), 2)} / p99 ${fmt(p(dflt.ttftErr, 0.99), 2)} ms > ${TARGETS.defaultAt64.p50} / ${TARGETS.defaultAt64.p99} ms`);
           if (conc >= 64)

@@ -62,6 +62,21 @@ describe('inline <think> reasoning', () => {
     expect(inlineThinkingSplitter([Buffer.from('{"content":"a\\u003c/think\\u003eb"}')]).push([{ kind: 'token', channel: 'answer', text: 'a' }])).toEqual([{ kind: 'token', channel: 'reasoning', text: 'a' }]);
     expect(inlineThinkingSplitter([Buffer.from('Use <think> and </think>')]).push([{ kind: 'token', channel: 'answer', text: 'Use' }])).toEqual([{ kind: 'token', channel: 'answer', text: 'Use' }]);
   });
+  it('finds the closing tag in the raw bytes wherever the reads cut it, raw or JSON-escaped (property)', () => {
+    for (const body of ['data: {"content":"plan</think>Hi"}\n\n', '{"content":"plan\\u003c/think\\u003eHi"}\n']) {
+      const bytes = Buffer.from(body);
+      fc.assert(
+        fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 3 }), (cuts) => {
+          const at = [0, ...cuts.sort((a, b) => a - b), bytes.length];
+          // Reads at least as long as the escaped tag: a tag then spans at most two of them, as the search assumes.
+          const reads = at.slice(1).map((end, i) => bytes.subarray(at[i], end));
+          fc.pre(reads.slice(1, -1).every((r) => r.length >= 19));
+          const first = inlineThinkingSplitter(reads).push([{ kind: 'token', channel: 'answer', text: 'plan' }]);
+          expect(first).toEqual([{ kind: 'token', channel: 'reasoning', text: 'plan' }]);
+        }),
+      );
+    }
+  });
   it('any split of the same bytes gives the same texts (property)', () => {
     const text = '\n<think>\nstep 1 < 2 </thin no\n</think>\n\nThe answer </think> stays';
     fc.assert(

@@ -34,9 +34,13 @@ function includesAcross(chunks: readonly Buffer[], tag: string): boolean {
   // Go's encoding/json (Ollama) writes < and > as \u003c and \u003e.
   const needles = [tag, tag.replace('<', '\\u003c').replace('>', '\\u003e')].map((t) => Buffer.from(t));
   return needles.some((n) => {
+    const k = n.length - 1;
     for (let i = 0; i < chunks.length; i++) {
       if (chunks[i].includes(n)) return true;
-      if (i > 0 && Buffer.concat([chunks[i - 1].subarray(-(n.length - 1)), chunks[i].subarray(0, n.length - 1)]).includes(n)) return true;
+      // A boundary can only hold the tag if the needle's first byte is among the previous read's last k bytes:
+      // checking that first saves a copy per read (thousands per response).
+      const prev = i > 0 ? chunks[i - 1] : undefined;
+      if (prev && prev.indexOf(n[0], Math.max(0, prev.length - k)) !== -1 && Buffer.concat([prev.subarray(-k), chunks[i].subarray(0, k)]).includes(n)) return true;
     }
     return false;
   });
