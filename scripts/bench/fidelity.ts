@@ -10,7 +10,7 @@
  *   - tokenscope --warmup 0: the full engine (runBenchmark) on fresh connections;
  *   - tokenscope default: the full engine with the settings a user gets (one warm-up run).
  * It prints p50 and worst case of every figure, checks each against its target and exits 1 when one is missed.
- *   Usage: npm run bench:fidelity [-- --quick] [--only CONC[/CLIENT]] [--schedule N]
+ *   Usage: npm run bench:fidelity [-- --quick] [--only CONC[/CLIENT]] [--schedule N]   (FIDELITY_DEBUG=1: each run off by > 0.5%)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
@@ -82,22 +82,40 @@ async function control(url: string, path: string, body?: unknown): Promise<unkno
   return res.json();
 }
 
-/** The floor: sends, then only stamps the first read that carries a token; the record id comes with the usage. */
-function bareRequest(url: string, prompt: string, agent: http.Agent): Promise<{ ttftMs: number | null; id?: number }> {
+/**
+ * The floor: sends, then stamps the reads that carry a token (counting a read's tokens as its events with text ×
+ * the schedule's tokens per chunk); the record id comes with the usage. Its tok/s error is what stamping reads on
+ * this machine costs before any decoding.
+ */
+function bareRequest(url: string, prompt: string, agent: http.Agent, tokensPerChunk: number): Promise<{ ttftMs: number | null; tps: number | null; id?: number }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ model: 'bench', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: prompt }] });
     const start = performance.now();
     let ttftMs: number | null = null;
+    let firstAt = 0;
+    let lastAt = 0;
+    let firstTokens = 0;
+    let tokens = 0;
     let tail = '';
     const req = http.request(`${url}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.on('data', (buf: Buffer) => {
         const t = performance.now();
-        if (ttftMs === null && /"(content|reasoning_content)":"[^"]/.test(buf.toString('latin1'))) ttftMs = t - start;
-        tail = (tail + buf.toString('latin1')).slice(-512);
+        const text = buf.toString('latin1');
+        const n = (text.match(/"(content|reasoning_content)":"[^"]/g)?.length ?? 0) * tokensPerChunk;
+        if (n > 0) {
+          if (ttftMs === null) {
+            ttftMs = t - start;
+            firstAt = t;
+            firstTokens = n;
+          }
+          lastAt = t;
+          tokens += n;
+        }
+        tail = (tail + text).slice(-512);
       });
       res.on('end', () => {
         const m = /"prompt_tokens":(\d+)/.exec(tail);
-        resolve({ ttftMs, id: m ? Number(m[1]) : undefined });
+        resolve({ ttftMs, tps: lastAt > firstAt ? (tokens - firstTokens) / ((lastAt - firstAt) / 1000) : null, id: m ? Number(m[1]) : undefined });
       });
     });
     req.on('error', reject);
@@ -114,9 +132,17 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
   const cpu0 = process.cpuUsage();
   if (client === 'bare node:http') {
     const agent = new http.Agent({ keepAlive: true });
-    const all = await Promise.all(Array.from({ length: n }, () => bareRequest(url, 'Say something.', agent)));
+    // At most `conc` requests at a time, as the engine runs them.
+    const all: Awaited<ReturnType<typeof bareRequest>>[] = [];
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(conc, n) }, async () => {
+      while (next < n) {
+        next++;
+        all.push(await bareRequest(url, 'Say something.', agent, schedule.tokensPerChunk ?? 1));
+      }
+    }));
     agent.destroy();
-    for (const r of all) measured.push({ ...r, tps: null });
+    measured.push(...all);
     tokens = n * (schedule.outputTokens + (schedule.reasoningVisible === false ? 0 : schedule.reasoningTokens ?? 0));
   } else {
     const warmup = client === 'tokenscope default' ? USER_DEFAULT_WARMUP : 0;
@@ -135,6 +161,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     if (!rec || m.ttftMs === null || rec.truth.ttftMs === null) throw new Error(`${client}: a run could not be paired with the server's record (tag ${m.id})`);
     sample.ttftErr.push(m.ttftMs - rec.truth.ttftMs);
     if (m.tps !== null && rec.truth.decodeTps) sample.tpsErr.push((m.tps / rec.truth.decodeTps - 1) * 100);
+    if (process.env.FIDELITY_DEBUG && m.tps !== null && rec.truth.decodeTps && Math.abs(m.tps / rec.truth.decodeTps - 1) > 0.005) process.stderr.write(`  big tok/s error: id ${m.id} ours ${m.tps.toFixed(1)} truth ${rec.truth.decodeTps.toFixed(1)} ttftErr ${(m.ttftMs! - rec.truth.ttftMs).toFixed(1)} chunks ${rec.chunks.length} first ${rec.chunks[0]?.sentAt.toFixed(1)} last ${rec.chunks.at(-1)?.sentAt.toFixed(1)} received ${rec.receivedAt.toFixed(1)}\n`);
   }
   return sample;
 }
@@ -167,9 +194,9 @@ async function main() {
           rows.push([
             s.name, client, String(conc),
             fmt(p(sample.ttftErr, 0.5), 2), fmt(p(sample.ttftErr, 0.99), 2), fmt(Math.max(...sample.ttftErr), 2),
-            client === 'bare node:http' ? '—' : fmt(p(sample.tpsErr, 0.5), 3),
-            client === 'bare node:http' ? '—' : fmt(p(absTps, 0.99), 3),
-            client === 'bare node:http' ? '—' : fmt(worst(sample.tpsErr), 3),
+            fmt(p(sample.tpsErr, 0.5), 3),
+            fmt(p(absTps, 0.99), 3),
+            fmt(worst(sample.tpsErr), 3),
             fmt(sample.cpuUsPerToken, 1),
           ]);
           process.stderr.write(`  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token)\n`);
