@@ -213,6 +213,8 @@ async function selectPrompt() {
     log('selectPrompt: the prompt tab did not take the focus; dismissing and opening prompt.md by Quick Open');
     await shot('select-prompt-retry').catch(() => {});
     for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+    // Into the prompt's own group, so Quick Open does not open a second copy beside the results panel.
+    await runCommand(page, 'View: Focus First Editor Group');
     await openFile(page, 'prompt.md');
     await focused.waitFor({ state: 'visible', timeout: 10_000 });
   }
