@@ -1,5 +1,7 @@
 // @vitest-environment happy-dom
 /** Chart colours from the VS Code theme: readable text in every theme, and charts restyled when the theme changes. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyChartTheme, chartTheme, contrastRatio, MIN_TEXT_CONTRAST, themeChart } from '../../media/src/lib/theme';
 
@@ -55,7 +57,7 @@ describe('applyChartTheme', () => {
     const options = { responsive: true, plugins: { legend: { position: 'top', labels: { boxWidth: 10 } } }, scales: { x: { stacked: true, title: { display: true, text: 'ms' } }, y: { beginAtZero: true } } };
     applyChartTheme(options, t);
     expect(options.plugins.legend).toEqual({ position: 'top', labels: { boxWidth: 10, color: t.fg } });
-    for (const s of Object.values(options.scales) as Record<string, Record<string, unknown>>[]) {
+    for (const s of Object.values(options.scales) as unknown as Record<string, Record<string, unknown>>[]) {
       expect(s.ticks.color).toBe(t.muted);
       expect(s.title.color).toBe(t.fg);
       expect(s.grid.color).toBe(t.grid);
@@ -91,5 +93,27 @@ describe('themeChart in a webview', () => {
     await vi.waitFor(() => expect(chart.update).toHaveBeenCalledWith('none'));
     expect(scales().x.ticks.color).toBe('rgb(157, 157, 157)');
     expect(restyle).toHaveBeenCalledWith(expect.objectContaining({ fg: 'rgb(204, 204, 204)' }));
+  });
+});
+
+describe('hour heatmap shades (media/sidebar.css)', () => {
+  // Each shade is the theme's charts-blue mixed with transparent (so: that blue at p% opacity) over the background.
+  const css = readFileSync(join(__dirname, '../../media/sidebar.css'), 'utf8');
+  const shades = [...css.matchAll(/td\.heat-(\d) \{ background: color-mix\(in srgb, var\(--vscode-charts-blue[^)]*\) (\d+)%, transparent\); \}/g)].map((m) => Number(m[2]) / 100);
+  const HIGH_CONTRAST = { '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-charts-blue': '#3794ff' };
+
+  it('are five, getting darker', () => {
+    expect(shades).toHaveLength(5);
+    expect([...shades].sort((a, b) => a - b)).toEqual(shades);
+  });
+
+  it.each([['Light Modern', LIGHT], ['Dark Modern', DARK], ['High Contrast', HIGH_CONTRAST]])('keep the cell text readable in %s', (_name, vars) => {
+    const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+    const bg = hex(vars['--vscode-editor-background']);
+    const blue = hex(vars['--vscode-charts-blue']);
+    for (const p of shades) {
+      const cell = `rgb(${bg.map((b, i) => Math.round(blue[i] * p + b * (1 - p))).join(', ')})`;
+      expect(contrastRatio(vars['--vscode-foreground'], cell), `text on the ${p * 100}% shade`).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
+    }
   });
 });
