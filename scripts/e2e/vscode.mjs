@@ -529,8 +529,9 @@ export async function openFile(page, fileName, { timeoutMs = 15_000 } = {}) {
     { timeout: timeoutMs, polling: 100 },
   );
   await page.keyboard.press('Enter');
+  // The active group's tab: the same file may also be open in another group.
   await page
-    .locator(`.tabs-container .tab.active[data-resource-name="${path.basename(fileName)}"]`)
+    .locator(`.editor-group-container.active .tabs-container .tab.active[data-resource-name="${path.basename(fileName)}"]`)
     .waitFor({ state: 'visible', timeout: timeoutMs });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: timeoutMs });
 }

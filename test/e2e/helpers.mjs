@@ -321,3 +321,108 @@ export async function contrastReport(frame) {
     };
   });
 }
+
+/** WCAG 2 contrast ratio of two opaque colours given as [r, g, b]. */
+export function contrastRatio(a, b) {
+  const lum = (c) => {
+    const f = (v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/**
+ * The text colours Chart.js resolved for each chart the webview registered on window.tokenscopeCharts (see
+ * media/src/lib/theme.ts) — legend labels, and each shown axis's tick labels and title — with their contrast
+ * against the page background (translucent colours composited). Charts whose canvas is not displayed are
+ * listed with visible: false. Returns { theme, background, charts: [{ name, visible, datasets, parts: [{ part,
+ * color, ratio }] }] }; a colour Chart.js holds as something other than a CSS string has ratio null.
+ */
+export async function chartColours(frame) {
+  const raw = await frame.evaluate(() => {
+    const probe = document.createElement('span');
+    document.body.append(probe);
+    // The browser's own parser turns any CSS colour into rgb()/rgba().
+    const rgba = (css) => {
+      probe.style.color = '';
+      probe.style.color = css;
+      const m = /rgba?\(([^)]+)\)/.exec(getComputedStyle(probe).color);
+      const p = m ? m[1].split(/[\s,/]+/).filter(Boolean).map(Number) : null;
+      return p ? [p[0], p[1], p[2], p.length > 3 ? p[3] : 1] : null;
+    };
+    const displayed = (el) => !!el && el.getClientRects().length > 0 && !el.closest('[hidden]');
+    const charts = Object.entries(window.tokenscopeCharts ?? {}).map(([name, c]) => {
+      const parts = [];
+      const add = (part, color) => parts.push({ part, css: typeof color === 'string' ? color : `(${typeof color})`, rgba: typeof color === 'string' ? rgba(color) : null });
+      if (c.legend && c.legend.options.display !== false) add('legend', c.legend.options.labels.color);
+      for (const [id, s] of Object.entries(c.scales ?? {})) {
+        if (s.options.display === false) continue;
+        if (s.options.ticks?.display !== false) add(`${id} ticks`, s.options.ticks.color);
+        if (s.options.title?.display) add(`${id} title`, s.options.title.color);
+      }
+      return { name, visible: displayed(c.canvas), datasets: c.data?.datasets?.length ?? 0, parts };
+    });
+    const bg = rgba(getComputedStyle(document.body).backgroundColor);
+    probe.remove();
+    return { theme: document.body.className, background: bg, charts };
+  });
+  // The body's background over white (a webview's canvas); then each colour over that.
+  const over = (top, below) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3]));
+  const bg = raw.background ? over(raw.background, [255, 255, 255]) : [255, 255, 255];
+  return {
+    theme: raw.theme,
+    background: `rgb(${bg.map(Math.round).join(', ')})`,
+    charts: raw.charts.map((c) => ({
+      ...c,
+      parts: c.parts.map((p) => ({ part: p.part, color: p.css, ratio: p.rgba ? Math.round(contrastRatio(over(p.rgba, bg), bg) * 100) / 100 : null })),
+    })),
+  };
+}
+
+/**
+ * Scrolls one cell of the results table into view the way a browser does for a person (scrollIntoView inside its
+ * scroll box, from the far left) and returns where the cell and its row's model name end up, in the webview's
+ * coordinates, with what is drawn on top at their centres (so a cell hidden under the sticky model column shows).
+ */
+export async function revealTableCell(frame, cellSelector) {
+  return frame.evaluate(
+    (sel) =>
+      new Promise((resolve) => {
+        const box = document.querySelector('#results-table-container');
+        const cell = document.querySelector(sel);
+        if (!box || !cell) return resolve(null);
+        box.scrollLeft = 0;
+        cell.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            const rect = (e) => {
+              const b = e.getBoundingClientRect();
+              return { left: Math.round(b.left), right: Math.round(b.right), top: Math.round(b.top), bottom: Math.round(b.bottom) };
+            };
+            const model = cell.closest('tr').querySelector('th[scope="row"]');
+            const onTop = (e) => {
+              const r = e.getBoundingClientRect();
+              const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+              return !!hit && e.contains(hit);
+            };
+            resolve({
+              cell: rect(cell),
+              model: rect(model),
+              box: rect(box),
+              viewportWidth: window.innerWidth,
+              scrollLeft: Math.round(box.scrollLeft),
+              scrollWidth: box.scrollWidth,
+              clientWidth: box.clientWidth,
+              cellOnTop: onTop(cell),
+              modelOnTop: onTop(model),
+            });
+          }),
+        );
+      }),
+    cellSelector,
+  );
+}

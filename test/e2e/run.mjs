@@ -4,13 +4,15 @@
 // the project's local streaming test server (out/test-server.js) whose schedules and ground-truth records are
 // known. Steps (each saves screenshots under artifacts/e2e/):
 //   1. benchmark a selected prompt from the command palette with a CN, a US and a local model; the TTFT and tok/s
-//      the results panel shows match the server's truth and schedule
+//      the results panel shows match the server's truth and schedule; in the half-window panel every column of
+//      the table can be scrolled into view (mouse and keyboard) while the model column stays in view
 //   2. the sidebar leaderboard ranks the models as their speeds dictate
 //   3. the hover over the selection shows token counts and estimated times
 //   4. a model without a key asks in a modal (Set Key / Skip / Cancel); an empty key box deletes nothing; a 401
 //      marks the model failed (one error card with its count, one Set API Key action); the others still finish
 //   5. cancelling a long benchmark leaves nothing running at the server and keeps and shows the finished runs
-//   6. the panel stays readable (text contrast >= 4.5) after switching to a dark theme
+//   6. the panel stays readable (text contrast >= 4.5) after switching to a dark theme, and every chart's labels
+//      (results panel and side-bar trend) read at >= 4.5 in the light and in the dark theme
 // then the extension-host suite (test/ext-host) inside code-server's web workbench, and a leftover-process
 // check. Every process started is stopped by PID at the end, also on failure. Last line: "e2e: N passed, M failed".
 import { execFileSync } from 'node:child_process';
@@ -40,6 +42,7 @@ import {
   answerDialog,
   answerInputBox,
   canvasInk,
+  chartColours,
   check,
   chooseInQuickPick,
   contrastReport,
@@ -49,6 +52,7 @@ import {
   readResults,
   recordsOf,
   resultsFrame,
+  revealTableCell,
   selectLine,
   sidebarFrame,
   sleep,
@@ -209,6 +213,8 @@ async function selectPrompt() {
     log('selectPrompt: the prompt tab did not take the focus; dismissing and opening prompt.md by Quick Open');
     await shot('select-prompt-retry').catch(() => {});
     for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+    // Into the prompt's own group, so Quick Open does not open a second copy beside the results panel.
+    await runCommand(page, 'View: Focus First Editor Group');
     await openFile(page, 'prompt.md');
     await focused.waitFor({ state: 'visible', timeout: 10_000 });
   }
@@ -455,9 +461,47 @@ async function step1Benchmark() {
     const a = answers.find((x) => x.id === id);
     if (!a || !a.text.trim().startsWith('the of and to in')) errors.push(`${id}: answer text ${JSON.stringify(a?.text.slice(0, 40))}`);
   }
+  const fit = await checkTableFits(frame, errors);
   await panelShots([['1-results-panel', null], ['1-results-charts', '#charts']]);
   check(errors.length === 0, errors.join('\n'));
-  return `status bar "${sb}"; 3 models × ${RUNS} runs match the server within TTFT ±15%/30 ms, tok/s ±5%`;
+  return `status bar "${sb}"; 3 models × ${RUNS} runs match the server within TTFT ±15%/30 ms, tok/s ±5%; ${fit}`;
+}
+
+/**
+ * In the panel as it opened (beside the editor, about half the 1,000 px window), the last columns of the results
+ * table — cost and the speculative-decoding estimate — can be scrolled into view inside the table's own box, with
+ * the model column still shown and on top; and the box scrolls from the keyboard once focused.
+ */
+async function checkTableFits(frame, errors) {
+  const row = '#results-table tbody tr[data-model-id="e2e-us-mid"]';
+  const notes = [];
+  for (const [what, sel] of [['cost', `${row} td[data-metric="costUsd"]`], ['speculative decoding', `${row} td[data-field="speculation"]`]]) {
+    const g = await revealTableCell(frame, sel);
+    if (!g) {
+      errors.push(`table: no ${what} cell (${sel})`);
+      continue;
+    }
+    const inBox = g.cell.left >= g.box.left - 1 && g.cell.right <= g.box.right + 1 && g.cell.right <= g.viewportWidth + 1;
+    if (!inBox || !g.cellOnTop) errors.push(`table: the ${what} cell cannot be brought into view: ${JSON.stringify(g)}`);
+    if (g.cell.left < g.model.right - 1) errors.push(`table: the ${what} cell is under the model column: ${JSON.stringify(g)}`);
+    const modelShown = g.model.left >= g.box.left - 1 && g.model.right <= g.box.right + 1 && g.modelOnTop;
+    if (!modelShown) errors.push(`table: the model column is not in view while the ${what} column is: ${JSON.stringify(g)}`);
+    if (g.scrollWidth > g.clientWidth && g.scrollLeft === 0) errors.push(`table: wider than its box (${g.scrollWidth} > ${g.clientWidth} px) but did not scroll to the ${what} cell`);
+    notes.push(`${what} at x ${g.cell.left}–${g.cell.right} (scrolled ${g.scrollLeft} px)`);
+  }
+  const box = frame.locator('#results-table-container');
+  const a11y = await box.evaluate((el) => ({ tabindex: el.getAttribute('tabindex'), label: el.getAttribute('aria-label'), overflowX: getComputedStyle(el).overflowX }));
+  if (a11y.tabindex !== '0' || !a11y.label) errors.push(`table: the scroll box is not focusable with a label: ${JSON.stringify(a11y)}`);
+  // From the keyboard: focus the box, arrow keys scroll it sideways.
+  await box.evaluate((el) => (el.scrollLeft = 0));
+  await box.focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+  const keyScroll = await waitFor(async () => (await box.evaluate((el) => el.scrollLeft)) || null, { timeoutMs: 3000, what: 'the table to scroll with ArrowRight' }).catch(() => 0);
+  const { scrollWidth, clientWidth } = await box.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+  if (scrollWidth > clientWidth && !keyScroll) errors.push('table: ArrowRight in the focused table box does not scroll it');
+  await shot('1-results-table-scrolled');
+  await box.evaluate((el) => (el.scrollLeft = 0));
+  return `table ${scrollWidth} px in a ${clientWidth} px box: ${notes.join(', ')}; ArrowRight scrolled ${keyScroll} px`;
 }
 
 async function step2Sidebar() {
@@ -756,12 +800,46 @@ async function step5Cancel() {
   return `server idle ${stopMs} ms after Cancel (local-long client-aborted); kept e2e-cn-fast 1/${RUNS}; "${res.statusText}"`;
 }
 
+/** Element screenshot of `selector` inside a webview frame, saved with the step screenshots. */
+async function frameShot(frame, selector, name) {
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await frame.locator(selector).first().screenshot({ path: file });
+  shots.push(path.relative(REPO_DIR, file));
+}
+
+/**
+ * The label colours Chart.js resolved for the frame's displayed charts (legend, ticks, axis titles) against the
+ * frame's background: each must reach 4.5; the charts named in `expected` must be displayed with data.
+ */
+async function checkChartContrast(frame, where, expected, errors) {
+  const r = await chartColours(frame);
+  const shown = r.charts.filter((c) => c.visible);
+  for (const name of expected) {
+    if (!shown.some((c) => c.name === name && c.datasets > 0)) errors.push(`${where}: chart "${name}" is not drawn (registered: ${r.charts.map((c) => `${c.name}${c.visible ? '' : ' hidden'}`).join(', ') || 'none'})`);
+  }
+  const parts = shown.flatMap((c) => c.parts.map((p) => ({ ...p, chart: c.name })));
+  if (!parts.length) errors.push(`${where}: no chart label colours to check`);
+  for (const p of parts) if (p.ratio === null || p.ratio < 4.5) errors.push(`${where} (${r.theme}): ${p.chart} ${p.part} ${p.color} has contrast ${p.ratio} on ${r.background}`);
+  const worst = [...parts].sort((a, b) => (a.ratio ?? 0) - (b.ratio ?? 0))[0];
+  return `${where}: ${shown.length} charts, ${parts.length} label colours, min ${worst ? `${worst.ratio} (${worst.chart} ${worst.part} ${worst.color} on ${r.background})` : '—'}`;
+}
+
 async function step6DarkTheme() {
   await clearNotifications();
+  const errors = [];
   const frame = await resultsFrame(page);
   const light = await contrastReport(frame);
   log(`light theme (${light.theme}): ${light.checked} texts, min contrast ${light.min}; worst: ${light.worst.slice(0, 4).map((w) => `${w.where} "${w.text}" ${w.ratio}`).join('; ')}`);
   check(/vscode-light/.test(light.theme), `expected to start in a light theme, webview body class "${light.theme}"`);
+  // Chart labels in the light theme: the results panel's charts and the side bar's weekly trend.
+  const chartNotes = [await checkChartContrast(frame, 'panel charts, light', ['decode-speed', 'ttft', 'token-arrival'], errors)];
+  await panelShots([['6-light-theme-charts', '#charts']]);
+  // The side bar may be closed (an earlier step opens it, but this step must not depend on that one).
+  await runCommand(page, 'Tokenscope: Show Comparison');
+  const lightSide = await sidebarFrame(page, 20_000);
+  await lightSide.locator('#weekly-trend').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => errors.push('the side bar shows no weekly trend in the light theme'));
+  chartNotes.push(await checkChartContrast(lightSide, 'side bar trend, light', ['weekly-trend'], errors));
+  await frameShot(lightSide, '#weekly-trend', '6-light-theme-sidebar-trend').catch((e) => log(`note: no trend screenshot: ${e.message}`));
 
   await runCommand(page, 'Preferences: Color Theme');
   await chooseInQuickPick(page, 'Dark Modern', 'Dark Modern');
@@ -770,14 +848,18 @@ async function step6DarkTheme() {
   await waitFor(async () => /vscode-dark/.test(await darkFrame.evaluate(() => document.body.className)), { timeoutMs: 10_000, what: 'the webview to get the dark theme' });
   const bg = await darkFrame.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const dark = await contrastReport(darkFrame);
-  // The side bar may be closed (an earlier step opens it, but this step must not depend on that one).
+  chartNotes.push(await checkChartContrast(darkFrame, 'panel charts, dark', ['decode-speed', 'ttft', 'token-arrival'], errors));
   await runCommand(page, 'Tokenscope: Show Comparison');
-  const side = await contrastReport(await sidebarFrame(page, 20_000));
+  const sideFrame = await sidebarFrame(page, 20_000);
+  await waitFor(async () => /vscode-dark/.test(await sideFrame.evaluate(() => document.body.className)), { timeoutMs: 10_000, what: 'the side bar to get the dark theme' });
+  const side = await contrastReport(sideFrame);
+  chartNotes.push(await checkChartContrast(sideFrame, 'side bar trend, dark', ['weekly-trend'], errors));
+  await frameShot(sideFrame, '#weekly-trend', '6-dark-theme-sidebar-trend').catch((e) => log(`note: no trend screenshot: ${e.message}`));
   log(`dark theme: panel ${dark.checked} texts, min contrast ${dark.min}; sidebar ${side.checked} texts, min ${side.min}; worst: ${[...dark.worst, ...side.worst].sort((a, b) => a.ratio - b.ratio).slice(0, 4).map((w) => `${w.where} "${w.text}" ${w.ratio} (${w.fg} on ${w.bg})`).join('; ')}`);
+  log(`chart label contrast:\n  ${chartNotes.join('\n  ')}`);
   await shot('6-dark-theme-workbench');
   await panelShots([['6-dark-theme', null], ['6-dark-theme-charts', '#charts']]);
 
-  const errors = [];
   const rgb = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(bg);
   if (!rgb || Math.max(+rgb[1], +rgb[2], +rgb[3]) > 80) errors.push(`panel background ${bg} is not dark`);
   if (dark.checked < 40) errors.push(`only ${dark.checked} texts found in the panel`);
@@ -786,7 +868,7 @@ async function step6DarkTheme() {
     if (bad.length) errors.push(`${where}: ${bad.length} text(s) below contrast 4.5: ${bad.slice(0, 6).map((w) => `${w.where} "${w.text}" ${w.ratio} (${w.fg} on ${w.bg})`).join('; ')}`);
   }
   check(errors.length === 0, errors.join('\n'));
-  return `panel background ${bg}; min contrast ${dark.min} over ${dark.checked} texts (sidebar ${side.min}); light theme min was ${light.min}`;
+  return `panel background ${bg}; min contrast ${dark.min} over ${dark.checked} texts (sidebar ${side.min}); light theme min was ${light.min}; chart labels ≥ 4.5 in both themes (panel and side-bar trend)`;
 }
 
 // --------------------------------------------------------------------------------------------------- main
@@ -845,7 +927,7 @@ await test('2 sidebar leaderboard ranks the models by speed', step2Sidebar);
 await test('3 hover over the selection shows token counts and estimated times', step3Hover);
 await test('4 a 401 shows the auth error and Set API Key; the other models still run', step4AuthError);
 await test('5 cancelling a long benchmark stops it and keeps the partial results', step5Cancel);
-await test('6 dark theme: the results panel stays readable', step6DarkTheme);
+await test('6 dark theme: the panel and side bar stay readable; chart labels read in light and dark', step6DarkTheme);
 
 // Free the CPU for the next part: the first code-server is no longer needed.
 if (codeServer) await codeServer.stop().catch((e) => log(`stopping code-server: ${e.message}`));

@@ -1,6 +1,6 @@
 /**
  * The results panel's charts, drawn with Chart.js (tree-shaken: only the controllers used are registered).
- * Colours come from VS Code's theme variables and are re-read when the theme changes. Chart.js sets canvas sizes
+ * Colours come from VS Code's theme (./theme) and follow it when it changes. Chart.js sets canvas sizes
  * through the CSSOM (element.style), which the strict style-src CSP allows; it injects no <style> elements.
  */
 import {
@@ -19,34 +19,13 @@ import {
 } from 'chart.js';
 import type { CompareView, ResultsView } from '../../../src/shared/webviewProtocol';
 import type { ChartsFactory, ChartsHandle } from './resultsRender';
+import { currentTheme, onThemeChange, themeChart, type ChartTheme } from './theme';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
-export function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.body).getPropertyValue(name).trim();
-  return v || fallback;
-}
-
-export interface Palette {
-  fg: string;
-  grid: string;
-  region: Record<string, string>;
-}
-
-export function palette(): Palette {
-  const red = cssVar('--vscode-charts-red', '#f14c4c');
-  const blue = cssVar('--vscode-charts-blue', '#3794ff');
-  const green = cssVar('--vscode-charts-green', '#89d185');
-  return {
-    fg: cssVar('--vscode-foreground', '#cccccc'),
-    grid: cssVar('--vscode-panel-border', 'rgba(128,128,128,0.35)'),
-    region: { CN: red, US: blue, local: green },
-  };
-}
-
 type Bar = ChartDataset<'bar', (number | [number, number] | null)[]>;
 
-function spreadBars(view: ResultsView, metric: 'decodeTps' | 'normalizedTps' | 'ttftMs', p: Palette, unit: string): Bar[] {
+function spreadBars(view: ResultsView, metric: 'decodeTps' | 'normalizedTps' | 'ttftMs', p: ChartTheme, unit: string): Bar[] {
   const rows = view.rows;
   const colors = rows.map((r) => p.region[r.region] ?? p.fg);
   return [
@@ -79,7 +58,7 @@ function spreadBars(view: ResultsView, metric: 'decodeTps' | 'normalizedTps' | '
  * Another run's values over the bars as points: A (the run compared with) hollow, B (the run shown) filled,
  * one point per successful run, placed on the model's category. Models missing from the shown run are left out.
  */
-function comparePoints(view: ResultsView, compare: CompareView, metric: 'ttftMs' | 'decodeTps', p: Palette): Bar[] {
+function comparePoints(view: ResultsView, compare: CompareView, metric: 'ttftMs' | 'decodeTps', p: ChartTheme): Bar[] {
   const side = (which: 'a' | 'b') => {
     const data = view.rows.flatMap((r) => (compare.rows.find((c) => c.id === r.id)?.values[metric][which] ?? []).map((y) => ({ x: r.label, y })));
     return {
@@ -104,10 +83,11 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-function axes(p: Palette, xTitle: string | undefined, yTitle: string, linearX = false) {
+/** Axes without colours: themeChart() gives ticks, titles and grid the theme's. */
+function axes(xTitle: string | undefined, yTitle: string, linearX = false) {
   return {
-    x: { type: linearX ? ('linear' as const) : ('category' as const), ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: !!xTitle, text: xTitle ?? '', color: p.fg } },
-    y: { beginAtZero: true, ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: true, text: yTitle, color: p.fg } },
+    x: { type: linearX ? ('linear' as const) : ('category' as const), title: { display: !!xTitle, text: xTitle ?? '' } },
+    y: { beginAtZero: true, title: { display: true, text: yTitle } },
   };
 }
 
@@ -129,32 +109,36 @@ export function logFloor(values: readonly (number | null)[]): number | undefined
 }
 
 /** Switches a bar chart's value axis between linear and logarithmic. */
-function setScale(chart: Chart<'bar', (number | [number, number] | null)[], string>, log: boolean, p: Palette, title: string, values: readonly (number | null)[]): void {
+function setScale(chart: Chart<'bar', (number | [number, number] | null)[], string>, log: boolean, title: string, values: readonly (number | null)[]): void {
   const y = chart.options.scales!.y as Record<string, unknown>;
   y.type = log ? 'logarithmic' : 'linear';
   y.beginAtZero = !log;
   y.min = log ? logFloor(values) : undefined;
   (y.title as { text: string }).text = log ? `${title} (log scale)` : title;
-  (y.ticks as { color: string }).color = p.fg;
 }
 
 export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tpsLog }) => {
   const logBox = tpsLog.querySelector('input') as HTMLInputElement;
-  let p = palette();
+  let p = currentTheme();
   let last: ResultsView | undefined;
   let compare: CompareView | null = null;
+  // Registered before the charts' own theme listeners (themeChart below), which then redraw with these datasets.
+  onThemeChange((t) => {
+    p = t;
+    if (last) fill(last);
+  });
   const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
   const base = { responsive: true, maintainAspectRatio: false, animation: reduceMotion ? (false as const) : { duration: 200 } };
 
-  const tpsChart = new Chart<'bar', (number | [number, number] | null)[], string>(tps, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, plugins: { legend: { labels: { color: p.fg } } }, scales: axes(p, undefined, 'tok/s') } });
-  const ttftChart = new Chart<'bar', (number | [number, number] | null)[], string>(ttft, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, plugins: { legend: { labels: { color: p.fg } } }, scales: axes(p, undefined, 'ms') } });
-  const timelineChart = new Chart<'line', { x: number; y: number }[], string>(timeline, {
-    type: 'line',
-    data: { datasets: [] },
-    options: { ...base, parsing: false, plugins: { legend: { labels: { color: p.fg } } }, scales: axes(p, 'ms from request start', 'tokens received', true) },
-  });
+  const tpsChart = themeChart('decode-speed', new Chart<'bar', (number | [number, number] | null)[], string>(tps, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, scales: axes(undefined, 'tok/s') } }));
+  const ttftChart = themeChart('ttft', new Chart<'bar', (number | [number, number] | null)[], string>(ttft, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, scales: axes(undefined, 'ms') } }));
+  const timelineChart = themeChart(
+    'token-arrival',
+    new Chart<'line', { x: number; y: number }[], string>(timeline, { type: 'line', data: { datasets: [] }, options: { ...base, parsing: false, scales: axes('ms from request start', 'tokens received', true) } }),
+  );
 
-  const draw = (view: ResultsView, mode: 'none' | undefined) => {
+  /** Datasets and scales for a view, in the current theme's colours (no redraw). */
+  const fill = (view: ResultsView) => {
     const labels = view.rows.map((r) => r.label);
     const metric = tpsBasis.value === 'o200k' ? 'normalizedTps' : 'decodeTps';
     tpsChart.data.labels = labels;
@@ -166,8 +150,8 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tps
     const ttftValues = view.rows.map((r) => r.cells.ttftMs.value);
     const [tpsWide, ttftWide] = [valueSpan(tpsValues) > LOG_SPAN, valueSpan(ttftValues) > LOG_SPAN];
     tpsLog.hidden = !tpsWide && !ttftWide;
-    setScale(tpsChart, tpsWide && logBox.checked, p, 'tok/s', tpsValues);
-    setScale(ttftChart, ttftWide && logBox.checked, p, 'ms', ttftValues);
+    setScale(tpsChart, tpsWide && logBox.checked, 'tok/s', tpsValues);
+    setScale(ttftChart, ttftWide && logBox.checked, 'ms', ttftValues);
     if (compare) {
       ttftChart.data.datasets.push(...comparePoints(view, compare, 'ttftMs', p));
       // Only the own-token rate is compared (the o200k re-count is not kept per run in a comparison).
@@ -193,24 +177,11 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tps
           stepped: 'after' as const,
         };
       });
+  };
+  const draw = (view: ResultsView, mode: 'none' | undefined) => {
+    fill(view);
     for (const c of [tpsChart, ttftChart, timelineChart]) c.update(mode);
   };
-
-  const restyle = () => {
-    p = palette();
-    for (const c of [tpsChart, ttftChart, timelineChart]) {
-      const o = c.options as { plugins?: { legend?: { labels?: { color?: string } } }; scales?: Record<string, { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } }> };
-      if (o.plugins?.legend?.labels) o.plugins.legend.labels.color = p.fg;
-      for (const s of Object.values(o.scales ?? {})) {
-        if (s.ticks) s.ticks.color = p.fg;
-        if (s.grid) s.grid.color = p.grid;
-        if (s.title) s.title.color = p.fg;
-      }
-    }
-    if (last) draw(last, 'none');
-  };
-  // VS Code swaps body classes (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes.
-  new MutationObserver(restyle).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   tpsBasis.addEventListener('change', () => last && draw(last, undefined));
   logBox.addEventListener('change', () => last && draw(last, undefined));
 

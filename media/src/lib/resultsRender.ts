@@ -316,7 +316,7 @@ export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) =>
       el('li', {}, el('button', { id: 'results-run-benchmark', type: 'button', class: 'secondary' }, 'Benchmark the selection'), ' — pick models and run.'),
     ),
   );
-  const tableBox = el('div', { id: 'results-table-container', class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Results table' });
+  const tableBox = el('div', { id: 'results-table-container', class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Results table, scrolls sideways; the model column stays in view' });
   const aggregateNote = el('p', { class: 'muted legend' }, '★ marks the best value of a column. Hover a number for its spread (min–max, MAD).');
   const tpsBasis = el('select', { id: 'tps-basis', 'aria-label': 'Tokens counted with' }, el('option', { value: 'own' }, "model's own tokens"), el('option', { value: 'o200k' }, 'o200k (normalised)'));
   const canvas = (id: string, label: string) => el('canvas', { id, role: 'img', 'aria-label': label });

@@ -4,7 +4,7 @@
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { WeeklyTrendView } from '../../../src/shared/webviewProtocol';
-import { palette } from './charts';
+import { currentTheme, onThemeChange, themeChart } from './theme';
 
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -13,35 +13,38 @@ export interface TrendChart {
 }
 
 export function createTrendChart(canvas: HTMLCanvasElement): TrendChart {
-  const chart = new Chart<'line', (number | null)[], string>(canvas, {
-    type: 'line',
-    data: { labels: [], datasets: [] },
-    options: { responsive: true, maintainAspectRatio: false, animation: false, spanGaps: false, scales: { y: { beginAtZero: true } } },
-  });
+  let p = currentTheme();
   let last: WeeklyTrendView | undefined;
-  const handle: TrendChart = {
+  // Registered before the chart's own theme listener (themeChart below), which then redraws with these datasets.
+  onThemeChange((t) => {
+    p = t;
+    if (last) fill(last);
+  });
+  const chart = themeChart(
+    'weekly-trend',
+    new Chart<'line', (number | null)[], string>(canvas, {
+      type: 'line',
+      data: { labels: [], datasets: [] },
+      // The caption says which median the y axis is.
+      options: { responsive: true, maintainAspectRatio: false, animation: false, spanGaps: false, scales: { x: {}, y: { beginAtZero: true, title: { display: true, text: 'tok/s' } } } },
+    }),
+  );
+  const fill = (view: WeeklyTrendView) => {
+    chart.data.labels = view.weeks;
+    chart.data.datasets = view.series.map((s) => ({
+      label: s.region,
+      data: s.values,
+      borderColor: p.region[s.region] ?? p.fg,
+      backgroundColor: p.region[s.region] ?? p.fg,
+      borderWidth: 2,
+      pointRadius: 3,
+    }));
+  };
+  return {
     update(view) {
       last = view;
-      const p = palette();
-      chart.data.labels = view.weeks;
-      chart.data.datasets = view.series.map((s) => ({
-        label: s.region,
-        data: s.values,
-        borderColor: p.region[s.region] ?? p.fg,
-        backgroundColor: p.region[s.region] ?? p.fg,
-        borderWidth: 2,
-        pointRadius: 3,
-      }));
-      const o = chart.options;
-      o.plugins = { legend: { labels: { color: p.fg } } };
-      o.scales = {
-        x: { ticks: { color: p.fg }, grid: { color: p.grid } },
-        y: { beginAtZero: true, ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: true, text: 'tok/s', color: p.fg } }, // the caption says which median
-      };
+      fill(view);
       chart.update();
     },
   };
-  // Colours follow the theme: VS Code swaps the body's vscode-light / vscode-dark class when it changes.
-  new MutationObserver(() => last && handle.update(last)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-  return handle;
 }

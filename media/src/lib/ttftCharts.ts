@@ -1,44 +1,65 @@
 /** Chart.js drawings of "where TTFT goes": a stacked TTFT bar per model and TTFT against input tokens (log x). */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 import type { ResultsView } from '../../../src/shared/webviewProtocol';
-import { palette } from './charts';
+import { currentTheme, onThemeChange, themeChart } from './theme';
 import type { TtftChartsFactory } from './ttftRender';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
 export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
   const base = { responsive: true, maintainAspectRatio: false, animation: false as const };
-  const bar = new Chart<'bar', number[], string>(phases, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, indexAxis: 'y' } });
-  const line = new Chart<'line', { x: number; y: number | null }[], string>(input, { type: 'line', data: { datasets: [] }, options: { ...base, parsing: false } });
+  const title = (text: string) => ({ display: !!text, text });
+  let p = currentTheme();
+  let last: ResultsView | undefined;
+  // Registered before the charts' own theme listeners (themeChart below), which then redraw with these datasets.
+  onThemeChange((t) => {
+    p = t;
+    if (last) fill(last);
+  });
+  const bar = themeChart(
+    'ttft-phases',
+    new Chart<'bar', number[], string>(phases, {
+      type: 'bar',
+      data: { labels: [], datasets: [] },
+      options: { ...base, indexAxis: 'y', scales: { x: { title: title('ms from request start'), stacked: true, beginAtZero: true }, y: { stacked: true } } },
+    }),
+  );
+  const line = themeChart(
+    'ttft-by-input',
+    new Chart<'line', { x: number; y: number | null }[], string>(input, {
+      type: 'line',
+      data: { datasets: [] },
+      options: { ...base, parsing: false, scales: { x: { type: 'logarithmic', title: title('input tokens (log scale)') }, y: { title: title('TTFT ms'), beginAtZero: true } } },
+    }),
+  );
+
+  const fill = (view: ResultsView) => {
+    const phased = view.rows.filter((r) => r.phaseBar);
+    bar.data.labels = phased.map((r) => r.label);
+    // Segment colours from the theme's chart palette, so the three parts read apart in any theme.
+    const segments = [
+      { key: 'networkMs', label: 'network (DNS, connect, TLS, send)', color: p.series.blue },
+      { key: 'serverMs', label: 'waiting for first byte', color: p.series.red },
+      { key: 'streamMs', label: 'first byte → first token', color: p.series.green },
+    ] as const;
+    bar.data.datasets = segments.map((s) => ({ label: s.label, data: phased.map((r) => r.phaseBar![s.key]), backgroundColor: s.color, stack: 'ttft' }));
+
+    const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+    const seen = new Map<string, number>();
+    line.data.datasets = view.rows
+      .filter((r) => r.sweep)
+      .map((r) => {
+        const nth = seen.get(r.region) ?? 0;
+        seen.set(r.region, nth + 1);
+        const color = p.region[r.region] ?? p.fg;
+        return { label: r.label, data: r.sweep!.points.map((pt) => ({ x: pt.inputTokens, y: pt.ttftMs })), borderColor: color, backgroundColor: color, borderDash: dashes[nth % dashes.length], borderWidth: 2, pointRadius: 3 };
+      });
+  };
   return {
     update(view: ResultsView) {
-      const p = palette();
-      const axis = (title: string) => ({ ticks: { color: p.fg }, grid: { color: p.grid }, title: { display: true, text: title, color: p.fg } });
-      const phased = view.rows.filter((r) => r.phaseBar);
-      bar.data.labels = phased.map((r) => r.label);
-      // Segment colours from the theme's chart palette, so the three parts read apart in any theme.
-      const segments = [
-        { key: 'networkMs', label: 'network (DNS, connect, TLS, send)', color: p.region.US },
-        { key: 'serverMs', label: 'waiting for first byte', color: p.region.CN },
-        { key: 'streamMs', label: 'first byte → first token', color: p.region.local },
-      ] as const;
-      bar.data.datasets = segments.map((s) => ({ label: s.label, data: phased.map((r) => r.phaseBar![s.key]), backgroundColor: s.color, stack: 'ttft' }));
-      bar.options.plugins = { legend: { labels: { color: p.fg } } };
-      bar.options.scales = { x: { ...axis('ms from request start'), stacked: true, beginAtZero: true }, y: { ...axis(''), stacked: true } };
+      last = view;
+      fill(view);
       bar.update();
-
-      const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
-      const seen = new Map<string, number>();
-      line.data.datasets = view.rows
-        .filter((r) => r.sweep)
-        .map((r) => {
-          const nth = seen.get(r.region) ?? 0;
-          seen.set(r.region, nth + 1);
-          const color = p.region[r.region] ?? p.fg;
-          return { label: r.label, data: r.sweep!.points.map((pt) => ({ x: pt.inputTokens, y: pt.ttftMs })), borderColor: color, backgroundColor: color, borderDash: dashes[nth % dashes.length], borderWidth: 2, pointRadius: 3 };
-        });
-      line.options.plugins = { legend: { labels: { color: p.fg } } };
-      line.options.scales = { x: { ...axis('input tokens (log scale)'), type: 'logarithmic' }, y: { ...axis('TTFT ms'), beginAtZero: true } };
       line.update();
     },
   };
