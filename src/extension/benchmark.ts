@@ -6,7 +6,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BenchmarkThread } from '../core/benchmarkThread';
-import { readEditorSettings } from '../core/editorSettings';
 import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
 import { UNTRUSTED_MODELS_NOTICE } from '../core/modelList';
 import { classifyTask } from '../core/advisor';
@@ -23,6 +22,8 @@ import type { Log } from './log';
 import { findLocalModels, lastChoice, loadModels, pickModels, rememberChoice, reportModelErrors } from './models';
 import type { ResultsPanel } from './resultsPanel';
 import type { KeyStore } from './secrets';
+import { settings, type EditorSettings } from './settings';
+import { Command, RUNNING_CONTEXT } from './commandIds';
 
 const LAST_REPORT = 'tokenscope.lastReport';
 /** "ENV@host" pairs the user confirmed in confirmKeyVariables. */
@@ -49,11 +50,6 @@ export interface BenchmarkRequest {
 interface Display {
   prompt: Pick<PromptInfo, 'source' | 'firstLine'>;
   demo: boolean;
-}
-
-export function settings() {
-  const config = vscode.workspace.getConfiguration('tokenscope');
-  return readEditorSettings((key) => config.get(key));
 }
 
 export class BenchmarkController implements vscode.Disposable {
@@ -163,8 +159,8 @@ export class BenchmarkController implements vscode.Disposable {
     if (!chosen) return undefined;
     if (!chosen.length) {
       void vscode.window.showInformationMessage('Tokenscope: no model was ticked, so nothing ran. Tick models with Space (or click their boxes), then press Enter. With no key and no local server, try the demo.', 'Try the Demo', 'Set API Key').then((c) => {
-        if (c === 'Try the Demo') void vscode.commands.executeCommand('tokenscope.startDemo');
-        if (c === 'Set API Key') void vscode.commands.executeCommand('tokenscope.setApiKey');
+        if (c === 'Try the Demo') void vscode.commands.executeCommand(Command.startDemo);
+        if (c === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey);
       });
       return undefined;
     }
@@ -235,7 +231,7 @@ export class BenchmarkController implements vscode.Disposable {
   }
 
   /** The demo: the built-in test server in this process, its three models, labelled simulated, never saved. */
-  private async runDemo(request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
+  private async runDemo(request: BenchmarkRequest, config: EditorSettings): Promise<BenchmarkReport | undefined> {
     // Loaded on first use: activation stays free of the test server's code.
     const { startDemoServer, DEMO_MODEL_IDS } = await import('../core/demo');
     const server = await startDemoServer();
@@ -247,7 +243,7 @@ export class BenchmarkController implements vscode.Disposable {
     }
   }
 
-  private async execute(models: ModelSpec[], request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
+  private async execute(models: ModelSpec[], request: BenchmarkRequest, config: EditorSettings): Promise<BenchmarkReport | undefined> {
     const controller = new AbortController();
     const runSettings = { runs: config.runs, warmup: config.warmup, concurrency: config.concurrency, maxTokens: config.maxTokens, timeoutMs: config.timeoutMs };
     const sweep = config.inputTokens.length ? config.inputTokens : undefined;
@@ -259,7 +255,7 @@ export class BenchmarkController implements vscode.Disposable {
     const live = new LiveReport(models, request.prompt, { ...runSettings, ...ttft }, new Date(), display);
     this.running = { controller, live };
     this.cancelledReport = false;
-    await vscode.commands.executeCommand('setContext', 'tokenscope.running', true);
+    await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
     const panel = this.panel();
     panel.show(true);
     panel.update(live.view());
@@ -310,7 +306,7 @@ export class BenchmarkController implements vscode.Disposable {
     } finally {
       if (timer) clearTimeout(timer);
       this.running = undefined;
-      await vscode.commands.executeCommand('setContext', 'tokenscope.running', false);
+      await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
     }
     const cancelled = controller.signal.aborted;
     const final = applySlo(report ?? live.current, config.slo.targets);
@@ -350,13 +346,13 @@ export class BenchmarkController implements vscode.Disposable {
       return;
     }
     if (!failures) {
-      if (demo) void vscode.window.showInformationMessage(`${prefix}${done} of ${total} measured runs done. These numbers are simulated and were not saved; set a key or start a local server to measure real models.`, 'Set API Key').then((c) => c && void vscode.commands.executeCommand('tokenscope.setApiKey'));
+      if (demo) void vscode.window.showInformationMessage(`${prefix}${done} of ${total} measured runs done. These numbers are simulated and were not saved; set a key or start a local server to measure real models.`, 'Set API Key').then((c) => c && void vscode.commands.executeCommand(Command.setApiKey));
       return;
     }
     const auth = report.results.find((r) => r.runs.some((x) => !x.warmup && x.errorKind === 'auth'));
     void vscode.window.showWarningMessage(`${prefix}${failures}`, auth ? 'Set API Key' : 'Show Results').then((choice) => {
       if (choice === 'Show Results') this.panel().show();
-      if (choice === 'Set API Key') void vscode.commands.executeCommand('tokenscope.setApiKey', auth!.id);
+      if (choice === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey, auth!.id);
     });
   }
 
