@@ -12,6 +12,7 @@ import { classifyTask } from '../core/advisor';
 import { failureSummary } from '../core/report/failures';
 import { LiveReport, promptFirstLine } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
+import { ProgressNotice } from '../core/report/progressNotice';
 import { buildResultsView, type PromptInfo, type ResultsView } from '../core/report/resultsView';
 import type { ProgressEvent } from '../core/runner';
 import { applySlo } from '../core/slo';
@@ -266,12 +267,7 @@ export class BenchmarkController implements vscode.Disposable {
       timer = undefined;
       if (this.running?.live === live) panel.update(live.view());
     };
-    // Per model: each cache state's (or sweep size's) runs; warm-ups (with pre-connects and a priming request for a
-    // warm cache) are what the runner plans beyond them, known from its start event.
-    const measuredTotal = models.length * runSettings.runs * (cache === 'both' ? 2 : 1) * (sweep?.length ?? 1);
-    let warmups = models.length * runSettings.warmup;
-    let measuredDone = 0;
-    let warmupDone = 0;
+    const notice = new ProgressNotice({ models: models.length, runs: runSettings.runs, warmup: runSettings.warmup, cache, ...(sweep ? { sweepSizes: sweep.length } : {}), demo: request.demo === true });
 
     let report: BenchmarkReport | undefined;
     try {
@@ -279,21 +275,11 @@ export class BenchmarkController implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: 'Tokenscope', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancel());
-          let total = measuredTotal + warmups;
           const onProgress = (e: ProgressEvent) => {
             live.apply(e);
             this.logEvent(e);
-            if (e.type === 'start') {
-              total = e.totalRuns;
-              warmups = Math.max(0, e.totalRuns - measuredTotal);
-            }
-            if (e.type === 'run-end') {
-              // The same counts as the panel: measured runs finished, warm-ups said apart.
-              if (!e.warmup && e.metrics.errorKind !== 'cancelled') measuredDone++;
-              else if (e.warmup) warmupDone++;
-              const warm = warmups && warmupDone < warmups ? ` · warm-up ${warmupDone} of ${warmups}` : '';
-              progress.report({ increment: 100 / Math.max(1, total), message: `${request.demo ? 'demo (simulated): ' : ''}${measuredDone} of ${measuredTotal} measured runs done${warm}` });
-            } else if (e.type === 'start') progress.report({ message: `${request.demo ? 'demo (simulated): ' : ''}starting ${models.length} model(s)…` });
+            const step = notice.apply(e);
+            if (step) progress.report(step);
             timer ??= setTimeout(flush, LIVE_UPDATE_MS);
           };
           return this.thread.run({ models, prompt: request.prompt, ...runSettings, ...ttft, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
