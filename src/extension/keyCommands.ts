@@ -3,6 +3,7 @@
  * secret storage (KeyStore), never to settings or logs.
  */
 import * as vscode from 'vscode';
+import { isEnvName, keyVariableFor } from '../core/keyTarget';
 import { keyVariables } from '../core/modelList';
 import { Command, type HandlersOf } from './commandIds';
 import type { Log } from './log';
@@ -13,8 +14,7 @@ import type { KeyStore } from './secrets';
 export async function setApiKey(keys: KeyStore, log: Log, target?: string): Promise<boolean> {
   const { models } = loadModels();
   const vars = keyVariables(models);
-  let env = typeof target === 'string' ? (vars.find((v) => v.env === target)?.env ?? models.find((m) => m.id === target)?.apiKeyEnv) : undefined;
-  if (typeof target === 'string' && !env && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target) && !models.some((m) => m.id === target)) env = target;
+  let env = keyVariableFor(target, models);
   if (!env) {
     const items = await Promise.all(
       vars.map(async (v) => {
@@ -58,7 +58,7 @@ export async function removeApiKey(keys: KeyStore, log: Log, target?: string): P
   const { models } = loadModels();
   const stored: string[] = [];
   for (const v of keyVariables(models)) if ((await keys.source(v.env)) === 'secret') stored.push(v.env);
-  if (typeof target === 'string' && !stored.includes(target) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target) && (await keys.source(target)) === 'secret') stored.push(target);
+  if (typeof target === 'string' && !stored.includes(target) && isEnvName(target) && (await keys.source(target)) === 'secret') stored.push(target);
   if (!stored.length) {
     void vscode.window.showInformationMessage('Tokenscope: no API key is stored in VS Code, so there is nothing to remove. (Keys from environment variables are not stored by Tokenscope.)');
     return false;
