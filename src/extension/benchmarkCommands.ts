@@ -20,7 +20,6 @@ function modelIdsArg(arg: unknown): string[] | undefined {
   return undefined;
 }
 
-
 /** Looks for local model servers now and offers to benchmark them. */
 async function findLocalServers(benchmark: BenchmarkController, log: Log): Promise<void> {
   const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tokenscope: looking for local model servers…' }, () => findLocalModels(log));
@@ -40,7 +39,6 @@ async function findLocalServers(benchmark: BenchmarkController, log: Log): Promi
     await benchmark.run({ prompt: text, languageId: editor.document.languageId, modelIds: found.map((m) => m.id), what: `the ${what}`, source });
   }
 }
-
 
 export function benchmarkCommands(benchmark: BenchmarkController, log: Log): HandlersOf<'benchmarkSelection' | 'benchmarkPromptCache' | 'benchmarkFile' | 'startDemo' | 'findLocalServers' | 'cancelBenchmark'> {
   return {

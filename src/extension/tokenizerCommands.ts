@@ -35,7 +35,6 @@ async function compareTokenizers(log: Log): Promise<void> {
   void vscode.window.showInformationMessage(`Tokenscope: token counts for ${rows.length} tokenizer families opened beside the prompt and copied as a Markdown table.`);
 }
 
-
 export function tokenizerCommands(log: Log): HandlersOf<'compareTokenizers'> {
   return { [Command.compareTokenizers]: () => compareTokenizers(log) };
 }
