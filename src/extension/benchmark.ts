@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { BenchmarkThread } from '../core/benchmarkThread';
 import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
 import { UNTRUSTED_MODELS_NOTICE } from '../core/modelList';
+import { modelsById, needsLocalProbe, newLocalModels } from '../core/modelSelection';
 import { classifyTask } from '../core/advisor';
 import { failureSummary } from '../core/report/failures';
 import { LiveReport, promptFirstLine } from '../core/report/live';
@@ -141,18 +142,17 @@ export class BenchmarkController implements vscode.Disposable {
     }
     // Local servers found on this machine join the list (as the CLI does), unless configured already; probed only
     // when the picker opens or an id is not configured (a discovered id).
-    const needLocal = !request.modelIds?.length || request.modelIds.some((id) => !configured.some((m) => m.id === id));
-    const local = needLocal ? (await findLocalModels(this.log)).filter((m) => !configured.some((c) => c.id === m.id || c.baseUrl === m.baseUrl)) : [];
+    const local = needsLocalProbe(request.modelIds, configured) ? newLocalModels(await findLocalModels(this.log), configured) : [];
     const all = [...configured, ...local];
 
     let chosen: ModelSpec[] | undefined;
     if (request.modelIds?.length) {
-      const unknown = request.modelIds.filter((id) => !all.some((m) => m.id === id));
-      if (unknown.length) {
-        void vscode.window.showErrorMessage(`Tokenscope: unknown model id(s): ${unknown.join(', ')}: not built in, not in tokenscope.models and no local server with that id answered. Check the id, or add the model with Tokenscope: Configure Models.`);
+      const asked = modelsById(request.modelIds, all);
+      if ('unknown' in asked) {
+        void vscode.window.showErrorMessage(`Tokenscope: unknown model id(s): ${asked.unknown.join(', ')}: not built in, not in tokenscope.models and no local server with that id answered. Check the id, or add the model with Tokenscope: Configure Models.`);
         return undefined;
       }
-      chosen = request.modelIds.map((id) => all.find((m) => m.id === id)!);
+      chosen = asked.models;
     } else {
       const last = lastChoice(this.globalState);
       chosen = await pickModels(all, last.length ? last : config.defaultModels, this.keys);
