@@ -6,16 +6,21 @@
 import * as vscode from 'vscode';
 import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptText';
 import { BenchmarkController } from './extension/benchmark';
-import { registerCommands, setApiKey } from './extension/commands';
+import { benchmarkCommands } from './extension/benchmarkCommands';
+import { RUNNING_CONTEXT, ViewId, type CommandHandlers } from './extension/commandIds';
+import { registerCommands } from './extension/commands';
 import { HistoryService } from './extension/history';
-import { PromptHoverProvider, TokenCountCache, tokenCounter } from './extension/hover';
+import { PromptHoverProvider, TokenCountCache } from './extension/hover';
+import { keyCommands, setApiKey } from './extension/keyCommands';
 import { Log } from './extension/log';
+import { modelCommands } from './extension/modelCommands';
 import { ResultsPanel } from './extension/resultsPanel';
+import { resultsCommands } from './extension/resultsCommands';
 import { KeyStore } from './extension/secrets';
-import { LEADERBOARD_VIEW_ID, LeaderboardProvider } from './extension/sidebar';
+import { LeaderboardProvider } from './extension/sidebar';
 import { SelectionStatus } from './extension/statusBar';
-import type { WebviewMessage } from './shared/webviewProtocol';
-import { oneLine } from './core/text';
+import { tokenCounter } from './extension/tokenCounts';
+import { tokenizerCommands } from './extension/tokenizerCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -23,54 +28,25 @@ export function activate(context: vscode.ExtensionContext): void {
   const history = new HistoryService(context.globalStorageUri);
   context.subscriptions.push(log, history);
 
-  // Messages from either webview that are not the webview's own business.
-  const onWebviewMessage = (m: WebviewMessage) => {
-    switch (m.type) {
-      case 'export':
-        void vscode.commands.executeCommand('tokenscope.exportResults', m.format);
-        break;
-      case 'cancel':
-        benchmark.cancel();
-        break;
-      case 'setApiKey':
-        void vscode.commands.executeCommand('tokenscope.setApiKey', m.modelId);
-        break;
-      case 'startDemo':
-        void vscode.commands.executeCommand('tokenscope.startDemo');
-        break;
-      case 'findLocalServers':
-        void vscode.commands.executeCommand('tokenscope.findLocalServers');
-        break;
-      case 'runBenchmark':
-        void vscode.commands.executeCommand('tokenscope.benchmarkSelection');
-        break;
-      case 'showResults':
-        void vscode.commands.executeCommand('tokenscope.showResults');
-        break;
-      case 'showComparison':
-        void vscode.commands.executeCommand('tokenscope.showComparison');
-        break;
-      case 'renderError':
-        log.errorOnce(`${m.view === 'results' ? 'results panel' : 'sidebar'}: ${oneLine(m.message, 300)}`);
-        break;
-      case 'compareWith':
-        void vscode.commands.executeCommand('tokenscope.compareWith');
-        break;
-      case 'clearCompare':
-        panel.compare(null);
-        break;
-    }
-  };
-
+  // The panel and the controller need each other: the panel's Cancel and first view, the controller's live updates.
   let benchmark: BenchmarkController;
-  const panel = new ResultsPanel(context.extensionUri, log, onWebviewMessage, () => benchmark.currentView());
+  const panel = new ResultsPanel(context.extensionUri, log, () => benchmark.cancel(), () => benchmark.currentView());
   benchmark = new BenchmarkController(context.workspaceState, context.globalState, keys, history, () => panel, log, (env) => setApiKey(keys, log, env));
   context.subscriptions.push(panel, benchmark);
 
-  const sidebar = new LeaderboardProvider(context.extensionUri, context.globalState, history, log, onWebviewMessage);
-  context.subscriptions.push(sidebar, vscode.window.registerWebviewViewProvider(LEADERBOARD_VIEW_ID, sidebar));
+  const sidebar = new LeaderboardProvider(context.extensionUri, context.globalState, history, log);
+  context.subscriptions.push(sidebar, vscode.window.registerWebviewViewProvider(ViewId.leaderboard, sidebar));
 
-  registerCommands(context, { benchmark, panel, keys, history, log });
+  // Typed as every command's handler: a command in commandIds.ts without one is a compile error here.
+  const handlers: CommandHandlers = {
+    ...benchmarkCommands(benchmark, log),
+    ...resultsCommands({ benchmark, panel, history, log }),
+    ...keyCommands(keys, log),
+    ...modelCommands(log),
+    ...tokenizerCommands(log),
+    ...sidebar.commands(),
+  };
+  registerCommands(context, log, handlers);
 
   const cache = new TokenCountCache();
   const selector = [...PROSE_LANGUAGES, ...CODE_LANGUAGES].map((language) => ({ language }));
@@ -80,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new SelectionStatus(log),
     { dispose: () => tokenCounter.dispose() },
   );
-  void vscode.commands.executeCommand('setContext', 'tokenscope.running', false);
+  void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
   log.info(`activated; history at ${history.path}`);
 }
 

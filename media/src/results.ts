@@ -1,8 +1,9 @@
 /**
  * Results panel script (bundled to dist/media/results.js). Validates every message from the extension with the
- * shared protocol before rendering, and keeps the last view in the webview state so a reload restores it at once.
+ * panel's protocol before rendering, and keeps the last view in the webview state so a reload restores it at once.
  */
-import { isResultsView, parseHostMessage, type ResultsView } from '../../src/shared/webviewProtocol';
+import { assertNever } from '../../src/shared/protocol/common';
+import { isResultsView, parseResultsToWebview, type ResultsFromWebview, type ResultsView } from '../../src/shared/protocol/results';
 import { createCharts } from './lib/charts';
 import { createResultsApp } from './lib/resultsRender';
 import { createTtftCharts } from './lib/ttftCharts';
@@ -12,7 +13,7 @@ interface State {
   view: ResultsView | null;
 }
 
-const vscode = vscodeApi<State>();
+const vscode = vscodeApi<State, ResultsFromWebview>();
 const root = document.getElementById('app')!;
 const app = createResultsApp(root, (m) => vscode.postMessage(m), createCharts, createTtftCharts);
 
@@ -20,19 +21,25 @@ const saved = vscode.getState();
 app.render(saved && isResultsView(saved.view) ? saved.view : null);
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const msg = parseHostMessage(event.data);
+  const msg = parseResultsToWebview(event.data);
   if (!msg) {
     console.warn('tokenscope: ignored an unexpected message', event.data?.type);
     return;
   }
-  if (msg.type === 'results') {
-    app.render(msg.view);
-    vscode.setState({ view: msg.view });
-  } else if (msg.type === 'noResults') {
-    app.render(null);
-    vscode.setState({ view: null });
-  } else if (msg.type === 'compare') {
-    app.renderCompare(msg.view);
+  switch (msg.type) {
+    case 'results':
+      app.render(msg.view);
+      vscode.setState({ view: msg.view });
+      break;
+    case 'noResults':
+      app.render(null);
+      vscode.setState({ view: null });
+      break;
+    case 'compare':
+      app.renderCompare(msg.view);
+      break;
+    default:
+      assertNever(msg, 'results panel');
   }
 });
 

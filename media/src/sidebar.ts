@@ -1,5 +1,6 @@
 /** Sidebar leaderboard script (bundled to dist/media/sidebar.js). Validates every message before rendering. */
-import { isLeaderboardView, parseHostMessage, type LeaderboardView } from '../../src/shared/webviewProtocol';
+import { assertNever } from '../../src/shared/protocol/common';
+import { isLeaderboardView, parseSidebarToWebview, type LeaderboardView, type SidebarFromWebview } from '../../src/shared/protocol/sidebar';
 import { createSidebarApp } from './lib/sidebarRender';
 import { createTrendChart } from './lib/trendChart';
 import { vscodeApi } from './lib/vscodeApi';
@@ -8,18 +9,24 @@ interface State {
   view: LeaderboardView | null;
 }
 
-const vscode = vscodeApi<State>();
+const vscode = vscodeApi<State, SidebarFromWebview>();
 const app = createSidebarApp(document.getElementById('app')!, (m) => vscode.postMessage(m), createTrendChart);
 const saved = vscode.getState();
 app.render(saved && isLeaderboardView(saved.view) ? saved.view : null);
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const msg = parseHostMessage(event.data);
-  if (msg?.type === 'leaderboard') {
-    app.render(msg.view);
-    vscode.setState({ view: msg.view });
-  } else if (!msg) {
+  const msg = parseSidebarToWebview(event.data);
+  if (!msg) {
     console.warn('tokenscope: ignored an unexpected message', event.data?.type);
+    return;
+  }
+  switch (msg.type) {
+    case 'leaderboard':
+      app.render(msg.view);
+      vscode.setState({ view: msg.view });
+      break;
+    default:
+      assertNever(msg.type, 'sidebar');
   }
 });
 

@@ -6,13 +6,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BenchmarkThread } from '../core/benchmarkThread';
-import { readEditorSettings } from '../core/editorSettings';
 import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
 import { UNTRUSTED_MODELS_NOTICE } from '../core/modelList';
+import { modelsById, needsLocalProbe, newLocalModels } from '../core/modelSelection';
 import { classifyTask } from '../core/advisor';
 import { failureSummary } from '../core/report/failures';
 import { LiveReport, promptFirstLine } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
+import { ProgressNotice } from '../core/report/progressNotice';
 import { buildResultsView, type PromptInfo, type ResultsView } from '../core/report/resultsView';
 import type { ProgressEvent } from '../core/runner';
 import { applySlo } from '../core/slo';
@@ -23,6 +24,8 @@ import type { Log } from './log';
 import { findLocalModels, lastChoice, loadModels, pickModels, rememberChoice, reportModelErrors } from './models';
 import type { ResultsPanel } from './resultsPanel';
 import type { KeyStore } from './secrets';
+import { settings, type EditorSettings } from './settings';
+import { Command, RUNNING_CONTEXT } from './commandIds';
 
 const LAST_REPORT = 'tokenscope.lastReport';
 /** "ENV@host" pairs the user confirmed in confirmKeyVariables. */
@@ -49,11 +52,6 @@ export interface BenchmarkRequest {
 interface Display {
   prompt: Pick<PromptInfo, 'source' | 'firstLine'>;
   demo: boolean;
-}
-
-export function settings() {
-  const config = vscode.workspace.getConfiguration('tokenscope');
-  return readEditorSettings((key) => config.get(key));
 }
 
 export class BenchmarkController implements vscode.Disposable {
@@ -144,18 +142,17 @@ export class BenchmarkController implements vscode.Disposable {
     }
     // Local servers found on this machine join the list (as the CLI does), unless configured already; probed only
     // when the picker opens or an id is not configured (a discovered id).
-    const needLocal = !request.modelIds?.length || request.modelIds.some((id) => !configured.some((m) => m.id === id));
-    const local = needLocal ? (await findLocalModels(this.log)).filter((m) => !configured.some((c) => c.id === m.id || c.baseUrl === m.baseUrl)) : [];
+    const local = needsLocalProbe(request.modelIds, configured) ? newLocalModels(await findLocalModels(this.log), configured) : [];
     const all = [...configured, ...local];
 
     let chosen: ModelSpec[] | undefined;
     if (request.modelIds?.length) {
-      const unknown = request.modelIds.filter((id) => !all.some((m) => m.id === id));
-      if (unknown.length) {
-        void vscode.window.showErrorMessage(`Tokenscope: unknown model id(s): ${unknown.join(', ')}: not built in, not in tokenscope.models and no local server with that id answered. Check the id, or add the model with Tokenscope: Configure Models.`);
+      const asked = modelsById(request.modelIds, all);
+      if ('unknown' in asked) {
+        void vscode.window.showErrorMessage(`Tokenscope: unknown model id(s): ${asked.unknown.join(', ')}: not built in, not in tokenscope.models and no local server with that id answered. Check the id, or add the model with Tokenscope: Configure Models.`);
         return undefined;
       }
-      chosen = request.modelIds.map((id) => all.find((m) => m.id === id)!);
+      chosen = asked.models;
     } else {
       const last = lastChoice(this.globalState);
       chosen = await pickModels(all, last.length ? last : config.defaultModels, this.keys);
@@ -163,8 +160,8 @@ export class BenchmarkController implements vscode.Disposable {
     if (!chosen) return undefined;
     if (!chosen.length) {
       void vscode.window.showInformationMessage('Tokenscope: no model was ticked, so nothing ran. Tick models with Space (or click their boxes), then press Enter. With no key and no local server, try the demo.', 'Try the Demo', 'Set API Key').then((c) => {
-        if (c === 'Try the Demo') void vscode.commands.executeCommand('tokenscope.startDemo');
-        if (c === 'Set API Key') void vscode.commands.executeCommand('tokenscope.setApiKey');
+        if (c === 'Try the Demo') void vscode.commands.executeCommand(Command.startDemo);
+        if (c === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey);
       });
       return undefined;
     }
@@ -235,7 +232,7 @@ export class BenchmarkController implements vscode.Disposable {
   }
 
   /** The demo: the built-in test server in this process, its three models, labelled simulated, never saved. */
-  private async runDemo(request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
+  private async runDemo(request: BenchmarkRequest, config: EditorSettings): Promise<BenchmarkReport | undefined> {
     // Loaded on first use: activation stays free of the test server's code.
     const { startDemoServer, DEMO_MODEL_IDS } = await import('../core/demo');
     const server = await startDemoServer();
@@ -247,7 +244,7 @@ export class BenchmarkController implements vscode.Disposable {
     }
   }
 
-  private async execute(models: ModelSpec[], request: BenchmarkRequest, config: ReturnType<typeof settings>): Promise<BenchmarkReport | undefined> {
+  private async execute(models: ModelSpec[], request: BenchmarkRequest, config: EditorSettings): Promise<BenchmarkReport | undefined> {
     const controller = new AbortController();
     const runSettings = { runs: config.runs, warmup: config.warmup, concurrency: config.concurrency, maxTokens: config.maxTokens, timeoutMs: config.timeoutMs };
     const sweep = config.inputTokens.length ? config.inputTokens : undefined;
@@ -259,7 +256,7 @@ export class BenchmarkController implements vscode.Disposable {
     const live = new LiveReport(models, request.prompt, { ...runSettings, ...ttft }, new Date(), display);
     this.running = { controller, live };
     this.cancelledReport = false;
-    await vscode.commands.executeCommand('setContext', 'tokenscope.running', true);
+    await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
     const panel = this.panel();
     panel.show(true);
     panel.update(live.view());
@@ -270,12 +267,7 @@ export class BenchmarkController implements vscode.Disposable {
       timer = undefined;
       if (this.running?.live === live) panel.update(live.view());
     };
-    // Per model: each cache state's (or sweep size's) runs; warm-ups (with pre-connects and a priming request for a
-    // warm cache) are what the runner plans beyond them, known from its start event.
-    const measuredTotal = models.length * runSettings.runs * (cache === 'both' ? 2 : 1) * (sweep?.length ?? 1);
-    let warmups = models.length * runSettings.warmup;
-    let measuredDone = 0;
-    let warmupDone = 0;
+    const notice = new ProgressNotice({ models: models.length, runs: runSettings.runs, warmup: runSettings.warmup, cache, ...(sweep ? { sweepSizes: sweep.length } : {}), demo: request.demo === true });
 
     let report: BenchmarkReport | undefined;
     try {
@@ -283,21 +275,11 @@ export class BenchmarkController implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: 'Tokenscope', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancel());
-          let total = measuredTotal + warmups;
           const onProgress = (e: ProgressEvent) => {
             live.apply(e);
             this.logEvent(e);
-            if (e.type === 'start') {
-              total = e.totalRuns;
-              warmups = Math.max(0, e.totalRuns - measuredTotal);
-            }
-            if (e.type === 'run-end') {
-              // The same counts as the panel: measured runs finished, warm-ups said apart.
-              if (!e.warmup && e.metrics.errorKind !== 'cancelled') measuredDone++;
-              else if (e.warmup) warmupDone++;
-              const warm = warmups && warmupDone < warmups ? ` · warm-up ${warmupDone} of ${warmups}` : '';
-              progress.report({ increment: 100 / Math.max(1, total), message: `${request.demo ? 'demo (simulated): ' : ''}${measuredDone} of ${measuredTotal} measured runs done${warm}` });
-            } else if (e.type === 'start') progress.report({ message: `${request.demo ? 'demo (simulated): ' : ''}starting ${models.length} model(s)…` });
+            const step = notice.apply(e);
+            if (step) progress.report(step);
             timer ??= setTimeout(flush, LIVE_UPDATE_MS);
           };
           return this.thread.run({ models, prompt: request.prompt, ...runSettings, ...ttft, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
@@ -310,7 +292,7 @@ export class BenchmarkController implements vscode.Disposable {
     } finally {
       if (timer) clearTimeout(timer);
       this.running = undefined;
-      await vscode.commands.executeCommand('setContext', 'tokenscope.running', false);
+      await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
     }
     const cancelled = controller.signal.aborted;
     const final = applySlo(report ?? live.current, config.slo.targets);
@@ -350,13 +332,13 @@ export class BenchmarkController implements vscode.Disposable {
       return;
     }
     if (!failures) {
-      if (demo) void vscode.window.showInformationMessage(`${prefix}${done} of ${total} measured runs done. These numbers are simulated and were not saved; set a key or start a local server to measure real models.`, 'Set API Key').then((c) => c && void vscode.commands.executeCommand('tokenscope.setApiKey'));
+      if (demo) void vscode.window.showInformationMessage(`${prefix}${done} of ${total} measured runs done. These numbers are simulated and were not saved; set a key or start a local server to measure real models.`, 'Set API Key').then((c) => c && void vscode.commands.executeCommand(Command.setApiKey));
       return;
     }
     const auth = report.results.find((r) => r.runs.some((x) => !x.warmup && x.errorKind === 'auth'));
     void vscode.window.showWarningMessage(`${prefix}${failures}`, auth ? 'Set API Key' : 'Show Results').then((choice) => {
       if (choice === 'Show Results') this.panel().show();
-      if (choice === 'Set API Key') void vscode.commands.executeCommand('tokenscope.setApiKey', auth!.id);
+      if (choice === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey, auth!.id);
     });
   }
 

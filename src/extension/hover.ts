@@ -3,7 +3,6 @@
  * prompt file. The Markdown comes from the core's buildHoverMarkdown; this module only finds the text, counts it
  * on a worker thread (tokenizers load there on first use) and caches the counts per document version.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
@@ -12,9 +11,10 @@ import type { BenchmarkReport } from '../core/types';
 import { tokenizerFamilyFor } from '../core/runner';
 import { describePriceSource, ratesPerM } from '../core/pricing';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
-import { familyInfo, OffThreadCounter } from '../core/tokenizers';
+import { familyInfo } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
-import { settings } from './benchmark';
+import { settings } from './settings';
+import { familyCount, tokenCounter } from './tokenCounts';
 import type { HistoryService } from './history';
 import type { Log } from './log';
 import { lastChoice, loadModels } from './models';
@@ -24,14 +24,6 @@ export const MAX_HOVER_CHARS = PROMPT_LIMITS.hover;
 const MAX_MODELS = 8;
 /** How long a hover waits for families still loading before it shows what is ready. */
 const HOVER_WAIT_MS = 400;
-
-/** Counts on a worker thread (dist/countWorker.js, beside this bundle): the extension host never parses a vocabulary. */
-export const tokenCounter = new OffThreadCounter(path.join(__dirname, 'countWorker.js'));
-
-function familyCount(family: TokenizerFamily, count: number): FamilyCount {
-  const info = familyInfo(family);
-  return { family, label: info.label, count, exact: info.exact };
-}
 
 /** Token counts of a text per family, cached by document version and range; each family settles on its own. */
 export class TokenCountCache {
@@ -61,12 +53,6 @@ export class TokenCountCache {
   forget(doc: vscode.TextDocument): void {
     this.docs.delete(doc.uri.toString());
   }
-}
-
-export async function countFamilies(text: string, families: readonly TokenizerFamily[], token?: vscode.CancellationToken): Promise<FamilyCount[]> {
-  const counts = await Promise.all(families.map((family) => tokenCounter.count(family, text)));
-  if (token?.isCancellationRequested) throw new vscode.CancellationError();
-  return families.map((family, i) => familyCount(family, counts[i]));
 }
 
 /** The counts settled within `ms`, and the families still pending. A family whose count failed is left out. */

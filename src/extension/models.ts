@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv, type LocalServerProbe } from '../core/discovery';
 import { modelErrorsMessage, MODELS_SETTING, modelsSettingValue, pickerEntries, REGION_TITLES, resolveModelList, type KeyState } from '../core/modelList';
 import type { ModelSpec } from '../core/types';
+import { Command } from './commandIds';
 import type { Log } from './log';
 import type { KeyStore } from './secrets';
 
@@ -44,7 +45,7 @@ export async function reportModelErrors(errors: string[]): Promise<void> {
   const message = modelErrorsMessage(errors);
   if (!message) return;
   const choice = await vscode.window.showErrorMessage(message, 'Configure Models');
-  if (choice === 'Configure Models') await vscode.commands.executeCommand('tokenscope.configureModels');
+  if (choice === 'Configure Models') await vscode.commands.executeCommand(Command.configureModels);
 }
 
 interface ModelItem extends vscode.QuickPickItem {

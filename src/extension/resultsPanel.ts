@@ -1,30 +1,16 @@
 /**
  * The results webview panel: one at a time, restored by a WebviewPanelSerializer after a window reload, fed
- * ResultsView messages (built by the core) and answering the panel's requests through `onMessage`.
+ * ResultsView messages (built by the core) and answering the panel's own requests.
  */
 import * as vscode from 'vscode';
 import type { ResultsView } from '../core/report/resultsView';
-import { parseWebviewMessage, type CompareView, type HostMessage, type WebviewMessage } from '../shared/webviewProtocol';
-import { webviewHtml } from './html';
+import { assertNever } from '../shared/protocol/common';
+import { parseResultsFromWebview, type CompareView, type ResultsFromWebview, type ResultsToWebview } from '../shared/protocol/results';
+import { Command, ViewId } from './commandIds';
 import type { Log } from './log';
+import { hostWebview, webviewOptions, type ViewMessage, type WebviewPage } from './webviewHost';
 
-export const RESULTS_VIEW_TYPE = 'tokenscope.results';
-
-/** Webview options shared by the panel and its restored form: scripts on, resources from dist/media and media only. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'media'), vscode.Uri.joinPath(extensionUri, 'media')] };
-}
-
-export function htmlFor(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'results' | 'sidebar', title: string): string {
-  const uri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
-  return webviewHtml({
-    cspSource: webview.cspSource,
-    scriptUri: uri('dist', 'media', `${view}.js`),
-    styleUris: [uri('media', 'common.css'), uri('media', `${view}.css`)],
-    title,
-    view,
-  });
-}
+const TITLE = 'Tokenscope Results';
 
 export class ResultsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -32,16 +18,24 @@ export class ResultsPanel implements vscode.Disposable {
   /** The comparison shown under the results; dropped when other results replace the ones it compared. */
   private comparison: CompareView | null = null;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly page: WebviewPage<ResultsFromWebview> = {
+    kind: 'results',
+    title: TITLE,
+    label: 'results panel',
+    parse: parseResultsFromWebview,
+    onMessage: (m) => this.onMessage(m),
+  };
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
-    private readonly onMessage: (m: WebviewMessage) => void,
+    /** The panel's Cancel button: stops the running benchmark (quietly when none runs any more). */
+    private readonly cancel: () => void,
     /** The view to show when the panel opens or restores (the last report), if the panel has none yet. */
     private readonly initialView: () => ResultsView | null,
   ) {
     this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+      vscode.window.registerWebviewPanelSerializer(ViewId.results, {
         deserializeWebviewPanel: async (panel) => {
           this.attach(panel);
         },
@@ -59,7 +53,7 @@ export class ResultsPanel implements vscode.Disposable {
       this.panel.reveal(undefined, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Tokenscope Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(ViewId.results, TITLE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(this.extensionUri));
     this.attach(panel);
   }
 
@@ -79,22 +73,9 @@ export class ResultsPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
-    panel.webview.options = webviewOptions(this.extensionUri);
-    panel.webview.html = htmlFor(panel.webview, this.extensionUri, 'results', 'Tokenscope Results');
     this.view ??= this.initialView();
     const subs = [
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const msg = parseWebviewMessage(raw);
-        if (!msg) {
-          this.log.warn(`results panel: ignored a malformed message (${describe(raw)})`);
-          return;
-        }
-        if (msg.type === 'ready') {
-          this.post(this.view ? { type: 'results', view: this.view } : { type: 'noResults' });
-          if (this.comparison) this.post({ type: 'compare', view: this.comparison });
-        }
-        else this.onMessage(msg);
-      }),
+      hostWebview(panel.webview, this.page, { extensionUri: this.extensionUri, log: this.log, runCommand: vscode.commands.executeCommand }),
       panel.onDidDispose(() => {
         this.panel = undefined;
         subs.forEach((d) => d.dispose());
@@ -102,7 +83,30 @@ export class ResultsPanel implements vscode.Disposable {
     ];
   }
 
-  private post(message: HostMessage): void {
+  private onMessage(m: ViewMessage<ResultsFromWebview>): unknown {
+    switch (m.type) {
+      case 'ready':
+        this.post(this.view ? { type: 'results', view: this.view } : { type: 'noResults' });
+        if (this.comparison) this.post({ type: 'compare', view: this.comparison });
+        return undefined;
+      case 'clearCompare':
+        return this.compare(null);
+      case 'cancel':
+        return this.cancel();
+      case 'export':
+        return vscode.commands.executeCommand(Command.exportResults, m.format);
+      case 'findLocalServers':
+        return vscode.commands.executeCommand(Command.findLocalServers);
+      case 'showComparison':
+        return vscode.commands.executeCommand(Command.showComparison);
+      case 'compareWith':
+        return vscode.commands.executeCommand(Command.compareWith);
+      default:
+        return assertNever(m, 'results panel');
+    }
+  }
+
+  private post(message: ResultsToWebview): void {
     void this.panel?.webview.postMessage(message);
   }
 
@@ -110,8 +114,4 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel?.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
-}
-
-function describe(raw: unknown): string {
-  return raw && typeof raw === 'object' && 'type' in raw ? `type ${JSON.stringify(String((raw as { type: unknown }).type)).slice(0, 60)}` : typeof raw;
 }

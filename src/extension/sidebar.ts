@@ -3,49 +3,45 @@
  * the saved history, under the filter the user chose (kept in globalState).
  */
 import * as vscode from 'vscode';
-import { aggregateWeekly, byHour, leaderboard } from '../core/history';
-import { buildLeaderboardView, DEFAULT_LEADERBOARD_FILTER, isCategoryFilter, isTimeRange, toLeaderboardFilter, type LeaderboardFilterState } from '../core/report/leaderboardView';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/webviewProtocol';
+import { historyLeaderboardView, leaderboardFilterState, unreadableHistoryView } from '../core/report/historyLeaderboard';
+import type { LeaderboardFilterState } from '../core/report/leaderboardView';
+import { assertNever } from '../shared/protocol/common';
+import { parseSidebarFromWebview, type SidebarFromWebview, type SidebarToWebview } from '../shared/protocol/sidebar';
+import { Command, VIEW_CONTAINER_ID, ViewId, type HandlersOf } from './commandIds';
 import type { HistoryService } from './history';
 import type { Log } from './log';
-import { htmlFor, webviewOptions } from './resultsPanel';
+import { hostWebview, type ViewMessage, type WebviewPage } from './webviewHost';
 
-export const LEADERBOARD_VIEW_ID = 'tokenscope.leaderboard';
 const FILTER_KEY = 'tokenscope.leaderboardFilter';
 
 export class LeaderboardProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private readonly subs: vscode.Disposable[] = [];
+  private readonly page: WebviewPage<SidebarFromWebview> = {
+    kind: 'sidebar',
+    title: 'Tokenscope Leaderboard',
+    label: 'sidebar',
+    parse: parseSidebarFromWebview,
+    onMessage: (m) => this.onMessage(m),
+  };
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly state: vscode.Memento,
     private readonly history: HistoryService,
     private readonly log: Log,
-    private readonly onMessage: (m: WebviewMessage) => void,
   ) {
     this.subs.push(history.onDidChange(() => void this.refresh()));
   }
 
   private get filter(): LeaderboardFilterState {
-    const v = this.state.get<Partial<LeaderboardFilterState>>(FILTER_KEY);
-    return { category: isCategoryFilter(v?.category) ? v.category : DEFAULT_LEADERBOARD_FILTER.category, range: isTimeRange(v?.range) ? v.range : DEFAULT_LEADERBOARD_FILTER.range };
+    return leaderboardFilterState(this.state.get(FILTER_KEY));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = htmlFor(view.webview, this.extensionUri, 'sidebar', 'Tokenscope Leaderboard');
     const subs = [
-      view.webview.onDidReceiveMessage(async (raw: unknown) => {
-        const msg = parseWebviewMessage(raw);
-        if (!msg) return this.log.warn('leaderboard: ignored a malformed message');
-        if (msg.type === 'ready') await this.refresh();
-        else if (msg.type === 'setFilter') {
-          await this.state.update(FILTER_KEY, msg.filter);
-          await this.refresh();
-        } else this.onMessage(msg);
-      }),
+      hostWebview(view.webview, this.page, { extensionUri: this.extensionUri, log: this.log, runCommand: vscode.commands.executeCommand }),
       view.onDidChangeVisibility(() => view.visible && void this.refresh()),
       view.onDidDispose(() => {
         this.view = undefined;
@@ -54,30 +50,45 @@ export class LeaderboardProvider implements vscode.WebviewViewProvider, vscode.D
     ];
   }
 
+  private async onMessage(m: ViewMessage<SidebarFromWebview>): Promise<unknown> {
+    switch (m.type) {
+      case 'ready':
+        return this.refresh();
+      case 'setFilter':
+        await this.state.update(FILTER_KEY, m.filter);
+        return this.refresh();
+      case 'showResults':
+        return vscode.commands.executeCommand(Command.showResults);
+      default:
+        return assertNever(m, 'sidebar');
+    }
+  }
+
+  /** The sidebar's commands. */
+  commands(): HandlersOf<'showComparison'> {
+    return {
+      // Opens the Tokenscope side bar (even when another view container is showing), then focuses the leaderboard.
+      [Command.showComparison]: async () => {
+        await vscode.commands.executeCommand(`workbench.view.extension.${VIEW_CONTAINER_ID}`);
+        await vscode.commands.executeCommand(`${ViewId.leaderboard}.focus`);
+      },
+    };
+  }
+
   /** Re-reads the history and posts the leaderboard, if the view is showing. */
   async refresh(): Promise<void> {
     if (!this.view) return;
     try {
-      const { records, warnings } = await this.history.read();
-      const filter = this.filter;
-      const now = new Date();
-      const coreFilter = toLeaderboardFilter(filter, now);
-      const board = leaderboard(records, coreFilter);
-      // Only completed weeks count in the streak, so a benchmark minutes old makes no "1 week" lead.
-      const weekly = aggregateWeekly(records, { category: coreFilter.category, since: coreFilter.since, now: now.toISOString() });
+      const history = await this.history.read();
       const outcomes = await this.history.outcomes();
-      const category = coreFilter.category === undefined ? undefined : ([] as typeof records[number]['category'][]).concat(coreFilter.category);
-      const hours = byHour(records, { since: coreFilter.since, ...(category ? { category } : {}) });
-      const shown = warnings.slice(0, 3).map((w) => w.message);
-      if (warnings.length > 3) shown.push(`…and ${warnings.length - 3} more damaged line(s) in ${this.history.path}`);
-      this.post({ type: 'leaderboard', view: buildLeaderboardView(board, filter, records.length, shown, weekly, outcomes, hours) });
+      this.post({ type: 'leaderboard', view: historyLeaderboardView(history, this.filter, outcomes, this.history.path, new Date()) });
     } catch (e) {
       this.log.error(`leaderboard: cannot read the history at ${this.history.path}: ${(e as Error).message}`);
-      this.post({ type: 'leaderboard', view: buildLeaderboardView({ models: [], regions: [] }, this.filter, 0, [`Cannot read the history: ${(e as Error).message}`]) });
+      this.post({ type: 'leaderboard', view: unreadableHistoryView(this.filter, (e as Error).message) });
     }
   }
 
-  private post(message: HostMessage): void {
+  private post(message: SidebarToWebview): void {
     void this.view?.webview.postMessage(message);
   }
 

@@ -4,8 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { familyInfo } from '../core/tokenizers';
-import { settings } from './benchmark';
-import { tokenCounter } from './hover';
+import { Command } from './commandIds';
+import { settings } from './settings';
+import { tokenCounter } from './tokenCounts';
 import type { Log } from './log';
 
 const DEBOUNCE_MS = 300;
@@ -21,7 +22,7 @@ export class SelectionStatus implements vscode.Disposable {
 
   constructor(private readonly log: Log) {
     this.item.name = 'Tokenscope: selection tokens';
-    this.item.command = 'tokenscope.compareTokenizers';
+    this.item.command = Command.compareTokenizers;
     this.subs.push(
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),

@@ -5,7 +5,7 @@ import { compareReports } from '../../src/core/compare';
 import { buildCompareView } from '../../src/core/report/compareView';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { applySlo, parseSlo } from '../../src/core/slo';
-import { parseHostMessage, parseWebviewMessage, type CompareView, type ResultsView, type WebviewMessage } from '../../src/shared/webviewProtocol';
+import { parseResultsFromWebview, parseResultsToWebview, type CompareView, type ResultsFromWebview, type ResultsView } from '../../src/shared/protocol/results';
 import { report, result, run } from './fixtures';
 
 const before = report([result('m1', 'CN', [run({ ttftMs: 300, decodeTps: 50 }), run({ ttftMs: 500, decodeTps: 70 })]), result('old', 'US', [run()])]);
@@ -18,7 +18,7 @@ const now = report(
 function received(type: 'results', view: ResultsView): ResultsView;
 function received(type: 'compare', view: CompareView): CompareView;
 function received(type: 'results' | 'compare', view: unknown): unknown {
-  const msg = parseHostMessage(JSON.parse(JSON.stringify({ type, view })));
+  const msg = parseResultsToWebview(JSON.parse(JSON.stringify({ type, view })));
   if (msg?.type !== type) throw new Error(`invalid ${type} view`);
   return (msg as { view: unknown }).view;
 }
@@ -26,7 +26,7 @@ function received(type: 'results' | 'compare', view: unknown): unknown {
 function setup() {
   document.body.innerHTML = '<main id="app"></main>';
   const root = document.getElementById('app')!;
-  const posted: WebviewMessage[] = [];
+  const posted: ResultsFromWebview[] = [];
   const compared: unknown[] = [];
   const app = createResultsApp(root, (m) => posted.push(m), () => ({ update: () => {}, compare: (v) => void compared.push(v) }));
   return { root, posted, compared, app };
@@ -45,12 +45,12 @@ describe('Compare with… view model', () => {
 
   it('passes the protocol guard; a tampered view or unknown message does not', () => {
     expect(received('compare', view)).toEqual(view);
-    expect(parseHostMessage({ type: 'compare', view: null })).toEqual({ type: 'compare', view: null });
+    expect(parseResultsToWebview({ type: 'compare', view: null })).toEqual({ type: 'compare', view: null });
     const bad = JSON.parse(JSON.stringify(view));
     bad.rows[0].cells.ttftMs.better = 'c';
-    expect(parseHostMessage({ type: 'compare', view: bad })).toBeUndefined();
-    expect(parseWebviewMessage({ type: 'compareWith' })).toEqual({ type: 'compareWith' });
-    expect(parseWebviewMessage({ type: 'clearCompare', extra: 1 })).toEqual({ type: 'clearCompare' });
+    expect(parseResultsToWebview({ type: 'compare', view: bad })).toBeUndefined();
+    expect(parseResultsFromWebview({ type: 'compareWith' })).toEqual({ type: 'compareWith' });
+    expect(parseResultsFromWebview({ type: 'clearCompare', extra: 1 })).toEqual({ type: 'clearCompare' });
   });
 
   it('the panel renders the deltas table as text, overlays the charts, and the buttons post their messages', () => {

@@ -6,7 +6,7 @@ import { hostGroups, priceSourceLine } from '../../src/core/report/hostGroups';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { formatReportTable } from '../../src/core/report/table';
 import type { PriceSource } from '../../src/core/types';
-import { isResultsView } from '../../src/shared/webviewProtocol';
+import { isResultsView } from '../../src/shared/protocol/results';
 import { createResultsApp } from '../../media/src/lib/resultsRender';
 import { report, result, run } from './fixtures';
 

@@ -14,7 +14,7 @@ import { createSidebarApp } from '../../media/src/lib/sidebarRender';
 import type { LeaderboardRow } from '../../src/core/history/contract';
 import { buildLeaderboardView } from '../../src/core/report/leaderboardView';
 import { buildResultsView } from '../../src/core/report/resultsView';
-import { parseHostMessage } from '../../src/shared/webviewProtocol';
+import { parseResultsToWebview } from '../../src/shared/protocol/results';
 import { report, result, run } from './fixtures';
 
 const HTML = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><a href="javascript:window.pwned=3">click</a>[md](javascript:alert(1))<svg onload="window.pwned=4"></svg><iframe srcdoc="<script>parent.pwned=5</script>"></iframe><style>*{display:none}</style>';
@@ -37,7 +37,7 @@ function hostileReport() {
 }
 
 function received(r = hostileReport()) {
-  const msg = parseHostMessage(JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r) })));
+  const msg = parseResultsToWebview(JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r) })));
   if (msg?.type !== 'results') throw new Error('the view did not validate');
   return msg.view;
 }

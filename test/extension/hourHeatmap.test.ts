@@ -6,7 +6,7 @@ import { heatLevel } from '../../media/src/lib/hourHeatmap';
 import { byHour } from '../../src/core/history/byHour';
 import type { HistoryRecord } from '../../src/core/history/contract';
 import { buildLeaderboardView } from '../../src/core/report/leaderboardView';
-import { parseHostMessage } from '../../src/shared/webviewProtocol';
+import { parseSidebarToWebview } from '../../src/shared/protocol/sidebar';
 
 const rec = (modelId: string, time: string, ttftMs: number): HistoryRecord =>
   ({ v: 1, time, modelId, region: 'CN', protocol: 'openai-chat', host: 'h', promptHash: 'f'.repeat(64), category: 'chat', tokenSource: 'usage', toolVersion: '0', metrics: { ok: true, ttftMs, decodeTps: 30 } }) as HistoryRecord;
@@ -17,7 +17,7 @@ function render(records: HistoryRecord[]) {
   document.body.innerHTML = '<main id="app"></main>';
   const root = document.getElementById('app')!;
   const view = buildLeaderboardView(board, { category: 'all', range: 'all' }, records.length, [], undefined, undefined, byHour(records));
-  const msg = parseHostMessage(JSON.parse(JSON.stringify({ type: 'leaderboard', view })));
+  const msg = parseSidebarToWebview(JSON.parse(JSON.stringify({ type: 'leaderboard', view })));
   if (msg?.type !== 'leaderboard') throw new Error('invalid view');
   createSidebarApp(root, () => {}).render(msg.view);
   return root;

@@ -2,14 +2,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createResultsApp, type ChartsHandle } from '../../media/src/lib/resultsRender';
 import { buildResultsView } from '../../src/core/report/resultsView';
-import type { WebviewMessage } from '../../src/shared/webviewProtocol';
-import { parseHostMessage } from '../../src/shared/webviewProtocol';
+import { parseResultsToWebview, type ResultsFromWebview } from '../../src/shared/protocol/results';
 import { run, report, result, sampleReport } from './fixtures';
 
 function setup() {
   document.body.innerHTML = '<main id="app"></main>';
   const root = document.getElementById('app')!;
-  const posted: WebviewMessage[] = [];
+  const posted: ResultsFromWebview[] = [];
   const chartUpdates: unknown[] = [];
   const charts: ChartsHandle = { update: (v) => void chartUpdates.push(v) };
   const app = createResultsApp(root, (m) => posted.push(m), () => charts);
@@ -18,7 +17,7 @@ function setup() {
 
 /** The view as the webview receives it: cloned and validated. */
 function received(r = sampleReport(), options = {}) {
-  const msg = parseHostMessage(JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r, options) })));
+  const msg = parseResultsToWebview(JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r, options) })));
   if (msg?.type !== 'results') throw new Error('invalid view');
   return msg.view;
 }

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createSidebarApp } from '../../media/src/lib/sidebarRender';
 import type { LeaderboardRow } from '../../src/core/history/contract';
 import { buildLeaderboardView } from '../../src/core/report/leaderboardView';
-import type { WebviewMessage } from '../../src/shared/webviewProtocol';
+import type { SidebarFromWebview } from '../../src/shared/protocol/sidebar';
 
 function setup() {
   document.body.innerHTML = '<main id="app"></main>';
   const root = document.getElementById('app')!;
-  const posted: WebviewMessage[] = [];
+  const posted: SidebarFromWebview[] = [];
   return { root, posted, app: createSidebarApp(root, (m) => posted.push(m)) };
 }
 

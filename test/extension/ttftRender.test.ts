@@ -6,7 +6,7 @@ import { compareCache, summarizeCacheState } from '../../src/core/cache';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { fitPrefill, sweepPoints } from '../../src/core/sweep';
 import type { BenchmarkReport, ModelSpec, RunMetrics } from '../../src/core/types';
-import { parseHostMessage, type ResultsView } from '../../src/shared/webviewProtocol';
+import { parseResultsToWebview, type ResultsView } from '../../src/shared/protocol/results';
 import { report, result, run, sampleReport } from './fixtures';
 
 const phases = (sent: number, first: number, reused = false): Partial<RunMetrics> => ({
@@ -35,7 +35,7 @@ function sweepReport(): BenchmarkReport {
 }
 
 function received(r: BenchmarkReport): ResultsView {
-  const msg = parseHostMessage(JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r) })));
+  const msg = parseResultsToWebview(JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r) })));
   if (msg?.type !== 'results') throw new Error('invalid view');
   return msg.view;
 }
@@ -105,7 +105,7 @@ describe('Where TTFT goes', () => {
   it('the protocol refuses a malformed cache view', () => {
     const view = JSON.parse(JSON.stringify(buildResultsView(cacheReport())));
     view.rows[0].cache.savingMs = 'lots';
-    expect(parseHostMessage({ type: 'results', view })).toBeUndefined();
+    expect(parseResultsToWebview({ type: 'results', view })).toBeUndefined();
   });
 });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createSidebarApp } from '../../media/src/lib/sidebarRender';
 import { aggregateWeekly, type HistoryRecord } from '../../src/core/history';
 import { buildLeaderboardView, weeklyTrend } from '../../src/core/report/leaderboardView';
-import { parseHostMessage, parseWebviewMessage, type WebviewMessage, type WeeklyTrendView } from '../../src/shared/webviewProtocol';
+import { parseResultsFromWebview } from '../../src/shared/protocol/results';
+import { parseSidebarFromWebview, parseSidebarToWebview, type SidebarFromWebview, type WeeklyTrendView } from '../../src/shared/protocol/sidebar';
 
 /** One successful run of a model in a region at a time, with a given normalised rate. */
 function rec(time: string, region: 'CN' | 'US', tps: number): HistoryRecord {
@@ -38,7 +39,7 @@ describe('weekly trend in the sidebar', () => {
     const drawn: WeeklyTrendView[] = [];
     const app = createSidebarApp(root, () => {}, () => ({ update: (v) => void drawn.push(v) }));
     const view = buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, records.length, [], aggregateWeekly(records));
-    const msg = parseHostMessage(JSON.parse(JSON.stringify({ type: 'leaderboard', view })));
+    const msg = parseSidebarToWebview(JSON.parse(JSON.stringify({ type: 'leaderboard', view })));
     expect(msg?.type).toBe('leaderboard');
     app.render(msg!.type === 'leaderboard' ? msg!.view : null);
     expect((root.querySelector('#weekly-trend') as HTMLElement).hidden).toBe(false);
@@ -50,20 +51,21 @@ describe('weekly trend in the sidebar', () => {
   it('a chart that fails to draw hides itself and tells the host why (never silently)', () => {
     document.body.innerHTML = '<main id="app"></main>';
     const root = document.getElementById('app')!;
-    const posted: WebviewMessage[] = [];
+    const posted: SidebarFromWebview[] = [];
     const app = createSidebarApp(root, (m) => posted.push(m), () => ({ update: () => { throw new Error('canvas context lost'); } }));
     app.render(buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, records.length, [], aggregateWeekly(records)));
     expect((root.querySelector('#streak-headline') as HTMLElement).textContent).toMatch(/CN has led US/);
     expect(posted).toEqual([{ type: 'renderError', view: 'sidebar', message: 'trend chart: canvas context lost' }]);
-    expect(parseWebviewMessage(JSON.parse(JSON.stringify(posted[0])))).toEqual(posted[0]);
-    expect(parseWebviewMessage({ type: 'renderError', view: 'elsewhere', message: 'x' })).toBeUndefined();
-    expect((parseWebviewMessage({ type: 'renderError', view: 'results', message: 'y'.repeat(5000) }) as { message: string }).message).toHaveLength(500);
+    expect(parseSidebarFromWebview(JSON.parse(JSON.stringify(posted[0])))).toEqual(posted[0]);
+    expect(parseSidebarFromWebview({ type: 'renderError', view: 'elsewhere', message: 'x' })).toBeUndefined();
+    expect(parseSidebarFromWebview({ type: 'renderError', view: 'results', message: 'x' })).toBeUndefined();
+    expect((parseSidebarFromWebview({ type: 'renderError', view: 'sidebar', message: 'y'.repeat(5000) }) as { message: string }).message).toHaveLength(500);
   });
 
   it('rejects a malformed trend and accepts the results panel\'s history link', () => {
     const view = buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, 1, [], aggregateWeekly(records));
     const bad = { ...view, weekly: { ...view.weekly!, series: [{ region: 'EU', values: ['<script>'] }] } };
-    expect(parseHostMessage({ type: 'leaderboard', view: bad })).toBeUndefined();
-    expect(parseWebviewMessage({ type: 'showComparison', extra: 1 })).toEqual({ type: 'showComparison' });
+    expect(parseSidebarToWebview({ type: 'leaderboard', view: bad })).toBeUndefined();
+    expect(parseResultsFromWebview({ type: 'showComparison', extra: 1 })).toEqual({ type: 'showComparison' });
   });
 });

@@ -15,7 +15,7 @@
  *   #chart-tps, #chart-ttft, #chart-timeline (canvases), #results-empty
  *   #host-groups table[data-base-model] > tr[data-model-id] (data-fastest, data-cheapest)  same model, different hosts
  */
-import type { CompareView, ResultsView, WebviewMessage } from '../../../src/shared/webviewProtocol';
+import type { CompareView, ResultsFromWebview, ResultsView } from '../../../src/shared/protocol/results';
 import { compareSection } from './compareRender';
 import { formatMetric, type ColumnDef, type MetricCell, type ModelRow } from '../../../src/core/report/resultsView';
 import { append, cssEscape, el, replaceChildren, type Child } from './dom';
@@ -288,7 +288,7 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
 }
 
 /** Builds the static page skeleton once and returns a renderer for views. */
-export function createResultsApp(root: HTMLElement, post: (m: WebviewMessage) => void, chartsFactory?: ChartsFactory, ttftChartsFactory?: TtftChartsFactory): ResultsApp {
+export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview) => void, chartsFactory?: ChartsFactory, ttftChartsFactory?: TtftChartsFactory): ResultsApp {
   const ttft = createTtftSection(ttftChartsFactory);
   const status = el('div', { id: 'results-status', role: 'status', 'aria-live': 'polite' });
   const progress = el('progress', { id: 'results-progress', max: 1, value: 0 });

@@ -10,7 +10,7 @@
  */
 import { LEADERBOARD_COLUMNS, TIME_RANGES, TIME_RANGE_LABELS, type LeaderboardViewRow } from '../../../src/core/report/leaderboardView';
 import { TASK_CATEGORIES } from '../../../src/core/types';
-import type { LeaderboardFilterState, LeaderboardView, WebviewMessage, WeeklyTrendView } from '../../../src/shared/webviewProtocol';
+import type { LeaderboardFilterState, LeaderboardView, SidebarFromWebview, WeeklyTrendView } from '../../../src/shared/protocol/sidebar';
 import { append, el, replaceChildren } from './dom';
 import { hourHeatmapTable } from './hourHeatmap';
 
@@ -81,7 +81,7 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
 /** Draws the weekly trend into a canvas; absent in tests without a canvas. */
 export type TrendFactory = (canvas: HTMLCanvasElement) => { update(view: WeeklyTrendView): void };
 
-export function createSidebarApp(root: HTMLElement, post: (m: WebviewMessage) => void, trendFactory?: TrendFactory): SidebarApp {
+export function createSidebarApp(root: HTMLElement, post: (m: SidebarFromWebview) => void, trendFactory?: TrendFactory): SidebarApp {
   const category = el('select', { id: 'filter-category', 'aria-label': 'Task category' }, ['all', ...TASK_CATEGORIES].map((c) => el('option', { value: c }, CATEGORY_LABELS[c] ?? c)));
   const range = el('select', { id: 'filter-range', 'aria-label': 'Time range' }, TIME_RANGES.map((r) => el('option', { value: r }, TIME_RANGE_LABELS[r])));
   const filters = el('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, category, range);

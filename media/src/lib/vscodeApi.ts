@@ -1,14 +1,12 @@
-/** The webview side of VS Code's messaging, typed with the shared protocol. */
-import type { WebviewMessage } from '../../../src/shared/webviewProtocol';
-
-export interface VsCodeApi<S> {
-  postMessage(message: WebviewMessage): void;
-  getState(): S | undefined;
-  setState(state: S): void;
+/** The webview side of VS Code's messaging, typed with the page's own protocol (what it may post, what it keeps). */
+export interface VsCodeApi<State, FromWebview> {
+  postMessage(message: FromWebview): void;
+  getState(): State | undefined;
+  setState(state: State): void;
 }
 
-declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
+declare function acquireVsCodeApi<State, FromWebview>(): VsCodeApi<State, FromWebview>;
 
-export function vscodeApi<S>(): VsCodeApi<S> {
-  return acquireVsCodeApi<S>();
+export function vscodeApi<State, FromWebview>(): VsCodeApi<State, FromWebview> {
+  return acquireVsCodeApi<State, FromWebview>();
 }
