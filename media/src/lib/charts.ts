@@ -17,7 +17,7 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import type { CompareView, ResultsView } from '../../../src/shared/webviewProtocol';
+import type { CompareView, ResultsView } from '../../../src/shared/protocol/results';
 import type { ChartsFactory, ChartsHandle } from './resultsRender';
 import { currentTheme, onThemeChange, themeChart, type ChartTheme } from './theme';
 

@@ -4,7 +4,7 @@
  *
  * Hooks: #compare[data-a][data-b], #compare-table tr[data-model-id] td[data-metric][data-better], #clear-compare
  */
-import type { CompareView } from '../../../src/shared/webviewProtocol';
+import type { CompareView } from '../../../src/shared/protocol/results';
 import { el } from './dom';
 
 export function compareSection(view: CompareView): HTMLElement {

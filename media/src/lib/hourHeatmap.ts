@@ -4,7 +4,7 @@
  *
  * Stable hooks: #hour-heatmap tr[data-model-id] td[data-hour] (data-value = median TTFT ms, data-runs).
  */
-import type { LeaderboardView } from '../../../src/shared/webviewProtocol';
+import type { LeaderboardView } from '../../../src/shared/protocol/sidebar';
 import { el } from './dom';
 
 type Heatmap = NonNullable<LeaderboardView['byHour']>;

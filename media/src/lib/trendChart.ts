@@ -3,7 +3,7 @@
  * results panel). Separate from the leaderboard renderer so that tests can render without a canvas.
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import type { WeeklyTrendView } from '../../../src/shared/webviewProtocol';
+import type { WeeklyTrendView } from '../../../src/shared/protocol/sidebar';
 import { currentTheme, onThemeChange, themeChart } from './theme';
 
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);

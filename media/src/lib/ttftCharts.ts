@@ -1,6 +1,6 @@
 /** Chart.js drawings of "where TTFT goes": a stacked TTFT bar per model and TTFT against input tokens (log x). */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
-import type { ResultsView } from '../../../src/shared/webviewProtocol';
+import type { ResultsView } from '../../../src/shared/protocol/results';
 import { currentTheme, onThemeChange, themeChart } from './theme';
 import type { TtftChartsFactory } from './ttftRender';
 

@@ -8,7 +8,7 @@
  * tr[data-model-id] td[data-segment=network|server|stream|processing], #prefill-fits li[data-model-id],
  * canvases #chart-ttft-phases and #chart-ttft-input.
  */
-import type { ResultsView } from '../../../src/shared/webviewProtocol';
+import type { ResultsView } from '../../../src/shared/protocol/results';
 import { el, replaceChildren } from './dom';
 
 export interface TtftChartsHandle {
