@@ -33,7 +33,7 @@ const nodeGlobals = ['process', 'Buffer', 'global', 'require', '__dirname', '__f
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'out/', '.tools/', 'artifacts/', 'coverage/', '.vscode-test/', 'test/fixtures/'],
+    ignores: ['dist/', 'out/', '.tools/', 'artifacts/', 'coverage/', '.vscode-test/', 'tmp/', 'test/fixtures/'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
