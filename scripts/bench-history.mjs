@@ -25,7 +25,7 @@ if (!existsSync(cli)) {
 const dir = mkdtempSync(join(tmpdir(), 'tokenscope-bench-history-'));
 const file = join(dir, 'history.jsonl');
 try {
-  let t = performance.now();
+  const t = performance.now();
   // Records end today: the history refuses records dated after tomorrow.
   await writeHistory(file, { records, weeks: 52, seed: 42, end: new Date().toISOString().slice(0, 10) + 'T00:00:00Z' });
   console.log(`generated ${records.toLocaleString('en-US')} records (${(statSync(file).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(2)} s`);

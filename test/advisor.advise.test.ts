@@ -139,7 +139,7 @@ describe('tokenscope advise', () => {
     const code = await main(['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--gamma', '5', '--draft-cost', '0.1'], c.io);
     expect(code).toBe(0);
     const text = c.out.join('');
-    expect(text).toMatch(/^reasoning \(math, confidence 0\.\d+\)  ⚑ flagged/);
+    expect(text).toMatch(/^reasoning \(math, confidence 0\.\d+\) {2}⚑ flagged/);
     expect(text).toMatch(/Estimates \(estimated, not measured\):/);
     expect(text).toMatch(/γ 5, c 0\.1/);
     expect(text).toMatch(/Assumptions:/);

@@ -464,7 +464,7 @@ async function quickInput(page, text, timeoutMs) {
       if ((await input.inputValue()) === text && (await input.isVisible())) return input;
       throw new Error(`the quick input shows "${await input.inputValue()}"`);
     } catch (e) {
-      if (attempt >= 3 || Date.now() > deadline) throw new Error(`could not type "${text}" into the quick input after ${attempt} F1 presses: ${e.message}`);
+      if (attempt >= 3 || Date.now() > deadline) throw new Error(`could not type "${text}" into the quick input after ${attempt} F1 presses: ${e.message}`, { cause: e });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MAX_INPUT_FILE_BYTES } from '../core/limits';
 import { FileRefusedError, readRegularFile } from '../core/regularFile';

@@ -3,35 +3,10 @@
  * "ttft<=800,ttfo<=2000,tps>=30,e2e<=10000" (times in ms, rates in tokens/s); the same text is accepted by
  * `bench --slo`, a config's `settings.slo` and the editor's `tokenscope.slo` setting.
  */
-import type { BenchmarkReport, MetricName, ModelResult, RunMetrics } from './types';
+import type { BenchmarkReport, MetricName, ModelResult, RunMetrics, SloOp, SloResult, SloTarget } from './types';
 
-export type SloOp = '<=' | '<' | '>=' | '>';
-
-export interface SloTarget {
-  metric: MetricName;
-  op: SloOp;
-  value: number;
-  /** The term as written (normalised: no spaces), e.g. "ttft<=800". */
-  term: string;
-}
-
-/** Per model: the measured runs that met every target, and the goodput that follows. */
-export interface SloResult {
-  /** Successful runs that met every target. */
-  met: number;
-  /** Measured runs, failed ones included (a failed request never meets an SLO); cancelled runs left out. */
-  total: number;
-  /** met ÷ total (0 when total is 0). */
-  share: number;
-  targets: SloTarget[];
-  /**
-   * Requests per second that met the SLO at the tested concurrency: concurrency × met ÷ Σ run durations (s),
-   * i.e. the rate a closed loop of `concurrency` clients issuing these requests back to back would sustain
-   * (Little's law), counting only the requests that met the SLO. Null when no run has a duration.
-   */
-  goodputRps: number | null;
-  concurrency: number;
-}
+// Defined in the core's shared types (reports carry them); re-exported for the SLO's callers.
+export type { SloOp, SloResult, SloTarget } from './types';
 
 /** Names accepted in an SLO term, with the metric each one reads. */
 export const SLO_METRICS: Readonly<Record<string, MetricName>> = {

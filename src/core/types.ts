@@ -1,7 +1,5 @@
 /** Shared vocabulary of the core. Pure types: no runtime code, no `vscode` import. */
-import type { ServerSpecStats } from './advisor/serverStats';
 import type { MergedPart, ShardInfo } from './shard';
-import type { SloResult } from './slo';
 
 export type Region = 'CN' | 'US' | 'local';
 export const REGIONS: readonly Region[] = ['CN', 'US', 'local'];
@@ -440,3 +438,53 @@ export interface BenchmarkReport {
   interrupted?: string;
   results: ModelResult[];
 }
+
+// ---- SLO (parsed and evaluated in slo.ts) ----
+
+export type SloOp = '<=' | '<' | '>=' | '>';
+
+export interface SloTarget {
+  metric: MetricName;
+  op: SloOp;
+  value: number;
+  /** The term as written (normalised: no spaces), e.g. "ttft<=800". */
+  term: string;
+}
+
+/** Per model: the measured runs that met every target, and the goodput that follows. */
+export interface SloResult {
+  /** Successful runs that met every target. */
+  met: number;
+  /** Measured runs, failed ones included (a failed request never meets an SLO); cancelled runs left out. */
+  total: number;
+  /** met ÷ total (0 when total is 0). */
+  share: number;
+  targets: SloTarget[];
+  /**
+   * Requests per second that met the SLO at the tested concurrency: concurrency × met ÷ Σ run durations (s),
+   * i.e. the rate a closed loop of `concurrency` clients issuing these requests back to back would sustain
+   * (Little's law), counting only the requests that met the SLO. Null when no run has a duration.
+   */
+  goodputRps: number | null;
+  concurrency: number;
+}
+
+// ---- server-reported speculation (parsed in advisor/serverStats.ts) ----
+
+export interface VllmSpecCounters {
+  drafts: number;
+  draftTokens: number;
+  acceptedTokens: number;
+  /** Accepted tokens by draft position (position 0 first), where the server exposes them. */
+  acceptedPerPosition?: number[];
+}
+
+export type ServerSpecStats =
+  | { source: 'llama.cpp'; draftTokens: number; draftAccepted: number; /** predicted_n: tokens generated in the run. */ generatedTokens?: number }
+  /** `scope: 'request'`: vLLM's per-request metrics.speculative_decoding (one request only); else /metrics counters (server-wide). */
+  | ({ source: 'vllm'; scope?: 'request' } & VllmSpecCounters)
+  /** llama.cpp /metrics counters, diffed around a run (server-wide). */
+  | ({ source: 'llama.cpp-metrics' } & VllmSpecCounters)
+  /** SGLang meta_info: verify steps, and the server's own acceptance length where it gives one (spec_accept_length). */
+  | { source: 'sglang'; verifyCount: number; completionTokens: number; acceptLength?: number }
+  | { source: 'openai-predicted'; acceptedPredictionTokens: number; rejectedPredictionTokens: number };

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 /** Same model, different hosts, and where each cost's price came from: in the table, the exports and the panel. */
 import { describe, expect, it } from 'vitest';
-import { reportToCsv, reportToMarkdown, CSV_COLUMNS } from '../../src/core/report/export';
+import { reportToCsv, reportToMarkdown } from '../../src/core/report/export';
 import { hostGroups, priceSourceLine } from '../../src/core/report/hostGroups';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { formatReportTable } from '../../src/core/report/table';

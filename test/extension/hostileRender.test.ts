@@ -105,7 +105,7 @@ describe('results panel with hostile output', () => {
     const long = root.querySelector('details[data-model-id="long-line"] pre.answer-text')!;
     expect(long.textContent!.length).toBe(LONG.length);
     const css = readFileSync(join(__dirname, '../../media/results.css'), 'utf8');
-    const rule = /pre\.answer-text, pre\.reasoning-text \{([^}]*)\}/.exec(css)?.[1] ?? '';
+    const rule = /pre\.answer-text,\s*pre\.reasoning-text \{([^}]*)\}/.exec(css)?.[1] ?? '';
     expect(rule).toMatch(/white-space: pre-wrap/);
     expect(rule).toMatch(/(word-break: break-word|overflow-wrap: anywhere)/);
     expect(rule).toMatch(/max-height: \d+px/);

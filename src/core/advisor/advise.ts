@@ -6,7 +6,6 @@ import type { TaskCategory } from '../types';
 import { chunkTimingHint, type ChunkTimingHint, type ChunkTimingInput } from './chunkTiming';
 import { classifyTask, type TaskClassification, type TaskContext, type TaskSubtype } from './classify';
 import {
-  ESTIMATE_DEFAULTS,
   EAGLE2_MEAN,
   acceptanceLengthK7,
   estimateDraftModel,

@@ -7,8 +7,11 @@
  * - OpenAI predicted outputs: `accepted_prediction_tokens` / `rejected_prediction_tokens`.
  * Acceptance length (tokens per target step, bonus token included) for vLLM is 1 + accepted ÷ drafts.
  */
-import type { StreamEvent, UsageReport } from '../types';
+import type { ServerSpecStats, StreamEvent, UsageReport, VllmSpecCounters } from '../types';
 import { alphaFromAcceptanceLength } from './leviathan';
+
+// Defined in the core's shared types (reports carry them); re-exported for the advisor's callers.
+export type { ServerSpecStats, VllmSpecCounters };
 
 // ---- Prometheus text exposition format ----
 
@@ -115,14 +118,6 @@ export function parsePrometheusText(text: string): PromParse {
 
 // ---- vLLM speculative-decoding counters ----
 
-export interface VllmSpecCounters {
-  drafts: number;
-  draftTokens: number;
-  acceptedTokens: number;
-  /** Accepted tokens by draft position (position 0 first), where the server exposes them. */
-  acceptedPerPosition?: number[];
-}
-
 /**
  * The counter names per server. llama.cpp's server exposes the same four under its own prefix
  * (tools/server/server-task.cpp in ggml-org/llama.cpp, read 2026-12-03: `llamacpp:spec_decode_num_drafts_total`,
@@ -155,10 +150,16 @@ export function specCounters(text: string | PromParse, server: CounterServer, mo
   for (const s of parsed.samples) {
     if (modelName !== undefined && s.labels.model_name !== undefined && s.labels.model_name !== modelName) continue;
     if (!Number.isFinite(s.value)) continue;
-    if (matches(s.name, names.drafts)) (c.drafts += s.value), (found = true);
-    else if (matches(s.name, names.draftTokens)) (c.draftTokens += s.value), (found = true);
-    else if (matches(s.name, names.acceptedTokens)) (c.acceptedTokens += s.value), (found = true);
-    else if (matches(s.name, names.perPos)) {
+    if (matches(s.name, names.drafts)) {
+      c.drafts += s.value;
+      found = true;
+    } else if (matches(s.name, names.draftTokens)) {
+      c.draftTokens += s.value;
+      found = true;
+    } else if (matches(s.name, names.acceptedTokens)) {
+      c.acceptedTokens += s.value;
+      found = true;
+    } else if (matches(s.name, names.perPos)) {
       const p = Number(s.labels.position);
       if (Number.isInteger(p) && p >= 0) perPos[p] = (perPos[p] ?? 0) + s.value;
     }
@@ -189,16 +190,6 @@ export function diffVllmSpecCounters(before: VllmSpecCounters | null, after: Vll
 }
 
 // ---- measured acceptance ----
-
-export type ServerSpecStats =
-  | { source: 'llama.cpp'; draftTokens: number; draftAccepted: number; /** predicted_n: tokens generated in the run. */ generatedTokens?: number }
-  /** `scope: 'request'`: vLLM's per-request metrics.speculative_decoding (one request only); else /metrics counters (server-wide). */
-  | ({ source: 'vllm'; scope?: 'request' } & VllmSpecCounters)
-  /** llama.cpp /metrics counters, diffed around a run (server-wide). */
-  | ({ source: 'llama.cpp-metrics' } & VllmSpecCounters)
-  /** SGLang meta_info: verify steps, and the server's own acceptance length where it gives one (spec_accept_length). */
-  | { source: 'sglang'; verifyCount: number; completionTokens: number; acceptLength?: number }
-  | { source: 'openai-predicted'; acceptedPredictionTokens: number; rejectedPredictionTokens: number };
 
 export interface MeasuredAcceptance {
   source: ServerSpecStats['source'];

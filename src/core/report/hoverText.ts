@@ -133,7 +133,7 @@ export function buildHoverMarkdown(input: HoverInput): string {
   if (rows.length) {
     lines.push(`| Model | Input cost | Estimated time for ${int.format(input.outputTokens)} output tokens |`, '| --- | ---: | --- |', ...rows, '');
     const sources = [...new Set(input.models.filter((m) => m.inputPerM !== undefined).map((m) => m.priceSource ?? 'list prices'))];
-    const priced = sources.length ? `input costs are at today\'s rate (${sources.map(escapeMarkdown).join('; ')})` : 'no input price is known';
+    const priced = sources.length ? `input costs are at today's rate (${sources.map(escapeMarkdown).join('; ')})` : 'no input price is known';
     lines.push(`_Times are estimated from the latest measured throughput in the history; ${priced} (≈: counted with a stand-in tokenizer)._`);
   }
   if (input.advice) lines.push('', escapeMarkdown(input.advice));
