@@ -2,10 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { BUILTIN_MODELS, findBuiltin, retiredHint } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
-import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
+import { envApiKey, keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
 import { LiveReport } from '../core/report/live';
 import { formatReportTable } from '../core/report/table';
-import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from '../core/runner';
+import { DEFAULTS, USER_DEFAULT_WARMUP } from '../core/defaults';
+import { runBenchmark, type ProgressEvent } from '../core/runner';
 import type { BenchmarkReport, ModelSpec, TaskCategory } from '../core/types';
 import { Interrupts } from './interrupts';
 import { checkOutputFile, readTextFile, UsageError, type Io } from './io';
@@ -210,7 +211,7 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
           live.apply(e);
           printProgress(e);
         },
-        resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
+        resolveApiKey: (spec) => envApiKey(spec, io.env),
         cache,
         inputTokens,
         location,

@@ -2,7 +2,7 @@
 import { BUILTIN_MODELS } from '../core/catalog';
 import { ConfigError, parseConfig } from '../core/config';
 import { alignColumns } from '../core/report/table';
-import { tokenizerFamilyFor } from '../core/runner';
+import { tokenizerFamilyFor } from '../core/tokenizers/forModel';
 import { tokenStats, type TokenStats } from '../core/tokenizers';
 import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
 import { MAX_CONFIG_FILE_BYTES } from '../core/limits';

@@ -434,7 +434,7 @@ export interface BenchmarkReport {
   shard?: ShardInfo;
   /** Set on a report merged from shards (`tokenscope merge`): one entry per input file. */
   mergedFrom?: MergedPart[];
-  /** This client's own load while it measured (see runner.ts CLIENT_BOUND_DELAY). */
+  /** This client's own load while it measured (see clientLoad.ts CLIENT_BOUND_DELAY). */
   client?: { eventLoopDelayMeanMs: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; possiblyClientBound: boolean };
   /** Set when the benchmark stopped before every run: the signal that stopped it (SIGINT, SIGTERM, SIGHUP) or "error". */
   interrupted?: string;

@@ -9,7 +9,7 @@ import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { promptAdvice, type ModelOutcome } from '../core/report/outcomes';
 import type { BenchmarkReport } from '../core/types';
-import { tokenizerFamilyFor } from '../core/runner';
+import { tokenizerFamilyFor } from '../core/tokenizers/forModel';
 import { describePriceSource, ratesPerM } from '../core/pricing';
 import { checkPromptText, PROMPT_LIMITS } from '../core/text';
 import { familyInfo, OffThreadCounter } from '../core/tokenizers';
