@@ -3,6 +3,7 @@ import { BUILTIN_MODELS, findBuiltin, retiredHint } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
 import { envApiKey, keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
+import { runOutcomeText, retryText } from '../core/report/format';
 import { LiveReport } from '../core/report/live';
 import { formatReportTable } from '../core/report/table';
 import { DEFAULTS, USER_DEFAULT_WARMUP } from '../core/defaults';
@@ -103,20 +104,17 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
   return { models, settings: {} };
 }
 
-function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
+/** Progress on stderr: warnings and retries always, one line per finished run when `enabled`. */
+export function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
   let done = 0;
   let total = 0;
   return (e) => {
     if (e.type === 'start') total = e.totalRuns;
     if (e.type === 'warning') io.err(`warning: ${e.message}`);
-    if (e.type === 'retry') io.err(`retry ${e.attempt} for ${e.modelId} in ${(e.waitMs / 1000).toFixed(1)} s: ${e.reason}`);
+    if (e.type === 'retry') io.err(retryText(e));
     if (e.type === 'run-end') {
       done++;
-      if (enabled) {
-        const m = e.metrics;
-        const what = m.ok ? `TTFT ${m.ttftMs?.toFixed(0)} ms, ${m.decodeTps?.toFixed(1) ?? '—'} tok/s` : `failed (${m.errorKind})`;
-        io.err(`[${done}/${total}] ${e.modelId}${e.warmup ? ' (warm-up)' : ''}: ${what}`);
-      }
+      if (enabled) io.err(`[${done}/${total}] ${e.modelId}${e.warmup ? ' (warm-up)' : ''}: ${runOutcomeText(e.metrics)}`);
     }
   };
 }
