@@ -4,7 +4,7 @@
  * on first use.
  */
 import * as vscode from 'vscode';
-import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptText';
+import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptLiterals';
 import { BenchmarkController } from './extension/benchmark';
 import { registerCommands, setApiKey } from './extension/commands';
 import { HistoryService } from './extension/history';
@@ -15,7 +15,7 @@ import { KeyStore } from './extension/secrets';
 import { LEADERBOARD_VIEW_ID, LeaderboardProvider } from './extension/sidebar';
 import { SelectionStatus } from './extension/statusBar';
 import type { WebviewMessage } from './shared/webviewProtocol';
-import { oneLine } from './core/text';
+import { oneLine } from './core/terminalText';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();

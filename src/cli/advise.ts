@@ -7,7 +7,7 @@ import { advise, diffVllmSpecCounters, formatSpeedup, specCounters, vllmSpecCoun
 import { loadTokenizer } from '../core/tokenizers';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../core/types';
 import { readTextFile, UsageError, type Io } from './io';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 
 export interface AdviseArgs {
   prompt?: string;

@@ -12,7 +12,7 @@ import type { BenchmarkReport, ModelSpec, TaskCategory } from '../core/types';
 import { Interrupts } from './interrupts';
 import { checkOutputFile, readTextFile, UsageError, type Io } from './io';
 import { MAX_CONFIG_FILE_BYTES } from '../core/limits';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';

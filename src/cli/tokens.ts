@@ -7,7 +7,7 @@ import { tokenStats, type TokenStats } from '../core/tokenizers';
 import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
 import { MAX_CONFIG_FILE_BYTES } from '../core/limits';
 import { readTextFile, UsageError, type Io } from './io';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import { describePriceSource, priceUsage } from '../core/pricing';
 
 export interface ModelTokenRow {

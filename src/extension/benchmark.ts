@@ -16,7 +16,7 @@ import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
 import { buildResultsView, type PromptInfo, type ResultsView } from '../core/report/resultsView';
 import type { ProgressEvent } from '../core/runner';
 import { applySlo } from '../core/slo';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import type { BenchmarkReport, CacheMode, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
 import type { Log } from './log';

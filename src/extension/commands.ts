@@ -11,7 +11,7 @@ import { updatePriceData } from '../core/pricing/update';
 import { modelsExampleEdit } from '../core/modelsExample';
 import { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportReport, type ExportFormat } from '../core/report/export';
 import { comparisonMarkdown, tokenComparison } from '../core/report/hoverText';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import { TOKENIZER_FAMILIES } from '../core/types';
 import type { BenchmarkController } from './benchmark';
 import { settings } from './benchmark';

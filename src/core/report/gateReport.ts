@@ -3,7 +3,7 @@
  * (GitHub's $GITHUB_STEP_SUMMARY). Pure: no file system.
  */
 import type { GateCheck, GateModelVerdict, GateResult } from '../gate';
-import { printable } from '../text';
+import { printable } from '../terminalText';
 import { mdCell } from './export';
 import { withUnit } from './format';
 

@@ -3,7 +3,7 @@
  * what reaches the log is tested (no key, no raw control characters) without an editor.
  */
 import type { ProgressEvent } from '../runner';
-import { printable } from '../text';
+import { printable } from '../terminalText';
 import { retryText, runOutcomeText } from './format';
 import type { ModelSpec } from '../types';
 

@@ -2,7 +2,7 @@
  * Plain-text table of a benchmark report, for terminals. Every rate says how its tokens were
  * counted; numbers the server reported about itself are marked as such.
  */
-import { printable } from '../text';
+import { printable } from '../terminalText';
 import type { BenchmarkReport, ModelResult, Summary } from '../types';
 import { hostGroupLines, priceSourceLine } from './hostGroups';
 import { fixed, formatUsd } from './format';

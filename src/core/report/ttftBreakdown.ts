@@ -2,7 +2,7 @@
  * Where TTFT goes, as terminal text: cold vs warm prompt cache, TTFT against prompt length with the prefill fit,
  * and the request phases (network vs server). Printed under the main table.
  */
-import { printable } from '../text';
+import { printable } from '../terminalText';
 import type { BenchmarkReport, ModelResult } from '../types';
 import { alignColumns } from './table';
 import { fixed, formatUsd } from './format';
