@@ -4,7 +4,7 @@
  * on first use.
  */
 import * as vscode from 'vscode';
-import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptText';
+import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptLiterals';
 import { BenchmarkController } from './extension/benchmark';
 import { benchmarkCommands } from './extension/benchmarkCommands';
 import { RUNNING_CONTEXT, ViewId, type CommandHandlers } from './extension/commandIds';

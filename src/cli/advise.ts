@@ -7,7 +7,8 @@ import { advise, diffVllmSpecCounters, formatSpeedup, specCounters, vllmSpecCoun
 import { loadTokenizer } from '../core/tokenizers';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../core/types';
 import { readTextFile, UsageError, type Io } from './io';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
+import { percent } from '../core/report/format';
 
 export interface AdviseArgs {
   prompt?: string;
@@ -104,7 +105,7 @@ export function formatAdvice(a: Advice): string {
     pl.speedup === null
       ? 'n/a    no basis (pass --output to replay it)'
       : pl.basis === 'replay'
-        ? `${formatSpeedup(pl.speedup).padEnd(6)} replay of ${pl.outputTokens} output tokens (${a.tokenizer}): ${pl.tokensPerStep!.toFixed(2)} tokens per step, ${Math.round(pl.copiedShare! * 100)}% of output n-grams in the prompt`
+        ? `${formatSpeedup(pl.speedup).padEnd(6)} replay of ${pl.outputTokens} output tokens (${a.tokenizer}): ${pl.tokensPerStep!.toFixed(2)} tokens per step, ${percent(pl.copiedShare!)} of output n-grams in the prompt`
         : `${formatSpeedup(pl.speedup).padEnd(6)} Spec-Bench's measurement for ${pl.specBenchTask}`;
   lines.push(`  prompt lookup   ${plText}`);
   lines.push(

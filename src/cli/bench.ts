@@ -2,15 +2,17 @@ import { writeFile } from 'node:fs/promises';
 import { BUILTIN_MODELS, findBuiltin, retiredHint } from '../core/catalog';
 import { ConfigError, parseConfig, type BenchSettings } from '../core/config';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv } from '../core/discovery';
-import { keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
+import { envApiKey, keyEnvConcerns, keyEnvConcernText } from '../core/keyEnv';
+import { runOutcomeText, retryText } from '../core/report/format';
 import { LiveReport } from '../core/report/live';
 import { formatReportTable } from '../core/report/table';
-import { DEFAULTS, USER_DEFAULT_WARMUP, runBenchmark, type ProgressEvent } from '../core/runner';
+import { DEFAULTS, USER_DEFAULT_WARMUP } from '../core/defaults';
+import { runBenchmark, type ProgressEvent } from '../core/runner';
 import type { BenchmarkReport, ModelSpec, TaskCategory } from '../core/types';
 import { Interrupts } from './interrupts';
 import { checkOutputFile, readTextFile, UsageError, type Io } from './io';
 import { MAX_CONFIG_FILE_BYTES } from '../core/limits';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import { HistoryStore, recordsFromReport } from '../core/history';
 import { parseCategories } from './report';
 import { classifyTask } from '../core/advisor/classify';
@@ -102,20 +104,17 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
   return { models, settings: {} };
 }
 
-function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
+/** Progress on stderr: warnings and retries always, one line per finished run when `enabled`. */
+export function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) => void {
   let done = 0;
   let total = 0;
   return (e) => {
     if (e.type === 'start') total = e.totalRuns;
     if (e.type === 'warning') io.err(`warning: ${e.message}`);
-    if (e.type === 'retry') io.err(`retry ${e.attempt} for ${e.modelId} in ${(e.waitMs / 1000).toFixed(1)} s: ${e.reason}`);
+    if (e.type === 'retry') io.err(retryText(e));
     if (e.type === 'run-end') {
       done++;
-      if (enabled) {
-        const m = e.metrics;
-        const what = m.ok ? `TTFT ${m.ttftMs?.toFixed(0)} ms, ${m.decodeTps?.toFixed(1) ?? '—'} tok/s` : `failed (${m.errorKind})`;
-        io.err(`[${done}/${total}] ${e.modelId}${e.warmup ? ' (warm-up)' : ''}: ${what}`);
-      }
+      if (enabled) io.err(`[${done}/${total}] ${e.modelId}${e.warmup ? ' (warm-up)' : ''}: ${runOutcomeText(e.metrics)}`);
     }
   };
 }
@@ -210,7 +209,7 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
           live.apply(e);
           printProgress(e);
         },
-        resolveApiKey: (spec) => (spec.apiKeyEnv ? io.env[spec.apiKeyEnv] || undefined : undefined),
+        resolveApiKey: (spec) => envApiKey(spec, io.env),
         cache,
         inputTokens,
         location,

@@ -9,7 +9,7 @@ import { gateLines, gateMarkdown } from '../core/report/gateReport';
 import { junitXml } from '../core/report/junit';
 import { parseShard, parseStartAt, planShard, ShardError, type ShardInfo } from '../core/shard';
 import { applySlo, parseSlo, SloError, type SloTarget } from '../core/slo';
-import { REFERENCE_TOKENIZER, tokenizerFamilyFor } from '../core/runner';
+import { REFERENCE_TOKENIZER, tokenizerFamilyFor } from '../core/tokenizers/forModel';
 import { loadTokenizer } from '../core/tokenizers';
 import type { BenchmarkReport, ModelSpec } from '../core/types';
 import { printWarnings } from './report';

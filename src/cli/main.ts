@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SETTING_LIMITS, type SettingName } from '../core/limits';
-import { printable } from '../core/text';
+import { printable } from '../core/terminalText';
 import { TOOL_VERSION } from '../core/version';
 import { bench } from './bench';
 import { tokens } from './tokens';

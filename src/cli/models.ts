@@ -3,7 +3,7 @@ import { BUILTIN_MODELS, CATALOG_READ_ON } from '../core/catalog';
 import { ConfigError, parseConfig } from '../core/config';
 import { BUNDLED_PRICES, catalogPriceSource, priceEngine, priceUsage, type CatalogPriceSource } from '../core/pricing';
 import { alignColumns } from '../core/report/table';
-import { formatUsd } from '../core/report/resultsView';
+import { formatUsd } from '../core/report/format';
 import type { ModelSpec, ProtocolId, Region } from '../core/types';
 import { readTextFile, UsageError, type Io } from './io';
 

@@ -1,13 +1,14 @@
 /** `tokenscope tokens FILE`: the text's size under each family's tokenizer, and its input cost per model. */
 import { BUILTIN_MODELS } from '../core/catalog';
 import { ConfigError, parseConfig } from '../core/config';
+import { fixed } from '../core/report/format';
 import { alignColumns } from '../core/report/table';
-import { tokenizerFamilyFor } from '../core/runner';
+import { tokenizerFamilyFor } from '../core/tokenizers/forModel';
 import { tokenStats, type TokenStats } from '../core/tokenizers';
 import type { ModelSpec, Region, TokenizerFamily } from '../core/types';
 import { MAX_CONFIG_FILE_BYTES } from '../core/limits';
 import { readTextFile, UsageError, type Io } from './io';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import { describePriceSource, priceUsage } from '../core/pricing';
 
 export interface ModelTokenRow {
@@ -67,7 +68,7 @@ export async function tokens(args: { file?: string; json?: boolean; config?: str
     io.out(JSON.stringify(report, null, 2));
     return 0;
   }
-  const n = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+  const n = fixed(2);
   const familyRows = Object.entries(stats.families).map(([family, s]) => [family + (s.exact ? '' : ' (approx.)'), String(s.tokens), n(s.charsPerToken), n(s.bytesPerToken)]);
   const modelRows = report.models.map((m) => [
     m.id,

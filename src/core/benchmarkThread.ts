@@ -4,7 +4,8 @@
  * The worker stays up between benchmarks (its tokenizers stay loaded) and exits after a few idle minutes.
  */
 import { Worker } from 'node:worker_threads';
-import { envApiKey, type BenchmarkOptions, type ProgressEvent } from './runner';
+import { envApiKey } from './keyEnv';
+import type { BenchmarkOptions, ProgressEvent } from './runner';
 import type { BenchmarkReport } from './types';
 
 /** What crosses to the worker: the options without functions or signals, and each model's key. */

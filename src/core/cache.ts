@@ -3,6 +3,7 @@
  * prefix cache can match), warm runs repeat one primed prompt. Summaries per cache state, and cold vs warm.
  */
 import { randomBytes } from 'node:crypto';
+import { hostOf } from './keyEnv';
 import { percentile } from './stats';
 import type { CacheComparison, CacheMode, CacheState, CacheStateSummary, MedianP95, ModelSpec, RunMetrics } from './types';
 
@@ -39,14 +40,6 @@ export function cacheFactFor(spec: ModelSpec): CacheFact | undefined {
   if (known) return known;
   if (spec.price?.cachedInputPerM !== undefined) return { host, how: 'a cached-input price is listed for it', source: 'the model’s price entry' };
   return undefined;
-}
-
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
 }
 
 export function medianP95(values: readonly (number | null | undefined)[]): MedianP95 | null {

@@ -3,7 +3,7 @@
  * TTFT, decode rate, e2e and cost in both, B − A as a difference and a percentage, and each run's values so
  * the two distributions can be drawn over each other. Pure: no file system, no `vscode`.
  */
-import { formatUsd } from './report/resultsView';
+import { formatUsd } from './report/format';
 import { percentile } from './stats';
 import type { BenchmarkReport, ModelResult, Region } from './types';
 
@@ -108,13 +108,6 @@ export function compareReports(a: BenchmarkReport, b: BenchmarkReport, names: { 
   if (onlyA.length) notes.push(`Only in ${names.a}: ${onlyA.join(', ')}.`);
   if (onlyB.length) notes.push(`Only in ${names.b}: ${onlyB.join(', ')}.`);
   return { a: side(names.a, a), b: side(names.b, b), notes, models };
-}
-
-/** "+12.5%" / "−3.0%" / "—" */
-export function formatPct(p: number | null): string {
-  if (p === null || !Number.isFinite(p)) return '—';
-  const s = Math.abs(p) < 0.05 ? '0.0' : Math.abs(p).toFixed(1);
-  return p > 0 && s !== '0.0' ? `+${s}%` : p < 0 && s !== '0.0' ? `−${s}%` : '0.0%';
 }
 
 /** A value in its metric's unit, as the tables show it. */

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import { DISCOVERY_DEADLINE_MS, DISCOVERY_MAX_BODY } from './limits';
-import { printable } from './text';
+import { printable } from './terminalText';
 import type { ModelSpec, TokenizerFamily } from './types';
 
 export interface LocalServerProbe {

@@ -3,7 +3,8 @@
  * CLI config accepts, unknown tokenizer families dropped. Pure: the extension passes the configuration's `get`.
  */
 import { SETTING_LIMITS } from './limits';
-import { DEFAULTS, REFERENCE_TOKENIZER, USER_DEFAULT_WARMUP } from './runner';
+import { DEFAULTS, USER_DEFAULT_WARMUP } from './defaults';
+import { REFERENCE_TOKENIZER } from './tokenizers/forModel';
 import { parseSlo, SloError, type SloTarget } from './slo';
 import { MAX_SWEEP_TOKENS } from './sweep';
 import { CACHE_MODES, TOKENIZER_FAMILIES, type CacheMode, type TokenizerFamily } from './types';

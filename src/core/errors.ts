@@ -1,5 +1,5 @@
 import { CATALOG_READ_ON } from './catalog';
-import { oneLine } from './text';
+import { oneLine } from './terminalText';
 import type { ErrorKind, ModelSpec, RunError } from './types';
 
 /** How to supply a key, in words a CLI user and an editor user both understand. */

@@ -4,6 +4,7 @@
  * the history's p90 by more than the tolerance, or a decode rate below its p10 by more, is a regression.
  */
 import { HistoryStore, type HistoryRecord, type HistoryWarning } from './history';
+import { withUnit } from './report/format';
 import { percentile } from './stats';
 import type { BenchmarkReport, ModelResult, RunMetrics } from './types';
 
@@ -186,7 +187,6 @@ export class GateHistory {
   }
 }
 
-const fmt = (v: number | null, unit: string) => (v === null ? '—' : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${unit}`);
 
 function judge(group: RunGroup, tolerance: number): GateModelVerdict {
   const { result, history: hist } = group;
@@ -207,7 +207,7 @@ function judge(group: RunGroup, tolerance: number): GateModelVerdict {
     return { ...base, status: 'no-history', checks, reason: `passed with a note: only ${historyRuns} comparable run(s) in the history (${like}); the gate needs ${MIN_HISTORY_RUNS}` };
   const bad = checks.filter((c) => c.regressed);
   if (bad.length === 0) return { ...base, status: 'pass', checks, reason: `within ${Math.round(tolerance * 100)}% of the history's ${historyRuns} run(s) (${like})` };
-  const why = bad.map((c) => `${c.label} median ${fmt(c.now, c.unit)} vs history ${c.baselineName} ${fmt(c.baseline, c.unit)} (limit ${fmt(c.limit, c.unit)})`).join('; ');
+  const why = bad.map((c) => `${c.label} median ${withUnit(c.now, c.unit)} vs history ${c.baselineName} ${withUnit(c.baseline, c.unit)} (limit ${withUnit(c.limit, c.unit)})`).join('; ');
   return { ...base, status: 'regression', checks, reason: `slower than its history: ${why}; ${historyRuns} run(s), ${like}` };
 }
 

@@ -28,12 +28,26 @@ export interface KeyEnvConcern {
   reason: string;
 }
 
+/** The host (with port) of a base URL: where a key would be sent, and what reports and history keep (never a key or path). */
+export function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
 function hostname(baseUrl: string): string {
   try {
     return new URL(baseUrl).hostname;
   } catch {
     return baseUrl;
   }
+}
+
+/** A model's key from the environment variable it names (none when unset or empty). */
+export function envApiKey(spec: ModelSpec, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return spec.apiKeyEnv ? env[spec.apiKeyEnv] || undefined : undefined;
 }
 
 /** The built-in providers' key variables and the hosts each belongs to. */
@@ -61,7 +75,7 @@ export function keyEnvConcerns(models: readonly ModelSpec[], allowed: readonly s
   const out: KeyEnvConcern[] = [];
   for (const spec of models) {
     if (!spec.apiKeyEnv) continue;
-    const host = new URL(spec.baseUrl).host;
+    const host = hostOf(spec.baseUrl);
     if (allowed.includes(spec.apiKeyEnv) || allowed.includes(`${spec.apiKeyEnv}@${host}`)) continue;
     const reason = keyEnvReason(spec.apiKeyEnv, spec.baseUrl);
     if (reason) out.push({ spec, env: spec.apiKeyEnv, host, reason });

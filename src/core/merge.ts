@@ -4,7 +4,7 @@
  * parts' medians; reports of different prompts or configs are refused with the difference named.
  */
 import { basename } from 'node:path';
-import { summarizeRuns } from './runner';
+import { summarizeRuns } from './report/reportParts';
 import { applySlo, parseSlo } from './slo';
 import type { MergedPart } from './shard';
 import type { BenchmarkReport, ModelResult } from './types';

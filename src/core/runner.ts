@@ -1,51 +1,30 @@
 /**
- * Runs a prompt against models: warm-up runs, measured runs, a concurrency limit, per-request
- * timeouts, cancellation, retries of rate limits and overload (429, 503, 529) that honour retry-after,
- * and progress events.
+ * Runs a prompt against models: plans warm-up and measured runs, keeps a concurrency limit, decodes finished
+ * traces while no stream is open, and reports progress events. Sending and retrying one request is sendRun.ts,
+ * completing each model's result finishResults.ts.
  */
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { adviseResult } from './advisor/forResult';
-import { cacheStates, compareCache, summarizeCacheState } from './cache';
-import { planRuns, type RunVariant } from './plan';
-import { summarizePhases } from './stream/phases';
-import { buildSweepPrompt, fitPrefill, sweepPoints } from './sweep';
 import type { TaskContext } from './advisor/classify';
-import { keyHint, modelWho, redact, retryable } from './errors';
-import { computeRunMetrics, INVALID_USAGE_NOTE, type TokenCounter } from './metrics';
-import { quirkNotes } from './quirkNotes';
+import { ClientLoadMonitor } from './clientLoad';
+import { DEFAULTS } from './defaults';
+import { modelWho, redact } from './errors';
+import { finishResult } from './finishResults';
+import { envApiKey } from './keyEnv';
+import { computeRunMetrics, type TokenCounter } from './metrics';
+import { planRuns, type RunVariant } from './plan';
 import { unpricedWarning } from './pricing';
-import { summarize } from './stats';
-import { decodeTrace, streamRaw, type RawTrace } from './stream/streamRequest';
+import { emptyResult, recordRun, reportHeader } from './report/reportParts';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import { sendRun } from './sendRun';
+import { decodeTrace } from './stream/streamRequest';
+import { buildSweepPrompt } from './sweep';
 import { loadTokenizer } from './tokenizers';
-import type { BenchmarkReport, CacheMode, MetricName, ModelResult, ModelSpec, RunError, RunMetrics, TokenizerFamily } from './types';
-import { TOOL_VERSION } from './version';
+import { REFERENCE_TOKENIZER, tokenizerFamilyFor } from './tokenizers/forModel';
+import type { BenchmarkReport, CacheMode, ModelSpec, ProgressEvent, RunMetrics, TokenizerFamily } from './types';
 
-export const DEFAULTS = { runs: 3, warmup: 0, concurrency: 1, maxTokens: 512, timeoutMs: 120_000, stallTimeoutMs: 30_000 } as const;
-/**
- * Warm-up runs the CLI and the editor use unless told otherwise: the first request to a host pays for
- * the connection (DNS, TLS) and often reads tens of ms slow, which one unmeasured run absorbs.
- */
-export const USER_DEFAULT_WARMUP = 1;
-export const REFERENCE_TOKENIZER: TokenizerFamily = 'o200k';
-
-export type ProgressEvent =
-  | { type: 'start'; totalRuns: number; models: string[] }
-  | { type: 'run-start'; modelId: string; index: number; warmup: boolean }
-  | { type: 'run-end'; modelId: string; index: number; warmup: boolean; metrics: RunMetrics }
-  | { type: 'retry'; modelId: string; attempt: number; waitMs: number; reason: string }
-  | { type: 'warning'; modelId: string; message: string }
-  | { type: 'end'; report: BenchmarkReport };
-
-export interface RetryPolicy {
-  maxRetries: number;
-  baseDelayMs: number;
-  /** A retry-after longer than this fails the run instead of waiting. */
-  maxDelayMs: number;
-}
+export type { ProgressEvent } from './types';
 
 export interface BenchmarkOptions {
   models: ModelSpec[];
@@ -71,117 +50,14 @@ export interface BenchmarkOptions {
   location?: string;
 }
 
-export const SUMMARY_METRICS: readonly MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
-
-/** Summaries over the successful runs of one model. */
-export function summarizeRuns(runs: readonly RunMetrics[]): ModelResult['summary'] {
-  const ok = runs.filter((r) => r.ok);
-  const summary: ModelResult['summary'] = {};
-  for (const m of SUMMARY_METRICS) summary[m] = summarize(ok.map((r) => r[m]));
-  return summary;
-}
-
-/** Adds a measured run to its model's result (counts and summaries stay derived from the runs). */
-export function recordRun(result: ModelResult, metrics: RunMetrics): void {
-  result.runs.push(metrics);
-  if (metrics.ok) result.okRuns++;
-  else if (metrics.errorKind === 'cancelled') result.cancelledRuns++;
-  else result.failedRuns++;
-}
-
-/** An empty result for a model, before any run. */
-export function emptyResult(spec: ModelSpec): ModelResult {
-  return {
-    id: spec.id,
-    ...(spec.label ? { label: spec.label } : {}),
-    region: spec.region,
-    protocol: spec.protocol,
-    model: spec.model,
-    host: hostOf(spec.baseUrl),
-    ...(spec.provider ? { provider: spec.provider } : {}),
-    ...(spec.baseModel ? { baseModel: spec.baseModel } : {}),
-    runs: [],
-    summary: {},
-    okRuns: 0,
-    failedRuns: 0,
-    cancelledRuns: 0,
-    warnings: [],
-  };
-}
-
-/** The host of a base URL (what reports and history keep; never a key or path). */
-export function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
-}
-
-/**
- * Event-loop delay above which this client may have read chunks late: its timestamps are then a
- * ceiling on what the server did, and the run says so instead of reporting them silently.
- */
-export const CLIENT_BOUND_DELAY = { meanMs: 5, p99Ms: 50 } as const;
-// Each sample wakes the process: at 10 ms that alone cost ~5 ms of CPU per second of a benchmark.
-const LOOP_SAMPLE_MS = 25;
 /** After Ctrl-C, a finished trace larger than this is not decoded (that could take seconds). */
 const CANCELLED_DECODE_BYTES = 1024 * 1024;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
-/** Responses this small are decoded at once to see whether they are only an overload notice (cheap: a few events). */
-const EARLY_DECODE_BYTES = 4096;
-
-/**
- * An overload reported as an error event before any token, after a 200 (Anthropic's `event: error`
- * overloaded_error): retried like a 529. Only tiny responses are decoded here, so no stream's timing pays for it.
- */
-function earlyOverload(raw: RawTrace, spec: ModelSpec, apiKey: string | undefined): RunError | undefined {
-  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES || !Buffer.concat(raw.chunks).includes('error')) return undefined;
-  const error = decodeTrace(raw, spec, apiKey).error;
-  return error?.kind === 'overloaded' ? error : undefined;
-}
-
-export function envApiKey(spec: ModelSpec): string | undefined {
-  return spec.apiKeyEnv ? process.env[spec.apiKeyEnv] || undefined : undefined;
-}
-
-/** The tokenizer used to count a model's text, and whether it is the model's own. */
-export function tokenizerFamilyFor(spec: ModelSpec): { family: TokenizerFamily; own: boolean } {
-  return spec.tokenizer ? { family: spec.tokenizer, own: true } : { family: REFERENCE_TOKENIZER, own: false };
-}
-
 async function counterFor(family: TokenizerFamily): Promise<{ name: string; count: TokenCounter; encode: (text: string) => number[] }> {
   const tok = await loadTokenizer(family);
   return { name: tok.name, count: (text) => tok.count(text), encode: (text) => tok.encode(text) };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/**
- * streamRaw, but a request that cannot even be built or sent (a header Node refuses, a bug) fails this run
- * with a message naming the model instead of aborting the whole benchmark.
- */
-async function streamRawOrFail(spec: ModelSpec, opts: Parameters<typeof streamRaw>[1]): Promise<RawTrace> {
-  const now = performance.now();
-  try {
-    return await streamRaw(spec, opts);
-  } catch (e) {
-    const message = redact(`${modelWho(spec)}: the request could not be sent (${(e as Error).message}). Check this model's "baseUrl" and "headers".`, opts.apiKey);
-    return { requestStart: now, endAt: performance.now(), times: [], chunks: [], bytes: 0, error: { kind: 'config', message } };
-  }
 }
 
 /** Runs `tasks` with at most `limit` in flight; preserves nothing but completion. */
@@ -207,7 +83,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const maxTokens = options.maxTokens ?? DEFAULTS.maxTokens;
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs;
-  const retry: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 60_000, ...options.retry };
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const emit = options.onProgress ?? (() => {});
   const resolveKey = options.resolveApiKey ?? envApiKey;
   const startedAt = new Date().toISOString();
@@ -221,7 +97,6 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const cacheMode: CacheMode = sweepSizes ? 'cold' : (options.cache ?? 'cold');
 
   const referenceCounter = await counterFor(REFERENCE_TOKENIZER);
-  const results: ModelResult[] = [];
   const prepared = await Promise.all(
     options.models.map(async (spec) => {
       const { family, own } = tokenizerFamilyFor(spec);
@@ -248,12 +123,11 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
           result.warnings.push(`${spec.id}: the prompt is ${promptTokens} tokens (${modelCounter.name}) + ${maxTokens} max output, over the ${spec.contextWindow}-token context window.`);
       }
       result.warnings.forEach((message) => emit({ type: 'warning', modelId: spec.id, message }));
-      results.push(result);
       return { spec, result, modelCounter, sweep, apiKey: await resolveKey(spec) };
     }),
   );
-  // Keep results in the order the models were given.
-  results.sort((a, b) => options.models.findIndex((m) => m.id === a.id) - options.models.findIndex((m) => m.id === b.id));
+  // In the order the models were given.
+  const results = prepared.map((p) => p.result);
 
   // Deriving metrics (tokenizer counts) costs CPU; done while other streams are in flight it would
   // delay their reads and so their timestamps. Finished traces wait until no stream is open.
@@ -261,7 +135,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   let pendingBytes = 0;
   const pendingMetrics: (() => void)[] = [];
   const flushMetrics = async (whileStreaming = false) => {
-    if (!whileStreaming) loopDelay.disable(); // the flush is our own work between streams, not load on a read
+    if (!whileStreaming) clientLoad.pause(); // the flush is our own work between streams, not load on a read
     while (pendingMetrics.length) {
       pendingMetrics.shift()!();
       // Each trace is decoded in one go; between two, Ctrl-C (the abort signal) gets its turn. A stream that
@@ -270,9 +144,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       if (!whileStreaming && inFlight > 0) break;
     }
     if (!pendingMetrics.length) pendingBytes = 0;
-    if (!whileStreaming) loopDelay.enable();
+    if (!whileStreaming) clientLoad.resume();
   };
-  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+  const clientLoad = new ClientLoadMonitor();
 
   const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean, variant: RunVariant, preconnect: boolean) => {
     if (options.signal?.aborted) return;
@@ -280,39 +154,19 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     // A pre-connect only opens a connection: it is plumbing, not a run, and progress never shows it.
     if (!preconnect) emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
     const runStartedAt = new Date().toISOString();
-    let raw: RawTrace;
     inFlight++;
-    if (spec.apiKeyEnv && !apiKey) {
-      const now = performance.now();
-      raw = { requestStart: now, endAt: now, times: [], chunks: [], bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
-    } else {
-      for (let attempt = 0; ; attempt++) {
-        raw = await streamRawOrFail(spec, { prompt: variant.prompt, maxTokens: variant.maxTokens ?? maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec), cacheControl: variant.cacheControl && spec.protocol === 'anthropic' });
-        const err = raw.error ?? earlyOverload(raw, spec, apiKey);
-        if (!err || !retryable(err.kind) || options.signal?.aborted) break;
-        if (attempt >= retry.maxRetries) {
-          const gaveUp = attempt > 0 ? ` Gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}.` : '';
-          const later = err.kind === 'overloaded' ? ' Try again later.' : '';
-          raw.error = { ...err, message: `${err.message}${gaveUp}${later}` };
-          break;
-        }
-        const backoff = retry.baseDelayMs * 2 ** attempt * (0.5 + Math.random());
-        const waitMs = err.retryAfterSec !== undefined ? err.retryAfterSec * 1000 : backoff;
-        if (waitMs > retry.maxDelayMs) {
-          raw.error = { ...err, message: `${err.message} That is longer than the ${retry.maxDelayMs / 1000} s Tokenscope waits; not retried.` };
-          break;
-        }
-        emit({ type: 'retry', modelId: spec.id, attempt: attempt + 1, waitMs, reason: err.message });
-        await sleep(waitMs, options.signal);
-      }
-    }
+    const finished = await sendRun(
+      spec,
+      { prompt: variant.prompt, maxTokens: variant.maxTokens ?? maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec), cacheControl: variant.cacheControl && spec.protocol === 'anthropic' },
+      retry,
+      { onRetry: (r) => emit({ type: 'retry', modelId: spec.id, ...r }) },
+    );
     inFlight--;
     if (preconnect) {
       // Its connection is back in the pool, which is all it was for: nothing of it is decoded or measured.
       if (inFlight === 0) await flushMetrics();
       return;
     }
-    const finished = raw;
     pendingBytes += finished.bytes;
     pendingMetrics.push(() => {
       // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
@@ -358,71 +212,31 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     for (const stage of stages) {
       const measured = stage.some((r) => !r.warmup);
       if (measured && !monitoring) {
-        loopDelay.reset();
-        loopDelay.enable();
+        clientLoad.start();
         monitoring = true;
       }
       await pool(tasksOf(stage), concurrency);
     }
-    loopDelay.disable();
+    clientLoad.pause();
     await flushMetrics();
-    loopDelay.disable();
+    clientLoad.pause();
   } finally {
     agents.http.destroy();
     agents.https.destroy();
   }
 
-  // The histogram counts the sampling interval itself; the delay is what comes on top of it.
-  const ms = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS) : 0);
-  const client = {
-    eventLoopDelayMeanMs: ms(loopDelay.mean),
-    eventLoopDelayP99Ms: ms(loopDelay.percentile(99)),
-    eventLoopDelayMaxMs: ms(loopDelay.max),
-    possiblyClientBound: false,
-  };
-  client.possiblyClientBound = client.eventLoopDelayMeanMs > CLIENT_BOUND_DELAY.meanMs || client.eventLoopDelayP99Ms > CLIENT_BOUND_DELAY.p99Ms;
-
-  for (const result of results) {
-    const ok = result.runs.filter((r) => r.ok);
-    const { spec, modelCounter } = prepared.find((p) => p.result === result)!;
-    const smallest = sweepSizes?.find((t) => result.runs.some((r) => r.targetInputTokens === t));
-    // Summaries mean the cold runs when both states ran, and the smallest prompt of a sweep.
-    result.summary = summarizeRuns(result.runs.filter((r) => (cacheMode !== 'both' || r.cacheState === 'cold') && (smallest === undefined || r.targetInputTokens === smallest)));
-    if (sweepSizes) {
-      result.sweep = sweepPoints(result.runs);
-      result.prefill = fitPrefill(result.runs);
-    } else {
-      result.byCache = Object.fromEntries(cacheStates(cacheMode).map((state) => [state, summarizeCacheState(spec, result.runs.filter((r) => r.cacheState === state))]));
-      if (result.byCache.warm) {
-        // The provider's count where it gave one, else the model's tokenizer: it decides whether the prompt
-        // reached the provider's minimum cacheable size.
-        const promptTokens = summarize(result.runs.map((r) => r.inputTokens))?.median ?? modelCounter.count(options.prompt);
-        result.cache = compareCache(spec, result.byCache.cold, result.byCache.warm, promptTokens);
-        if (result.cache.neverHit) result.warnings.push(result.cache.note);
-      }
-    }
-    const phases = summarizePhases(result.runs);
-    if (phases) result.phases = phases;
-    if (client.possiblyClientBound)
-      result.warnings.push(
-        `${result.id}: this machine was busy during the benchmark (event-loop delay mean ${client.eventLoopDelayMeanMs.toFixed(1)} ms, p99 ${client.eventLoopDelayP99Ms.toFixed(1)} ms), so chunks may have been read late: the numbers are possibly client-bound. Lower --concurrency or close other work.`,
-      );
-    result.warnings.push(...quirkNotes(result));
-    const counter = prepared.find((p) => p.result === result)?.modelCounter;
-    const speculation = adviseResult(result, options.prompt, counter?.encode, options.taskContext);
-    if (speculation) result.speculation = speculation;
-    const usageNote = result.runs.flatMap((r) => r.notes).find((n) => n.startsWith(INVALID_USAGE_NOTE));
-    if (usageNote) result.warnings.push(`${result.id}: ${usageNote}.`);
-    else if (ok.some((r) => r.tokenSource === 'tokenizer'))
-      result.warnings.push(`${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`);
+  const client = clientLoad.result();
+  for (const p of prepared) {
+    finishResult(p.result, { spec: p.spec, prompt: options.prompt, cacheMode, sweepSizes, client, countTokens: p.modelCounter.count, encode: p.modelCounter.encode, taskContext: options.taskContext });
   }
 
   const report: BenchmarkReport = {
-    tool: { name: 'tokenscope', version: TOOL_VERSION },
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    prompt: { chars: options.prompt.length, sha256: createHash('sha256').update(options.prompt).digest('hex') },
-    settings: { runs, warmup, concurrency, maxTokens, timeoutMs, cache: cacheMode, ...(sweepSizes ? { inputTokens: [...sweepSizes] } : {}), ...(options.location ? { location: options.location } : {}) },
+    ...reportHeader(
+      options.prompt,
+      { runs, warmup, concurrency, maxTokens, timeoutMs, cache: cacheMode, ...(sweepSizes ? { inputTokens: [...sweepSizes] } : {}), ...(options.location ? { location: options.location } : {}) },
+      startedAt,
+      new Date().toISOString(),
+    ),
     client,
     results,
   };

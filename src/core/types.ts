@@ -432,7 +432,7 @@ export interface BenchmarkReport {
   shard?: ShardInfo;
   /** Set on a report merged from shards (`tokenscope merge`): one entry per input file. */
   mergedFrom?: MergedPart[];
-  /** This client's own load while it measured (see runner.ts CLIENT_BOUND_DELAY). */
+  /** This client's own load while it measured (see clientLoad.ts CLIENT_BOUND_DELAY). */
   client?: { eventLoopDelayMeanMs: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; possiblyClientBound: boolean };
   /** Set when the benchmark stopped before every run: the signal that stopped it (SIGINT, SIGTERM, SIGHUP) or "error". */
   interrupted?: string;
@@ -488,3 +488,12 @@ export type ServerSpecStats =
   /** SGLang meta_info: verify steps, and the server's own acceptance length where it gives one (spec_accept_length). */
   | { source: 'sglang'; verifyCount: number; completionTokens: number; acceptLength?: number }
   | { source: 'openai-predicted'; acceptedPredictionTokens: number; rejectedPredictionTokens: number };
+
+/** What the runner reports as a benchmark goes (the live report and the progress lines read these). */
+export type ProgressEvent =
+  | { type: 'start'; totalRuns: number; models: string[] }
+  | { type: 'run-start'; modelId: string; index: number; warmup: boolean }
+  | { type: 'run-end'; modelId: string; index: number; warmup: boolean; metrics: RunMetrics }
+  | { type: 'retry'; modelId: string; attempt: number; waitMs: number; reason: string }
+  | { type: 'warning'; modelId: string; message: string }
+  | { type: 'end'; report: BenchmarkReport };

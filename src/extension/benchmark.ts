@@ -17,7 +17,7 @@ import { ProgressNotice } from '../core/report/progressNotice';
 import { buildResultsView, type PromptInfo, type ResultsView } from '../core/report/resultsView';
 import type { ProgressEvent } from '../core/runner';
 import { applySlo } from '../core/slo';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import type { BenchmarkReport, CacheMode, ModelSpec } from '../core/types';
 import type { HistoryService } from './history';
 import type { Log } from './log';

@@ -4,13 +4,13 @@
  * on a worker thread (tokenizers load there on first use) and caches the counts per document version.
  */
 import * as vscode from 'vscode';
-import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptText';
+import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptLiterals';
 import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
 import { promptAdvice, type ModelOutcome } from '../core/report/outcomes';
 import type { BenchmarkReport } from '../core/types';
-import { tokenizerFamilyFor } from '../core/runner';
+import { tokenizerFamilyFor } from '../core/tokenizers/forModel';
 import { describePriceSource, ratesPerM } from '../core/pricing';
-import { checkPromptText, PROMPT_LIMITS } from '../core/text';
+import { checkPromptText, PROMPT_LIMITS } from '../core/promptCheck';
 import { familyInfo } from '../core/tokenizers';
 import type { ModelSpec, TokenizerFamily } from '../core/types';
 import { settings } from './settings';

@@ -1,7 +1,7 @@
 /** Compare Tokenizers: the selection (or document) counted in every tokenizer family, as a Markdown table. */
 import * as vscode from 'vscode';
 import { comparisonMarkdown, tokenComparison } from '../core/report/hoverText';
-import { checkPromptText } from '../core/text';
+import { checkPromptText } from '../core/promptCheck';
 import { TOKENIZER_FAMILIES } from '../core/types';
 import { Command, type HandlersOf } from './commandIds';
 import { documentName, noEditor, promptEditor, selectionOrDocument } from './editorPrompt';

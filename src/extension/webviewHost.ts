@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type * as vscode from 'vscode';
 import { assertNever, type CommonFromWebview, type WebviewKind } from '../shared/protocol/common';
-import { oneLine } from '../core/text';
+import { oneLine } from '../core/terminalText';
 import { Command, type CommandId } from './commandIds';
 import type { Log } from './log';
 

@@ -1,5 +1,5 @@
 /** Synthetic benchmark reports for the extension's tests. */
-import { emptyResult, recordRun, summarizeRuns } from '../../src/core/runner';
+import { emptyResult, recordRun, summarizeRuns } from '../../src/core/report/reportParts';
 import type { BenchmarkReport, ModelResult, Region, RunMetrics } from '../../src/core/types';
 
 export function run(over: Partial<RunMetrics> = {}): RunMetrics {

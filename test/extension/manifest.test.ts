@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelSchema } from '../../src/core/config';
-import { CODE_LANGUAGES, PROSE_LANGUAGES } from '../../src/core/promptText';
+import { CODE_LANGUAGES, PROSE_LANGUAGES } from '../../src/core/promptLiterals';
 import { TOKENIZER_FAMILIES } from '../../src/core/types';
 import { Command, RUNNING_CONTEXT, VIEW_CONTAINER_ID, ViewId } from '../../src/extension/commandIds';
 

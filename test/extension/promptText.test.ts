@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLiteralAt, findPromptLiteral, looksLikePrompt } from '../../src/core/promptText';
+import { findLiteralAt, findPromptLiteral, looksLikePrompt } from '../../src/core/promptLiterals';
 
 const PROMPT = 'You are a helpful assistant. Summarise the following article in three sentences.';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeRuns } from '../../src/core/runner';
+import { summarizeRuns } from '../../src/core/report/reportParts';
 import { percentile } from '../../src/core/stats';
 import type { BenchmarkReport } from '../../src/core/types';
 import { startStreamServer, truth, type StreamServer } from '../server/streamServer';

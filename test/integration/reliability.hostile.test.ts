@@ -16,7 +16,7 @@ import { HistoryStore, recordsFromReport } from '../../src/core/history';
 import { progressLogLine } from '../../src/core/report/logLines';
 import { formatReportTable } from '../../src/core/report/table';
 import { runBenchmark } from '../../src/core/runner';
-import { printable } from '../../src/core/text';
+import { printable } from '../../src/core/terminalText';
 import type { ModelSpec } from '../../src/core/types';
 import { HOSTILE, openaiStream, runCli, startRawServer, TERMINAL_UNSAFE, type RawServer } from './reliability.helpers';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareReports, formatPct } from '../../src/core/compare';
+import { compareReports } from '../../src/core/compare';
+import { formatPct } from '../../src/core/report/format';
 import { comparisonMarkdown } from '../../src/core/report/compareReport';
 import { report, result, run } from '../extension/fixtures';
 

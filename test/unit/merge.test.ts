@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeReports, mergeWarnings, type NamedReport } from '../../src/core/merge';
-import { summarizeRuns } from '../../src/core/runner';
+import { summarizeRuns } from '../../src/core/report/reportParts';
 import { percentile } from '../../src/core/stats';
 import { report, result, run } from '../extension/fixtures';
 

@@ -5,9 +5,9 @@
  * the editor never waits on it (timed only as a bound that cannot flake; real figures belong to benchmarks).
  */
 import { describe, expect, it } from 'vitest';
-import { findPromptLiteral } from '../../src/core/promptText';
+import { findPromptLiteral } from '../../src/core/promptLiterals';
 import { buildHoverNotice } from '../../src/core/report/hoverText';
-import { checkPromptText, lineEndingsOf, PROMPT_LIMITS } from '../../src/core/text';
+import { checkPromptText, lineEndingsOf, PROMPT_LIMITS } from '../../src/core/promptCheck';
 import { runCli } from '../integration/reliability.helpers';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

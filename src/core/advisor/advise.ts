@@ -2,6 +2,7 @@
  * The advisor: which speculation technique would speed a task up, by about how much, and why.
  * Pure: give it the prompt (and, after a run, the output and what the run measured); it returns JSON.
  */
+import { percent } from '../report/format';
 import type { TaskCategory } from '../types';
 import { chunkTimingHint, type ChunkTimingHint, type ChunkTimingInput } from './chunkTiming';
 import { classifyTask, type TaskClassification, type TaskContext, type TaskSubtype } from './classify';
@@ -91,7 +92,6 @@ const COPYING: ReadonlySet<TaskSubtype> = new Set(['code-edit', 'summarization',
 export function formatSpeedup(x: number): string {
   return `${x < 1.3 ? x.toFixed(2) : x.toFixed(1)}×`;
 }
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 function draftAnchor(c: TaskClassification): SpecBenchTask | 'code' {
   if (c.category === 'coding-edit' || c.category === 'coding-generate') return 'code';
@@ -117,7 +117,7 @@ export function advise(input: AdviseInput): Advice {
     pld = estimatePromptLookupFromReplay(replay, opts);
     reasons.push(
       `prompt lookup, replayed over ${replay.outputTokens} output tokens: ${replay.meanAcceptedPerStep.toFixed(2)} tokens per target step in ${replay.steps} steps, ` +
-        `${replay.acceptanceRate === null ? 'nothing drafted' : `${pct(replay.acceptanceRate)} of drafted tokens accepted`}, ${pct(replay.copiedShare)} of output ${replay.copyNgram}-grams found in the prompt`,
+        `${replay.acceptanceRate === null ? 'nothing drafted' : `${percent(replay.acceptanceRate)} of drafted tokens accepted`}, ${percent(replay.copiedShare)} of output ${replay.copyNgram}-grams found in the prompt`,
     );
   } else {
     pld = estimatePromptLookupFromCategory(cls.specBenchTask);
@@ -160,7 +160,7 @@ export function advise(input: AdviseInput): Advice {
   // Measured acceptance next to the estimate.
   const measured = (input.serverStats === undefined ? [] : Array.isArray(input.serverStats) ? input.serverStats : [input.serverStats]).map(measuredAcceptance);
   for (const m of measured) {
-    const parts = [m.acceptanceLength !== null ? `acceptance length ${m.acceptanceLength.toFixed(2)} tokens per step` : null, m.acceptanceRate !== null ? `${pct(m.acceptanceRate)} of drafted tokens accepted` : null].filter(Boolean);
+    const parts = [m.acceptanceLength !== null ? `acceptance length ${m.acceptanceLength.toFixed(2)} tokens per step` : null, m.acceptanceRate !== null ? `${percent(m.acceptanceRate)} of drafted tokens accepted` : null].filter(Boolean);
     const est = replay ? ` (PLD replay estimated ${replay.meanAcceptedPerStep.toFixed(2)} tokens per step; model-based estimate ${draft.expectedTokensPerStep.toFixed(2)})` : ` (model-based estimate ${draft.expectedTokensPerStep.toFixed(2)} tokens per step)`;
     reasons.push(`measured by ${m.source}: ${parts.length ? parts.join(', ') : 'no drafts reported'}${est}`);
   }
@@ -212,8 +212,8 @@ const MOSTLY_SELF_REPEATING = 0.2;
  */
 export function copySource(copiedShare: number): string {
   return copiedShare < MOSTLY_SELF_REPEATING
-    ? `the output repeats its own earlier text (only ${pct(copiedShare)} of it is copied from the prompt), and prompt lookup drafts from both`
-    : `${pct(copiedShare)} of the output is copied from the prompt`;
+    ? `the output repeats its own earlier text (only ${percent(copiedShare)} of it is copied from the prompt), and prompt lookup drafts from both`
+    : `${percent(copiedShare)} of the output is copied from the prompt`;
 }
 
 function makeVerdict(cls: TaskClassification, pld: PromptLookupEstimate, draft: DraftModelEstimate, technique: Technique | null, flagged: boolean, threshold: number): string {
@@ -222,7 +222,7 @@ function makeVerdict(cls: TaskClassification, pld: PromptLookupEstimate, draft: 
   // Where the prompt-lookup number comes from, in a few words.
   const pldSource =
     pld.basis === 'replay'
-      ? `${pct(pld.copiedShare ?? 0)} of the output copied from the prompt`
+      ? `${percent(pld.copiedShare ?? 0)} of the output copied from the prompt`
       : pld.specBenchTask
         ? `Spec-Bench, ${SPEC_BENCH_TASK_LABEL[pld.specBenchTask]}`
         : '';

@@ -10,6 +10,7 @@
  * It is a hint, never proof: servers also coalesce by timer (constant gaps, varying tokens — looks like multi-token
  * steps), pad or batch streams, and the client's reads add their own grouping.
  */
+import { percent } from '../report/format';
 
 export type ChunkTimingVerdict = 'single-token' | 'multi-token-steps' | 'coalescing' | 'unclear';
 
@@ -51,7 +52,6 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 const r1 = (x: number) => Math.round(x * 10) / 10;
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export interface ChunkTimingOptions {
   /** Fewest steady chunks to say anything (default 8). */
@@ -111,7 +111,7 @@ export function chunkTimingHint(input: ChunkTimingInput, opts: ChunkTimingOption
     byTokens.set(k, [...(byTokens.get(k) ?? []), p.gap]);
   }
   const buckets: ChunkTimingBucket[] = [...byTokens.entries()].sort((a, b) => a[0] - b[0]).map(([tokens, gaps]) => ({ tokens, chunks: gaps.length, medianGapMs: r1(median(gaps)) }));
-  reasons.push(`${pairs.length} steady chunks, ${r1(meanTokens)} tokens per chunk on average; ${pct(single)} carry one token`);
+  reasons.push(`${pairs.length} steady chunks, ${r1(meanTokens)} tokens per chunk on average; ${percent(single)} carry one token`);
   reasons.push(`median gap by chunk size: ${buckets.map((b) => `${b.tokens} tok → ${b.medianGapMs} ms (${b.chunks})`).join(', ')}`);
 
   const base: Omit<ChunkTimingHint, 'verdict' | 'fixedMs' | 'perTokenMs' | 'tokenScaledShare'> = {
@@ -143,7 +143,7 @@ export function chunkTimingHint(input: ChunkTimingInput, opts: ChunkTimingOption
   const perTokenMs = sxx > 0 ? sxy / sxx : 0;
   const fixedMs = my - perTokenMs * mx;
   const share = meanGap > 0 ? Math.max(0, (perTokenMs * meanTokens) / meanGap) : 0;
-  reasons.push(`fit: gap ≈ ${r1(fixedMs)} ms + ${r1(perTokenMs)} ms × tokens; the per-token part is ${pct(Math.min(share, 1))} of the mean gap`);
+  reasons.push(`fit: gap ≈ ${r1(fixedMs)} ms + ${r1(perTokenMs)} ms × tokens; the per-token part is ${percent(Math.min(share, 1))} of the mean gap`);
 
   let verdict: ChunkTimingVerdict;
   if (share >= coalescingAbove) {

@@ -1,12 +1,12 @@
 /** Renders a WeeklyReport as Markdown (fit to paste into a wiki), CSV (long form) or JSON. */
+import { fixed } from '../report/format';
 import { REGIONS } from '../types';
 import type { ModelTrend, WeeklyCell, WeeklyReport } from './aggregate';
 import type { Leaderboard, LeaderboardRow } from './contract';
 import { formatUtcOffset } from './week';
 
-const fmt = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
-const f0 = fmt(0);
-const f1 = fmt(1);
+const f0 = fixed(0);
+const f1 = fixed(1);
 const signed = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`);
 const usd = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `$${v < 1 ? v.toFixed(3) : v.toFixed(2)}`);
 const signedUsd = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${usd(Math.abs(v))}`);

@@ -1,5 +1,6 @@
 /** Renders a comparison of two benchmark reports as Markdown or JSON. Pure. */
-import { COMPARE_METRICS, formatCompareValue, formatPct, type ReportComparison } from '../compare';
+import { COMPARE_METRICS, formatCompareValue, type ReportComparison } from '../compare';
+import { formatPct } from './format';
 import { mdCell } from './export';
 
 export function comparisonMarkdown(c: ReportComparison): string {

@@ -2,7 +2,8 @@
  * The results panel's "Compare with…" view: the deltas of two runs per model, as text the webview shows as is,
  * and each run's values for the overlaid distributions. Pure: no `vscode`, no DOM.
  */
-import { COMPARE_METRICS, formatCompareValue, formatPct, type CompareMetric, type ReportComparison } from '../compare';
+import { COMPARE_METRICS, formatCompareValue, type CompareMetric, type ReportComparison } from '../compare';
+import { formatPct } from './format';
 import type { Region } from '../types';
 
 export interface CompareCell {

@@ -3,15 +3,12 @@
  * (GitHub's $GITHUB_STEP_SUMMARY). Pure: no file system.
  */
 import type { GateCheck, GateModelVerdict, GateResult } from '../gate';
-import { printable } from '../text';
+import { printable } from '../terminalText';
 import { mdCell } from './export';
+import { withUnit } from './format';
 
 const STATUS_WORD: Record<GateModelVerdict['status'], string> = { pass: 'pass', regression: 'REGRESSION', 'no-history': 'pass (too little history)', 'no-data': 'no data' };
 
-function num(v: number | null, unit: string): string {
-  if (v === null) return '—';
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${unit}`;
-}
 
 /** One line per model for the terminal, then the overall verdict. */
 export function gateLines(gate: GateResult): string[] {
@@ -31,7 +28,7 @@ export function gateMarkdown(gate: GateResult): string {
   const rows = gate.models.map((m) => {
     const byMetric = (metric: GateCheck['metric']) => {
       const c = m.checks.find((x) => x.metric === metric)!;
-      const text = `${num(c.now, c.unit)} (${num(c.baseline, c.unit)})`;
+      const text = `${withUnit(c.now, c.unit)} (${withUnit(c.baseline, c.unit)})`;
       return c.regressed ? `**${text}** ❌` : text;
     };
     return [

@@ -5,7 +5,7 @@
  */
 import { describePriceSource } from '../pricing/describe';
 import type { ModelResult, PriceSource } from '../types';
-import { formatUsd } from './resultsView';
+import { fixed, formatUsd } from './format';
 
 export interface HostGroup {
   baseModel: string;
@@ -50,7 +50,7 @@ export function hostGroupLines(results: readonly Groupable[]): string[] {
       const ttft = median(r, 'ttftMs');
       const cost = median(r, 'costUsd');
       const marks = [id === g.fastestId ? 'fastest' : '', id === g.cheapestId ? 'cheapest' : ''].filter(Boolean).join(', ');
-      return `${id} ${tps === null ? '—' : tps.toFixed(1)} tok/s, ${ttft === null ? '—' : ttft.toFixed(0)} ms, ${cost === null ? '—' : formatUsd(cost)}${marks ? ` (${marks})` : ''}`;
+      return `${id} ${fixed(1)(tps)} tok/s, ${fixed(0)(ttft)} ms, ${cost === null ? '—' : formatUsd(cost)}${marks ? ` (${marks})` : ''}`;
     });
     lines.push(`  ${g.baseModel}: ${parts.join(' · ')}`);
   }

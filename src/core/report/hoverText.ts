@@ -5,8 +5,10 @@
  */
 import type { HistoryRecord } from '../history/contract';
 import type { TokenizerFamily } from '../types';
-import { latestOutcomes } from './outcomes';
-import { formatUsd } from './resultsView';
+import { latestOutcomes, type Measurement } from './outcomes';
+
+export type { Measurement } from './outcomes';
+import { formatSeconds, formatUsd } from './format';
 
 export interface FamilyCount {
   family: TokenizerFamily;
@@ -15,13 +17,6 @@ export interface FamilyCount {
   count: number;
   /** False when the family's public tokenizer only approximates the models (Claude). */
   exact: boolean;
-}
-
-export interface Measurement {
-  decodeTps: number;
-  ttftMs: number | null;
-  /** ISO time of the run. */
-  time: string;
 }
 
 export interface HoverModel {
@@ -70,13 +65,6 @@ export function relativeTime(iso: string, now: Date): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   if (s < 30 * 86_400) return `${Math.floor(s / 86_400)} day${Math.floor(s / 86_400) === 1 ? '' : 's'} ago`;
   return `on ${iso.slice(0, 10)}`;
-}
-
-export function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  if (s < 10) return `${s.toFixed(1)} s`;
-  if (s < 120) return `${Math.round(s)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
 /** Estimated time to generate `outputTokens`: first-token latency plus tokens at the measured decode rate. */

@@ -3,24 +3,12 @@
  * partial BenchmarkReport (with summaries over the runs so far) so the results panel can update live.
  * Pure: no `vscode`.
  */
-import { createHash } from 'node:crypto';
-import { emptyResult, recordRun, summarizeRuns, type ProgressEvent } from '../runner';
+import type { ProgressEvent } from '../types';
 import type { BenchmarkReport, ModelResult, ModelSpec } from '../types';
-import { TOOL_VERSION } from '../version';
+import { emptyResult, recordRun, reportHeader, summarizeRuns } from './reportParts';
 import { buildResultsView, type ModelActivity, type PromptInfo, type ResultsView } from './resultsView';
 
-export interface LiveSettings {
-  runs: number;
-  warmup: number;
-  concurrency: number;
-  maxTokens: number;
-  timeoutMs: number;
-  cache?: BenchmarkReport['settings']['cache'];
-  inputTokens?: number[];
-  location?: string;
-}
-
-export { hostOf } from '../runner';
+export type LiveSettings = Omit<BenchmarkReport['settings'], 'slo'>;
 
 /** The prompt's first non-empty line for a header: Markdown heading marks dropped, at most `max` characters. */
 export function promptFirstLine(text: string, max = 80): string {
@@ -43,14 +31,7 @@ export class LiveReport {
     /** What the panel header says about the prompt, and whether this is the demo. */
     private readonly display: { prompt?: Pick<PromptInfo, 'source' | 'firstLine'>; demo?: boolean } = {},
   ) {
-    this.report = {
-      tool: { name: 'tokenscope', version: TOOL_VERSION },
-      startedAt: now.toISOString(),
-      finishedAt: now.toISOString(),
-      prompt: { chars: prompt.length, sha256: createHash('sha256').update(prompt).digest('hex') },
-      settings: { ...settings },
-      results: models.map(emptyResult),
-    };
+    this.report = { ...reportHeader(prompt, { ...settings }, now.toISOString()), results: models.map(emptyResult) };
   }
 
   /** Applies one progress event. Returns true when the view changed. */

@@ -3,7 +3,8 @@
  * what reaches the log is tested (no key, no raw control characters) without an editor.
  */
 import type { ProgressEvent } from '../runner';
-import { printable } from '../text';
+import { printable } from '../terminalText';
+import { retryText, runOutcomeText } from './format';
 import type { ModelSpec } from '../types';
 
 export interface LogLine {
@@ -22,10 +23,10 @@ export function progressLogLine(e: ProgressEvent): LogLine | undefined {
     case 'warning':
       return { level: 'warn', message: printable(e.message) };
     case 'retry':
-      return { level: 'warn', message: printable(`retry ${e.attempt} for ${e.modelId} in ${(e.waitMs / 1000).toFixed(1)} s: ${e.reason}`) };
+      return { level: 'warn', message: printable(retryText(e)) };
     case 'run-end': {
-      const m = e.metrics;
-      const what = m.ok ? `TTFT ${m.ttftMs?.toFixed(0) ?? '—'} ms, ${m.decodeTps?.toFixed(1) ?? '—'} tok/s, ${m.outputTokens ?? '—'} tokens` : `failed (${m.errorKind}): ${m.error}`;
+      // The output channel is where a failed run's own message is read, so it follows the outcome.
+      const what = runOutcomeText(e.metrics) + (e.metrics.ok ? '' : `: ${e.metrics.error}`);
       return { level: 'info', message: printable(`${e.modelId} run ${e.index + 1}${e.warmup ? ' (warm-up)' : ''}: ${what}`) };
     }
     default:

@@ -9,7 +9,14 @@ import type { TaskContext } from '../advisor/classify';
 import type { HistoryRecord } from '../history/contract';
 import type { BenchmarkReport } from '../types';
 import { failureLabel } from './failures';
-import type { Measurement } from './hoverText';
+
+/** A model's latest measured speed, as the hover shows it. */
+export interface Measurement {
+  decodeTps: number;
+  ttftMs: number | null;
+  /** ISO time of the run. */
+  time: string;
+}
 
 export interface LatestFailure {
   /** e.g. "401", "timeout". */

@@ -5,6 +5,7 @@
 import { sloCellText } from '../slo';
 import { describePriceSource } from '../pricing/describe';
 import { summarize } from '../stats';
+import { formatUsd } from './format';
 import { hostGroups, type HostGroup } from './hostGroups';
 import type { BenchmarkReport, CacheMode, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
 import { groupErrors, type ErrorGroup } from './failures';
@@ -253,14 +254,6 @@ export function formatMetric(metric: ViewMetric, v: number | null | undefined): 
     default:
       return FORMATS[0].format(v);
   }
-}
-
-export function formatUsd(v: number): string {
-  if (v === 0) return '$0';
-  // Two significant digits for small amounts: $0.00009, $0.0042.
-  if (v < 0.01) return `$${parseFloat(v.toPrecision(2))}`;
-  if (v < 10) return `$${v.toFixed(4)}`;
-  return `$${v.toFixed(2)}`;
 }
 
 function medianOrNull(values: readonly (number | null | undefined)[]): Summary | null {

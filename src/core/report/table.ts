@@ -2,13 +2,13 @@
  * Plain-text table of a benchmark report, for terminals. Every rate says how its tokens were
  * counted; numbers the server reported about itself are marked as such.
  */
-import { printable } from '../text';
+import { printable } from '../terminalText';
 import type { BenchmarkReport, ModelResult, Summary } from '../types';
 import { hostGroupLines, priceSourceLine } from './hostGroups';
-import { formatUsd, speculationView } from './resultsView';
+import { fixed, formatUsd } from './format';
+import { speculationView } from './resultsView';
 import { sloCellText } from '../slo';
 
-const fixed = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const f0 = fixed(0);
 const f1 = fixed(1);
 

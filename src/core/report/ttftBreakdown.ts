@@ -2,14 +2,14 @@
  * Where TTFT goes, as terminal text: cold vs warm prompt cache, TTFT against prompt length with the prefill fit,
  * and the request phases (network vs server). Printed under the main table.
  */
-import { printable } from '../text';
+import { printable } from '../terminalText';
 import type { BenchmarkReport, ModelResult } from '../types';
 import { alignColumns } from './table';
-import { formatUsd } from './resultsView';
+import { fixed, formatUsd } from './format';
 import { cacheModeNote } from './ttftView';
 
-const ms = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(0));
-const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(0)}%`);
+const ms = fixed(0);
+const pct = (v: number | null | undefined) => (ms(v) === '—' ? '—' : `${ms(v)}%`);
 
 function cacheRows(results: readonly ModelResult[]): string[][] {
   return results

@@ -4,7 +4,7 @@
  */
 import { median } from '../stats';
 import type { CacheComparison, CacheMode, ModelResult, RunMetrics } from '../types';
-import { formatUsd } from './resultsView';
+import { formatUsd } from './format';
 
 /** Cold vs warm as the panel shows it: the comparison, the warm runs that hit, and display texts. */
 export interface CacheView extends CacheComparison {

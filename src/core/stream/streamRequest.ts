@@ -13,7 +13,7 @@ import { protocolFor } from '../protocols';
 import { inlineThinkingSplitter } from '../protocols/inlineThinking';
 import { jsonErrorCodes, jsonRetryDelaySec } from '../protocols/protocol';
 import { formatBytes } from '../regularFile';
-import { oneLine, printable } from '../text';
+import { oneLine, printable } from '../terminalText';
 import type { ModelSpec, RunError, StreamEvent, StreamTrace } from '../types';
 import { framerFor } from './framing';
 import { phasesFrom, serverProcessingMs, watchPhases, type PhaseStamps } from './phases';

@@ -11,6 +11,7 @@
  * adjacent pair whose concatenation has the lowest rank (leftmost on ties) until no pair is in the vocabulary.
  * Special tokens are never recognised: `<|endoftext|>` in the text is encoded as ordinary text.
  */
+import { MinHeap } from './minHeap';
 import { unicodeWhitespace, wellFormed } from './regex';
 
 export interface TiktokenRanks {
@@ -205,46 +206,16 @@ export class BytePairEncoder {
       end[i] = i + 1;
       prev[i] = i - 1;
     }
-    const heap: number[] = [];
-    const push = (key: number): void => {
-      let i = heap.length;
-      heap.push(key);
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (heap[p] <= key) break;
-        heap[i] = heap[p];
-        i = p;
-      }
-      heap[i] = key;
-    };
-    const pop = (): number => {
-      const top = heap[0];
-      const last = heap.pop() as number;
-      const size = heap.length;
-      if (size > 0) {
-        let i = 0;
-        for (;;) {
-          const l = 2 * i + 1;
-          if (l >= size) break;
-          const r = l + 1;
-          const c = r < size && heap[r] < heap[l] ? r : l;
-          if (heap[c] >= last) break;
-          heap[i] = heap[c];
-          i = c;
-        }
-        heap[i] = last;
-      }
-      return top;
-    };
+    const heap = new MinHeap(n);
     const pushPair = (s: number): void => {
       const mid = end[s];
       if (mid >= n) return;
       const r = this.rankOf(bytes, s, end[mid]);
-      if (r !== Infinity) push(r * POS + s);
+      if (r !== Infinity) heap.push(r * POS + s);
     };
     for (let i = 0; i < n - 1; i++) pushPair(i);
-    while (heap.length > 0) {
-      const key = pop();
+    while (heap.size > 0) {
+      const key = heap.pop();
       const s = key % POS;
       const rank = (key - s) / POS;
       const mid = end[s];

@@ -15,6 +15,7 @@
  * cannot silently count wrong.
  */
 import { utf8Binary } from './bpe';
+import { MinHeap } from './minHeap';
 import { unicodeWhitespace, wellFormed } from './regex';
 
 export interface HfAddedToken {
@@ -288,56 +289,18 @@ export class HfByteLevelBpe {
       next[i] = i + 1;
       prev[i] = i - 1;
     }
-    // Binary heap of (key = rank * POS + pos) with the merge's new id alongside.
-    const keys: number[] = [];
-    const news: number[] = [];
-    const push = (key: number, nid: number): void => {
-      let i = keys.length;
-      keys.push(key);
-      news.push(nid);
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (keys[p] <= key) break;
-        keys[i] = keys[p];
-        news[i] = news[p];
-        i = p;
-      }
-      keys[i] = key;
-      news[i] = nid;
-    };
-    let topNew = 0;
-    const pop = (): number => {
-      const top = keys[0];
-      topNew = news[0];
-      const lastK = keys.pop() as number;
-      const lastN = news.pop() as number;
-      const size = keys.length;
-      if (size > 0) {
-        let i = 0;
-        for (;;) {
-          const l = 2 * i + 1;
-          if (l >= size) break;
-          const r = l + 1;
-          const c = r < size && keys[r] < keys[l] ? r : l;
-          if (keys[c] >= lastK) break;
-          keys[i] = keys[c];
-          news[i] = news[c];
-          i = c;
-        }
-        keys[i] = lastK;
-        news[i] = lastN;
-      }
-      return top;
-    };
+    // Keys rank * POS + pos, each with the merge's new id alongside.
+    const heap = new MinHeap(n);
     const consider = (pos: number): void => {
       const nx = next[pos];
       if (nx >= n) return;
       const slot = this.merges.find(id[pos], id[nx]);
-      if (slot >= 0) push(this.merges.rank[slot] * POS + pos, this.merges.newId[slot]);
+      if (slot >= 0) heap.push(this.merges.rank[slot] * POS + pos, this.merges.newId[slot]);
     };
     for (let i = 0; i < n - 1; i++) consider(i);
-    while (keys.length > 0) {
-      const key = pop();
+    while (heap.size > 0) {
+      const key = heap.pop();
+      const topNew = heap.poppedValue;
       const pos = key % POS;
       if (!alive[pos]) continue;
       const nx = next[pos];

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { httpError, MIN_KEY_FRAGMENT, redact } from '../../src/core/errors';
-import { hasUnsafeChars, oneLine, printable } from '../../src/core/text';
+import { hasUnsafeChars, oneLine, printable } from '../../src/core/terminalText';
 import type { ModelSpec } from '../../src/core/types';
 import { fuzz } from './fuzzConfig';
 

@@ -1,6 +1,6 @@
 /** The chunk-timing hint on synthetic timings, the Prometheus parser, and measured acceptance. */
 import { describe, expect, it } from 'vitest';
-import { chunkTimingHint, diffVllmSpecCounters, measuredAcceptance, parsePrometheusText, serverStatsFromEvents, vllmSpecCounters } from '../src/core/advisor';
+import { chunkTimingHint, diffVllmSpecCounters, measuredAcceptance, parsePrometheusText, serverStatsFromEvents, vllmSpecCounters } from '../../src/core/advisor';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function lcg(seed: number) {

@@ -14,7 +14,7 @@ import {
   SPEC_BENCH,
   SPEC_BENCH_TASKS,
   stockMtpAcceptanceLength,
-} from '../src/core/advisor';
+} from '../../src/core/advisor';
 
 describe('leviathan', () => {
   it('known values', () => {

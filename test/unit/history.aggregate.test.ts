@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateWeekly, leaderboard, WeeklyAggregator } from '../src/core/history/aggregate';
-import type { HistoryRecord } from '../src/core/history/contract';
-import type { Region, TaskCategory } from '../src/core/types';
+import { aggregateWeekly, leaderboard, WeeklyAggregator } from '../../src/core/history/aggregate';
+import type { HistoryRecord } from '../../src/core/history/contract';
+import type { Region, TaskCategory } from '../../src/core/types';
 
 interface Run {
   time: string;

@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main';
+import { main } from '../../src/cli/main';
 // The seeded generator of scripts/gen-history.mjs (mulberry32): data, not the code under test.
-import { prng } from '../scripts/gen-history.mjs';
-import type { Io } from '../src/cli/io';
-import type { HistoryRecord } from '../src/core/history/contract';
-import type { Region, TaskCategory } from '../src/core/types';
+import { prng } from '../../scripts/gen-history.mjs';
+import type { Io } from '../../src/cli/io';
+import type { HistoryRecord } from '../../src/core/history/contract';
+import type { Region, TaskCategory } from '../../src/core/types';
 
 // ---- the generated history ----
 

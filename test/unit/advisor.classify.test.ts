@@ -1,7 +1,7 @@
 /** classifyTask on real-looking prompts, English and Chinese, with and without editor context. */
 import { describe, expect, it } from 'vitest';
-import { classifyTask, type TaskContext } from '../src/core/advisor';
-import type { TaskCategory } from '../src/core/types';
+import { classifyTask, type TaskContext } from '../../src/core/advisor';
+import type { TaskCategory } from '../../src/core/types';
 
 const TS = '```ts\nexport function total(items: Item[]) {\n  let t = 0;\n  for (const i of items) t += i.price * i.qty;\n  return t;\n}\n```';
 const PY = 'def load(path):\n    f = open(path)\n    data = json.load(f)\n    return data["items"]\n';

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io';
-import { main } from '../src/cli/main';
-import { HistoryStore } from '../src/core/history/store';
-import { startStreamServer, type StreamServer } from './server/streamServer';
+import type { Io } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
+import { HistoryStore } from '../../src/core/history/store';
+import { startStreamServer, type StreamServer } from '../server/streamServer';
 
 let server: StreamServer;
 let dir: string;

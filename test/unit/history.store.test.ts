@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryRecord } from '../src/core/history/contract';
-import { recordKey, redactSecrets } from '../src/core/history/schema';
-import { HistoryStore, recordsFromReport } from '../src/core/history/store';
-import type { BenchmarkReport, RunMetrics } from '../src/core/types';
+import type { HistoryRecord } from '../../src/core/history/contract';
+import { recordKey, redactSecrets } from '../../src/core/history/schema';
+import { HistoryStore, recordsFromReport } from '../../src/core/history/store';
+import type { BenchmarkReport, RunMetrics } from '../../src/core/types';
 
 let dir: string;
 beforeAll(() => {

@@ -10,10 +10,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimatePromptLookupFromReplay, replayPromptLookup, SPEC_BENCH, simpleTokenizer, type SpecBenchTask } from '../src/core/advisor';
-import { loadTokenizer } from '../src/core/tokenizers';
+import { estimatePromptLookupFromReplay, replayPromptLookup, SPEC_BENCH, simpleTokenizer, type SpecBenchTask } from '../../src/core/advisor';
+import { loadTokenizer } from '../../src/core/tokenizers';
 
-const DIR = join(__dirname, 'fixtures/advisor/specbench');
+const DIR = join(__dirname, '..', 'fixtures/advisor/specbench');
 
 function readSample(file: string): { prompt: string; output: string } {
   const text = readFileSync(join(DIR, file), 'utf8');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatUtcOffset, isoWeek, parseWeekKey, weekFromIndex } from '../src/core/history/week';
+import { formatUtcOffset, isoWeek, parseWeekKey, weekFromIndex } from '../../src/core/history/week';
 
 /** ISO week by the textbook ordinal-date method (independent of the code under test). */
 function referenceIsoWeek(ms: number, offsetMin: number): string {

@@ -13,14 +13,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { BytePairEncoder, base64ToBinary, utf8Binary, type TiktokenRanks } from '../src/core/tokenizers/bpe';
-import { FAMILY_INFO, countTokens, familyInfo, loadTokenizer, loadedTokenizer, measureText, tokenStats, type Tokenizer } from '../src/core/tokenizers/index';
-import { unicodeWhitespace } from '../src/core/tokenizers/regex';
-import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../src/core/types';
+import { BytePairEncoder, base64ToBinary, utf8Binary, type TiktokenRanks } from '../../src/core/tokenizers/bpe';
+import { FAMILY_INFO, countTokens, familyInfo, loadTokenizer, loadedTokenizer, measureText, tokenStats, type Tokenizer } from '../../src/core/tokenizers/index';
+import { unicodeWhitespace } from '../../src/core/tokenizers/regex';
+import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../../src/core/types';
 
 const require = createRequire(import.meta.url);
-const ROOT = join(__dirname, '..');
-const FIXTURES = join(__dirname, 'fixtures', 'tokenizers');
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = join(__dirname, '..', 'fixtures', 'tokenizers');
 const FILES = ['english.txt', 'chinese.txt', 'code-ts.txt', 'code-py.txt', 'emoji.txt', 'crlf.txt', 'specials.txt', 'unicode.txt'];
 const corpus: Record<string, string> = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(FIXTURES, f), 'utf8')]));
 corpus['all'] = FILES.map((f) => corpus[f]).join('\n');
@@ -268,7 +268,7 @@ describe('registry', () => {
 
   it('loads lazily: one family at a time, once, concurrent callers sharing the load', async () => {
     vi.resetModules(); // a fresh registry, with nothing loaded
-    const reg = await import('../src/core/tokenizers/registry');
+    const reg = await import('../../src/core/tokenizers/registry');
     for (const f of TOKENIZER_FAMILIES) expect(reg.loadedTokenizer(f)).toBeUndefined();
     expect(reg.tokenizerLoadCounts()).toEqual({});
     const [a, b] = await Promise.all([reg.loadTokenizer('cl100k'), reg.loadTokenizer('cl100k')]);

@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advise, type AdviseTokenizer } from '../src/core/advisor';
-import { loadTokenizer } from '../src/core/tokenizers';
-import { main } from '../src/cli/main';
-import type { Io } from '../src/cli/io';
+import { advise, type AdviseTokenizer } from '../../src/core/advisor';
+import { loadTokenizer } from '../../src/core/tokenizers';
+import { main } from '../../src/cli/main';
+import type { Io } from '../../src/cli/io';
 
-const FIX = join(__dirname, 'fixtures/advisor');
+const FIX = join(__dirname, '..', 'fixtures/advisor');
 const read = (f: string) => readFileSync(join(FIX, f), 'utf8');
 let o200k: AdviseTokenizer;
 beforeAll(async () => {
@@ -186,10 +186,10 @@ describe('tokenscope advise', () => {
 
 describe('where a replayed prompt-lookup gain comes from', () => {
   it('says the output repeats itself when little of it is copied from the prompt, instead of "0% copied … would give 2.5×"', async () => {
-    const { copySource } = await import('../src/core/advisor/advise');
+    const { copySource } = await import('../../src/core/advisor/advise');
     expect(copySource(0)).toBe('the output repeats its own earlier text (only 0% of it is copied from the prompt), and prompt lookup drafts from both');
     expect(copySource(0.71)).toBe('71% of the output is copied from the prompt');
-    const { advise } = await import('../src/core/advisor');
+    const { advise } = await import('../../src/core/advisor');
     const output = 'The answer is short. '.repeat(40);
     const a = advise({ prompt: 'Explain, in three sentences, why time to first token matters.', output });
     expect(a.estimates.promptLookup.speedup).toBeGreaterThan(1.3);
