@@ -1,5 +1,5 @@
 /**
- * Derives a run's metrics from its timed trace. Definitions (README, "How it measures"):
+ * Derives a run's metrics from its timed trace. Definitions (docs/metrics.md):
  * TTFT is the first read carrying a non-empty token of any channel; TTFO the first answer token;
  * decode rate counts only tokens that arrived after the first token read, over the window between
  * the first and the last token read, so hidden reasoning in usage never inflates it.
