@@ -7,7 +7,12 @@ import { join } from 'node:path';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const listTs = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)) : []);
+const listTs = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(dir, f))
+    : [];
 
 const common = {
   bundle: true,
@@ -30,16 +35,38 @@ const builds = [
   // Runs the editor's benchmarks on a worker thread, off the extension host's event loop.
   { ...common, entryPoints: ['src/core/benchmarkWorker.ts'], outfile: 'dist/benchmarkWorker.js' },
   // The price database (0.5 MB of data), required on first use (see src/core/pricing/engine.ts).
-  { ...common, entryPoints: { 'genai-prices': 'node_modules/@pydantic/genai-prices/dist/index.cjs' }, outdir: 'dist/pricing' },
+  {
+    ...common,
+    entryPoints: { 'genai-prices': 'node_modules/@pydantic/genai-prices/dist/index.cjs' },
+    outdir: 'dist/pricing',
+  },
   // One chunk per tokenizer family, required lazily at run time (see src/core/tokenizers).
   { ...common, entryPoints: listTs('src/core/tokenizers/families'), outdir: 'dist/tokenizers' },
   // Webview scripts run in the browser.
-  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: listTs('media/src'), outdir: 'dist/media' },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: listTs('media/src'),
+    outdir: 'dist/media',
+  },
   // The local streaming test server, runnable on its own for e2e tests and benchmarks.
   { ...common, entryPoints: ['test/server/main.ts'], outfile: 'out/test-server.js' },
   // Benchmark scripts that drive the core directly (npm run bench:*).
-  { ...common, entryPoints: listTs('scripts/bench'), outdir: 'out/bench', define: { ...common.define, TOKENSCOPE_TOKENIZER_DIR: '"../../dist/tokenizers"', TOKENSCOPE_PRICING_DIR: '"../../dist/pricing"' } },
-].filter((b) => Object.values(b.entryPoints ?? []).length > 0 && Object.values(b.entryPoints).every((e) => existsSync(e)));
+  {
+    ...common,
+    entryPoints: listTs('scripts/bench'),
+    outdir: 'out/bench',
+    define: {
+      ...common.define,
+      TOKENSCOPE_TOKENIZER_DIR: '"../../dist/tokenizers"',
+      TOKENSCOPE_PRICING_DIR: '"../../dist/pricing"',
+    },
+  },
+].filter(
+  (b) => Object.values(b.entryPoints ?? []).length > 0 && Object.values(b.entryPoints).every((e) => existsSync(e)),
+);
 
 const fmt = (n) => (n > 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
@@ -48,6 +75,10 @@ if (watch) {
   console.log('esbuild: watching');
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
-  const sizes = results.flatMap((r) => Object.entries(r.metafile.outputs).filter(([f]) => !f.endsWith('.map')).map(([f, o]) => `${f} ${fmt(o.bytes)}`));
+  const sizes = results.flatMap((r) =>
+    Object.entries(r.metafile.outputs)
+      .filter(([f]) => !f.endsWith('.map'))
+      .map(([f, o]) => `${f} ${fmt(o.bytes)}`),
+  );
   console.log(`esbuild: built ${sizes.length} files\n  ${sizes.join('\n  ')}`);
 }

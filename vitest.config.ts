@@ -10,10 +10,33 @@ const env = { TOKENSCOPE_PRICES_CACHE: join(tmpdir(), 'tokenscope-tests-no-price
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', env, include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/hostile/**', '**/node_modules/**'] } },
-      { test: { name: 'integration', env, include: ['test/integration/**/*.test.ts'], fileParallelism: false, testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'unit',
+          env,
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/integration/**', 'test/e2e/**', 'test/hostile/**', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          env,
+          include: ['test/integration/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
+        },
+      },
       // Hostile servers and inputs; the heavy cases measure a child's memory and time, so one file at a time.
-      { test: { name: 'hostile', env, include: ['test/hostile/**/*.test.ts'], fileParallelism: false, testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'hostile',
+          env,
+          include: ['test/hostile/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
+        },
+      },
     ],
   },
 });

@@ -28,11 +28,16 @@ try {
   const t = performance.now();
   // Records end today: the history refuses records dated after tomorrow.
   await writeHistory(file, { records, weeks: 52, seed: 42, end: new Date().toISOString().slice(0, 10) + 'T00:00:00Z' });
-  console.log(`generated ${records.toLocaleString('en-US')} records (${(statSync(file).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  console.log(
+    `generated ${records.toLocaleString('en-US')} records (${(statSync(file).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(2)} s`,
+  );
 
   const run = (format) => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'report', '--weekly', '--history', file, '--format', format], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    const r = spawnSync(process.execPath, [cli, 'report', '--weekly', '--history', file, '--format', format], {
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+    });
     const ms = performance.now() - t0;
     if (r.status !== 0) {
       console.error(r.stderr);
@@ -48,10 +53,14 @@ try {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   const md = run('md');
-  console.log(`report --weekly --format json: ${times.map((x) => (x / 1000).toFixed(2)).join(', ')} s  → median ${(median / 1000).toFixed(2)} s, best ${(sorted[0] / 1000).toFixed(2)} s, worst ${(sorted[sorted.length - 1] / 1000).toFixed(2)} s (${report.weeks.length} weeks, ${report.models.length} models)`);
+  console.log(
+    `report --weekly --format json: ${times.map((x) => (x / 1000).toFixed(2)).join(', ')} s  → median ${(median / 1000).toFixed(2)} s, best ${(sorted[0] / 1000).toFixed(2)} s, worst ${(sorted[sorted.length - 1] / 1000).toFixed(2)} s (${report.weeks.length} weeks, ${report.models.length} models)`,
+  );
   console.log(`report --weekly --format md:   ${(md.ms / 1000).toFixed(2)} s`);
   console.log(`headline: ${report.headline}`);
-  console.log(median < TARGET_MS ? `OK: under the ${TARGET_MS / 1000} s target` : `SLOW: over the ${TARGET_MS / 1000} s target`);
+  console.log(
+    median < TARGET_MS ? `OK: under the ${TARGET_MS / 1000} s target` : `SLOW: over the ${TARGET_MS / 1000} s target`,
+  );
   process.exitCode = median < TARGET_MS ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,16 @@ function fill(parts, bytes) {
 }
 
 function texts() {
-  const mixed = ['english.txt', 'chinese.txt', 'code-ts.txt', 'code-py.txt', 'emoji.txt', 'crlf.txt', 'specials.txt', 'unicode.txt'].map(fixture);
+  const mixed = [
+    'english.txt',
+    'chinese.txt',
+    'code-ts.txt',
+    'code-py.txt',
+    'emoji.txt',
+    'crlf.txt',
+    'specials.txt',
+    'unicode.txt',
+  ].map(fixture);
   return {
     mixed100k: fill(mixed, 100_000),
     mixed2k: fill(mixed, 2_000),
@@ -93,19 +102,40 @@ if (process.argv[2] === '--child') {
   const families = wanted.length ? wanted : FAMILIES;
   for (const f of families) {
     if (!existsSync(join(ROOT, 'dist', 'tokenizers', `${f}.js`))) {
-      console.error(`dist/tokenizers/${f}.js is missing: run \`node esbuild.mjs\` first (npm run bench:tokenizers does).`);
+      console.error(
+        `dist/tokenizers/${f}.js is missing: run \`node esbuild.mjs\` first (npm run bench:tokenizers does).`,
+      );
       process.exit(1);
     }
   }
   const rows = families.map((f) =>
-    JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', f], { encoding: 'utf8', maxBuffer: 1 << 20 })),
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', f], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      }),
+    ),
   );
   if (json) {
     console.log(JSON.stringify({ node: process.version, rows }, null, 2));
   } else {
     const fx = (n, d = 0) => n.toFixed(d);
     const table = [
-      ['family', 'chunk MB', 'load ms', 'heap MB', 'rss MB', '100kB 1st ms', '100kB warm ms', '2kB 1st ms', '2kB warm ms', 'EN MB/s', 'ZH MB/s', 'code MB/s', 'tokens/100kB'],
+      [
+        'family',
+        'chunk MB',
+        'load ms',
+        'heap MB',
+        'rss MB',
+        '100kB 1st ms',
+        '100kB warm ms',
+        '2kB 1st ms',
+        '2kB warm ms',
+        'EN MB/s',
+        'ZH MB/s',
+        'code MB/s',
+        'tokens/100kB',
+      ],
       ...rows.map((r) => [
         r.family + (r.exact ? '' : ' (approx)'),
         fx(r.chunkMB, 2),
@@ -123,8 +153,11 @@ if (process.argv[2] === '--child') {
       ]),
     ];
     const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-    console.log(`tokenizer bench (node ${process.version}; each family in a fresh process; "1st" = first count after load)`);
-    for (const row of table) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+    console.log(
+      `tokenizer bench (node ${process.version}; each family in a fresh process; "1st" = first count after load)`,
+    );
+    for (const row of table)
+      console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   }
   // Targets: a hover over 100 kB counts within its budget once loaded; a load (on the worker thread) stays short
   // enough that a second hover has the counts; no text kind is pathologically slow.
@@ -133,15 +166,22 @@ if (process.argv[2] === '--child') {
     const slowest = Math.min(r.mbps.english1m.mbPerSec, r.mbps.chinese1m.mbPerSec, r.mbps.code1m.mbPerSec);
     return [
       r.loadMs >= TARGETS.loadMs && `${r.family}: load ${r.loadMs.toFixed(0)} ms ≥ ${TARGETS.loadMs} ms`,
-      r.first100kMs >= TARGETS.first100kMs && `${r.family}: first 100 kB count ${r.first100kMs.toFixed(1)} ms ≥ ${TARGETS.first100kMs} ms`,
-      r.warm100kMs >= TARGETS.warm100kMs && `${r.family}: warm 100 kB count ${r.warm100kMs.toFixed(1)} ms ≥ ${TARGETS.warm100kMs} ms`,
-      slowest < TARGETS.minMbPerSec && `${r.family}: slowest text kind ${slowest.toFixed(2)} MB/s < ${TARGETS.minMbPerSec} MB/s`,
+      r.first100kMs >= TARGETS.first100kMs &&
+        `${r.family}: first 100 kB count ${r.first100kMs.toFixed(1)} ms ≥ ${TARGETS.first100kMs} ms`,
+      r.warm100kMs >= TARGETS.warm100kMs &&
+        `${r.family}: warm 100 kB count ${r.warm100kMs.toFixed(1)} ms ≥ ${TARGETS.warm100kMs} ms`,
+      slowest < TARGETS.minMbPerSec &&
+        `${r.family}: slowest text kind ${slowest.toFixed(2)} MB/s < ${TARGETS.minMbPerSec} MB/s`,
     ].filter(Boolean);
   });
   const worst = (key) => Math.max(...rows.map((r) => r[key]));
   if (!json) {
-    console.log(`worst of all families: load ${worst('loadMs').toFixed(0)} ms, first 100 kB ${worst('first100kMs').toFixed(1)} ms, warm 100 kB ${worst('warm100kMs').toFixed(1)} ms`);
-    console.log(`targets: load < ${TARGETS.loadMs} ms (on the count worker), first 100 kB count < ${TARGETS.first100kMs} ms, warm < ${TARGETS.warm100kMs} ms, every text kind ≥ ${TARGETS.minMbPerSec} MB/s`);
+    console.log(
+      `worst of all families: load ${worst('loadMs').toFixed(0)} ms, first 100 kB ${worst('first100kMs').toFixed(1)} ms, warm 100 kB ${worst('warm100kMs').toFixed(1)} ms`,
+    );
+    console.log(
+      `targets: load < ${TARGETS.loadMs} ms (on the count worker), first 100 kB count < ${TARGETS.first100kMs} ms, warm < ${TARGETS.warm100kMs} ms, every text kind ≥ ${TARGETS.minMbPerSec} MB/s`,
+    );
     console.log(misses.length ? `MISSED ${misses.length} target(s):\n  ${misses.join('\n  ')}` : 'All targets met.');
   }
   process.exitCode = misses.length ? 1 : 0;

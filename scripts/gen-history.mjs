@@ -6,13 +6,74 @@ import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export const MODELS = [
-  { id: 'deepseek-v4-flash', label: 'DeepSeek V4 Flash', region: 'CN', protocol: 'openai-chat', host: 'api.deepseek.com', tps: 62, inP: 0.28, outP: 0.42 },
-  { id: 'qwen3.7-max', label: 'Qwen3.7 Max', region: 'CN', protocol: 'openai-chat', host: 'dashscope-intl.aliyuncs.com', tps: 78, inP: 0.4, outP: 1.2 },
-  { id: 'kimi-k3', label: 'Kimi K3', region: 'CN', protocol: 'openai-chat', host: 'api.moonshot.ai', tps: 55, inP: 0.6, outP: 2.5 },
-  { id: 'gpt-6-luna', label: 'GPT-6 Luna', region: 'US', protocol: 'openai-chat', host: 'api.openai.com', tps: 70, inP: 0.4, outP: 1.6 },
-  { id: 'claude-haiku-4.5', label: 'Claude Haiku 4.5', region: 'US', protocol: 'anthropic', host: 'api.anthropic.com', tps: 66, inP: 1, outP: 5 },
-  { id: 'gemini-3.5-flash', label: 'Gemini 3.5 Flash', region: 'US', protocol: 'gemini', host: 'generativelanguage.googleapis.com', tps: 120, inP: 0.3, outP: 2.5 },
-  { id: 'llama3.1:8b', label: 'Llama 3.1 8B (Ollama)', region: 'local', protocol: 'ollama', host: '127.0.0.1:11434', tps: 38 },
+  {
+    id: 'deepseek-v4-flash',
+    label: 'DeepSeek V4 Flash',
+    region: 'CN',
+    protocol: 'openai-chat',
+    host: 'api.deepseek.com',
+    tps: 62,
+    inP: 0.28,
+    outP: 0.42,
+  },
+  {
+    id: 'qwen3.7-max',
+    label: 'Qwen3.7 Max',
+    region: 'CN',
+    protocol: 'openai-chat',
+    host: 'dashscope-intl.aliyuncs.com',
+    tps: 78,
+    inP: 0.4,
+    outP: 1.2,
+  },
+  {
+    id: 'kimi-k3',
+    label: 'Kimi K3',
+    region: 'CN',
+    protocol: 'openai-chat',
+    host: 'api.moonshot.ai',
+    tps: 55,
+    inP: 0.6,
+    outP: 2.5,
+  },
+  {
+    id: 'gpt-6-luna',
+    label: 'GPT-6 Luna',
+    region: 'US',
+    protocol: 'openai-chat',
+    host: 'api.openai.com',
+    tps: 70,
+    inP: 0.4,
+    outP: 1.6,
+  },
+  {
+    id: 'claude-haiku-4.5',
+    label: 'Claude Haiku 4.5',
+    region: 'US',
+    protocol: 'anthropic',
+    host: 'api.anthropic.com',
+    tps: 66,
+    inP: 1,
+    outP: 5,
+  },
+  {
+    id: 'gemini-3.5-flash',
+    label: 'Gemini 3.5 Flash',
+    region: 'US',
+    protocol: 'gemini',
+    host: 'generativelanguage.googleapis.com',
+    tps: 120,
+    inP: 0.3,
+    outP: 2.5,
+  },
+  {
+    id: 'llama3.1:8b',
+    label: 'Llama 3.1 8B (Ollama)',
+    region: 'local',
+    protocol: 'ollama',
+    host: '127.0.0.1:11434',
+    tps: 38,
+  },
 ];
 export const CATEGORIES = ['coding-edit', 'coding-generate', 'reasoning', 'summarization', 'translation', 'chat'];
 
@@ -113,6 +174,11 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : d;
   };
-  const n = await writeHistory(out, { records: Number(opt('--records', 100_000)), weeks: Number(opt('--weeks', 52)), seed: Number(opt('--seed', 1)), end: opt('--end', '2026-12-28T00:00:00Z') });
+  const n = await writeHistory(out, {
+    records: Number(opt('--records', 100_000)),
+    weeks: Number(opt('--weeks', 52)),
+    seed: Number(opt('--seed', 1)),
+    end: opt('--end', '2026-12-28T00:00:00Z'),
+  });
   console.log(`wrote ${n} records to ${out}`);
 }

@@ -13,7 +13,10 @@ const glyph = fs.readFileSync(path.join(root, 'media/icon.svg'), 'utf8');
 const size = 128;
 const inner = /<svg[^>]*>([\s\S]*)<\/svg>/.exec(glyph)?.[1];
 const stroke = /stroke-width="([\d.]+)"/.exec(glyph)?.[1];
-if (!inner || !stroke) throw new Error('media/icon.svg: expected a single <svg> element with a stroke-width; update scripts/render-icon.mjs to match the new glyph');
+if (!inner || !stroke)
+  throw new Error(
+    'media/icon.svg: expected a single <svg> element with a stroke-width; update scripts/render-icon.mjs to match the new glyph',
+  );
 const background = pkg.galleryBanner?.color ?? '#1b3a5c';
 // The 24-unit glyph scaled 4× into the middle 96 px, leaving a 16 px margin.
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}">

@@ -30,8 +30,21 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // The panel and the controller need each other: the panel's Cancel and first view, the controller's live updates.
   let benchmark: BenchmarkController;
-  const panel = new ResultsPanel(context.extensionUri, log, () => benchmark.cancel(), () => benchmark.currentView());
-  benchmark = new BenchmarkController(context.workspaceState, context.globalState, keys, history, () => panel, log, (env) => setApiKey(keys, log, env));
+  const panel = new ResultsPanel(
+    context.extensionUri,
+    log,
+    () => benchmark.cancel(),
+    () => benchmark.currentView(),
+  );
+  benchmark = new BenchmarkController(
+    context.workspaceState,
+    context.globalState,
+    keys,
+    history,
+    () => panel,
+    log,
+    (env) => setApiKey(keys, log, env),
+  );
   context.subscriptions.push(panel, benchmark);
 
   const sidebar = new LeaderboardProvider(context.extensionUri, context.globalState, history, log);
@@ -51,7 +64,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const cache = new TokenCountCache();
   const selector = [...PROSE_LANGUAGES, ...CODE_LANGUAGES].map((language) => ({ language }));
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider(selector, new PromptHoverProvider(cache, history, context.globalState, log, () => benchmark.lastReport)),
+    vscode.languages.registerHoverProvider(
+      selector,
+      new PromptHoverProvider(cache, history, context.globalState, log, () => benchmark.lastReport),
+    ),
     vscode.workspace.onDidCloseTextDocument((doc) => cache.forget(doc)),
     new SelectionStatus(log),
     { dispose: () => tokenCounter.dispose() },

@@ -3,7 +3,12 @@
  * panel's protocol before rendering, and keeps the last view in the webview state so a reload restores it at once.
  */
 import { assertNever } from '../../src/shared/protocol/common';
-import { isResultsView, parseResultsToWebview, type ResultsFromWebview, type ResultsView } from '../../src/shared/protocol/results';
+import {
+  isResultsView,
+  parseResultsToWebview,
+  type ResultsFromWebview,
+  type ResultsView,
+} from '../../src/shared/protocol/results';
 import { createCharts } from './lib/charts';
 import { createResultsApp } from './lib/resultsRender';
 import { createTtftCharts } from './lib/ttftCharts';

@@ -1,6 +1,11 @@
 /** Sidebar leaderboard script (bundled to dist/media/sidebar.js). Validates every message before rendering. */
 import { assertNever } from '../../src/shared/protocol/common';
-import { isLeaderboardView, parseSidebarToWebview, type LeaderboardView, type SidebarFromWebview } from '../../src/shared/protocol/sidebar';
+import {
+  isLeaderboardView,
+  parseSidebarToWebview,
+  type LeaderboardView,
+  type SidebarFromWebview,
+} from '../../src/shared/protocol/sidebar';
 import { createSidebarApp } from './lib/sidebarRender';
 import { createTrendChart } from './lib/trendChart';
 import { vscodeApi } from './lib/vscodeApi';

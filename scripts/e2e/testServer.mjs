@@ -16,7 +16,8 @@ const LISTENING = /^tokenscope-test-server listening on (http:\/\/\S+)$/m;
  * Returns { url, pid, records(), reset(), setModels(models), stop() }.
  */
 export async function startTestServer(models, { logFile, timeoutMs = 15_000 } = {}) {
-  if (!fs.existsSync(TEST_SERVER_ENTRY)) throw new Error(`${TEST_SERVER_ENTRY} missing: build first (node esbuild.mjs)`);
+  if (!fs.existsSync(TEST_SERVER_ENTRY))
+    throw new Error(`${TEST_SERVER_ENTRY} missing: build first (node esbuild.mjs)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-e2e-server-'));
   const config = path.join(dir, 'models.json');
   fs.writeFileSync(config, JSON.stringify({ models }, null, 2));
@@ -35,7 +36,10 @@ export async function startTestServer(models, { logFile, timeoutMs = 15_000 } = 
 
   const url = await new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => done(new Error(`test server printed no "listening" line in ${timeoutMs} ms: ${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`test server printed no "listening" line in ${timeoutMs} ms: ${seen}`)),
+      timeoutMs,
+    );
     const onData = (b) => {
       out.write(b);
       seen += b.toString();
@@ -64,7 +68,10 @@ export async function startTestServer(models, { logFile, timeoutMs = 15_000 } = 
   child.stderr.unref?.();
 
   const call = async (method, route, body) => {
-    const res = await fetch(`${url}${route}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const res = await fetch(`${url}${route}`, {
+      method,
+      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    });
     if (!res.ok) throw new Error(`test server ${method} ${route}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
   };

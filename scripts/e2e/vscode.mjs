@@ -78,7 +78,7 @@ export function processTree(rootPid, { zombies = false } = {}) {
   const procs = listProcesses();
   const set = new Set();
   for (const p of procs) if (p.pid === rootPid || p.sid === rootPid || p.pgid === rootPid) set.add(p.pid);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of procs) {
       if (!set.has(p.pid) && set.has(p.ppid)) {
@@ -163,7 +163,11 @@ function track(pid, name, dirs = []) {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on('exit', killAllSync);
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]) {
     process.once(sig, () => {
       killAllSync();
       process.exit(code);
@@ -225,7 +229,16 @@ function httpStatus(url) {
   });
 }
 
-const EXTENSION_FILES = ['package.json', 'package.nls.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md'];
+const EXTENSION_FILES = [
+  'package.json',
+  'package.nls.json',
+  'dist',
+  'media',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'LICENSE.md',
+];
 
 /**
  * Copies the built extension (package.json, dist/, media/ and the like, as present) to
@@ -238,7 +251,9 @@ export function placeExtension(extensionDir, extensionsDir) {
   const folder = `${id}-${manifest.version}`;
   const dir = path.join(extensionsDir, folder);
   if (manifest.main && !fs.existsSync(path.join(extensionDir, manifest.main))) {
-    throw new Error(`${path.join(extensionDir, manifest.main)} does not exist: build the extension first (node esbuild.mjs)`);
+    throw new Error(
+      `${path.join(extensionDir, manifest.main)} does not exist: build the extension first (node esbuild.mjs)`,
+    );
   }
   fs.mkdirSync(extensionsDir, { recursive: true });
   // A reused extensions folder may hold other versions of this extension, and a manifest (extensions.json)
@@ -308,15 +323,20 @@ export async function startCodeServer(opts = {}) {
     const url = `http://127.0.0.1:${port}`;
     const args = [
       CODE_SERVER_ENTRY,
-      '--config', configFile,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--config',
+      configFile,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--extensions-dir', extensionsDir,
-      '--user-data-dir', userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
       workspace,
     ];
     const logFd = fs.openSync(logFile, 'a');
@@ -350,7 +370,18 @@ export async function startCodeServer(opts = {}) {
         })();
         return stopping;
       };
-      return { url, port, pid, logFile, userDataDir, extensionsDir, workspace, extension, startMs: Date.now() - t0, stop };
+      return {
+        url,
+        port,
+        pid,
+        logFile,
+        userDataDir,
+        extensionsDir,
+        workspace,
+        extension,
+        startMs: Date.now() - t0,
+        stop,
+      };
     }
     await killTree(pid).catch(() => {});
     tracked.delete(pid);
@@ -378,15 +409,17 @@ export async function launchBrowser({ headless = true, args = [] } = {}) {
   const { chromium } = await import('playwright-core');
   // Its own XDG folders: Chromium's crash reporter otherwise writes to ~/.config/chromium.
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-e2e-chromium-'));
-  const server = await chromium.launchServer({
-    executablePath: CHROMIUM_PATH,
-    headless,
-    args: [...CHROMIUM_ARGS, ...args],
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') },
-  }).catch((e) => {
-    fs.rmSync(home, { recursive: true, force: true });
-    throw e;
-  });
+  const server = await chromium
+    .launchServer({
+      executablePath: CHROMIUM_PATH,
+      headless,
+      args: [...CHROMIUM_ARGS, ...args],
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') },
+    })
+    .catch((e) => {
+      fs.rmSync(home, { recursive: true, force: true });
+      throw e;
+    });
   const pid = server.process().pid;
   track(pid, 'chromium', [home]);
   try {
@@ -434,11 +467,10 @@ export async function openWorkbench(page, url, folder, { timeoutMs = 90_000 } = 
   await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { timeout: timeoutMs });
   await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
   const workbenchMs = Date.now() - t0;
-  await page.waitForFunction(
-    () => performance.getEntriesByName('code/didLoadExtensions').length > 0,
-    null,
-    { timeout: timeoutMs, polling: 100 },
-  );
+  await page.waitForFunction(() => performance.getEntriesByName('code/didLoadExtensions').length > 0, null, {
+    timeout: timeoutMs,
+    polling: 100,
+  });
   const extensionHostMs = Date.now() - t0;
   return { workbenchMs, extensionHostMs };
 }
@@ -464,7 +496,10 @@ async function quickInput(page, text, timeoutMs) {
       if ((await input.inputValue()) === text && (await input.isVisible())) return input;
       throw new Error(`the quick input shows "${await input.inputValue()}"`);
     } catch (e) {
-      if (attempt >= 3 || Date.now() > deadline) throw new Error(`could not type "${text}" into the quick input after ${attempt} F1 presses: ${e.message}`, { cause: e });
+      if (attempt >= 3 || Date.now() > deadline)
+        throw new Error(`could not type "${text}" into the quick input after ${attempt} F1 presses: ${e.message}`, {
+          cause: e,
+        });
     }
   }
 }
@@ -482,20 +517,35 @@ export async function runCommand(page, title, { timeoutMs = 15_000 } = {}) {
   // then move the highlight down to the exact title, as a person would with the arrow keys.
   const row = page.locator('.quick-input-list .monaco-list-row.focused');
   const labelOf = (sel) => page.evaluate((s) => document.querySelector(s)?.textContent.trim() ?? null, sel);
-  await page.waitForFunction(
-    (t) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.querySelector('.label-name')?.textContent.trim() === t),
-    title,
-    { timeout: timeoutMs, polling: 100 },
-  ).catch(async (e) => {
-    const shown = await page.locator('.quick-input-list .monaco-list-row .monaco-icon-label-container > .monaco-icon-name-container').allTextContents().catch(() => []);
-    throw new Error(`command "${title}" not found in the command palette; shown: ${JSON.stringify(shown)}\n${e.message}`);
-  });
+  await page
+    .waitForFunction(
+      (t) =>
+        [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some(
+          (r) => r.querySelector('.label-name')?.textContent.trim() === t,
+        ),
+      title,
+      { timeout: timeoutMs, polling: 100 },
+    )
+    .catch(async (e) => {
+      const shown = await page
+        .locator('.quick-input-list .monaco-list-row .monaco-icon-label-container > .monaco-icon-name-container')
+        .allTextContents()
+        .catch(() => []);
+      throw new Error(
+        `command "${title}" not found in the command palette; shown: ${JSON.stringify(shown)}\n${e.message}`,
+      );
+    });
   const rows = await page.locator('.quick-input-list .monaco-list-row').count();
-  for (let i = 0; i <= rows && (await labelOf('.quick-input-list .monaco-list-row.focused .label-name')) !== title; i++) {
+  for (
+    let i = 0;
+    i <= rows && (await labelOf('.quick-input-list .monaco-list-row.focused .label-name')) !== title;
+    i++
+  ) {
     await page.keyboard.press('ArrowDown');
   }
   const focused = await labelOf('.quick-input-list .monaco-list-row.focused .label-name');
-  if (focused !== title) throw new Error(`command "${title}" could not be highlighted in the command palette (highlighted: ${focused})`);
+  if (focused !== title)
+    throw new Error(`command "${title}" could not be highlighted in the command palette (highlighted: ${focused})`);
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await page.keyboard.press('Enter');
   // The palette closes, or the command reuses the widget for a quick pick of its own.
@@ -531,16 +581,24 @@ export async function openFile(page, fileName, { timeoutMs = 15_000 } = {}) {
   await page.keyboard.press('Enter');
   // The active group's tab: the same file may also be open in another group.
   await page
-    .locator(`.editor-group-container.active .tabs-container .tab.active[data-resource-name="${path.basename(fileName)}"]`)
+    .locator(
+      `.editor-group-container.active .tabs-container .tab.active[data-resource-name="${path.basename(fileName)}"]`,
+    )
     .waitFor({ state: 'visible', timeout: timeoutMs });
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** Waits for a notification toast whose text contains `text` (string or RegExp); returns its text. */
 export async function waitForNotification(page, text, { timeoutMs = 15_000 } = {}) {
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
   await toast.waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (e) => {
-    const shown = await page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+    const shown = await page
+      .locator('.notifications-toasts .notification-toast')
+      .allInnerTexts()
+      .catch(() => []);
     throw new Error(`no notification ${text} after ${timeoutMs} ms; shown: ${JSON.stringify(shown)}\n${e.message}`);
   });
   return (await toast.innerText()).trim();

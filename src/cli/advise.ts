@@ -3,7 +3,15 @@
  * Without --output: the task's category and the published per-category estimates. With --output: the
  * prompt-lookup replay over that output too. Everything it prints is an estimate, and says what it assumes.
  */
-import { advise, diffVllmSpecCounters, formatSpeedup, specCounters, vllmSpecCounters, type Advice, type ServerSpecStats } from '../core/advisor';
+import {
+  advise,
+  diffVllmSpecCounters,
+  formatSpeedup,
+  specCounters,
+  vllmSpecCounters,
+  type Advice,
+  type ServerSpecStats,
+} from '../core/advisor';
 import { loadTokenizer } from '../core/tokenizers';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../core/types';
 import { readTextFile, UsageError, type Io } from './io';
@@ -27,7 +35,12 @@ export interface AdviseArgs {
   llamacppMetricsBefore?: string;
 }
 
-function number(flag: string, value: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
+function number(
+  flag: string,
+  value: string | undefined,
+  check: (n: number) => boolean,
+  rule: string,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new UsageError(`${flag} must be ${rule}, got "${value}"`);
@@ -37,11 +50,19 @@ function number(flag: string, value: string | undefined, check: (n: number) => b
 export async function adviseCommand(args: AdviseArgs, io: Io): Promise<number> {
   if (!args.prompt) throw new UsageError('no prompt: pass --prompt FILE');
   const family = (args.tokenizer ?? 'o200k') as TokenizerFamily;
-  if (!(TOKENIZER_FAMILIES as readonly string[]).includes(family)) throw new UsageError(`--tokenizer must be one of ${TOKENIZER_FAMILIES.join(', ')}, got "${args.tokenizer}"`);
-  const gamma = number('--gamma', args.gamma, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'an integer from 1 to 64');
+  if (!(TOKENIZER_FAMILIES as readonly string[]).includes(family))
+    throw new UsageError(`--tokenizer must be one of ${TOKENIZER_FAMILIES.join(', ')}, got "${args.tokenizer}"`);
+  const gamma = number(
+    '--gamma',
+    args.gamma,
+    (n) => Number.isInteger(n) && n >= 1 && n <= 64,
+    'an integer from 1 to 64',
+  );
   const c = number('--draft-cost', args.draftCost, (n) => n >= 0 && n <= 10, 'a number from 0 to 10');
-  if (args.vllmMetricsBefore && !args.vllmMetrics) throw new UsageError('--vllm-metrics-before needs --vllm-metrics (the scrape taken after the run)');
-  if (args.llamacppMetricsBefore && !args.llamacppMetrics) throw new UsageError('--llamacpp-metrics-before needs --llamacpp-metrics (the scrape taken after the run)');
+  if (args.vllmMetricsBefore && !args.vllmMetrics)
+    throw new UsageError('--vllm-metrics-before needs --vllm-metrics (the scrape taken after the run)');
+  if (args.llamacppMetricsBefore && !args.llamacppMetrics)
+    throw new UsageError('--llamacpp-metrics-before needs --llamacpp-metrics (the scrape taken after the run)');
 
   const prompt = await readTextFile(args.prompt, 'prompt file');
   const check = checkPromptText(prompt, 'count', `the prompt file "${args.prompt}"`);
@@ -53,20 +74,35 @@ export async function adviseCommand(args: AdviseArgs, io: Io): Promise<number> {
   const notes: string[] = [];
   if (args.vllmMetrics) {
     const after = vllmSpecCounters(await readTextFile(args.vllmMetrics, 'vLLM metrics file'));
-    if (!after) throw new UsageError(`"${args.vllmMetrics}" has no vllm:spec_decode_* counters (is speculative decoding on, and is it a vLLM /metrics scrape?)`);
-    const before = args.vllmMetricsBefore ? vllmSpecCounters(await readTextFile(args.vllmMetricsBefore, 'vLLM metrics file')) : null;
+    if (!after)
+      throw new UsageError(
+        `"${args.vllmMetrics}" has no vllm:spec_decode_* counters (is speculative decoding on, and is it a vLLM /metrics scrape?)`,
+      );
+    const before = args.vllmMetricsBefore
+      ? vllmSpecCounters(await readTextFile(args.vllmMetricsBefore, 'vLLM metrics file'))
+      : null;
     const diff = diffVllmSpecCounters(before, after);
-    if (diff.reset) notes.push('the vLLM counters went down between the scrapes (server restart?): the later scrape is used alone');
+    if (diff.reset)
+      notes.push('the vLLM counters went down between the scrapes (server restart?): the later scrape is used alone');
     if (!args.vllmMetricsBefore) notes.push('one vLLM scrape: its counters cover everything since the server started');
     serverStats.push({ source: 'vllm', ...diff.counters });
   }
   if (args.llamacppMetrics) {
     const after = specCounters(await readTextFile(args.llamacppMetrics, 'llama.cpp metrics file'), 'llama.cpp');
-    if (!after) throw new UsageError(`"${args.llamacppMetrics}" has no llamacpp:spec_decode_* counters (is a draft model or MTP on, and is it a llama.cpp server /metrics scrape with --metrics?)`);
-    const before = args.llamacppMetricsBefore ? specCounters(await readTextFile(args.llamacppMetricsBefore, 'llama.cpp metrics file'), 'llama.cpp') : null;
+    if (!after)
+      throw new UsageError(
+        `"${args.llamacppMetrics}" has no llamacpp:spec_decode_* counters (is a draft model or MTP on, and is it a llama.cpp server /metrics scrape with --metrics?)`,
+      );
+    const before = args.llamacppMetricsBefore
+      ? specCounters(await readTextFile(args.llamacppMetricsBefore, 'llama.cpp metrics file'), 'llama.cpp')
+      : null;
     const diff = diffVllmSpecCounters(before, after);
-    if (diff.reset) notes.push('the llama.cpp counters went down between the scrapes (server restart?): the later scrape is used alone');
-    if (!args.llamacppMetricsBefore) notes.push('one llama.cpp scrape: its counters cover everything since the server started');
+    if (diff.reset)
+      notes.push(
+        'the llama.cpp counters went down between the scrapes (server restart?): the later scrape is used alone',
+      );
+    if (!args.llamacppMetricsBefore)
+      notes.push('one llama.cpp scrape: its counters cover everything since the server started');
     serverStats.push({ source: 'llama.cpp-metrics', ...diff.counters });
   }
 

@@ -25,7 +25,8 @@ import { CACHE_MODES, type CacheMode } from '../core/types';
 
 function parseCacheMode(value: string | undefined): CacheMode | undefined {
   if (value === undefined) return undefined;
-  if (!(CACHE_MODES as readonly string[]).includes(value)) throw new UsageError(`--cache must be one of ${CACHE_MODES.join(', ')}, got "${value}"`);
+  if (!(CACHE_MODES as readonly string[]).includes(value))
+    throw new UsageError(`--cache must be one of ${CACHE_MODES.join(', ')}, got "${value}"`);
   return value as CacheMode;
 }
 
@@ -60,10 +61,14 @@ export interface BenchArgs extends CiArgs {
 
 /** The models to run: from the config, else built-ins with keys present plus local servers found. */
 /** How to see the same thing with no key and no server; printed wherever nothing can be benchmarked. */
-export const DEMO_HINT = 'To see a whole benchmark now with simulated numbers (no key, no server, nothing saved): tokenscope demo (or: npm run demo).';
+export const DEMO_HINT =
+  'To see a whole benchmark now with simulated numbers (no key, no server, nothing saved): tokenscope demo (or: npm run demo).';
 
 async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpec[]; settings: BenchSettings }> {
-  const wanted = args.models?.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = args.models
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (args.config) {
     const config = parseConfig(await readTextFile(args.config, 'config file', MAX_CONFIG_FILE_BYTES), args.config);
     let models = config.models;
@@ -71,7 +76,10 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
       const unknown = wanted.filter((id) => !models.some((m) => m.id === id) && !findBuiltin(id));
       const retired = unknown.map(retiredHint).filter(Boolean);
       if (retired.length) throw new UsageError(`--models: ${retired.join(' ')}`);
-      if (unknown.length) throw new UsageError(`--models: unknown model id(s) ${unknown.join(', ')}; the config has ${models.map((m) => m.id).join(', ')}`);
+      if (unknown.length)
+        throw new UsageError(
+          `--models: unknown model id(s) ${unknown.join(', ')}; the config has ${models.map((m) => m.id).join(', ')}`,
+        );
       models = wanted.map((id) => models.find((m) => m.id === id) ?? findBuiltin(id)!);
     }
     return { models, settings: config.settings };
@@ -80,7 +88,10 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
     const unknown = wanted.filter((id) => !findBuiltin(id));
     const retired = unknown.map(retiredHint).filter(Boolean);
     if (retired.length) throw new UsageError(`--models: ${retired.join(' ')}`);
-    if (unknown.length) throw new UsageError(`--models: unknown model id(s) ${unknown.join(', ')}; built-in ids are ${BUILTIN_MODELS.map((m) => m.id).join(', ')} (or pass --config FILE)`);
+    if (unknown.length)
+      throw new UsageError(
+        `--models: unknown model id(s) ${unknown.join(', ')}; built-in ids are ${BUILTIN_MODELS.map((m) => m.id).join(', ')} (or pass --config FILE)`,
+      );
     return { models: wanted.map((id) => findBuiltin(id)!), settings: {} };
   }
   const withKeys = BUILTIN_MODELS.filter((m) => m.apiKeyEnv && io.env[m.apiKeyEnv]);
@@ -100,7 +111,9 @@ async function chooseModels(args: BenchArgs, io: Io): Promise<{ models: ModelSpe
       ].join('\n'),
     );
   }
-  io.err(`No config given: using ${models.map((m) => m.id).join(', ')} (built-ins with keys set, and local servers found).`);
+  io.err(
+    `No config given: using ${models.map((m) => m.id).join(', ')} (built-ins with keys set, and local servers found).`,
+  );
   return { models, settings: {} };
 }
 
@@ -114,7 +127,8 @@ export function progressPrinter(io: Io, enabled: boolean): (e: ProgressEvent) =>
     if (e.type === 'retry') io.err(retryText(e));
     if (e.type === 'run-end') {
       done++;
-      if (enabled) io.err(`[${done}/${total}] ${e.modelId}${e.warmup ? ' (warm-up)' : ''}: ${runOutcomeText(e.metrics)}`);
+      if (enabled)
+        io.err(`[${done}/${total}] ${e.modelId}${e.warmup ? ' (warm-up)' : ''}: ${runOutcomeText(e.metrics)}`);
     }
   };
 }
@@ -136,9 +150,15 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  if (inputTokens && cache && cache !== 'cold') throw new UsageError(`--input-tokens measures prefill with cold prompts only; drop --cache ${cache} or run the sweep separately`);
+  if (inputTokens && cache && cache !== 'cold')
+    throw new UsageError(
+      `--input-tokens measures prefill with cold prompts only; drop --cache ${cache} or run the sweep separately`,
+    );
   // A sweep builds its own prompts; a prompt file, if given, becomes the question that closes each one.
-  if (!args.promptFile && !args.demo && !inputTokens) throw new UsageError('no prompt: pass --prompt FILE or the prompt file as the argument (or --input-tokens for a prompt-length sweep)');
+  if (!args.promptFile && !args.demo && !inputTokens)
+    throw new UsageError(
+      'no prompt: pass --prompt FILE or the prompt file as the argument (or --input-tokens for a prompt-length sweep)',
+    );
   const prompt = args.promptFile ? await readTextFile(args.promptFile, 'prompt file') : args.demo ? DEMO_PROMPT : '';
   if (args.promptFile) {
     const check = checkPromptText(prompt, 'benchmark', `the prompt file "${args.promptFile}"`);
@@ -155,7 +175,8 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
   if (historyFile) await checkOutputFile(historyFile, args.history ? '--history' : 'TOKENSCOPE_HISTORY', true);
   let chosen;
   if (args.demo) {
-    if (args.config || args.models) throw new UsageError('--demo runs the built-in demo models only: drop --config and --models');
+    if (args.config || args.models)
+      throw new UsageError('--demo runs the built-in demo models only: drop --config and --models');
     demo.server = await startDemoServer();
     chosen = { models: demo.server.models, settings: {} };
     io.err(DEMO_NOTE);
@@ -170,7 +191,11 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
   const { models, settings } = chosen;
   const concerns = keyEnvConcerns(models, args.allowKeyEnv ?? []);
   if (concerns.length)
-    throw new UsageError(concerns.map((c) => `${keyEnvConcernText(c)}. Nothing was sent. If that is intended, pass --allow-key-env ${c.env}.`).join('\n'));
+    throw new UsageError(
+      concerns
+        .map((c) => `${keyEnvConcernText(c)}. Nothing was sent. If that is intended, pass --allow-key-env ${c.env}.`)
+        .join('\n'),
+    );
 
   const ci = prepareCi(args, settings.slo, args.runs ?? settings.runs ?? DEFAULTS.runs);
   const runSettings = {
@@ -189,8 +214,14 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
     if (ci.startAt) {
       await readyToStart(models);
       const lateMs = Date.now() - ci.startAt.getTime();
-      if (lateMs > 0) io.err(`warning: --start-at ${ci.startAt.toISOString()} had passed ${(lateMs / 1000).toFixed(1)} s ago when this process was ready; starting now, so it does not begin together with the others. Give a later start time.`);
-      else io.err(`Waiting until ${ci.startAt.toISOString()} to start${ci.shard ? ` shard ${ci.shard.index}/${ci.shard.count}` : ''} (Ctrl-C cancels)…`);
+      if (lateMs > 0)
+        io.err(
+          `warning: --start-at ${ci.startAt.toISOString()} had passed ${(lateMs / 1000).toFixed(1)} s ago when this process was ready; starting now, so it does not begin together with the others. Give a later start time.`,
+        );
+      else
+        io.err(
+          `Waiting until ${ci.startAt.toISOString()} to start${ci.shard ? ` shard ${ci.shard.index}/${ci.shard.count}` : ''} (Ctrl-C cancels)…`,
+        );
       if (!(await waitUntil(ci.startAt, interrupts.controller.signal))) {
         io.err('Cancelled before the start time; nothing was run.');
         return interrupts.status ?? 130;
@@ -227,17 +258,27 @@ async function runBench(args: BenchArgs, io: Io, demo: { server?: DemoServer }):
     let gate: Awaited<ReturnType<typeof finishCi>> | undefined;
     // The gate reads the history before this benchmark's runs are appended to it; an interrupted or broken
     // benchmark is not gated (its medians are not comparable).
-    const saved = await saveResults(report, args, io, { historyFile, category, prompt, demo: demo.server !== undefined }, async () => {
-      if (!crash && interrupts.status === undefined) gate = await finishCi(report, ci, io);
-    });
+    const saved = await saveResults(
+      report,
+      args,
+      io,
+      { historyFile, category, prompt, demo: demo.server !== undefined },
+      async () => {
+        if (!crash && interrupts.status === undefined) gate = await finishCi(report, ci, io);
+      },
+    );
     const ran = report.results.reduce((n, r) => n + r.okRuns + r.failedRuns, 0);
     if (crash) {
-      io.err(`tokenscope: unexpected error: ${crash.message}. The ${ran} run(s) that finished are in the output above${saved.history ? ' and in the history' : ''}.`);
+      io.err(
+        `tokenscope: unexpected error: ${crash.message}. The ${ran} run(s) that finished are in the output above${saved.history ? ' and in the history' : ''}.`,
+      );
       return 2;
     }
     if (interrupts.status !== undefined) {
       const planned = models.length * runSettings.runs;
-      io.err(`Stopped by ${interrupts.signalName} after ${ran} of ${planned} measured run(s); ${saved.history ? 'they are saved in the history and ' : ''}${args.json ? 'written to the --json output' : 'in the table above'}.`);
+      io.err(
+        `Stopped by ${interrupts.signalName} after ${ran} of ${planned} measured run(s); ${saved.history ? 'they are saved in the history and ' : ''}${args.json ? 'written to the --json output' : 'in the table above'}.`,
+      );
       return interrupts.status;
     }
     if (gate?.regressions) return EXIT_REGRESSION;
@@ -268,7 +309,8 @@ async function saveResults(
   beforeHistory?: () => Promise<void>,
 ): Promise<{ ok: boolean; history: boolean }> {
   let ok = true;
-  const json = JSON.stringify(history.demo ? { simulated: 'demo', note: DEMO_NOTE, ...report } : report, null, 2) + '\n';
+  const json =
+    JSON.stringify(history.demo ? { simulated: 'demo', note: DEMO_NOTE, ...report } : report, null, 2) + '\n';
   const text = formatReportTable(report) + formatTtftBreakdown(report);
   const table = history.demo ? `SIMULATED — DEMO (not real measurements)\n${text}\n${DEMO_NOTE}` : text;
   if (args.json === '-') {
@@ -281,7 +323,9 @@ async function saveResults(
         await writeFile(args.json, json);
       } catch (e) {
         ok = false;
-        io.err(`error: could not write --json "${args.json}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the results are in the table above${history.historyFile ? ' and the history' : ''}.`);
+        io.err(
+          `error: could not write --json "${args.json}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the results are in the table above${history.historyFile ? ' and the history' : ''}.`,
+        );
       }
     }
   }
@@ -289,12 +333,22 @@ async function saveResults(
   let saved = false;
   if (history.historyFile) {
     try {
-      const n = await new HistoryStore(history.historyFile).append(recordsFromReport(report, { category: history.category, prompt: history.prompt, storePrompt: args.storePrompt === true }));
+      const n = await new HistoryStore(history.historyFile).append(
+        recordsFromReport(report, {
+          category: history.category,
+          prompt: history.prompt,
+          storePrompt: args.storePrompt === true,
+        }),
+      );
       saved = true;
-      io.err(`History: ${n} run(s) appended to ${history.historyFile}${args.storePrompt ? ' (prompt text included)' : ''}.`);
+      io.err(
+        `History: ${n} run(s) appended to ${history.historyFile}${args.storePrompt ? ' (prompt text included)' : ''}.`,
+      );
     } catch (e) {
       ok = false;
-      io.err(`warning: could not append to the history ${history.historyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      io.err(
+        `warning: could not append to the history ${history.historyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   return { ok, history: saved };

@@ -51,14 +51,27 @@ function usage<T>(f: () => T): T {
 export function prepareCi(args: CiArgs, configSlo: string | undefined, plannedRuns: number): CiPlan {
   const sloText = args.slo ?? configSlo;
   const slo = sloText === undefined ? [] : usage(() => parseSlo(sloText));
-  if (!args.gate && (args.gateWindow !== undefined || args.gateTolerance !== undefined)) throw new UsageError('--gate-window and --gate-tolerance need --gate HISTORY_FILE');
+  if (!args.gate && (args.gateWindow !== undefined || args.gateTolerance !== undefined))
+    throw new UsageError('--gate-window and --gate-tolerance need --gate HISTORY_FILE');
   const gate = args.gate
-    ? { path: args.gate, windowText: args.gateWindow ?? '4w', windowMs: usage(() => parseWindow(args.gateWindow ?? '4w')), tolerance: usage(() => parseTolerance(args.gateTolerance ?? '10%')) }
+    ? {
+        path: args.gate,
+        windowText: args.gateWindow ?? '4w',
+        windowMs: usage(() => parseWindow(args.gateWindow ?? '4w')),
+        tolerance: usage(() => parseTolerance(args.gateTolerance ?? '10%')),
+      }
     : undefined;
   const shard = args.shard ? usage(() => planShard(plannedRuns, parseShard(args.shard!))) : undefined;
   const startAt = args.startAt ? usage(() => parseStartAt(args.startAt!)) : undefined;
   if (shard && startAt) shard.startAt = startAt.toISOString();
-  return { slo, ...(gate ? { gate } : {}), ...(args.junit ? { junit: args.junit } : {}), ...(shard ? { shard } : {}), ...(startAt ? { startAt } : {}), runs: shard?.runs ?? plannedRuns };
+  return {
+    slo,
+    ...(gate ? { gate } : {}),
+    ...(args.junit ? { junit: args.junit } : {}),
+    ...(shard ? { shard } : {}),
+    ...(startAt ? { startAt } : {}),
+    runs: shard?.runs ?? plannedRuns,
+  };
 }
 
 /**
@@ -92,7 +105,9 @@ export async function finishCi(report: BenchmarkReport, plan: CiPlan, io: Io): P
       try {
         await appendFile(summaryFile, gateMarkdown(gate) + '\n');
       } catch (e) {
-        io.err(`warning: could not append the gate table to GITHUB_STEP_SUMMARY (${summaryFile}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        io.err(
+          `warning: could not append the gate table to GITHUB_STEP_SUMMARY (${summaryFile}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
     }
   }
@@ -100,7 +115,9 @@ export async function finishCi(report: BenchmarkReport, plan: CiPlan, io: Io): P
     try {
       await writeFile(plan.junit, junitXml(report, gate));
     } catch (e) {
-      throw new UsageError(`cannot write the JUnit file "${plan.junit}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `cannot write the JUnit file "${plan.junit}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   return gate;

@@ -64,7 +64,9 @@ export class Interrupts {
     this.count++;
     if (this.count === 1) {
       this.first = sig;
-      this.io.err(`${sig === 'SIGINT' ? 'Interrupted' : `Received ${sig}`}: cancelling the requests in flight; the runs that finished will be printed and saved. (${sig === 'SIGINT' ? 'Ctrl-C' : 'The signal'} again to save them at once.)`);
+      this.io.err(
+        `${sig === 'SIGINT' ? 'Interrupted' : `Received ${sig}`}: cancelling the requests in flight; the runs that finished will be printed and saved. (${sig === 'SIGINT' ? 'Ctrl-C' : 'The signal'} again to save them at once.)`,
+      );
       this.controller.abort();
     } else if (this.count === 2) {
       this.io.err('Stopping now: saving the runs that finished.');

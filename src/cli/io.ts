@@ -72,7 +72,13 @@ export async function checkOutputFile(path: string, option: string, createFolder
   const st = await stat(path).catch(() => undefined);
   if (st?.isDirectory()) fail('is a folder, not a file');
   if (st) {
-    if (!(await access(path, constants.W_OK).then(() => true, () => false))) fail('is not writable (permission denied)');
+    if (
+      !(await access(path, constants.W_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      fail('is not writable (permission denied)');
     return;
   }
   // Walk up to the nearest folder that exists: it must be writable (and, unless folders are made, be the parent).
@@ -88,5 +94,11 @@ export async function checkOutputFile(path: string, option: string, createFolder
     if (up === dir) break;
     dir = up;
   }
-  if (!(await access(dir, constants.W_OK).then(() => true, () => false))) fail(`the folder "${dir}" is not writable (permission denied)`);
+  if (
+    !(await access(dir, constants.W_OK).then(
+      () => true,
+      () => false,
+    ))
+  )
+    fail(`the folder "${dir}" is not writable (permission denied)`);
 }

@@ -31,7 +31,11 @@ export async function merge(files: string[], args: MergeArgs, io: Io): Promise<n
   if (!args.output) throw new UsageError('merge: name the merged file with -o FILE (or -o - for stdout)');
   if (files.length < 2) throw new UsageError(`merge: give two or more report files, got ${files.length}`);
   const parts = await Promise.all(files.map(readReportFile));
-  const ci = prepareCi({ gate: args.gate, gateWindow: args.gateWindow, gateTolerance: args.gateTolerance, junit: args.junit }, undefined, 1);
+  const ci = prepareCi(
+    { gate: args.gate, gateWindow: args.gateWindow, gateTolerance: args.gateTolerance, junit: args.junit },
+    undefined,
+    1,
+  );
   let merged;
   try {
     merged = mergeReports(parts);
@@ -48,11 +52,15 @@ export async function merge(files: string[], args: MergeArgs, io: Io): Promise<n
     try {
       await writeFile(args.output, json);
     } catch (e) {
-      throw new UsageError(`cannot write "${args.output}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `cannot write "${args.output}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
     io.out(formatReportTable(merged) + '\n');
     const runs = merged.results.reduce((s, r) => s + r.runs.length, 0);
-    io.err(`Merged ${files.length} file(s), ${runs} run(s) of ${merged.results.length} model(s), into ${args.output}; summaries recomputed from all runs.`);
+    io.err(
+      `Merged ${files.length} file(s), ${runs} run(s) of ${merged.results.length} model(s), into ${args.output}; summaries recomputed from all runs.`,
+    );
   }
   const gate = await finishCi(merged, ci, io);
   const failed = merged.results.some((r) => r.failedRuns > 0);

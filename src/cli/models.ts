@@ -81,7 +81,7 @@ export async function models(args: { json?: boolean; config?: string }, io: Io):
       alignColumns([['id', 'provider', 'region', 'model', 'context', 'key', 'in $/M', 'out $/M', 'read on'], ...rows]),
       '',
       `Built-in catalog read on ${CATALOG_READ_ON}. Prices per million tokens right now (peak hours and long-prompt tiers vary them), from genai-prices ${BUNDLED_PRICES.version} (${status.data} data of ${status.dataDate}) or your config; "—": no price known.`,
-      'Region is where the model comes from: OpenRouter, Fireworks, Baseten and SiliconFlow entries keep their model\'s region, so one OPENROUTER_API_KEY covers a CN vs US comparison.',
+      "Region is where the model comes from: OpenRouter, Fireworks, Baseten and SiliconFlow entries keep their model's region, so one OPENROUTER_API_KEY covers a CN vs US comparison.",
       ...(status.problem ? [`warning: ${status.problem}`] : []),
     ].join('\n'),
   );

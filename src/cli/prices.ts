@@ -7,7 +7,10 @@ export async function prices(args: { update?: boolean; url?: string }, io: Io): 
   if (args.url && !args.update) throw new UsageError('--url goes with --update');
   if (args.update) {
     const url = args.url ?? priceDataUrl(io.env);
-    if (!/^https?:\/\//i.test(url)) throw new UsageError(`the price data URL must be an http:// or https:// URL, got "${url}" (from ${args.url ? '--url' : 'TOKENSCOPE_PRICES_URL'})`);
+    if (!/^https?:\/\//i.test(url))
+      throw new UsageError(
+        `the price data URL must be an http:// or https:// URL, got "${url}" (from ${args.url ? '--url' : 'TOKENSCOPE_PRICES_URL'})`,
+      );
     const result = await updatePriceData({ url, cachePath: pricesCachePath(io.env), env: io.env });
     (result.ok ? io.out : io.err)(result.message);
     return result.ok ? 0 : 1;

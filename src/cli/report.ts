@@ -53,7 +53,10 @@ async function existingHistory(path: string): Promise<HistoryStore> {
     // falls through
   }
   // A FIFO or a device would block the reader or never end.
-  if (st && !st.isFile()) throw new UsageError(`the history ${path} is ${fileKind(st)}, not a regular file; point --history or TOKENSCOPE_HISTORY at a file.`);
+  if (st && !st.isFile())
+    throw new UsageError(
+      `the history ${path} is ${fileKind(st)}, not a regular file; point --history or TOKENSCOPE_HISTORY at a file.`,
+    );
   if (!st)
     throw new UsageError(
       `no history file at ${path}. Record runs with "tokenscope bench --history ${path} …", or point to another file with --history FILE or TOKENSCOPE_HISTORY.`,
@@ -70,15 +73,22 @@ export function printWarnings(io: Io, warnings: HistoryWarning[], max = 10): voi
 export function parseFormat(value: string | undefined): ReportFormat {
   const f = (value ?? 'md').toLowerCase();
   if (f === 'markdown') return 'md';
-  if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${value}"`);
+  if (!(REPORT_FORMATS as readonly string[]).includes(f))
+    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${value}"`);
   return f as ReportFormat;
 }
 
 export function parseCategories(value: string | undefined): TaskCategory[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((c) => !(TASK_CATEGORIES as readonly string[]).includes(c));
-  if (bad.length || list.length === 0) throw new UsageError(`--category: unknown category "${bad.join(', ') || value}"; use one of ${TASK_CATEGORIES.join(', ')}`);
+  if (bad.length || list.length === 0)
+    throw new UsageError(
+      `--category: unknown category "${bad.join(', ') || value}"; use one of ${TASK_CATEGORIES.join(', ')}`,
+    );
   return list as TaskCategory[];
 }
 
@@ -91,16 +101,21 @@ export function parseTzOffset(value: string | undefined, now = new Date()): numb
   else if (/^[+-]?\d+$/.test(v)) minutes = Number(v);
   else {
     const m = /^(?:UTC)?([+-])(\d{1,2}):?(\d{2})$/i.exec(v);
-    if (!m) throw new UsageError(`--tz-offset must be minutes east of UTC (e.g. 480 for UTC+08:00, -300 for UTC−05:00), "+08:00", or "local"; got "${value}"`);
+    if (!m)
+      throw new UsageError(
+        `--tz-offset must be minutes east of UTC (e.g. 480 for UTC+08:00, -300 for UTC−05:00), "+08:00", or "local"; got "${value}"`,
+      );
     minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
   }
-  if (minutes < -720 || minutes > 840) throw new UsageError(`--tz-offset must be between -720 and 840 minutes (UTC−12:00 … UTC+14:00), got ${value}`);
+  if (minutes < -720 || minutes > 840)
+    throw new UsageError(`--tz-offset must be between -720 and 840 minutes (UTC−12:00 … UTC+14:00), got ${value}`);
   return minutes;
 }
 
 function parseSince(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isFinite(Date.parse(value))) throw new UsageError(`--since must be an ISO date or time (e.g. 2026-10-01), got "${value}"`);
+  if (!Number.isFinite(Date.parse(value)))
+    throw new UsageError(`--since must be an ISO date or time (e.g. 2026-10-01), got "${value}"`);
   return value;
 }
 
@@ -112,18 +127,35 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   const path = historyPath(args.history, io);
   await existingHistory(path);
   if (args.weekly && args.byHour) throw new UsageError('give one of --weekly and --by-hour');
-  if (args.location !== undefined && !args.byHour) throw new UsageError('--location filters the --by-hour report; add --by-hour');
+  if (args.location !== undefined && !args.byHour)
+    throw new UsageError('--location filters the --by-hour report; add --by-hour');
 
   if (args.byHour) {
-    const { report: hours, warnings } = await loadByHour(path, { since, ...(category ? { category } : {}), ...(args.location !== undefined ? { location: args.location } : {}) });
+    const { report: hours, warnings } = await loadByHour(path, {
+      since,
+      ...(category ? { category } : {}),
+      ...(args.location !== undefined ? { location: args.location } : {}),
+    });
     printWarnings(io, warnings);
-    io.out(format === 'json' ? JSON.stringify(hours, null, 2) + '\n' : format === 'csv' ? byHourCsv(hours) : byHourMarkdown(hours));
+    io.out(
+      format === 'json'
+        ? JSON.stringify(hours, null, 2) + '\n'
+        : format === 'csv'
+          ? byHourCsv(hours)
+          : byHourMarkdown(hours),
+    );
     return 0;
   }
   if (!args.weekly) {
     const { leaderboard: lb, warnings } = await loadLeaderboard(path, { category, since });
     printWarnings(io, warnings);
-    io.out(format === 'json' ? JSON.stringify(lb, null, 2) + '\n' : format === 'csv' ? leaderboardCsv(lb) : leaderboardMarkdown(lb));
+    io.out(
+      format === 'json'
+        ? JSON.stringify(lb, null, 2) + '\n'
+        : format === 'csv'
+          ? leaderboardCsv(lb)
+          : leaderboardMarkdown(lb),
+    );
     return 0;
   }
   // Streamed: records are aggregated as they are read, never all held in memory.
@@ -148,13 +180,20 @@ export async function historyClear(args: HistoryArgs & { yes?: boolean }, io: Io
     io.err(`No history at ${path}; nothing to clear.`);
     return 0;
   }
-  if (!args.yes) throw new UsageError(`this deletes every record in ${path}; run again with --yes to confirm (export it first with "tokenscope history export FILE" to keep a copy)`);
+  if (!args.yes)
+    throw new UsageError(
+      `this deletes every record in ${path}; run again with --yes to confirm (export it first with "tokenscope history export FILE" to keep a copy)`,
+    );
   await store.clear();
   io.err(`Cleared the history at ${path}.`);
   return 0;
 }
 
-export async function historyExport(file: string, args: HistoryArgs & { includePrompts?: boolean }, io: Io): Promise<number> {
+export async function historyExport(
+  file: string,
+  args: HistoryArgs & { includePrompts?: boolean },
+  io: Io,
+): Promise<number> {
   const store = await existingHistory(historyPath(args.history, io));
   let result;
   try {
@@ -163,7 +202,9 @@ export async function historyExport(file: string, args: HistoryArgs & { includeP
     throw new UsageError(`cannot export to "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   printWarnings(io, result.warnings);
-  io.err(`Exported ${result.records} record(s) to ${file}${args.includePrompts ? '' : ' (prompt texts left out; --include-prompts keeps them)'}.`);
+  io.err(
+    `Exported ${result.records} record(s) to ${file}${args.includePrompts ? '' : ' (prompt texts left out; --include-prompts keeps them)'}.`,
+  );
   return 0;
 }
 
@@ -177,7 +218,9 @@ export async function historyImport(files: string[], args: HistoryArgs, io: Io):
       result = await store.importFrom(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot import "${file}": ${e instanceof FileRefusedError ? e.message : code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+      throw new UsageError(
+        `cannot import "${file}": ${e instanceof FileRefusedError ? e.message : code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`,
+      );
     }
     printWarnings(io, result.warnings);
     const future = result.future

@@ -29,7 +29,11 @@ export interface TokensReport extends TokenStats {
 }
 
 /** Per-model rows from per-family counts (pure, so the arithmetic is tested without tokenizers). */
-export function modelTokenRows(stats: TokenStats, models: readonly ModelSpec[], at: Date = new Date()): ModelTokenRow[] {
+export function modelTokenRows(
+  stats: TokenStats,
+  models: readonly ModelSpec[],
+  at: Date = new Date(),
+): ModelTokenRow[] {
   return models.map((m) => {
     const { family, own } = tokenizerFamilyFor(m);
     const tokens = stats.families[family]?.tokens ?? 0;
@@ -69,7 +73,12 @@ export async function tokens(args: { file?: string; json?: boolean; config?: str
     return 0;
   }
   const n = fixed(2);
-  const familyRows = Object.entries(stats.families).map(([family, s]) => [family + (s.exact ? '' : ' (approx.)'), String(s.tokens), n(s.charsPerToken), n(s.bytesPerToken)]);
+  const familyRows = Object.entries(stats.families).map(([family, s]) => [
+    family + (s.exact ? '' : ' (approx.)'),
+    String(s.tokens),
+    n(s.charsPerToken),
+    n(s.bytesPerToken),
+  ]);
   const modelRows = report.models.map((m) => [
     m.id,
     m.region,
@@ -87,7 +96,7 @@ export async function tokens(args: { file?: string; json?: boolean; config?: str
       '',
       alignColumns([['model', 'region', 'tokenizer', 'tokens', 'input cost', 'price from'], ...modelRows]),
       '',
-      '≈: no exact public tokenizer for this model here; counted with the family shown. Input costs are at today\'s rates, from the source shown.',
+      "≈: no exact public tokenizer for this model here; counted with the family shown. Input costs are at today's rates, from the source shown.",
       ...notes.map((x) => `note: ${x}`),
     ].join('\n'),
   );

@@ -14,7 +14,10 @@ export interface BenchmarkJob {
   keys: Record<string, string | undefined>;
 }
 
-export type WorkerReply = { type: 'progress'; event: ProgressEvent } | { type: 'done'; report: BenchmarkReport } | { type: 'error'; message: string };
+export type WorkerReply =
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'done'; report: BenchmarkReport }
+  | { type: 'error'; message: string };
 
 const IDLE_EXIT_MS = 5 * 60_000;
 
@@ -49,7 +52,11 @@ export class BenchmarkThread {
     void w?.terminate();
   }
 
-  private exchange(job: BenchmarkJob, signal: AbortSignal | undefined, onProgress: ((e: ProgressEvent) => void) | undefined): Promise<BenchmarkReport> {
+  private exchange(
+    job: BenchmarkJob,
+    signal: AbortSignal | undefined,
+    onProgress: ((e: ProgressEvent) => void) | undefined,
+  ): Promise<BenchmarkReport> {
     const worker = (this.worker ??= new Worker(this.workerFile));
     worker.ref(); // alive while a benchmark runs; an idle worker never holds its process open
     return new Promise<BenchmarkReport>((resolve, reject) => {

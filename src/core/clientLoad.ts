@@ -34,8 +34,16 @@ export class ClientLoadMonitor {
     // The histogram counts the sampling interval itself; the delay is what comes on top of it.
     const ms = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS) : 0);
     const h = this.histogram;
-    const load = { eventLoopDelayMeanMs: ms(h.mean), eventLoopDelayP99Ms: ms(h.percentile(99)), eventLoopDelayMaxMs: ms(h.max) };
-    return { ...load, possiblyClientBound: load.eventLoopDelayMeanMs > CLIENT_BOUND_DELAY.meanMs || load.eventLoopDelayP99Ms > CLIENT_BOUND_DELAY.p99Ms };
+    const load = {
+      eventLoopDelayMeanMs: ms(h.mean),
+      eventLoopDelayP99Ms: ms(h.percentile(99)),
+      eventLoopDelayMaxMs: ms(h.max),
+    };
+    return {
+      ...load,
+      possiblyClientBound:
+        load.eventLoopDelayMeanMs > CLIENT_BOUND_DELAY.meanMs || load.eventLoopDelayP99Ms > CLIENT_BOUND_DELAY.p99Ms,
+    };
   }
 }
 

@@ -59,35 +59,65 @@ export interface ReportComparison {
 
 function okValues(r: ModelResult | undefined, metric: CompareMetric): number[] {
   if (!r) return [];
-  return r.runs.filter((x) => x.ok && !x.warmup).map((x) => x[metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return r.runs
+    .filter((x) => x.ok && !x.warmup)
+    .map((x) => x[metric])
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 }
 
 function medianOf(xs: number[]): number | null {
-  return xs.length ? percentile([...xs].sort((p, q) => p - q), 0.5) : null;
+  return xs.length
+    ? percentile(
+        [...xs].sort((p, q) => p - q),
+        0.5,
+      )
+    : null;
 }
 
 function delta(a: number | null, b: number | null, better: 'lower' | 'higher'): MetricDelta {
   const d = a !== null && b !== null ? b - a : null;
   const pct = d !== null && a !== null && a !== 0 ? (d / a) * 100 : null;
-  const winner = d === null || d === 0 ? null : (d < 0) === (better === 'lower') ? 'b' : 'a';
+  const winner = d === null || d === 0 ? null : d < 0 === (better === 'lower') ? 'b' : 'a';
   return { a, b, delta: d, deltaPct: pct, better: winner };
 }
 
 function side(name: string, r: BenchmarkReport): RunSide {
-  return { name, startedAt: r.startedAt, promptSha256: r.prompt.sha256, runs: r.settings.runs, concurrency: r.settings.concurrency };
+  return {
+    name,
+    startedAt: r.startedAt,
+    promptSha256: r.prompt.sha256,
+    runs: r.settings.runs,
+    concurrency: r.settings.concurrency,
+  };
 }
 
-export function compareReports(a: BenchmarkReport, b: BenchmarkReport, names: { a: string; b: string }): ReportComparison {
+export function compareReports(
+  a: BenchmarkReport,
+  b: BenchmarkReport,
+  names: { a: string; b: string },
+): ReportComparison {
   const notes: string[] = [];
-  if (a.prompt.sha256 !== b.prompt.sha256) notes.push(`The two runs used different prompts (sha256 ${a.prompt.sha256.slice(0, 12)}… vs ${b.prompt.sha256.slice(0, 12)}…): TTFT and cost depend on the prompt, so differences are not only the models'.`);
+  if (a.prompt.sha256 !== b.prompt.sha256)
+    notes.push(
+      `The two runs used different prompts (sha256 ${a.prompt.sha256.slice(0, 12)}… vs ${b.prompt.sha256.slice(0, 12)}…): TTFT and cost depend on the prompt, so differences are not only the models'.`,
+    );
   for (const k of ['concurrency', 'maxTokens'] as const)
-    if (a.settings[k] !== b.settings[k]) notes.push(`settings.${k} differs: ${a.settings[k]} in ${names.a}, ${b.settings[k]} in ${names.b}.`);
-  const ids = [...a.results.map((r) => r.id), ...b.results.map((r) => r.id).filter((id) => !a.results.some((r) => r.id === id))];
+    if (a.settings[k] !== b.settings[k])
+      notes.push(`settings.${k} differs: ${a.settings[k]} in ${names.a}, ${b.settings[k]} in ${names.b}.`);
+  const ids = [
+    ...a.results.map((r) => r.id),
+    ...b.results.map((r) => r.id).filter((id) => !a.results.some((r) => r.id === id)),
+  ];
   const models = ids.map((id): ModelComparison => {
     const ra = a.results.find((r) => r.id === id);
     const rb = b.results.find((r) => r.id === id);
     const any = (ra ?? rb)!;
-    const metrics = Object.fromEntries(COMPARE_METRICS.map((m) => [m.metric, delta(medianOf(okValues(ra, m.metric)), medianOf(okValues(rb, m.metric)), m.better)])) as Record<CompareMetric, MetricDelta>;
+    const metrics = Object.fromEntries(
+      COMPARE_METRICS.map((m) => [
+        m.metric,
+        delta(medianOf(okValues(ra, m.metric)), medianOf(okValues(rb, m.metric)), m.better),
+      ]),
+    ) as Record<CompareMetric, MetricDelta>;
     return {
       id,
       label: any.label ?? id,

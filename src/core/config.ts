@@ -27,7 +27,8 @@ const httpUrl = v.pipe(
 );
 
 /** Query parameters that carry credentials (Gemini's `?key=`, signed URLs, OAuth tokens). */
-const SECRET_QUERY = /^(key|api[-_]?key|apikey|access[-_]?token|token|auth|signature|sig|secret|password|x-amz-security-token|x-goog-signature)$/i;
+const SECRET_QUERY =
+  /^(key|api[-_]?key|apikey|access[-_]?token|token|auth|signature|sig|secret|password|x-amz-security-token|x-goog-signature)$/i;
 
 /** Why a base URL is refused, or undefined when it is fine. */
 export function urlProblem(value: string): string | undefined {
@@ -42,12 +43,19 @@ export function urlProblem(value: string): string | undefined {
   if (u.username || u.password)
     return 'must not contain a user name or password ("user:password@"); keys never go in a config: put the key in an environment variable and name it in "apiKeyEnv"';
   const secret = [...u.searchParams.keys()].find((k) => SECRET_QUERY.test(k));
-  if (secret) return `must not carry a credential in its query ("${secret}="); put the key in an environment variable and name it in "apiKeyEnv"`;
+  if (secret)
+    return `must not carry a credential in its query ("${secret}="); put the key in an environment variable and name it in "apiKeyEnv"`;
   return undefined;
 }
 
 const nonNegative = v.pipe(v.number(), v.minValue(0, 'must be 0 or more'));
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(min, `must be ${min} or more`), v.maxValue(max, `must be ${max} or less`));
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(
+    v.number(),
+    v.integer('must be a whole number'),
+    v.minValue(min, `must be ${min} or more`),
+    v.maxValue(max, `must be ${max} or less`),
+  );
 
 const priceSchema = v.strictObject({
   inputPerM: nonNegative,
@@ -63,11 +71,13 @@ const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an IS
  * Headers that carry credentials, by name: the key belongs in an environment variable named in "apiKeyEnv",
  * where it is redacted from everything a server echoes, and a shared config cannot send it elsewhere.
  */
-const SECRET_HEADER = /^(x-auth|ocp-apim-subscription-key$)|authoriz|cookie|token|secret|passw|credential|session|signature|api[-_]?key/i;
+const SECRET_HEADER =
+  /^(x-auth|ocp-apim-subscription-key$)|authoriz|cookie|token|secret|passw|credential|session|signature|api[-_]?key/i;
 /** Values that are credentials whatever the header is called. */
 const SECRET_VALUE = /^\s*(bearer|basic|digest|token)\s+\S/i;
 /** Headers Tokenscope sets itself for the request to be valid. */
-const RESERVED_HEADER = /^(host|content-length|content-type|transfer-encoding|connection|upgrade|te|trailer|expect|keep-alive)$/i;
+const RESERVED_HEADER =
+  /^(host|content-length|content-type|transfer-encoding|connection|upgrade|te|trailer|expect|keep-alive)$/i;
 /** RFC 9110 token: the characters a header name may have (Node refuses anything else mid-benchmark). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Field value characters Node accepts: tab, visible ASCII, space and obs-text; never CR, LF or NUL. */
@@ -75,9 +85,12 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** Why a header is refused, or undefined when it is fine. */
 export function headerProblem(name: string, value: string): string | undefined {
-  if (!HEADER_NAME.test(name)) return `"${name}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only; no spaces or colons)`;
-  if (!HEADER_VALUE.test(value)) return 'contains a line break or another control character; a header value is one line of text';
-  if (SECRET_HEADER.test(name) || SECRET_VALUE.test(value)) return 'must not hold API keys or other credentials; name an environment variable in "apiKeyEnv" instead';
+  if (!HEADER_NAME.test(name))
+    return `"${name}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only; no spaces or colons)`;
+  if (!HEADER_VALUE.test(value))
+    return 'contains a line break or another control character; a header value is one line of text';
+  if (SECRET_HEADER.test(name) || SECRET_VALUE.test(value))
+    return 'must not hold API keys or other credentials; name an environment variable in "apiKeyEnv" instead';
   if (RESERVED_HEADER.test(name)) return `"${name}" is set by Tokenscope itself; remove it`;
   return undefined;
 }
@@ -89,11 +102,15 @@ const headersSchema = v.pipe(
     for (const [name, value] of Object.entries(dataset.value)) {
       const problem = headerProblem(name, value);
       if (problem)
-        addIssue({ message: problem, path: [{ type: 'object', origin: 'value', input: dataset.value, key: name, value }] });
+        addIssue({
+          message: problem,
+          path: [{ type: 'object', origin: 'value', input: dataset.value, key: name, value }],
+        });
     }
   }),
 );
-const oneOf = <T extends string>(values: readonly T[]) => v.picklist(values as T[], `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
+const oneOf = <T extends string>(values: readonly T[]) =>
+  v.picklist(values as T[], `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
 
 export const modelSchema = v.strictObject({
   id: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
@@ -101,12 +118,16 @@ export const modelSchema = v.strictObject({
   baseUrl: httpUrl,
   model: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
   region: oneOf(REGIONS),
-  apiKeyEnv: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not a key'))),
+  apiKeyEnv: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not a key')),
+  ),
   tokenizer: v.optional(oneOf(TOKENIZER_FAMILIES)),
   price: v.optional(priceSchema),
   contextWindow: v.optional(int(1)),
   label: v.optional(v.string()),
-  provider: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be a lower-case provider id such as "openrouter"'))),
+  provider: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be a lower-case provider id such as "openrouter"')),
+  ),
   baseModel: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
   readOn: v.optional(isoDate),
   reasoning: v.optional(v.boolean()),
@@ -125,7 +146,15 @@ export const settingsSchema = v.strictObject({
   timeoutMs: setting('timeoutMs'),
   stallTimeoutMs: setting('stallTimeoutMs'),
   /** Service-level objective, e.g. "ttft<=800,tps>=30" (see slo.ts). */
-  slo: v.optional(v.pipe(v.string(), v.check((s) => sloProblem(s) === null, (issue) => sloProblem(String(issue.input)) ?? 'is not a valid SLO'))),
+  slo: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (s) => sloProblem(s) === null,
+        (issue) => sloProblem(String(issue.input)) ?? 'is not a valid SLO',
+      ),
+    ),
+  ),
 });
 
 const configSchema = v.strictObject({
@@ -143,15 +172,25 @@ export interface BenchConfig {
 
 /** models[0].price.inputPerM */
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') || '(top level)';
+  return (
+    path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') ||
+    '(top level)'
+  );
 }
 
-function formatIssues(where: string, issues: readonly v.BaseIssue<unknown>[], prefix: (string | number)[] = []): string {
+function formatIssues(
+  where: string,
+  issues: readonly v.BaseIssue<unknown>[],
+  prefix: (string | number)[] = [],
+): string {
   return issues
     .map((issue) => {
       const path = (issue.path ?? []).map((p) => p.key as PropertyKey);
       // An unknown field is reported at its own path; say so plainly.
-      const message = issue.kind === 'schema' && issue.expected === 'never' ? 'is not a known field (check its spelling)' : issue.message;
+      const message =
+        issue.kind === 'schema' && issue.expected === 'never'
+          ? 'is not a known field (check its spelling)'
+          : issue.message;
       return `${where}: ${fieldPath([...prefix, ...path])}: ${message}`;
     })
     .join('\n');
@@ -160,12 +199,15 @@ function formatIssues(where: string, issues: readonly v.BaseIssue<unknown>[], pr
 /** Validates one model entry (after merging a built-in of the same id). Throws ConfigError naming the field. */
 export function parseModel(raw: unknown, where: string, path: (string | number)[] = []): ModelSpec {
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'apiKey' in raw) {
-    throw new ConfigError(`${where}: ${fieldPath([...path, 'apiKey'])}: API keys do not belong in config files; put the key in an environment variable and name it in "apiKeyEnv".`);
+    throw new ConfigError(
+      `${where}: ${fieldPath([...path, 'apiKey'])}: API keys do not belong in config files; put the key in an environment variable and name it in "apiKeyEnv".`,
+    );
   }
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
   const builtin = typeof id === 'string' ? findBuiltin(id) : undefined;
   // A retired built-in named on its own would fail on missing fields; say what replaced it instead.
-  const retired = !builtin && typeof id === 'string' && !(raw as { protocol?: unknown }).protocol ? retiredHint(id) : undefined;
+  const retired =
+    !builtin && typeof id === 'string' && !(raw as { protocol?: unknown }).protocol ? retiredHint(id) : undefined;
   if (retired) throw new ConfigError(`${where}: ${fieldPath([...path, 'id'])}: ${retired}`);
   const merged = builtin && raw && typeof raw === 'object' ? { ...builtin, ...raw } : raw;
   const result = v.safeParse(modelSchema, merged);
@@ -186,7 +228,8 @@ export function parseConfig(text: string, where: string): BenchConfig {
   const models = top.output.models.map((m, i) => parseModel(m, where, ['models', i]));
   const seen = new Set<string>();
   models.forEach((m, i) => {
-    if (seen.has(m.id)) throw new ConfigError(`${where}: models[${i}].id: "${m.id}" is used twice; ids must be unique.`);
+    if (seen.has(m.id))
+      throw new ConfigError(`${where}: models[${i}].id: "${m.id}" is used twice; ids must be unique.`);
     seen.add(m.id);
   });
   return { models, settings: top.output.settings ?? {} };

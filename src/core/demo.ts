@@ -17,18 +17,44 @@ export const DEMO_PREFIX = 'demo-';
  * Schedules: clearly different speeds, one per region and wire format, over a second or two each. The fastest is
  * 11× the slowest, so the panel's decode-speed chart shows its log scale.
  */
-const DEMO_SCHEDULES: Record<string, { schedule: Schedule; spec: Omit<ModelSpec, 'baseUrl' | 'model'> & { path: string } }> = {
+const DEMO_SCHEDULES: Record<
+  string,
+  { schedule: Schedule; spec: Omit<ModelSpec, 'baseUrl' | 'model'> & { path: string } }
+> = {
   'demo-cn': {
     schedule: { ttftMs: 120, tokensPerSecond: 220, outputTokens: 120 },
-    spec: { id: 'demo-cn', label: 'Demo CN model (simulated)', protocol: 'openai-chat', region: 'CN', tokenizer: 'deepseek-v3', path: '/v1', price: { inputPerM: 0.27, outputPerM: 1.1, readOn: 'demo' } },
+    spec: {
+      id: 'demo-cn',
+      label: 'Demo CN model (simulated)',
+      protocol: 'openai-chat',
+      region: 'CN',
+      tokenizer: 'deepseek-v3',
+      path: '/v1',
+      price: { inputPerM: 0.27, outputPerM: 1.1, readOn: 'demo' },
+    },
   },
   'demo-us': {
     schedule: { ttftMs: 350, tokensPerSecond: 90, outputTokens: 80 },
-    spec: { id: 'demo-us', label: 'Demo US model (simulated)', protocol: 'anthropic', region: 'US', tokenizer: 'claude', path: '', price: { inputPerM: 3, outputPerM: 15, readOn: 'demo' } },
+    spec: {
+      id: 'demo-us',
+      label: 'Demo US model (simulated)',
+      protocol: 'anthropic',
+      region: 'US',
+      tokenizer: 'claude',
+      path: '',
+      price: { inputPerM: 3, outputPerM: 15, readOn: 'demo' },
+    },
   },
   'demo-local': {
     schedule: { ttftMs: 500, tokensPerSecond: 20, outputTokens: 30 },
-    spec: { id: 'demo-local', label: 'Demo local model (simulated)', protocol: 'ollama', region: 'local', tokenizer: 'llama3', path: '' },
+    spec: {
+      id: 'demo-local',
+      label: 'Demo local model (simulated)',
+      protocol: 'ollama',
+      region: 'local',
+      tokenizer: 'llama3',
+      path: '',
+    },
   },
 };
 

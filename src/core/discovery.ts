@@ -30,7 +30,8 @@ export function probesFromEnv(value: string | undefined): LocalServerProbe[] | u
     .filter(Boolean)
     .map((s) => {
       const [kind, port] = s.split(':');
-      if ((kind !== 'ollama' && kind !== 'openai') || !/^\d+$/.test(port ?? '')) throw new Error(`TOKENSCOPE_LOCAL_PORTS: "${s}" should look like ollama:11434 or openai:8080`);
+      if ((kind !== 'ollama' && kind !== 'openai') || !/^\d+$/.test(port ?? ''))
+        throw new Error(`TOKENSCOPE_LOCAL_PORTS: "${s}" should look like ollama:11434 or openai:8080`);
       return { name: `${kind} on ${port}`, port: Number(port), kind };
     });
 }
@@ -86,7 +87,11 @@ export function guessTokenizer(modelName: string): TokenizerFamily | undefined {
  * Probes each local server at once; returns one model spec per server that answered (its first model).
  * `deadlineMs` bounds each probe as a whole, so discovery never takes longer than that.
  */
-export async function discoverLocalModels(probes: readonly LocalServerProbe[] = DEFAULT_PROBES, deadlineMs = DISCOVERY_DEADLINE_MS, host = '127.0.0.1'): Promise<ModelSpec[]> {
+export async function discoverLocalModels(
+  probes: readonly LocalServerProbe[] = DEFAULT_PROBES,
+  deadlineMs = DISCOVERY_DEADLINE_MS,
+  host = '127.0.0.1',
+): Promise<ModelSpec[]> {
   const found = await Promise.all(
     probes.map(async (probe): Promise<ModelSpec | undefined> => {
       const base = `http://${host}:${probe.port}`;
@@ -95,12 +100,28 @@ export async function discoverLocalModels(probes: readonly LocalServerProbe[] = 
         const name = tags?.models?.[0]?.name;
         if (typeof name !== 'string' || !name) return undefined;
         // The name is the server's: sent back as is, shown (id, label) with control characters escaped.
-        return { id: `local-ollama-${printable(name)}`, protocol: 'ollama', baseUrl: base, model: name, region: 'local', label: `${printable(name)} (Ollama, local)`, tokenizer: guessTokenizer(name) };
+        return {
+          id: `local-ollama-${printable(name)}`,
+          protocol: 'ollama',
+          baseUrl: base,
+          model: name,
+          region: 'local',
+          label: `${printable(name)} (Ollama, local)`,
+          tokenizer: guessTokenizer(name),
+        };
       }
       const list = (await getJson(`${base}/v1/models`, deadlineMs)) as { data?: { id?: string }[] } | undefined;
       const name = list?.data?.[0]?.id;
       if (typeof name !== 'string' || !name) return undefined;
-      return { id: `local-${probe.port}-${printable(name)}`, protocol: 'openai-chat', baseUrl: `${base}/v1`, model: name, region: 'local', label: `${printable(name)} (${probe.name}, local)`, tokenizer: guessTokenizer(name) };
+      return {
+        id: `local-${probe.port}-${printable(name)}`,
+        protocol: 'openai-chat',
+        baseUrl: `${base}/v1`,
+        model: name,
+        region: 'local',
+        label: `${printable(name)} (${probe.name}, local)`,
+        tokenizer: guessTokenizer(name),
+      };
     }),
   );
   return found.filter((m): m is ModelSpec => m !== undefined);

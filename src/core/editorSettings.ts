@@ -48,7 +48,8 @@ function int(v: unknown, fallback: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.round(v)));
 }
 
-const isFamily = (v: unknown): v is TokenizerFamily => typeof v === 'string' && (TOKENIZER_FAMILIES as readonly string[]).includes(v);
+const isFamily = (v: unknown): v is TokenizerFamily =>
+  typeof v === 'string' && (TOKENIZER_FAMILIES as readonly string[]).includes(v);
 
 /** `get(key)` returns the value of `tokenscope.<key>` (undefined when unset). */
 export function readEditorSettings(get: (key: string) => unknown): EditorSettings {
@@ -60,7 +61,9 @@ export function readEditorSettings(get: (key: string) => unknown): EditorSetting
   const location = get('location');
   return {
     models: get('models'),
-    defaultModels: Array.isArray(defaults) ? defaults.filter((x): x is string => typeof x === 'string' && x.length > 0) : [],
+    defaultModels: Array.isArray(defaults)
+      ? defaults.filter((x): x is string => typeof x === 'string' && x.length > 0)
+      : [],
     runs: int(get('runs'), DEFAULTS.runs, SETTING_LIMITS.runs.min, SETTING_LIMITS.runs.max),
     warmup: int(get('warmup'), USER_DEFAULT_WARMUP, SETTING_LIMITS.warmup.min, SETTING_LIMITS.warmup.max),
     // The editor keeps fewer requests in flight and a timeout of at least a second (its settings' schema).
@@ -68,11 +71,18 @@ export function readEditorSettings(get: (key: string) => unknown): EditorSetting
     maxTokens: int(get('maxTokens'), DEFAULTS.maxTokens, SETTING_LIMITS.maxTokens.min, SETTING_LIMITS.maxTokens.max),
     timeoutMs: int(get('timeoutMs'), DEFAULTS.timeoutMs, 1000, SETTING_LIMITS.timeoutMs.max),
     referenceTokenizer: isFamily(reference) ? reference : REFERENCE_TOKENIZER,
-    hover: { enabled: get('hover.enabled') !== false, families: hoverFamilies.length ? hoverFamilies : [...DEFAULT_HOVER_FAMILIES] },
+    hover: {
+      enabled: get('hover.enabled') !== false,
+      families: hoverFamilies.length ? hoverFamilies : [...DEFAULT_HOVER_FAMILIES],
+    },
     history: { storePrompt: get('history.storePrompt') === true },
     slo: readSlo(get('slo')),
     cache: (CACHE_MODES as readonly unknown[]).includes(get('cache')) ? (get('cache') as CacheMode) : 'cold',
-    inputTokens: Array.isArray(sizes) ? [...new Set(sizes.filter((n): n is number => Number.isInteger(n) && n >= 16 && n <= MAX_SWEEP_TOKENS))].sort((a, b) => a - b) : [],
+    inputTokens: Array.isArray(sizes)
+      ? [...new Set(sizes.filter((n): n is number => Number.isInteger(n) && n >= 16 && n <= MAX_SWEEP_TOKENS))].sort(
+          (a, b) => a - b,
+        )
+      : [],
     location: typeof location === 'string' ? location.trim().slice(0, 100) : '',
   };
 }

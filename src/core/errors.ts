@@ -4,7 +4,9 @@ import type { ErrorKind, ModelSpec, RunError } from './types';
 
 /** How to supply a key, in words a CLI user and an editor user both understand. */
 export function keyHint(spec: ModelSpec): string {
-  const env = spec.apiKeyEnv ? `set the environment variable ${spec.apiKeyEnv}` : 'add "apiKeyEnv" to this model in the config and set that variable';
+  const env = spec.apiKeyEnv
+    ? `set the environment variable ${spec.apiKeyEnv}`
+    : 'add "apiKeyEnv" to this model in the config and set that variable';
   return `To fix: ${env}, or in VS Code run "Tokenscope: Set API Key".`;
 }
 
@@ -70,8 +72,14 @@ export function httpError(spec: ModelSpec, status: number, provider: ProviderErr
   let kind: ErrorKind;
   let message: string;
   // Gemini answers a bad key with 400 API_KEY_INVALID, not 401.
-  const badKey = status === 400 && /api[ _-]?key[ _-]?(not valid|invalid)|API_KEY_INVALID|invalid api key/i.test(providerMessage ?? '');
-  const noMoney = status === 402 || (status >= 400 && status < 500 && (codes.some((c) => PAYMENT_CODES.has(c)) || PAYMENT_WORDS.test(providerMessage ?? '')));
+  const badKey =
+    status === 400 &&
+    /api[ _-]?key[ _-]?(not valid|invalid)|API_KEY_INVALID|invalid api key/i.test(providerMessage ?? '');
+  const noMoney =
+    status === 402 ||
+    (status >= 400 &&
+      status < 500 &&
+      (codes.some((c) => PAYMENT_CODES.has(c)) || PAYMENT_WORDS.test(providerMessage ?? '')));
   const overloaded = status === 503 || status === 529 || (status === 429 && codes.some((c) => OVERLOADED_CODES.has(c)));
   if (noMoney) {
     kind = 'payment';
@@ -82,7 +90,9 @@ export function httpError(spec: ModelSpec, status: number, provider: ProviderErr
   } else if (status === 404) {
     kind = 'not-found';
     // Model ids are retired often; say how old the id's facts are and where the current ones are listed.
-    const age = spec.readOn ? `this entry's id was read on ${spec.readOn}` : `the built-in catalog was read on ${CATALOG_READ_ON}`;
+    const age = spec.readOn
+      ? `this entry's id was read on ${spec.readOn}`
+      : `the built-in catalog was read on ${CATALOG_READ_ON}`;
     message = `${who}: model "${spec.model}" or the endpoint path was not found (HTTP 404${detail}). The provider may have retired the model (${age}). Run "tokenscope models" to list current ids, and check "model" and "baseUrl" for this model.`;
   } else if (overloaded) {
     kind = 'overloaded';
@@ -117,16 +127,35 @@ export function retryable(kind: ErrorKind | undefined): boolean {
 }
 
 /** Maps a socket-level failure to a specific error. */
-export function networkError(spec: ModelSpec, err: NodeJS.ErrnoException, headersArrived: boolean, readsSoFar: number): RunError {
+export function networkError(
+  spec: ModelSpec,
+  err: NodeJS.ErrnoException,
+  headersArrived: boolean,
+  readsSoFar: number,
+): RunError {
   const host = new URL(spec.baseUrl).host;
   const who = modelWho(spec);
   const code = err.code ?? '';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', message: `${who}: the host name could not be resolved (${code}). Check "baseUrl" and the network.` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return {
+      kind: 'dns',
+      message: `${who}: the host name could not be resolved (${code}). Check "baseUrl" and the network.`,
+    };
   if (/CERT|SSL|TLS|ERR_TLS|DEPTH_ZERO|SELF_SIGNED/i.test(code) || /certificate|ssl|tls/i.test(err.message))
-    return { kind: 'tls', message: `${who}: the TLS connection failed (${code || err.message}). Check the server's certificate and "baseUrl".` };
-  if (code === 'ECONNREFUSED') return { kind: 'network', message: `${who}: connection refused — nothing is listening at ${host}. Is the server running?` };
+    return {
+      kind: 'tls',
+      message: `${who}: the TLS connection failed (${code || err.message}). Check the server's certificate and "baseUrl".`,
+    };
+  if (code === 'ECONNREFUSED')
+    return {
+      kind: 'network',
+      message: `${who}: connection refused — nothing is listening at ${host}. Is the server running?`,
+    };
   if (headersArrived)
-    return { kind: 'dropped', message: `${who}: the connection dropped mid-stream after ${readsSoFar} network read(s) (${code || err.message}); what arrived is kept.` };
+    return {
+      kind: 'dropped',
+      message: `${who}: the connection dropped mid-stream after ${readsSoFar} network read(s) (${code || err.message}); what arrived is kept.`,
+    };
   return { kind: 'network', message: `${who}: network error (${code || err.message}).` };
 }
 

@@ -30,12 +30,26 @@ export function finishResult(result: ModelResult, c: FinishContext): void {
   const ok = result.runs.filter((r) => r.ok);
   const smallest = c.sweepSizes?.find((t) => result.runs.some((r) => r.targetInputTokens === t));
   // Summaries mean the cold runs when both states ran, and the smallest prompt of a sweep.
-  result.summary = summarizeRuns(result.runs.filter((r) => (c.cacheMode !== 'both' || r.cacheState === 'cold') && (smallest === undefined || r.targetInputTokens === smallest)));
+  result.summary = summarizeRuns(
+    result.runs.filter(
+      (r) =>
+        (c.cacheMode !== 'both' || r.cacheState === 'cold') &&
+        (smallest === undefined || r.targetInputTokens === smallest),
+    ),
+  );
   if (c.sweepSizes) {
     result.sweep = sweepPoints(result.runs);
     result.prefill = fitPrefill(result.runs);
   } else {
-    result.byCache = Object.fromEntries(cacheStates(c.cacheMode).map((state) => [state, summarizeCacheState(c.spec, result.runs.filter((r) => r.cacheState === state))]));
+    result.byCache = Object.fromEntries(
+      cacheStates(c.cacheMode).map((state) => [
+        state,
+        summarizeCacheState(
+          c.spec,
+          result.runs.filter((r) => r.cacheState === state),
+        ),
+      ]),
+    );
     if (result.byCache.warm) {
       // The provider's count where it gave one, else the model's tokenizer: it decides whether the prompt
       // reached the provider's minimum cacheable size.
@@ -53,5 +67,7 @@ export function finishResult(result: ModelResult, c: FinishContext): void {
   const usageNote = result.runs.flatMap((r) => r.notes).find((n) => n.startsWith(INVALID_USAGE_NOTE));
   if (usageNote) result.warnings.push(`${result.id}: ${usageNote}.`);
   else if (ok.some((r) => r.tokenSource === 'tokenizer'))
-    result.warnings.push(`${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`);
+    result.warnings.push(
+      `${result.id}: the provider reported no token usage; output tokens were counted with ${ok.find((r) => r.tokenizer)?.tokenizer ?? 'a local tokenizer'}.`,
+    );
 }

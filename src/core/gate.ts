@@ -18,7 +18,14 @@ export class GateError extends Error {
 export type GateMetric = 'ttftMs' | 'e2eMs' | 'decodeTps';
 
 /** What is checked: slower is a higher TTFT/e2e or a lower decode rate. */
-export const GATE_CHECKS: readonly { metric: GateMetric; label: string; unit: string; worse: 'higher' | 'lower'; quantile: number; quantileName: string }[] = [
+export const GATE_CHECKS: readonly {
+  metric: GateMetric;
+  label: string;
+  unit: string;
+  worse: 'higher' | 'lower';
+  quantile: number;
+  quantileName: string;
+}[] = [
   { metric: 'ttftMs', label: 'TTFT', unit: 'ms', worse: 'higher', quantile: 0.9, quantileName: 'p90' },
   { metric: 'e2eMs', label: 'e2e', unit: 'ms', worse: 'higher', quantile: 0.9, quantileName: 'p90' },
   { metric: 'decodeTps', label: 'decode rate', unit: 'tok/s', worse: 'lower', quantile: 0.1, quantileName: 'p10' },
@@ -55,14 +62,16 @@ export function cacheStateOf(x: RunMetrics | HistoryRecord): string {
 export function parseWindow(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(h|d|w)\s*$/i.exec(text);
   const unit = { h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 };
-  if (!m || Number(m[1]) <= 0) throw new GateError(`--gate-window must be a length such as 4w, 14d or 36h (hours, days, weeks), got "${text}"`);
+  if (!m || Number(m[1]) <= 0)
+    throw new GateError(`--gate-window must be a length such as 4w, 14d or 36h (hours, days, weeks), got "${text}"`);
   return Number(m[1]) * unit[m[2].toLowerCase() as keyof typeof unit];
 }
 
 /** "10%" or "10" → 0.10. */
 export function parseTolerance(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
-  if (!m || Number(m[1]) > 1000) throw new GateError(`--gate-tolerance must be a percentage from 0% to 1000%, e.g. 10%, got "${text}"`);
+  if (!m || Number(m[1]) > 1000)
+    throw new GateError(`--gate-tolerance must be a percentage from 0% to 1000%, e.g. 10%, got "${text}"`);
   return Number(m[1]) / 100;
 }
 
@@ -187,38 +196,89 @@ export class GateHistory {
   }
 }
 
-
 function judge(group: RunGroup, tolerance: number): GateModelVerdict {
   const { result, history: hist } = group;
   const historyRuns = Math.max(...GATE_CHECKS.map((c) => hist[c.metric].length));
   const failedRuns = result.failedRuns;
-  const base = { id: result.id, ...(result.label ? { label: result.label } : {}), region: result.region, cacheState: group.cacheState, sizeClass: group.sizeClass, historyRuns, okRuns: group.runs.length, failedRuns };
+  const base = {
+    id: result.id,
+    ...(result.label ? { label: result.label } : {}),
+    region: result.region,
+    cacheState: group.cacheState,
+    sizeClass: group.sizeClass,
+    historyRuns,
+    okRuns: group.runs.length,
+    failedRuns,
+  };
   const checks: GateCheck[] = GATE_CHECKS.map((c) => {
     const now = medianOf(group.runs.map((r) => r[c.metric]));
     const xs = [...hist[c.metric]].sort((a, b) => a - b);
     const baseline = xs.length >= MIN_HISTORY_RUNS ? percentile(xs, c.quantile) : null;
-    const limit = baseline === null ? null : c.worse === 'higher' ? baseline * (1 + tolerance) : baseline * (1 - tolerance);
+    const limit =
+      baseline === null ? null : c.worse === 'higher' ? baseline * (1 + tolerance) : baseline * (1 - tolerance);
     const regressed = now !== null && limit !== null && (c.worse === 'higher' ? now > limit : now < limit);
-    return { metric: c.metric, label: c.label, unit: c.unit, now, baseline, baselineName: c.quantileName, limit, regressed };
+    return {
+      metric: c.metric,
+      label: c.label,
+      unit: c.unit,
+      now,
+      baseline,
+      baselineName: c.quantileName,
+      limit,
+      regressed,
+    };
   });
   const like = `${group.cacheState} cache, ${group.sizeClass} prompt`;
-  if (group.runs.length === 0) return { ...base, status: 'no-data', checks, reason: `no successful run to compare (${failedRuns} failed)` };
+  if (group.runs.length === 0)
+    return { ...base, status: 'no-data', checks, reason: `no successful run to compare (${failedRuns} failed)` };
   if (historyRuns < MIN_HISTORY_RUNS)
-    return { ...base, status: 'no-history', checks, reason: `passed with a note: only ${historyRuns} comparable run(s) in the history (${like}); the gate needs ${MIN_HISTORY_RUNS}` };
+    return {
+      ...base,
+      status: 'no-history',
+      checks,
+      reason: `passed with a note: only ${historyRuns} comparable run(s) in the history (${like}); the gate needs ${MIN_HISTORY_RUNS}`,
+    };
   const bad = checks.filter((c) => c.regressed);
-  if (bad.length === 0) return { ...base, status: 'pass', checks, reason: `within ${Math.round(tolerance * 100)}% of the history's ${historyRuns} run(s) (${like})` };
-  const why = bad.map((c) => `${c.label} median ${withUnit(c.now, c.unit)} vs history ${c.baselineName} ${withUnit(c.baseline, c.unit)} (limit ${withUnit(c.limit, c.unit)})`).join('; ');
-  return { ...base, status: 'regression', checks, reason: `slower than its history: ${why}; ${historyRuns} run(s), ${like}` };
+  if (bad.length === 0)
+    return {
+      ...base,
+      status: 'pass',
+      checks,
+      reason: `within ${Math.round(tolerance * 100)}% of the history's ${historyRuns} run(s) (${like})`,
+    };
+  const why = bad
+    .map(
+      (c) =>
+        `${c.label} median ${withUnit(c.now, c.unit)} vs history ${c.baselineName} ${withUnit(c.baseline, c.unit)} (limit ${withUnit(c.limit, c.unit)})`,
+    )
+    .join('; ');
+  return {
+    ...base,
+    status: 'regression',
+    checks,
+    reason: `slower than its history: ${why}; ${historyRuns} run(s), ${like}`,
+  };
 }
 
 /** Judges every model of the report (per cache state) against the history collected in `history`. */
 export function evaluateGate(history: GateHistory, options: GateOptions & { windowText: string }): GateResult {
   const models = history.groups.map((g) => judge(g, options.tolerance));
-  return { window: options.windowText, tolerance: options.tolerance, from: history.from, until: history.until, models, regressions: models.filter((m) => m.status === 'regression').length };
+  return {
+    window: options.windowText,
+    tolerance: options.tolerance,
+    from: history.from,
+    until: history.until,
+    models,
+    regressions: models.filter((m) => m.status === 'regression').length,
+  };
 }
 
 /** Streams a history file into a gate result; damaged lines come back as warnings. */
-export async function gateFromHistoryFile(report: BenchmarkReport, path: string, options: GateOptions & { windowText: string }): Promise<{ gate: GateResult; warnings: HistoryWarning[] }> {
+export async function gateFromHistoryFile(
+  report: BenchmarkReport,
+  path: string,
+  options: GateOptions & { windowText: string },
+): Promise<{ gate: GateResult; warnings: HistoryWarning[] }> {
   const history = new GateHistory(report, options);
   const { warnings } = await new HistoryStore(path).scan((r) => history.add(r));
   return { gate: evaluateGate(history, options), warnings };

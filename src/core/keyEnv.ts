@@ -53,7 +53,8 @@ export function envApiKey(spec: ModelSpec, env: NodeJS.ProcessEnv = process.env)
 /** The built-in providers' key variables and the hosts each belongs to. */
 function providerHosts(): Map<string, Set<string>> {
   const byEnv = new Map<string, Set<string>>();
-  for (const m of BUILTIN_MODELS) if (m.apiKeyEnv) byEnv.set(m.apiKeyEnv, (byEnv.get(m.apiKeyEnv) ?? new Set()).add(hostname(m.baseUrl)));
+  for (const m of BUILTIN_MODELS)
+    if (m.apiKeyEnv) byEnv.set(m.apiKeyEnv, (byEnv.get(m.apiKeyEnv) ?? new Set()).add(hostname(m.baseUrl)));
   return byEnv;
 }
 

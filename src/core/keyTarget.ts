@@ -10,7 +10,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function keyVariableFor(target: unknown, models: readonly ModelSpec[]): string | undefined {
   if (typeof target !== 'string') return undefined;
-  const known = keyVariables(models).find((v) => v.env === target)?.env ?? models.find((m) => m.id === target)?.apiKeyEnv;
+  const known =
+    keyVariables(models).find((v) => v.env === target)?.env ?? models.find((m) => m.id === target)?.apiKeyEnv;
   if (known) return known;
   return ENV_NAME.test(target) && !models.some((m) => m.id === target) ? target : undefined;
 }

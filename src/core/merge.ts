@@ -31,9 +31,18 @@ const SAME_MODEL_FIELDS = ['protocol', 'model', 'host', 'region'] as const;
 export function asReport(value: unknown, name: string): BenchmarkReport {
   const r = value as Partial<BenchmarkReport> | null;
   const ok =
-    !!r && typeof r === 'object' && r.tool?.name === 'tokenscope' && typeof r.prompt?.sha256 === 'string' && !!r.settings && typeof r.settings === 'object' &&
-    Array.isArray(r.results) && r.results.every((x) => x && typeof x.id === 'string' && Array.isArray(x.runs));
-  if (!ok) throw new MergeError(`${name} is not a Tokenscope benchmark report (write one with "tokenscope bench --json FILE" or the panel's Export Results → JSON)`);
+    !!r &&
+    typeof r === 'object' &&
+    r.tool?.name === 'tokenscope' &&
+    typeof r.prompt?.sha256 === 'string' &&
+    !!r.settings &&
+    typeof r.settings === 'object' &&
+    Array.isArray(r.results) &&
+    r.results.every((x) => x && typeof x.id === 'string' && Array.isArray(x.runs));
+  if (!ok)
+    throw new MergeError(
+      `${name} is not a Tokenscope benchmark report (write one with "tokenscope bench --json FILE" or the panel's Export Results → JSON)`,
+    );
   return r as BenchmarkReport;
 }
 
@@ -44,12 +53,16 @@ function show(v: unknown): string {
 /** Throws MergeError naming the first difference between `b` and the reference `a`. */
 function checkCompatible(a: NamedReport, b: NamedReport): void {
   if (a.report.prompt.sha256 !== b.report.prompt.sha256)
-    throw new MergeError(`${b.name} was run with a different prompt than ${a.name} (sha256 ${b.report.prompt.sha256.slice(0, 12)}… vs ${a.report.prompt.sha256.slice(0, 12)}…); only runs of the same prompt can be merged`);
+    throw new MergeError(
+      `${b.name} was run with a different prompt than ${a.name} (sha256 ${b.report.prompt.sha256.slice(0, 12)}… vs ${a.report.prompt.sha256.slice(0, 12)}…); only runs of the same prompt can be merged`,
+    );
   const sa = a.report.settings as unknown as Record<string, unknown>;
   const sb = b.report.settings as unknown as Record<string, unknown>;
   for (const k of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
     if (!MAY_DIFFER.has(k) && JSON.stringify(sa[k]) !== JSON.stringify(sb[k]))
-      throw new MergeError(`${b.name} has settings.${k} ${show(sb[k])} but ${a.name} has ${show(sa[k])}; only runs of the same config can be merged`);
+      throw new MergeError(
+        `${b.name} has settings.${k} ${show(sb[k])} but ${a.name} has ${show(sa[k])}; only runs of the same config can be merged`,
+      );
   }
   const ids = (x: NamedReport) => x.report.results.map((r) => r.id);
   const missing = ids(a).filter((id) => !ids(b).includes(id));
@@ -61,12 +74,17 @@ function checkCompatible(a: NamedReport, b: NamedReport): void {
   for (const ra of a.report.results) {
     const rb = b.report.results.find((r) => r.id === ra.id)!;
     for (const k of SAME_MODEL_FIELDS)
-      if (ra[k] !== rb[k]) throw new MergeError(`model ${ra.id}: ${k} is ${show(rb[k])} in ${b.name} but ${show(ra[k])} in ${a.name}; only runs of the same config can be merged`);
+      if (ra[k] !== rb[k])
+        throw new MergeError(
+          `model ${ra.id}: ${k} is ${show(rb[k])} in ${b.name} but ${show(ra[k])} in ${a.name}; only runs of the same config can be merged`,
+        );
   }
   const ha = a.report.shard;
   const hb = b.report.shard;
   if (ha && hb && (ha.count !== hb.count || ha.plannedRuns !== hb.plannedRuns))
-    throw new MergeError(`${b.name} is shard ${hb.index}/${hb.count} of ${hb.plannedRuns} runs but ${a.name} is shard ${ha.index}/${ha.count} of ${ha.plannedRuns} runs: they belong to different plans`);
+    throw new MergeError(
+      `${b.name} is shard ${hb.index}/${hb.count} of ${hb.plannedRuns} runs but ${a.name} is shard ${ha.index}/${ha.count} of ${ha.plannedRuns} runs: they belong to different plans`,
+    );
 }
 
 function mergeResult(parts: ModelResult[]): ModelResult {
@@ -98,7 +116,8 @@ export function mergeWarnings(parts: readonly NamedReport[]): string[] {
   const have = new Set(shards.map((s) => s.index));
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !have.has(i));
   const out: string[] = [];
-  if (missing.length) out.push(`shard(s) ${missing.join(', ')} of ${count} are missing: the merged result holds only part of the plan`);
+  if (missing.length)
+    out.push(`shard(s) ${missing.join(', ')} of ${count} are missing: the merged result holds only part of the plan`);
   if (shards.length !== parts.length) out.push('some files are shards and some are whole benchmarks');
   return out;
 }
@@ -113,17 +132,25 @@ export function mergeReports(parts: readonly NamedReport[]): BenchmarkReport {
     const s = p.report.shard;
     if (!s) continue;
     const twin = byShard.get(s.index);
-    if (twin) throw new MergeError(`${twin} and ${p.name} are both shard ${s.index}/${s.count}; merging them would count those runs twice`);
+    if (twin)
+      throw new MergeError(
+        `${twin} and ${p.name} are both shard ${s.index}/${s.count}; merging them would count those runs twice`,
+      );
     byShard.set(s.index, p.name);
   }
-  const results = ref.report.results.map((r) => mergeResult(parts.map((p) => p.report.results.find((x) => x.id === r.id)!)));
+  const results = ref.report.results.map((r) =>
+    mergeResult(parts.map((p) => p.report.results.find((x) => x.id === r.id)!)),
+  );
   const clients = parts.map((p) => p.report.client).filter((c) => c !== undefined);
   const runs = results.length ? Math.max(...results.map((r) => r.runs.filter((x) => !x.warmup).length)) : 0;
   const { slo, ...settings } = ref.report.settings;
   const merged: BenchmarkReport = {
     tool: { ...ref.report.tool },
     startedAt: parts.map((p) => p.report.startedAt).sort()[0],
-    finishedAt: parts.map((p) => p.report.finishedAt).sort().at(-1)!,
+    finishedAt: parts
+      .map((p) => p.report.finishedAt)
+      .sort()
+      .at(-1)!,
     prompt: { ...ref.report.prompt },
     settings: { ...settings, runs },
     ...(clients.length
@@ -138,7 +165,12 @@ export function mergeReports(parts: readonly NamedReport[]): BenchmarkReport {
         }
       : {}),
     results,
-    mergedFrom: parts.map((p): MergedPart => ({ file: basename(p.name), startedAt: p.report.startedAt, finishedAt: p.report.finishedAt, ...(p.report.shard ? { shard: { ...p.report.shard } } : {}) })),
+    mergedFrom: parts.map((p): MergedPart => ({
+      file: basename(p.name),
+      startedAt: p.report.startedAt,
+      finishedAt: p.report.finishedAt,
+      ...(p.report.shard ? { shard: { ...p.report.shard } } : {}),
+    })),
   };
   if (slo) applySlo(merged, parseSlo(slo));
   return merged;

@@ -63,7 +63,10 @@ const MAX_REPORTED_COST_USD = 10_000;
  * "outputTokens = -5". An output count of 0 when tokens did arrive is removed too, and so is a billed cost that
  * is negative, not finite or beyond belief.
  */
-export function saneUsage(usage: UsageReport | undefined, tokensArrived: boolean): { usage: UsageReport | undefined; rejected: string[] } {
+export function saneUsage(
+  usage: UsageReport | undefined,
+  tokensArrived: boolean,
+): { usage: UsageReport | undefined; rejected: string[] } {
   if (!usage) return { usage, rejected: [] };
   const out: UsageReport = {};
   const rejected: string[] = [];
@@ -128,25 +131,40 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   if (checked.rejected.length)
     notes.push(
       `${INVALID_USAGE_NOTE} ${checked.rejected.join(', ')}, not a whole number from 0 to ${MAX_USAGE_TOKENS.toLocaleString('en-US')}; ` +
-        (usage?.outputTokens === undefined && counter ? `output tokens were counted with ${counter.name} instead` : 'that value was ignored'),
+        (usage?.outputTokens === undefined && counter
+          ? `output tokens were counted with ${counter.name} instead`
+          : 'that value was ignored'),
     );
   let hiddenTokens: number | null = null;
   let thinkingSummarized = false;
   if (usage?.outputTokens !== undefined) {
     tokenSource = 'usage';
     if (!reasoningVisible && usage.reasoningTokens !== undefined) hiddenTokens = usage.reasoningTokens;
-    else if (!reasoningVisible && tokenizerCount !== null && usage.outputTokens > tokenizerCount * HIDDEN_TOKENS_RATIO) {
+    else if (
+      !reasoningVisible &&
+      tokenizerCount !== null &&
+      usage.outputTokens > tokenizerCount * HIDDEN_TOKENS_RATIO
+    ) {
       // Usage has no reasoning breakdown (Anthropic, Ollama) yet counts far more than arrived:
       // the difference was generated unseen, so it must stay out of the streamed rate.
       hiddenTokens = usage.outputTokens - tokenizerCount;
-      notes.push(`usage reports ${usage.outputTokens} output tokens but only about ${tokenizerCount} arrived in the stream; the ${hiddenTokens} unseen tokens (hidden reasoning, estimated with ${counter!.name}) are left out of the decode rate`);
+      notes.push(
+        `usage reports ${usage.outputTokens} output tokens but only about ${tokenizerCount} arrived in the stream; the ${hiddenTokens} unseen tokens (hidden reasoning, estimated with ${counter!.name}) are left out of the decode rate`,
+      );
     }
     streamedTokens = Math.max(0, usage.outputTokens - (hiddenTokens ?? 0));
-    if (reasoningVisible && tokenizerCount !== null && usage.outputTokens > tokenizerCount * HIDDEN_TOKENS_RATIO && usage.outputTokens - tokenizerCount >= MIN_UNSEEN_TOKENS) {
+    if (
+      reasoningVisible &&
+      tokenizerCount !== null &&
+      usage.outputTokens > tokenizerCount * HIDDEN_TOKENS_RATIO &&
+      usage.outputTokens - tokenizerCount >= MIN_UNSEEN_TOKENS
+    ) {
       // Thinking arrived, but as the provider's summary (Claude 4+, Gemini thought summaries): usage bills the
       // full thinking. The decode rate keeps what the model generated; arrivedTps (below) shows what came.
       thinkingSummarized = true;
-      notes.push(`thinking summarized by provider: usage bills ${usage.outputTokens} output tokens but only about ${tokenizerCount} arrived as text (${counter!.name}); tok/s counts the generated tokens over the arrival window, "arrived" tok/s counts the text that came`);
+      notes.push(
+        `thinking summarized by provider: usage bills ${usage.outputTokens} output tokens but only about ${tokenizerCount} arrived as text (${counter!.name}); tok/s counts the generated tokens over the arrival window, "arrived" tok/s counts the text that came`,
+      );
     }
   } else {
     tokenSource = 'tokenizer';
@@ -160,7 +178,8 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   };
   const weights = reads.map(weigh);
   const totalWeight = weights.reduce((s, w) => s + w, 0);
-  const tokensPerChunk = streamedTokens !== null && totalWeight > 0 ? weights.map((w) => (w / totalWeight) * streamedTokens!) : [];
+  const tokensPerChunk =
+    streamedTokens !== null && totalWeight > 0 ? weights.map((w) => (w / totalWeight) * streamedTokens!) : [];
 
   const windowSec = first && last && reads.length > 1 ? (last.t - first.t) / 1000 : 0;
   const decodeTps = windowSec > 0 && tokensPerChunk.length ? (streamedTokens! - tokensPerChunk[0]) / windowSec : null;
@@ -170,20 +189,31 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
   const charsPerSec = windowSec > 0 ? (codePoints(allText) - codePoints(firstText)) / windowSec : null;
   const ref = ctx.referenceCounter;
   const normalizedTps = windowSec > 0 && ref ? (ref(allText) - ref(firstText)) / windowSec : null;
-  const arrivedTps = thinkingSummarized && windowSec > 0 ? (tokenizerCount! - counter!.count(firstText)) / windowSec : null;
+  const arrivedTps =
+    thinkingSummarized && windowSec > 0 ? (tokenizerCount! - counter!.count(firstText)) / windowSec : null;
   if (server.modelLoadMs !== undefined && server.modelLoadMs >= COLD_LOAD_MS)
-    notes.push(`cold model load: ${Math.round(server.modelLoadMs)} ms of this run's TTFT was the server loading the model into memory (server-reported load_duration), not the model answering`);
+    notes.push(
+      `cold model load: ${Math.round(server.modelLoadMs)} ms of this run's TTFT was the server loading the model into memory (server-reported load_duration), not the model answering`,
+    );
 
   const interChunkMs: number[] = [];
   for (let i = 1; i < reads.length; i++) interChunkMs.push(reads[i].t - reads[i - 1].t);
   const gapsSorted = [...interChunkMs].sort((a, b) => a - b);
 
-  const itlMs = ttftMs !== null && e2eMs !== null && streamedTokens !== null && streamedTokens > 1 ? (e2eMs - ttftMs) / (streamedTokens - 1) : null;
+  const itlMs =
+    ttftMs !== null && e2eMs !== null && streamedTokens !== null && streamedTokens > 1
+      ? (e2eMs - ttftMs) / (streamedTokens - 1)
+      : null;
   const inputTokens = usage?.inputTokens ?? null;
   const outputTokens = usage?.outputTokens ?? (tokenSource === 'tokenizer' ? streamedTokens : null);
   const cost = priceUsage(
     ctx.spec,
-    { inputTokens, outputTokens, cachedInputTokens: usage?.cachedInputTokens ?? null, cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? null },
+    {
+      inputTokens,
+      outputTokens,
+      cachedInputTokens: usage?.cachedInputTokens ?? null,
+      cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? null,
+    },
     ctx.startedAt,
   );
   if (cost.note && !cost.unpriced) notes.push(cost.note);
@@ -218,7 +248,11 @@ export function computeRunMetrics(trace: StreamTrace, ctx: MetricsContext): RunM
     tokenizer: counter?.name,
     // What the provider billed, where its usage says (OpenRouter); else the price database or the config's price.
     costUsd: usage?.costUsd ?? cost.costUsd,
-    ...(usage?.costUsd !== undefined ? { costReported: true, priceSource: { kind: 'provider' } as const } : cost.priceSource ? { priceSource: cost.priceSource } : {}),
+    ...(usage?.costUsd !== undefined
+      ? { costReported: true, priceSource: { kind: 'provider' } as const }
+      : cost.priceSource
+        ? { priceSource: cost.priceSource }
+        : {}),
     // Counted as they arrived (above), stored without the key.
     answerText: redact(answerText, ctx.apiKey),
     reasoningText: redact(reasoningText, ctx.apiKey),

@@ -19,7 +19,8 @@ export function resolveModelList(setting: unknown, where = 'Settings'): ModelLis
   const errors: string[] = [];
   const models = [...BUILTIN_MODELS];
   if (setting === undefined || setting === null) return { models, errors };
-  if (!Array.isArray(setting)) return { models, errors: [`${where}: ${MODELS_SETTING}: must be an array of model entries.`] };
+  if (!Array.isArray(setting))
+    return { models, errors: [`${where}: ${MODELS_SETTING}: must be an array of model entries.`] };
   const seen = new Set<string>();
   setting.forEach((raw, i) => {
     let spec: ModelSpec;
@@ -54,7 +55,10 @@ export interface SettingScopes {
  * `headers`), so in a workspace the user has not trusted only the user's own settings count: opening a
  * hostile repository must not be able to send a key anywhere. `ignored` says a workspace value was set aside.
  */
-export function modelsSettingValue(scopes: SettingScopes | undefined, trusted: boolean): { value: unknown; ignored: boolean } {
+export function modelsSettingValue(
+  scopes: SettingScopes | undefined,
+  trusted: boolean,
+): { value: unknown; ignored: boolean } {
   if (!scopes) return { value: undefined, ignored: false };
   const fromWorkspace = scopes.workspaceFolderValue ?? scopes.workspaceValue;
   if (trusted) return { value: fromWorkspace ?? scopes.globalValue ?? scopes.defaultValue, ignored: false };
@@ -67,7 +71,9 @@ export const REGION_TITLES: Readonly<Record<Region, string>> = { CN: 'China', US
 
 /** Models grouped by region in the order CN, US, local (each group keeps the list's order). */
 export function groupByRegion(models: readonly ModelSpec[]): { region: Region; models: ModelSpec[] }[] {
-  return (['CN', 'US', 'local'] as const).map((region) => ({ region, models: models.filter((m) => m.region === region) })).filter((g) => g.models.length > 0);
+  return (['CN', 'US', 'local'] as const)
+    .map((region) => ({ region, models: models.filter((m) => m.region === region) }))
+    .filter((g) => g.models.length > 0);
 }
 
 /** The distinct key variables of `models`, each with the models that use it. */
@@ -93,17 +99,32 @@ export interface PickerEntry {
  * The model picker's order: models that can run (key present or none needed) first, grouped by region; then those
  * without a key, each with its fix. A model that cannot run is never ticked in advance.
  */
-export function pickerEntries(models: readonly ModelSpec[], keyState: (m: ModelSpec) => KeyState, preselected: readonly string[]): { ready: { region: Region; entries: PickerEntry[] }[]; keyless: PickerEntry[] } {
+export function pickerEntries(
+  models: readonly ModelSpec[],
+  keyState: (m: ModelSpec) => KeyState,
+  preselected: readonly string[],
+): { ready: { region: Region; entries: PickerEntry[] }[]; keyless: PickerEntry[] } {
   const entry = (spec: ModelSpec): PickerEntry => {
     const key = keyState(spec);
     const canRun = key !== undefined;
     const keyText =
-      key === 'none' ? (spec.region === 'local' ? 'no key needed (local)' : 'no key needed') : key === 'secret' ? 'key stored' : key === 'env' ? `key from ${spec.apiKeyEnv}` : `no key: set ${spec.apiKeyEnv} with Tokenscope: Set API Key`;
+      key === 'none'
+        ? spec.region === 'local'
+          ? 'no key needed (local)'
+          : 'no key needed'
+        : key === 'secret'
+          ? 'key stored'
+          : key === 'env'
+            ? `key from ${spec.apiKeyEnv}`
+            : `no key: set ${spec.apiKeyEnv} with Tokenscope: Set API Key`;
     return { spec, canRun, picked: canRun && preselected.includes(spec.id), keyText };
   };
   const all = models.map(entry);
   return {
-    ready: groupByRegion(all.filter((e) => e.canRun).map((e) => e.spec)).map((g) => ({ region: g.region, entries: g.models.map((m) => all.find((e) => e.spec === m)!) })),
+    ready: groupByRegion(all.filter((e) => e.canRun).map((e) => e.spec)).map((g) => ({
+      region: g.region,
+      entries: g.models.map((m) => all.find((e) => e.spec === m)!),
+    })),
     keyless: all.filter((e) => !e.canRun),
   };
 }

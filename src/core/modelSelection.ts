@@ -12,7 +12,10 @@ export function newLocalModels(found: readonly ModelSpec[], configured: readonly
 }
 
 /** The models of the ids asked for, in that order; or the ids no model has. */
-export function modelsById(ids: readonly string[], all: readonly ModelSpec[]): { models: ModelSpec[] } | { unknown: string[] } {
+export function modelsById(
+  ids: readonly string[],
+  all: readonly ModelSpec[],
+): { models: ModelSpec[] } | { unknown: string[] } {
   const unknown = ids.filter((id) => !all.some((m) => m.id === id));
   return unknown.length ? { unknown } : { models: ids.map((id) => all.find((m) => m.id === id)!) };
 }

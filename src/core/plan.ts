@@ -46,8 +46,15 @@ const PRECONNECT: RunVariant = { prompt: 'Hi', cacheState: 'cold', cacheControl:
 export function planRuns(input: PlanInput): PlannedRun[][] {
   const { models, runs, warmup } = input;
   const interleave = (count: number, make: (model: number, i: number) => PlannedRun | undefined) =>
-    Array.from({ length: count }, (_, i) => models.map((_, m) => make(m, i))).flat().filter((r): r is PlannedRun => r !== undefined);
-  const cold = (prompt: string, targetInputTokens?: number) => (): RunVariant => ({ prompt: coldPrompt(prompt), cacheState: 'cold', cacheControl: false, ...(targetInputTokens !== undefined ? { targetInputTokens } : {}) });
+    Array.from({ length: count }, (_, i) => models.map((_, m) => make(m, i)))
+      .flat()
+      .filter((r): r is PlannedRun => r !== undefined);
+  const cold = (prompt: string, targetInputTokens?: number) => (): RunVariant => ({
+    prompt: coldPrompt(prompt),
+    cacheState: 'cold',
+    cacheControl: false,
+    ...(targetInputTokens !== undefined ? { targetInputTokens } : {}),
+  });
   const warm = (prompt: string) => (): RunVariant => ({ prompt, cacheState: 'warm', cacheControl: true });
 
   // Warm-up absorbs connection setup; its prompts are unique so it never primes a cache. Pre-connects only open
@@ -55,7 +62,13 @@ export function planRuns(input: PlanInput): PlannedRun[][] {
   const stages: PlannedRun[][] = [
     [
       ...interleave(warmup, (model, index) => ({ model, index, warmup: true, variant: cold(models[model].prompt) })),
-      ...interleave(input.preconnects ?? 0, (model, i) => ({ model, index: warmup + i, warmup: true, preconnect: true, variant: () => PRECONNECT })),
+      ...interleave(input.preconnects ?? 0, (model, i) => ({
+        model,
+        index: warmup + i,
+        warmup: true,
+        preconnect: true,
+        variant: () => PRECONNECT,
+      })),
     ],
   ];
   if (input.sweep) {
@@ -76,8 +89,16 @@ export function planRuns(input: PlanInput): PlannedRun[][] {
   let offset = 0;
   for (const state of cacheStates(input.cache)) {
     const base = offset;
-    if (state === 'warm') stages.push(models.map((m, model) => ({ model, index: warmup, warmup: true, variant: warm(m.prompt) })));
-    stages.push(interleave(runs, (model, i) => ({ model, index: base + i, warmup: false, variant: state === 'cold' ? cold(models[model].prompt) : warm(models[model].prompt) })));
+    if (state === 'warm')
+      stages.push(models.map((m, model) => ({ model, index: warmup, warmup: true, variant: warm(m.prompt) })));
+    stages.push(
+      interleave(runs, (model, i) => ({
+        model,
+        index: base + i,
+        warmup: false,
+        variant: state === 'cold' ? cold(models[model].prompt) : warm(models[model].prompt),
+      })),
+    );
     offset += runs;
   }
   return stages.filter((s) => s.length);

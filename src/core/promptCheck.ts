@@ -11,7 +11,11 @@ export type PromptPurpose = 'benchmark' | 'count' | 'hover';
  * well before counting could be felt (each tokenizer family takes a few ms per 100 000 characters); an
  * explicit count or benchmark shows progress and takes far more, but not unbounded text.
  */
-export const PROMPT_LIMITS: Readonly<Record<PromptPurpose, number>> = { hover: 200_000, count: 10_000_000, benchmark: 10_000_000 };
+export const PROMPT_LIMITS: Readonly<Record<PromptPurpose, number>> = {
+  hover: 200_000,
+  count: 10_000_000,
+  benchmark: 10_000_000,
+};
 
 export type LineEndings = 'none' | 'lf' | 'crlf' | 'cr' | 'mixed';
 
@@ -45,7 +49,8 @@ export function lineEndingsOf(text: string): { lines: number; lineEndings: LineE
 export function checkPromptText(text: string, purpose: PromptPurpose, what = 'the selection'): PromptCheck {
   const What = what.charAt(0).toUpperCase() + what.slice(1);
   const verb = purpose === 'benchmark' ? 'benchmark' : 'count';
-  if (text.length === 0) return { ok: false, reason: 'empty', message: `${What} is empty: there is nothing to ${verb}.` };
+  if (text.length === 0)
+    return { ok: false, reason: 'empty', message: `${What} is empty: there is nothing to ${verb}.` };
   const limit = PROMPT_LIMITS[purpose];
   if (text.length > limit) {
     const size = `${int.format(text.length)} characters`;
@@ -58,7 +63,17 @@ export function checkPromptText(text: string, purpose: PromptPurpose, what = 'th
           : `${What} is too long to ${verb} (${size}; the limit is ${int.format(limit)}).`,
     };
   }
-  if (text.includes('\u0000')) return { ok: false, reason: 'binary', message: `${What} contains NUL characters, so it looks like binary data rather than text; Tokenscope can only ${verb} text.` };
-  if (!/\S/.test(text)) return { ok: false, reason: 'whitespace', message: `${What} holds only whitespace (${int.format(text.length)} characters): there is nothing to ${verb}.` };
+  if (text.includes('\u0000'))
+    return {
+      ok: false,
+      reason: 'binary',
+      message: `${What} contains NUL characters, so it looks like binary data rather than text; Tokenscope can only ${verb} text.`,
+    };
+  if (!/\S/.test(text))
+    return {
+      ok: false,
+      reason: 'whitespace',
+      message: `${What} holds only whitespace (${int.format(text.length)} characters): there is nothing to ${verb}.`,
+    };
   return { ok: true, chars: text.length, ...lineEndingsOf(text) };
 }

@@ -14,7 +14,16 @@ export interface Literal {
 export const PROSE_LANGUAGES: readonly string[] = ['markdown', 'plaintext'];
 
 /** Languages whose string literals the hover looks into. */
-export const CODE_LANGUAGES: readonly string[] = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'go', 'rust', 'java'];
+export const CODE_LANGUAGES: readonly string[] = [
+  'python',
+  'javascript',
+  'typescript',
+  'javascriptreact',
+  'typescriptreact',
+  'go',
+  'rust',
+  'java',
+];
 
 const MAX_SCAN = 200_000;
 
@@ -26,7 +35,8 @@ const MAX_SCAN = 200_000;
  */
 export function findLiteralAt(text: string, offset: number, languageId = 'javascript'): Literal | undefined {
   if (offset < 0 || offset > text.length) return undefined;
-  const hashComments = languageId === 'python' || languageId === 'ruby' || languageId === 'shellscript' || languageId === 'php';
+  const hashComments =
+    languageId === 'python' || languageId === 'ruby' || languageId === 'shellscript' || languageId === 'php';
   const slashComments = languageId !== 'python' && languageId !== 'ruby' && languageId !== 'shellscript';
   const tripleQuotes = languageId === 'python';
   const multiLineQuotes = (q: string) => q === '`' || q.length === 3;

@@ -30,7 +30,11 @@ export function quirkNotes(result: ModelResult): string[] {
       `${result.id}: cold model load on run ${cold.map(({ r, i }) => `${i + 1} (${f1((r.modelLoadMs ?? 0) / 1000)} s)`).join(', ')}, server-reported: that TTFT includes loading the model into memory, not the model answering. A warm-up run (--warmup 1) absorbs it.`,
     );
   const servers = [...new Set(ok.map((r) => r.servedBy).filter((s): s is string => !!s))];
-  if (servers.length) notes.push(`${result.id}: served by ${servers.join(', ')} (the aggregator picks the upstream provider per request).`);
-  if (ok.some((r) => r.costReported)) notes.push(`${result.id}: cost is what the provider billed (usage.cost), not computed from list prices.`);
+  if (servers.length)
+    notes.push(
+      `${result.id}: served by ${servers.join(', ')} (the aggregator picks the upstream provider per request).`,
+    );
+  if (ok.some((r) => r.costReported))
+    notes.push(`${result.id}: cost is what the provider billed (usage.cost), not computed from list prices.`);
   return notes;
 }

@@ -25,7 +25,9 @@ function base64Cores(key: string): string[] {
   const bytes = Buffer.from(key, 'utf8');
   const cores: string[] = [];
   for (const offset of [0, 1, 2]) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     // Characters that mix in bits of the bytes before (offset 1: two, offset 2: three) or after (one, unless the groups end even).
     const lead = [0, 2, 3][offset];
     const tail = (offset + bytes.length) % 3 === 0 ? 0 : 1;
@@ -91,7 +93,7 @@ export function redact(text: string, apiKey: string | undefined): string {
   }
   if (!mark) return out;
   let result = '';
-  for (let i = 0; i < out.length; ) {
+  for (let i = 0; i < out.length;) {
     if (!mark[i]) {
       result += out[i++];
       continue;

@@ -29,7 +29,11 @@ export function fileKind(st: Stats): string {
 }
 
 export function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
+  return n >= 1024 * 1024
+    ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`
+    : n >= 1024
+      ? `${Math.round(n / 1024)} KiB`
+      : `${n} bytes`;
 }
 
 /** Opens `path` for reading if it is a regular file of at most `maxBytes`; the caller closes the handle. */
@@ -38,8 +42,13 @@ export async function openRegularFile(path: string, maxBytes: number): Promise<F
   const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new FileRefusedError(`it is ${fileKind(st)}, not a regular file; save the content to a file and pass that`, 'ENOTREG');
-    if (st.size > maxBytes) throw new FileRefusedError(`it is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit`, 'EFBIG');
+    if (!st.isFile())
+      throw new FileRefusedError(
+        `it is ${fileKind(st)}, not a regular file; save the content to a file and pass that`,
+        'ENOTREG',
+      );
+    if (st.size > maxBytes)
+      throw new FileRefusedError(`it is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit`, 'EFBIG');
     return fh;
   } catch (e) {
     await fh.close();
@@ -62,7 +71,8 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
       if (bytesRead === 0) break;
       parts.push(buf.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > maxBytes) throw new FileRefusedError(`it holds more than the ${formatBytes(maxBytes)} limit`, 'EFBIG');
+      if (total > maxBytes)
+        throw new FileRefusedError(`it holds more than the ${formatBytes(maxBytes)} limit`, 'EFBIG');
     }
     return Buffer.concat(parts, total);
   } finally {

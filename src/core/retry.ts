@@ -63,7 +63,13 @@ export async function withRetries<T>(
     const backoff = policy.baseDelayMs * 2 ** attempt * (0.5 + random());
     const waitMs = err.retryAfterSec !== undefined ? err.retryAfterSec * 1000 : backoff;
     if (waitMs > policy.maxDelayMs) {
-      return { outcome, finalError: { ...err, message: `${err.message} That is longer than the ${policy.maxDelayMs / 1000} s Tokenscope waits; not retried.` } };
+      return {
+        outcome,
+        finalError: {
+          ...err,
+          message: `${err.message} That is longer than the ${policy.maxDelayMs / 1000} s Tokenscope waits; not retried.`,
+        },
+      };
     }
     hooks.onRetry?.({ attempt: attempt + 1, waitMs, reason: err.message });
     await wait(waitMs, hooks.signal);

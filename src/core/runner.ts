@@ -55,7 +55,9 @@ const CANCELLED_DECODE_BYTES = 1024 * 1024;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
-async function counterFor(family: TokenizerFamily): Promise<{ name: string; count: TokenCounter; encode: (text: string) => number[] }> {
+async function counterFor(
+  family: TokenizerFamily,
+): Promise<{ name: string; count: TokenCounter; encode: (text: string) => number[] }> {
   const tok = await loadTokenizer(family);
   return { name: tok.name, count: (text) => tok.count(text), encode: (text) => tok.encode(text) };
 }
@@ -103,7 +105,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       const modelCounter = await counterFor(family);
       const result = emptyResult(spec);
       result.tokenizer = family;
-      if (!own) result.warnings.push(`${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`);
+      if (!own)
+        result.warnings.push(
+          `${spec.id}: no tokenizer of its own in Tokenscope; local counts use ${modelCounter.name} and are approximate.`,
+        );
       // Said once per model rather than on every run; this also loads the price database before any timing starts.
       const unpriced = unpricedWarning(spec);
       if (unpriced) result.warnings.push(unpriced);
@@ -112,15 +117,22 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         sweep = [];
         for (const target of sweepSizes) {
           if (spec.contextWindow && target + maxTokens > spec.contextWindow) {
-            result.warnings.push(`${spec.id}: the ${target}-token prompt size is skipped — with ${maxTokens} max output it exceeds the ${spec.contextWindow}-token context window. Lower --max-tokens or drop that size.`);
+            result.warnings.push(
+              `${spec.id}: the ${target}-token prompt size is skipped — with ${maxTokens} max output it exceeds the ${spec.contextWindow}-token context window. Lower --max-tokens or drop that size.`,
+            );
             continue;
           }
-          sweep.push({ target, prompt: buildSweepPrompt(target, modelCounter.count, options.prompt.trim() || undefined) });
+          sweep.push({
+            target,
+            prompt: buildSweepPrompt(target, modelCounter.count, options.prompt.trim() || undefined),
+          });
         }
       } else if (spec.contextWindow) {
         const promptTokens = modelCounter.count(options.prompt);
         if (promptTokens + maxTokens > spec.contextWindow)
-          result.warnings.push(`${spec.id}: the prompt is ${promptTokens} tokens (${modelCounter.name}) + ${maxTokens} max output, over the ${spec.contextWindow}-token context window.`);
+          result.warnings.push(
+            `${spec.id}: the prompt is ${promptTokens} tokens (${modelCounter.name}) + ${maxTokens} max output, over the ${spec.contextWindow}-token context window.`,
+          );
       }
       result.warnings.forEach((message) => emit({ type: 'warning', modelId: spec.id, message }));
       return { spec, result, modelCounter, sweep, apiKey: await resolveKey(spec) };
@@ -148,7 +160,13 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   };
   const clientLoad = new ClientLoadMonitor();
 
-  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean, variant: RunVariant, preconnect: boolean) => {
+  const runOnce = async (
+    p: (typeof prepared)[number],
+    index: number,
+    isWarmup: boolean,
+    variant: RunVariant,
+    preconnect: boolean,
+  ) => {
     if (options.signal?.aborted) return;
     const { spec, result, modelCounter, apiKey } = p;
     // A pre-connect only opens a connection: it is plumbing, not a run, and progress never shows it.
@@ -157,7 +175,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     inFlight++;
     const finished = await sendRun(
       spec,
-      { prompt: variant.prompt, maxTokens: variant.maxTokens ?? maxTokens, apiKey, timeoutMs, stallTimeoutMs, signal: options.signal, agent: agentFor(spec), cacheControl: variant.cacheControl && spec.protocol === 'anthropic' },
+      {
+        prompt: variant.prompt,
+        maxTokens: variant.maxTokens ?? maxTokens,
+        apiKey,
+        timeoutMs,
+        stallTimeoutMs,
+        signal: options.signal,
+        agent: agentFor(spec),
+        cacheControl: variant.cacheControl && spec.protocol === 'anthropic',
+      },
       retry,
       { onRetry: (r) => emit({ type: 'retry', modelId: spec.id, ...r }) },
     );
@@ -171,7 +198,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     pendingMetrics.push(() => {
       // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
       if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) {
-        finished.error = { kind: 'cancelled', message: `${modelWho(spec)}: cancelled before this run's data was decoded.` };
+        finished.error = {
+          kind: 'cancelled',
+          message: `${modelWho(spec)}: cancelled before this run's data was decoded.`,
+        };
         finished.chunks.length = 0;
       }
       let metrics: RunMetrics;
@@ -180,13 +210,26 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         finished.chunks.length = 0; // decoded: the raw bytes need not stay for the metrics
         // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
         if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
-        metrics = computeRunMetrics(trace, { spec, modelCounter, referenceCounter: referenceCounter.count, startedAt: runStartedAt, warmup: isWarmup, apiKey });
+        metrics = computeRunMetrics(trace, {
+          spec,
+          modelCounter,
+          referenceCounter: referenceCounter.count,
+          startedAt: runStartedAt,
+          warmup: isWarmup,
+          apiKey,
+        });
         metrics.cacheState = variant.cacheState;
         if (variant.targetInputTokens !== undefined) metrics.targetInputTokens = variant.targetInputTokens;
       } catch (e) {
         // One run that cannot be measured fails alone; the other runs and models go on.
         const message = redact(`${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`, apiKey);
-        const trace = { requestStart: finished.requestStart, events: [], reads: 0, bytes: 0, error: { kind: 'malformed' as const, message } };
+        const trace = {
+          requestStart: finished.requestStart,
+          events: [],
+          reads: 0,
+          bytes: 0,
+          error: { kind: 'malformed' as const, message },
+        };
         metrics = computeRunMetrics(trace, { spec, startedAt: runStartedAt, warmup: isWarmup });
       }
       if (!isWarmup) recordRun(result, metrics);
@@ -204,9 +247,21 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   // connections per model as the timed runs will hold at once (one pre-connect per slot the warm-ups did not open),
   // so a burst measures the provider, not this client's handshakes.
   const preconnects = warmup > 0 ? Math.max(0, Math.min(concurrency, runs) - warmup) : 0;
-  const stages = planRuns({ models: prepared.map((p) => ({ prompt: options.prompt, sweep: p.sweep })), runs, warmup, preconnects, cache: cacheMode, sweep: sweepSizes !== undefined });
-  const tasksOf = (stage: (typeof stages)[number]) => stage.map((r) => () => runOnce(prepared[r.model], r.index, r.warmup, r.variant(), r.preconnect === true));
-  emit({ type: 'start', totalRuns: stages.reduce((n, s) => n + s.filter((r) => !r.preconnect).length, 0), models: options.models.map((m) => m.id) });
+  const stages = planRuns({
+    models: prepared.map((p) => ({ prompt: options.prompt, sweep: p.sweep })),
+    runs,
+    warmup,
+    preconnects,
+    cache: cacheMode,
+    sweep: sweepSizes !== undefined,
+  });
+  const tasksOf = (stage: (typeof stages)[number]) =>
+    stage.map((r) => () => runOnce(prepared[r.model], r.index, r.warmup, r.variant(), r.preconnect === true));
+  emit({
+    type: 'start',
+    totalRuns: stages.reduce((n, s) => n + s.filter((r) => !r.preconnect).length, 0),
+    models: options.models.map((m) => m.id),
+  });
   let monitoring = false;
   try {
     for (const stage of stages) {
@@ -227,13 +282,31 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
 
   const client = clientLoad.result();
   for (const p of prepared) {
-    finishResult(p.result, { spec: p.spec, prompt: options.prompt, cacheMode, sweepSizes, client, countTokens: p.modelCounter.count, encode: p.modelCounter.encode, taskContext: options.taskContext });
+    finishResult(p.result, {
+      spec: p.spec,
+      prompt: options.prompt,
+      cacheMode,
+      sweepSizes,
+      client,
+      countTokens: p.modelCounter.count,
+      encode: p.modelCounter.encode,
+      taskContext: options.taskContext,
+    });
   }
 
   const report: BenchmarkReport = {
     ...reportHeader(
       options.prompt,
-      { runs, warmup, concurrency, maxTokens, timeoutMs, cache: cacheMode, ...(sweepSizes ? { inputTokens: [...sweepSizes] } : {}), ...(options.location ? { location: options.location } : {}) },
+      {
+        runs,
+        warmup,
+        concurrency,
+        maxTokens,
+        timeoutMs,
+        cache: cacheMode,
+        ...(sweepSizes ? { inputTokens: [...sweepSizes] } : {}),
+        ...(options.location ? { location: options.location } : {}),
+      },
       startedAt,
       new Date().toISOString(),
     ),

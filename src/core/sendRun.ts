@@ -16,7 +16,8 @@ const EARLY_DECODE_BYTES = 4096;
  * overloaded_error): retried like a 529. Only tiny responses are decoded here, so no stream's timing pays for it.
  */
 function earlyOverload(raw: RawTrace, spec: ModelSpec, apiKey: string | undefined): RunError | undefined {
-  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES || !Buffer.concat(raw.chunks).includes('error')) return undefined;
+  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES || !Buffer.concat(raw.chunks).includes('error'))
+    return undefined;
   const error = decodeTrace(raw, spec, apiKey).error;
   return error?.kind === 'overloaded' ? error : undefined;
 }
@@ -30,16 +31,38 @@ async function streamRawOrFail(spec: ModelSpec, opts: StreamRequestOptions): Pro
   try {
     return await streamRaw(spec, opts);
   } catch (e) {
-    const message = redact(`${modelWho(spec)}: the request could not be sent (${(e as Error).message}). Check this model's "baseUrl" and "headers".`, opts.apiKey);
-    return { requestStart: now, endAt: performance.now(), times: [], chunks: [], bytes: 0, error: { kind: 'config', message } };
+    const message = redact(
+      `${modelWho(spec)}: the request could not be sent (${(e as Error).message}). Check this model's "baseUrl" and "headers".`,
+      opts.apiKey,
+    );
+    return {
+      requestStart: now,
+      endAt: performance.now(),
+      times: [],
+      chunks: [],
+      bytes: 0,
+      error: { kind: 'config', message },
+    };
   }
 }
 
 /** One run's request, retried per `policy`; the trace's error is the final word on how it failed. */
-export async function sendRun(spec: ModelSpec, opts: StreamRequestOptions, policy: RetryPolicy, hooks: Omit<RetryHooks, 'signal'> = {}): Promise<RawTrace> {
+export async function sendRun(
+  spec: ModelSpec,
+  opts: StreamRequestOptions,
+  policy: RetryPolicy,
+  hooks: Omit<RetryHooks, 'signal'> = {},
+): Promise<RawTrace> {
   if (spec.apiKeyEnv && !opts.apiKey) {
     const now = performance.now();
-    return { requestStart: now, endAt: now, times: [], chunks: [], bytes: 0, error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` } };
+    return {
+      requestStart: now,
+      endAt: now,
+      times: [],
+      chunks: [],
+      bytes: 0,
+      error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` },
+    };
   }
   const { outcome, finalError } = await withRetries(
     () => streamRawOrFail(spec, opts),

@@ -39,7 +39,8 @@ export function parseShard(text: string): { index: number; count: number } {
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1 || count > 10_000) throw new ShardError(`--shard ${text}: the number of shards must be 1 to 10000`);
-  if (index < 1 || index > count) throw new ShardError(`--shard ${text}: the shard number must be 1 to ${count} (shards are numbered from 1)`);
+  if (index < 1 || index > count)
+    throw new ShardError(`--shard ${text}: the shard number must be 1 to ${count} (shards are numbered from 1)`);
   return { index, count };
 }
 
@@ -54,8 +55,15 @@ export function shardRuns(plannedRuns: number, index: number, count: number): nu
 /** The shard's part of a plan of `plannedRuns` per model; refuses an empty part. */
 export function planShard(plannedRuns: number, shard: { index: number; count: number }): ShardInfo {
   if (plannedRuns < shard.count)
-    throw new ShardError(`--shard ${shard.index}/${shard.count}: ${plannedRuns} run(s) per model cannot be split into ${shard.count} parts; use at most ${plannedRuns} shards or raise --runs to ${shard.count} or more`);
-  return { index: shard.index, count: shard.count, plannedRuns, runs: shardRuns(plannedRuns, shard.index, shard.count) };
+    throw new ShardError(
+      `--shard ${shard.index}/${shard.count}: ${plannedRuns} run(s) per model cannot be split into ${shard.count} parts; use at most ${plannedRuns} shards or raise --runs to ${shard.count} or more`,
+    );
+  return {
+    index: shard.index,
+    count: shard.count,
+    plannedRuns,
+    runs: shardRuns(plannedRuns, shard.index, shard.count),
+  };
 }
 
 /** Longest wait --start-at accepts: a start time further out is more likely a typo than a plan. */
@@ -64,10 +72,13 @@ export const MAX_START_WAIT_MS = 24 * 3600_000;
 /** Parses --start-at: an ISO date-time with a time zone (Z or ±hh:mm), so every machine reads the same instant. */
 export function parseStartAt(text: string, now = Date.now()): Date {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim()))
-    throw new ShardError(`--start-at must be an ISO date-time with a time zone, e.g. 2026-12-03T10:00:00Z, got "${text}" (without a zone each machine would read its own local time)`);
+    throw new ShardError(
+      `--start-at must be an ISO date-time with a time zone, e.g. 2026-12-03T10:00:00Z, got "${text}" (without a zone each machine would read its own local time)`,
+    );
   const t = Date.parse(text.trim());
   if (!Number.isFinite(t)) throw new ShardError(`--start-at "${text}" is not a valid date-time`);
-  if (t - now > MAX_START_WAIT_MS) throw new ShardError(`--start-at ${text} is more than 24 hours away; check the date`);
+  if (t - now > MAX_START_WAIT_MS)
+    throw new ShardError(`--start-at ${text} is more than 24 hours away; check the date`);
   return new Date(t);
 }
 

@@ -40,20 +40,27 @@ export function parseSlo(text: string): SloTarget[] {
   const names = Object.keys(SLO_METRICS).join(', ');
   const targets: SloTarget[] = [];
   for (const term of terms) {
-    if (term === '') throw new SloError(`the SLO "${text}" has an empty term (two commas in a row, or a trailing comma)`);
+    if (term === '')
+      throw new SloError(`the SLO "${text}" has an empty term (two commas in a row, or a trailing comma)`);
     const m = TERM_RE.exec(term);
-    if (!m) throw new SloError(`SLO term "${term}" is not of the form NAME<=NUMBER or NAME>=NUMBER (e.g. "ttft<=800", "tps>=30"); names: ${names}`);
+    if (!m)
+      throw new SloError(
+        `SLO term "${term}" is not of the form NAME<=NUMBER or NAME>=NUMBER (e.g. "ttft<=800", "tps>=30"); names: ${names}`,
+      );
     const [, rawName, rawOp, rawValue, rawUnit] = m;
     const metric = SLO_METRICS[rawName.toLowerCase()];
     if (!metric) throw new SloError(`SLO term "${term}": unknown metric "${rawName}"; use one of ${names}`);
     const unit = rawUnit.toLowerCase();
     const factor = UNITS[unit];
     if (factor === undefined || (unit !== '' && !TIME_METRICS.has(metric)))
-      throw new SloError(`SLO term "${term}": unit "${rawUnit}" is not accepted for ${rawName}; times take ms (default) or s, other metrics no unit`);
+      throw new SloError(
+        `SLO term "${term}": unit "${rawUnit}" is not accepted for ${rawName}; times take ms (default) or s, other metrics no unit`,
+      );
     const value = Number(rawValue) * factor;
     if (!Number.isFinite(value) || value < 0) throw new SloError(`SLO term "${term}": the limit must be a number ≥ 0`);
     const op = (rawOp === '=<' ? '<=' : rawOp === '=>' ? '>=' : rawOp) as SloOp;
-    if (targets.some((t) => t.metric === metric && t.op[0] === op[0])) throw new SloError(`SLO term "${term}": ${rawName} already has ${op[0] === '<' ? 'an upper' : 'a lower'} limit`);
+    if (targets.some((t) => t.metric === metric && t.op[0] === op[0]))
+      throw new SloError(`SLO term "${term}": ${rawName} already has ${op[0] === '<' ? 'an upper' : 'a lower'} limit`);
     targets.push({ metric, op, value, term: `${rawName.toLowerCase()}${op}${rawValue}${unit}` });
   }
   return targets;
@@ -126,6 +133,9 @@ export function applySlo(report: BenchmarkReport, targets: readonly SloTarget[])
 export function sloCellText(slo: SloResult | undefined): string {
   if (!slo) return '—';
   const pct = slo.total ? ` (${Math.round(slo.share * 100)}%)` : '';
-  const goodput = slo.goodputRps === null ? '' : `, ${slo.goodputRps < 10 ? slo.goodputRps.toFixed(2) : slo.goodputRps.toFixed(1)} req/s`;
+  const goodput =
+    slo.goodputRps === null
+      ? ''
+      : `, ${slo.goodputRps < 10 ? slo.goodputRps.toFixed(2) : slo.goodputRps.toFixed(1)} req/s`;
   return `${slo.met}/${slo.total}${pct}${goodput}`;
 }

@@ -11,11 +11,16 @@ export const MAX_SWEEP_TOKENS = 2_000_000;
 
 /** Parses "256,2048,8192": positive integers, de-duplicated, ascending. Throws a message naming the bad entry. */
 export function parseInputTokens(value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0) throw new Error(`--input-tokens needs a comma-separated list of sizes, e.g. 256,2048,8192; got "${value}"`);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0)
+    throw new Error(`--input-tokens needs a comma-separated list of sizes, e.g. 256,2048,8192; got "${value}"`);
   const sizes = parts.map((p) => {
     const n = Number(p.replace(/_/g, '').replace(/k$/i, '000'));
-    if (!Number.isInteger(n) || n < 16 || n > MAX_SWEEP_TOKENS) throw new Error(`--input-tokens: "${p}" is not a whole number of tokens between 16 and ${MAX_SWEEP_TOKENS}`);
+    if (!Number.isInteger(n) || n < 16 || n > MAX_SWEEP_TOKENS)
+      throw new Error(`--input-tokens: "${p}" is not a whole number of tokens between 16 and ${MAX_SWEEP_TOKENS}`);
     return n;
   });
   return [...new Set(sizes)].sort((a, b) => a - b);
@@ -48,7 +53,9 @@ export function buildSweepPrompt(target: number, count: (text: string) => number
 }
 
 /** Ordinary least squares of y on x; null when x does not vary. */
-export function leastSquares(points: readonly { x: number; y: number }[]): { slope: number; intercept: number; r2: number | null } | null {
+export function leastSquares(
+  points: readonly { x: number; y: number }[],
+): { slope: number; intercept: number; r2: number | null } | null {
   const n = points.length;
   if (n < 2) return null;
   const mx = points.reduce((s, p) => s + p.x, 0) / n;
@@ -82,7 +89,12 @@ export function sweepPoints(runs: readonly RunMetrics[]): SweepPoint[] {
     .sort((a, b) => a[0] - b[0])
     .map(([target, rs]) => {
       const ok = rs.filter((r) => r.ok);
-      return { inputTokens: medianP95(ok.map(inputOf))?.median ?? target, targetTokens: target, ttftMs: medianP95(ok.map((r) => r.ttftMs)), runs: ok.length };
+      return {
+        inputTokens: medianP95(ok.map(inputOf))?.median ?? target,
+        targetTokens: target,
+        ttftMs: medianP95(ok.map((r) => r.ttftMs)),
+        runs: ok.length,
+      };
     });
 }
 
@@ -97,5 +109,10 @@ export function fitPrefill(runs: readonly RunMetrics[]): PrefillFit | null {
     .map((p) => ({ x: p.inputTokens, y: p.ttftMs!.median }));
   const fit = leastSquares(points);
   if (!fit) return null;
-  return { tokensPerSec: fit.slope > 0 ? 1000 / fit.slope : null, overheadMs: fit.intercept, points: points.length, r2: fit.r2 };
+  return {
+    tokensPerSec: fit.slope > 0 ? 1000 / fit.slope : null,
+    overheadMs: fit.intercept,
+    points: points.length,
+    r2: fit.r2,
+  };
 }

@@ -10,7 +10,14 @@ export const PROTOCOLS: readonly ProtocolId[] = ['openai-chat', 'anthropic', 'ol
 
 /** Tokenizer families with a real vocabulary behind them (see src/core/tokenizers). */
 export type TokenizerFamily = 'o200k' | 'cl100k' | 'deepseek-v3' | 'qwen3' | 'claude' | 'llama3';
-export const TOKENIZER_FAMILIES: readonly TokenizerFamily[] = ['o200k', 'cl100k', 'deepseek-v3', 'qwen3', 'claude', 'llama3'];
+export const TOKENIZER_FAMILIES: readonly TokenizerFamily[] = [
+  'o200k',
+  'cl100k',
+  'deepseek-v3',
+  'qwen3',
+  'claude',
+  'llama3',
+];
 
 export interface Price {
   /** USD per million input tokens. */
@@ -62,7 +69,14 @@ export type Channel = 'answer' | 'reasoning';
 
 /** What a prompt asks for; decides which speculative-decoding technique fits (see src/core/advisor). */
 export type TaskCategory = 'coding-edit' | 'coding-generate' | 'reasoning' | 'summarization' | 'translation' | 'chat';
-export const TASK_CATEGORIES: readonly TaskCategory[] = ['coding-edit', 'coding-generate', 'reasoning', 'summarization', 'translation', 'chat'];
+export const TASK_CATEGORIES: readonly TaskCategory[] = [
+  'coding-edit',
+  'coding-generate',
+  'reasoning',
+  'summarization',
+  'translation',
+  'chat',
+];
 
 /** What a protocol decoder makes of the bytes of one response. */
 export type StreamEvent =
@@ -140,9 +154,26 @@ export interface StreamTrace {
 }
 
 export type ErrorKind =
-  | 'auth' | 'payment' | 'not-found' | 'rate-limit' | 'server' | 'overloaded' | 'bad-request'
-  | 'stream-error' | 'dropped' | 'malformed' | 'timeout' | 'stall' | 'network' | 'dns' | 'tls'
-  | 'not-a-stream' | 'no-tokens' | 'overrun' | 'cancelled' | 'config';
+  | 'auth'
+  | 'payment'
+  | 'not-found'
+  | 'rate-limit'
+  | 'server'
+  | 'overloaded'
+  | 'bad-request'
+  | 'stream-error'
+  | 'dropped'
+  | 'malformed'
+  | 'timeout'
+  | 'stall'
+  | 'network'
+  | 'dns'
+  | 'tls'
+  | 'not-a-stream'
+  | 'no-tokens'
+  | 'overrun'
+  | 'cancelled'
+  | 'config';
 
 export interface RunError {
   kind: ErrorKind;
@@ -160,7 +191,15 @@ export type TokenSource = 'usage' | 'tokenizer';
  * itself (a bill in its usage, e.g. OpenRouter's usage.cost).
  */
 export type PriceSource =
-  | { kind: 'genai-prices'; package: string; version: string; data: 'bundled' | 'updated'; dataDate: string; providerId: string; modelId: string }
+  | {
+      kind: 'genai-prices';
+      package: string;
+      version: string;
+      data: 'bundled' | 'updated';
+      dataDate: string;
+      providerId: string;
+      modelId: string;
+    }
   | { kind: 'config'; readOn?: string }
   | { kind: 'provider' };
 
@@ -372,7 +411,17 @@ export interface Summary {
   stdev: number;
 }
 
-export type MetricName = 'ttftMs' | 'ttfoMs' | 'decodeTps' | 'e2eMs' | 'itlMs' | 'setupMs' | 'normalizedTps' | 'charsPerSec' | 'costUsd' | 'outputTokens';
+export type MetricName =
+  | 'ttftMs'
+  | 'ttfoMs'
+  | 'decodeTps'
+  | 'e2eMs'
+  | 'itlMs'
+  | 'setupMs'
+  | 'normalizedTps'
+  | 'charsPerSec'
+  | 'costUsd'
+  | 'outputTokens';
 
 export interface ModelResult {
   id: string;
@@ -418,7 +467,11 @@ export interface BenchmarkReport {
   finishedAt: string;
   prompt: { chars: number; sha256: string };
   settings: {
-    runs: number; warmup: number; concurrency: number; maxTokens: number; timeoutMs: number;
+    runs: number;
+    warmup: number;
+    concurrency: number;
+    maxTokens: number;
+    timeoutMs: number;
     /** The service-level objective the results were checked against, e.g. "ttft<=800,tps>=30". */
     slo?: string;
     /** Prompt-cache state the runs were made in (absent in reports written before it existed). */
@@ -433,7 +486,12 @@ export interface BenchmarkReport {
   /** Set on a report merged from shards (`tokenscope merge`): one entry per input file. */
   mergedFrom?: MergedPart[];
   /** This client's own load while it measured (see clientLoad.ts CLIENT_BOUND_DELAY). */
-  client?: { eventLoopDelayMeanMs: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; possiblyClientBound: boolean };
+  client?: {
+    eventLoopDelayMeanMs: number;
+    eventLoopDelayP99Ms: number;
+    eventLoopDelayMaxMs: number;
+    possiblyClientBound: boolean;
+  };
   /** Set when the benchmark stopped before every run: the signal that stopped it (SIGINT, SIGTERM, SIGHUP) or "error". */
   interrupted?: string;
   results: ModelResult[];
@@ -480,7 +538,12 @@ export interface VllmSpecCounters {
 }
 
 export type ServerSpecStats =
-  | { source: 'llama.cpp'; draftTokens: number; draftAccepted: number; /** predicted_n: tokens generated in the run. */ generatedTokens?: number }
+  | {
+      source: 'llama.cpp';
+      draftTokens: number;
+      draftAccepted: number;
+      /** predicted_n: tokens generated in the run. */ generatedTokens?: number;
+    }
   /** `scope: 'request'`: vLLM's per-request metrics.speculative_decoding (one request only); else /metrics counters (server-wide). */
   | ({ source: 'vllm'; scope?: 'request' } & VllmSpecCounters)
   /** llama.cpp /metrics counters, diffed around a run (server-wide). */

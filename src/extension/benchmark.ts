@@ -74,7 +74,14 @@ export class BenchmarkController implements vscode.Disposable {
     const saved = workspaceState.get<BenchmarkReport>(LAST_REPORT);
     if (saved && typeof saved === 'object' && Array.isArray(saved.results)) this.report = saved;
     const display = workspaceState.get<Partial<Display>>(LAST_REPORT_DISPLAY);
-    if (display && typeof display === 'object') this.display = { prompt: { ...(typeof display.prompt?.source === 'string' ? { source: display.prompt.source } : {}), ...(typeof display.prompt?.firstLine === 'string' ? { firstLine: display.prompt.firstLine } : {}) }, demo: display.demo === true };
+    if (display && typeof display === 'object')
+      this.display = {
+        prompt: {
+          ...(typeof display.prompt?.source === 'string' ? { source: display.prompt.source } : {}),
+          ...(typeof display.prompt?.firstLine === 'string' ? { firstLine: display.prompt.firstLine } : {}),
+        },
+        demo: display.demo === true,
+      };
   }
 
   get isRunning(): boolean {
@@ -116,19 +123,28 @@ export class BenchmarkController implements vscode.Disposable {
 
   async run(request: BenchmarkRequest): Promise<BenchmarkReport | undefined> {
     if (this.running) {
-      const choice = await vscode.window.showInformationMessage('Tokenscope: a benchmark is already running.', 'Cancel It', 'Show Results');
+      const choice = await vscode.window.showInformationMessage(
+        'Tokenscope: a benchmark is already running.',
+        'Cancel It',
+        'Show Results',
+      );
       if (choice === 'Cancel It') this.cancel();
       if (choice === 'Show Results') this.panel().show();
       return undefined;
     }
     const check = checkPromptText(request.prompt, 'benchmark', request.what ?? 'the prompt');
     if (!check.ok) {
-      void vscode.window.showWarningMessage(`Tokenscope: ${check.message}${check.reason === 'empty' || check.reason === 'whitespace' ? ' Select some text or open a prompt file.' : ''}`);
+      void vscode.window.showWarningMessage(
+        `Tokenscope: ${check.message}${check.reason === 'empty' || check.reason === 'whitespace' ? ' Select some text or open a prompt file.' : ''}`,
+      );
       return undefined;
     }
     const config = settings();
     if (config.slo.problem) {
-      const open = await vscode.window.showErrorMessage(`Tokenscope: the setting tokenscope.slo is not valid: ${config.slo.problem}. Fix it (or clear it) and run again.`, 'Open Settings');
+      const open = await vscode.window.showErrorMessage(
+        `Tokenscope: the setting tokenscope.slo is not valid: ${config.slo.problem}. Fix it (or clear it) and run again.`,
+        'Open Settings',
+      );
       if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'tokenscope.slo');
       return undefined;
     }
@@ -142,14 +158,18 @@ export class BenchmarkController implements vscode.Disposable {
     }
     // Local servers found on this machine join the list (as the CLI does), unless configured already; probed only
     // when the picker opens or an id is not configured (a discovered id).
-    const local = needsLocalProbe(request.modelIds, configured) ? newLocalModels(await findLocalModels(this.log), configured) : [];
+    const local = needsLocalProbe(request.modelIds, configured)
+      ? newLocalModels(await findLocalModels(this.log), configured)
+      : [];
     const all = [...configured, ...local];
 
     let chosen: ModelSpec[] | undefined;
     if (request.modelIds?.length) {
       const asked = modelsById(request.modelIds, all);
       if ('unknown' in asked) {
-        void vscode.window.showErrorMessage(`Tokenscope: unknown model id(s): ${asked.unknown.join(', ')}: not built in, not in tokenscope.models and no local server with that id answered. Check the id, or add the model with Tokenscope: Configure Models.`);
+        void vscode.window.showErrorMessage(
+          `Tokenscope: unknown model id(s): ${asked.unknown.join(', ')}: not built in, not in tokenscope.models and no local server with that id answered. Check the id, or add the model with Tokenscope: Configure Models.`,
+        );
         return undefined;
       }
       chosen = asked.models;
@@ -159,13 +179,22 @@ export class BenchmarkController implements vscode.Disposable {
     }
     if (!chosen) return undefined;
     if (!chosen.length) {
-      void vscode.window.showInformationMessage('Tokenscope: no model was ticked, so nothing ran. Tick models with Space (or click their boxes), then press Enter. With no key and no local server, try the demo.', 'Try the Demo', 'Set API Key').then((c) => {
-        if (c === 'Try the Demo') void vscode.commands.executeCommand(Command.startDemo);
-        if (c === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey);
-      });
+      void vscode.window
+        .showInformationMessage(
+          'Tokenscope: no model was ticked, so nothing ran. Tick models with Space (or click their boxes), then press Enter. With no key and no local server, try the demo.',
+          'Try the Demo',
+          'Set API Key',
+        )
+        .then((c) => {
+          if (c === 'Try the Demo') void vscode.commands.executeCommand(Command.startDemo);
+          if (c === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey);
+        });
       return undefined;
     }
-    await rememberChoice(this.globalState, chosen.map((m) => m.id));
+    await rememberChoice(
+      this.globalState,
+      chosen.map((m) => m.id),
+    );
 
     const confirmed = await this.confirmKeyVariables(chosen);
     if (!confirmed.length) return undefined;
@@ -186,7 +215,11 @@ export class BenchmarkController implements vscode.Disposable {
       if (allowed.includes(pair)) continue;
       const choice = await vscode.window.showWarningMessage(
         `Tokenscope: ${keyEnvConcernText(concern)}. Send it anyway?`,
-        { modal: true, detail: 'Check "apiKeyEnv" and "baseUrl" of this model in the tokenscope.models setting. Your answer is remembered for this variable and host.' },
+        {
+          modal: true,
+          detail:
+            'Check "apiKeyEnv" and "baseUrl" of this model in the tokenscope.models setting. Your answer is remembered for this variable and host.',
+        },
         'Send It',
       );
       if (choice === 'Send It') {
@@ -224,10 +257,14 @@ export class BenchmarkController implements vscode.Disposable {
     if (choice === 'Set Key') {
       for (const env of envs) if (!(await this.setApiKey(env))) break;
       missing = await this.keys.missing(models);
-      if (missing.length) void vscode.window.showWarningMessage(`Tokenscope: still no key for ${missing.map((m) => m.id).join(', ')}; ${missing.length === models.length ? 'nothing ran' : 'skipped it'}. Run Tokenscope: Set API Key to add it.`);
+      if (missing.length)
+        void vscode.window.showWarningMessage(
+          `Tokenscope: still no key for ${missing.map((m) => m.id).join(', ')}; ${missing.length === models.length ? 'nothing ran' : 'skipped it'}. Run Tokenscope: Set API Key to add it.`,
+        );
     }
     const runnable = models.filter((m) => !missing.includes(m));
-    if (!runnable.length && choice !== 'Set Key') void vscode.window.showInformationMessage('Tokenscope: every picked model was skipped, so nothing ran.');
+    if (!runnable.length && choice !== 'Set Key')
+      void vscode.window.showInformationMessage('Tokenscope: every picked model was skipped, so nothing ran.');
     return runnable.length ? runnable : undefined;
   }
 
@@ -236,23 +273,48 @@ export class BenchmarkController implements vscode.Disposable {
     // Loaded on first use: activation stays free of the test server's code.
     const { startDemoServer, DEMO_MODEL_IDS } = await import('../core/demo');
     const server = await startDemoServer();
-    this.log.info(`demo: built-in test server on ${server.url} (${DEMO_MODEL_IDS.join(', ')}); numbers are simulated and not saved`);
+    this.log.info(
+      `demo: built-in test server on ${server.url} (${DEMO_MODEL_IDS.join(', ')}); numbers are simulated and not saved`,
+    );
     try {
-      return await this.execute(server.models, { ...request, source: request.source ?? 'built-in demo prompt' }, config);
+      return await this.execute(
+        server.models,
+        { ...request, source: request.source ?? 'built-in demo prompt' },
+        config,
+      );
     } finally {
       await server.close();
     }
   }
 
-  private async execute(models: ModelSpec[], request: BenchmarkRequest, config: EditorSettings): Promise<BenchmarkReport | undefined> {
+  private async execute(
+    models: ModelSpec[],
+    request: BenchmarkRequest,
+    config: EditorSettings,
+  ): Promise<BenchmarkReport | undefined> {
     const controller = new AbortController();
-    const runSettings = { runs: config.runs, warmup: config.warmup, concurrency: config.concurrency, maxTokens: config.maxTokens, timeoutMs: config.timeoutMs };
+    const runSettings = {
+      runs: config.runs,
+      warmup: config.warmup,
+      concurrency: config.concurrency,
+      maxTokens: config.maxTokens,
+      timeoutMs: config.timeoutMs,
+    };
     const sweep = config.inputTokens.length ? config.inputTokens : undefined;
     const cache = sweep ? 'cold' : (request.cache ?? config.cache);
     if (sweep && request.cache && request.cache !== 'cold')
-      void vscode.window.showInformationMessage(`Tokenscope: the prompt-length sweep (tokenscope.inputTokens) runs cold prompts only, so the ${request.cache} cache choice is not used. Clear tokenscope.inputTokens to measure the cache.`);
-    const ttft = { cache, ...(sweep ? { inputTokens: sweep } : {}), ...(config.location ? { location: config.location } : {}) };
-    const display: Display = { prompt: { ...(request.source ? { source: request.source } : {}), firstLine: promptFirstLine(request.prompt) }, demo: request.demo === true };
+      void vscode.window.showInformationMessage(
+        `Tokenscope: the prompt-length sweep (tokenscope.inputTokens) runs cold prompts only, so the ${request.cache} cache choice is not used. Clear tokenscope.inputTokens to measure the cache.`,
+      );
+    const ttft = {
+      cache,
+      ...(sweep ? { inputTokens: sweep } : {}),
+      ...(config.location ? { location: config.location } : {}),
+    };
+    const display: Display = {
+      prompt: { ...(request.source ? { source: request.source } : {}), firstLine: promptFirstLine(request.prompt) },
+      demo: request.demo === true,
+    };
     const live = new LiveReport(models, request.prompt, { ...runSettings, ...ttft }, new Date(), display);
     this.running = { controller, live };
     this.cancelledReport = false;
@@ -267,7 +329,14 @@ export class BenchmarkController implements vscode.Disposable {
       timer = undefined;
       if (this.running?.live === live) panel.update(live.view());
     };
-    const notice = new ProgressNotice({ models: models.length, runs: runSettings.runs, warmup: runSettings.warmup, cache, ...(sweep ? { sweepSizes: sweep.length } : {}), demo: request.demo === true });
+    const notice = new ProgressNotice({
+      models: models.length,
+      runs: runSettings.runs,
+      warmup: runSettings.warmup,
+      cache,
+      ...(sweep ? { sweepSizes: sweep.length } : {}),
+      demo: request.demo === true,
+    });
 
     let report: BenchmarkReport | undefined;
     try {
@@ -282,7 +351,15 @@ export class BenchmarkController implements vscode.Disposable {
             if (step) progress.report(step);
             timer ??= setTimeout(flush, LIVE_UPDATE_MS);
           };
-          return this.thread.run({ models, prompt: request.prompt, ...runSettings, ...ttft, signal: controller.signal, onProgress, resolveApiKey: this.keys.resolve });
+          return this.thread.run({
+            models,
+            prompt: request.prompt,
+            ...runSettings,
+            ...ttft,
+            signal: controller.signal,
+            onProgress,
+            resolveApiKey: this.keys.resolve,
+          });
         },
       );
     } catch (e) {
@@ -315,10 +392,14 @@ export class BenchmarkController implements vscode.Disposable {
     if (!report.results.some((r) => r.okRuns + r.failedRuns > 0)) return;
     try {
       const n = await this.history.save(report, category, request.prompt, config.history.storePrompt);
-      this.log.info(`history: saved ${n} run(s) as "${category}" to ${this.history.path}${config.history.storePrompt ? ' (with the prompt text)' : ''}`);
+      this.log.info(
+        `history: saved ${n} run(s) as "${category}" to ${this.history.path}${config.history.storePrompt ? ' (with the prompt text)' : ''}`,
+      );
     } catch (e) {
       this.log.error(`history: could not save to ${this.history.path}: ${(e as Error).message}`);
-      void vscode.window.showWarningMessage(`Tokenscope: results could not be saved to the history: ${(e as Error).message}`);
+      void vscode.window.showWarningMessage(
+        `Tokenscope: results could not be saved to the history: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -328,18 +409,28 @@ export class BenchmarkController implements vscode.Disposable {
     const prefix = demo ? 'Tokenscope demo (simulated): ' : 'Tokenscope: ';
     const failures = failureSummary(report);
     if (cancelled) {
-      void vscode.window.showInformationMessage(`${prefix}cancelled after ${done} of ${total} measured runs; ${done ? 'the finished runs are in the panel' : 'no run had finished'}.${failures ? ` ${failures}` : ''}`);
+      void vscode.window.showInformationMessage(
+        `${prefix}cancelled after ${done} of ${total} measured runs; ${done ? 'the finished runs are in the panel' : 'no run had finished'}.${failures ? ` ${failures}` : ''}`,
+      );
       return;
     }
     if (!failures) {
-      if (demo) void vscode.window.showInformationMessage(`${prefix}${done} of ${total} measured runs done. These numbers are simulated and were not saved; set a key or start a local server to measure real models.`, 'Set API Key').then((c) => c && void vscode.commands.executeCommand(Command.setApiKey));
+      if (demo)
+        void vscode.window
+          .showInformationMessage(
+            `${prefix}${done} of ${total} measured runs done. These numbers are simulated and were not saved; set a key or start a local server to measure real models.`,
+            'Set API Key',
+          )
+          .then((c) => c && void vscode.commands.executeCommand(Command.setApiKey));
       return;
     }
     const auth = report.results.find((r) => r.runs.some((x) => !x.warmup && x.errorKind === 'auth'));
-    void vscode.window.showWarningMessage(`${prefix}${failures}`, auth ? 'Set API Key' : 'Show Results').then((choice) => {
-      if (choice === 'Show Results') this.panel().show();
-      if (choice === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey, auth!.id);
-    });
+    void vscode.window
+      .showWarningMessage(`${prefix}${failures}`, auth ? 'Set API Key' : 'Show Results')
+      .then((choice) => {
+        if (choice === 'Show Results') this.panel().show();
+        if (choice === 'Set API Key') void vscode.commands.executeCommand(Command.setApiKey, auth!.id);
+      });
   }
 
   private logEvent(e: ProgressEvent): void {

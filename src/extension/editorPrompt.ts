@@ -4,13 +4,21 @@ import * as vscode from 'vscode';
 
 /** The editor whose text a command works on: the active one, else the first visible (a webview may have focus). */
 export function promptEditor(): vscode.TextEditor | undefined {
-  return vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme !== 'output');
+  return (
+    vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme !== 'output')
+  );
 }
 
-export function selectionOrDocument(editor: vscode.TextEditor): { text: string; what: 'selection' | 'file'; source: string } {
+export function selectionOrDocument(editor: vscode.TextEditor): {
+  text: string;
+  what: 'selection' | 'file';
+  source: string;
+} {
   const parts = editor.selections.filter((s) => !s.isEmpty).map((s) => editor.document.getText(s));
   const name = documentName(editor.document);
-  return parts.length ? { text: parts.join('\n'), what: 'selection', source: `${name} (selection)` } : { text: editor.document.getText(), what: 'file', source: name };
+  return parts.length
+    ? { text: parts.join('\n'), what: 'selection', source: `${name} (selection)` }
+    : { text: editor.document.getText(), what: 'file', source: name };
 }
 
 /** The file name the panel header shows ("untitled" for a new unsaved editor). */

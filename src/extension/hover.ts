@@ -5,7 +5,13 @@
  */
 import * as vscode from 'vscode';
 import { findPromptLiteral, PROSE_LANGUAGES } from '../core/promptLiterals';
-import { buildHoverMarkdown, buildHoverNotice, type FamilyCount, type HoverInput, type HoverModel } from '../core/report/hoverText';
+import {
+  buildHoverMarkdown,
+  buildHoverNotice,
+  type FamilyCount,
+  type HoverInput,
+  type HoverModel,
+} from '../core/report/hoverText';
 import { promptAdvice, type ModelOutcome } from '../core/report/outcomes';
 import type { BenchmarkReport } from '../core/types';
 import { tokenizerFamilyFor } from '../core/tokenizers/forModel';
@@ -29,7 +35,12 @@ const HOVER_WAIT_MS = 400;
 export class TokenCountCache {
   private readonly docs = new Map<string, { version: number; counts: Map<string, Promise<FamilyCount>> }>();
 
-  get(doc: vscode.TextDocument, range: vscode.Range, text: string, families: readonly TokenizerFamily[]): Promise<FamilyCount>[] {
+  get(
+    doc: vscode.TextDocument,
+    range: vscode.Range,
+    text: string,
+    families: readonly TokenizerFamily[],
+  ): Promise<FamilyCount>[] {
     const uri = doc.uri.toString();
     let entry = this.docs.get(uri);
     if (!entry || entry.version !== doc.version) {
@@ -56,9 +67,18 @@ export class TokenCountCache {
 }
 
 /** The counts settled within `ms`, and the families still pending. A family whose count failed is left out. */
-async function settledWithin(pending: Promise<FamilyCount>[], families: readonly TokenizerFamily[], ms: number): Promise<{ counts: FamilyCount[]; waiting: TokenizerFamily[] }> {
+async function settledWithin(
+  pending: Promise<FamilyCount>[],
+  families: readonly TokenizerFamily[],
+  ms: number,
+): Promise<{ counts: FamilyCount[]; waiting: TokenizerFamily[] }> {
   const state = pending.map(() => ({ done: false, value: undefined as FamilyCount | undefined }));
-  const tracked = pending.map((p, i) => p.then((v) => Object.assign(state[i], { done: true, value: v }), () => Object.assign(state[i], { done: true })));
+  const tracked = pending.map((p, i) =>
+    p.then(
+      (v) => Object.assign(state[i], { done: true, value: v }),
+      () => Object.assign(state[i], { done: true }),
+    ),
+  );
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(tracked), new Promise((r) => (timer = setTimeout(r, ms)))]);
   clearTimeout(timer);
@@ -72,11 +92,19 @@ async function settledWithin(pending: Promise<FamilyCount>[], families: readonly
  * The speculative-decoding estimate for the prompt: the panel's own per-model verdicts when the latest benchmark
  * ran this exact text, else the advisor's estimate from the prompt alone (labelled so). Omitted if the advisor fails.
  */
-function adviceFor(text: string, languageId: string, source: HoverInput['source'], latest: BenchmarkReport | undefined, log: Log): { advice?: string } {
+function adviceFor(
+  text: string,
+  languageId: string,
+  source: HoverInput['source'],
+  latest: BenchmarkReport | undefined,
+  log: Log,
+): { advice?: string } {
   try {
     const a = promptAdvice(text, { languageId: source === 'literal' ? 'plaintext' : languageId }, latest);
     if (!a) return {};
-    return { advice: `Speculative decoding${a.basis === 'benchmark' ? ' (estimated from the latest benchmark of this prompt, as in the results panel)' : ''}: ${a.lines.join(' · ')}` };
+    return {
+      advice: `Speculative decoding${a.basis === 'benchmark' ? ' (estimated from the latest benchmark of this prompt, as in the results panel)' : ''}: ${a.lines.join(' · ')}`,
+    };
   } catch (e) {
     log.errorOnce(`hover: the speculative-decoding advisor failed: ${(e as Error).message}`);
     return {};
@@ -93,13 +121,25 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     private readonly latestReport: () => BenchmarkReport | undefined = () => undefined,
   ) {}
 
-  async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async provideHover(
+    doc: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const config = settings();
     if (!config.hover.enabled) return undefined;
     const target = this.target(doc, position);
     if (!target) return undefined;
     // Empty or blank text shows nothing; binary or over-long text says at once why it is not counted.
-    const check = checkPromptText(target.text, 'hover', target.source === 'selection' ? 'the selection' : target.source === 'literal' ? 'the string literal' : 'the document');
+    const check = checkPromptText(
+      target.text,
+      'hover',
+      target.source === 'selection'
+        ? 'the selection'
+        : target.source === 'literal'
+          ? 'the string literal'
+          : 'the document',
+    );
     if (!check.ok) {
       if (check.reason === 'empty' || check.reason === 'whitespace') return undefined;
       const notice = new vscode.MarkdownString(buildHoverNotice(target.source, target.text.length, check.message));
@@ -136,7 +176,16 @@ export class PromptHoverProvider implements vscode.HoverProvider {
       };
     });
     const pendingFamilies = waiting.map((f) => familyInfo(f).label);
-    const input: HoverInput = { source: target.source, chars: target.text.length, counts, ...(pendingFamilies.length ? { pendingFamilies } : {}), models: hoverModels, outputTokens: config.maxTokens, now: new Date(), ...adviceFor(target.text, doc.languageId, target.source, this.latestReport(), this.log) };
+    const input: HoverInput = {
+      source: target.source,
+      chars: target.text.length,
+      counts,
+      ...(pendingFamilies.length ? { pendingFamilies } : {}),
+      models: hoverModels,
+      outputTokens: config.maxTokens,
+      now: new Date(),
+      ...adviceFor(target.text, doc.languageId, target.source, this.latestReport(), this.log),
+    };
     const md = new vscode.MarkdownString(buildHoverMarkdown(input));
     md.isTrusted = false;
     md.supportHtml = false;
@@ -144,13 +193,23 @@ export class PromptHoverProvider implements vscode.HoverProvider {
   }
 
   /** The models the hover lists: the default models, else the last picked, else those with history; at most 8. */
-  private hoverModels(models: readonly ModelSpec[], defaults: readonly string[], measured: readonly string[]): ModelSpec[] {
+  private hoverModels(
+    models: readonly ModelSpec[],
+    defaults: readonly string[],
+    measured: readonly string[],
+  ): ModelSpec[] {
     const last = lastChoice(this.globalState);
     const ids = defaults.length ? defaults : last.length ? last : measured;
-    return ids.map((id) => models.find((m) => m.id === id)).filter((m): m is ModelSpec => m !== undefined).slice(0, MAX_MODELS);
+    return ids
+      .map((id) => models.find((m) => m.id === id))
+      .filter((m): m is ModelSpec => m !== undefined)
+      .slice(0, MAX_MODELS);
   }
 
-  private target(doc: vscode.TextDocument, position: vscode.Position): { text: string; range: vscode.Range; source: HoverInput['source'] } | undefined {
+  private target(
+    doc: vscode.TextDocument,
+    position: vscode.Position,
+  ): { text: string; range: vscode.Range; source: HoverInput['source'] } | undefined {
     const editor = vscode.window.activeTextEditor;
     if (editor?.document === doc) {
       const sel = editor.selections.find((s) => !s.isEmpty && s.contains(position));
@@ -164,6 +223,10 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     // Look at most 200 000 characters back; prompts in code are short.
     const lit = findPromptLiteral(doc.getText(), offset, doc.languageId);
     if (!lit) return undefined;
-    return { text: lit.content, range: new vscode.Range(doc.positionAt(lit.start), doc.positionAt(lit.end)), source: 'literal' };
+    return {
+      text: lit.content,
+      range: new vscode.Range(doc.positionAt(lit.start), doc.positionAt(lit.end)),
+      source: 'literal',
+    };
   }
 }

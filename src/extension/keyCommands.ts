@@ -21,13 +21,18 @@ export async function setApiKey(keys: KeyStore, log: Log, target?: string): Prom
         const source = await keys.source(v.env);
         return {
           label: v.env,
-          description: source === 'secret' ? 'stored in VS Code' : source === 'env' ? 'set in the environment' : 'not set',
+          description:
+            source === 'secret' ? 'stored in VS Code' : source === 'env' ? 'set in the environment' : 'not set',
           detail: `Used by ${v.models.map((m) => m.label ?? m.id).join(', ')}`,
           env: v.env,
         };
       }),
     );
-    const picked = await vscode.window.showQuickPick(items, { title: 'Tokenscope: Set API Key', placeHolder: 'Which provider key? (named by its environment variable)', matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Tokenscope: Set API Key',
+      placeHolder: 'Which provider key? (named by its environment variable)',
+      matchOnDetail: true,
+    });
     if (!picked) return false;
     env = picked.env;
   }
@@ -44,7 +49,9 @@ export async function setApiKey(keys: KeyStore, log: Log, target?: string): Prom
   // Escape, or Enter on an empty box, changes nothing: deleting a key is its own command.
   if (value === undefined) return false;
   if (!value.trim()) {
-    void vscode.window.showInformationMessage(`Tokenscope: no key entered for ${env}; ${stored ? 'the stored key is kept' : 'nothing was stored'}.${stored ? ' To delete it, run Tokenscope: Remove API Key.' : ''}`);
+    void vscode.window.showInformationMessage(
+      `Tokenscope: no key entered for ${env}; ${stored ? 'the stored key is kept' : 'nothing was stored'}.${stored ? ' To delete it, run Tokenscope: Remove API Key.' : ''}`,
+    );
     return false;
   }
   await keys.set(env, value.trim());
@@ -58,14 +65,35 @@ export async function removeApiKey(keys: KeyStore, log: Log, target?: string): P
   const { models } = loadModels();
   const stored: string[] = [];
   for (const v of keyVariables(models)) if ((await keys.source(v.env)) === 'secret') stored.push(v.env);
-  if (typeof target === 'string' && !stored.includes(target) && isEnvName(target) && (await keys.source(target)) === 'secret') stored.push(target);
+  if (
+    typeof target === 'string' &&
+    !stored.includes(target) &&
+    isEnvName(target) &&
+    (await keys.source(target)) === 'secret'
+  )
+    stored.push(target);
   if (!stored.length) {
-    void vscode.window.showInformationMessage('Tokenscope: no API key is stored in VS Code, so there is nothing to remove. (Keys from environment variables are not stored by Tokenscope.)');
+    void vscode.window.showInformationMessage(
+      'Tokenscope: no API key is stored in VS Code, so there is nothing to remove. (Keys from environment variables are not stored by Tokenscope.)',
+    );
     return false;
   }
-  const env = typeof target === 'string' && stored.includes(target) ? target : (await vscode.window.showQuickPick(stored, { title: 'Tokenscope: Remove API Key', placeHolder: 'Which stored key to delete?' }));
+  const env =
+    typeof target === 'string' && stored.includes(target)
+      ? target
+      : await vscode.window.showQuickPick(stored, {
+          title: 'Tokenscope: Remove API Key',
+          placeHolder: 'Which stored key to delete?',
+        });
   if (!env) return false;
-  const ok = await vscode.window.showWarningMessage(`Delete the stored key for ${env}?`, { modal: true, detail: 'Models that use it will ask for a key again (an environment variable of that name still works).' }, 'Delete Key');
+  const ok = await vscode.window.showWarningMessage(
+    `Delete the stored key for ${env}?`,
+    {
+      modal: true,
+      detail: 'Models that use it will ask for a key again (an environment variable of that name still works).',
+    },
+    'Delete Key',
+  );
   if (ok !== 'Delete Key') return false;
   await keys.delete(env);
   log.info(`keys: removed the stored key for ${env}`);

@@ -30,7 +30,10 @@ async function configureModels(log: Log): Promise<void> {
 
 async function updatePrices(log: Log): Promise<void> {
   // The same update as `tokenscope prices --update`; the shared cache serves the CLI and the editor alike.
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tokenscope: fetching newer prices' }, () => updatePriceData());
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Tokenscope: fetching newer prices' },
+    () => updatePriceData(),
+  );
   log.info(`prices: ${result.message}`);
   if (result.ok) void vscode.window.showInformationMessage(`Tokenscope: ${result.message}`);
   else void vscode.window.showWarningMessage(`Tokenscope: ${result.message}`);

@@ -5,7 +5,15 @@
 import { describePriceSource, ratesPerM } from '../core/pricing';
 import * as vscode from 'vscode';
 import { DEFAULT_PROBES, discoverLocalModels, probesFromEnv, type LocalServerProbe } from '../core/discovery';
-import { modelErrorsMessage, MODELS_SETTING, modelsSettingValue, pickerEntries, REGION_TITLES, resolveModelList, type KeyState } from '../core/modelList';
+import {
+  modelErrorsMessage,
+  MODELS_SETTING,
+  modelsSettingValue,
+  pickerEntries,
+  REGION_TITLES,
+  resolveModelList,
+  type KeyState,
+} from '../core/modelList';
 import type { ModelSpec } from '../core/types';
 import { Command } from './commandIds';
 import type { Log } from './log';
@@ -66,24 +74,48 @@ export async function rememberChoice(state: vscode.Memento, ids: string[]): Prom
  * key after, each with its fix. Preselects the last choice (else the default models setting), but never a model
  * that cannot run.
  */
-export async function pickModels(models: readonly ModelSpec[], preselected: readonly string[], keys: KeyStore): Promise<ModelSpec[] | undefined> {
+export async function pickModels(
+  models: readonly ModelSpec[],
+  preselected: readonly string[],
+  keys: KeyStore,
+): Promise<ModelSpec[] | undefined> {
   const items: ModelItem[] = [];
   const sources = new Map<string, KeyState>();
   for (const spec of models) sources.set(spec.id, spec.apiKeyEnv ? await keys.source(spec.apiKeyEnv) : 'none');
   const { ready, keyless } = pickerEntries(models, (m) => sources.get(m.id), preselected);
   const price = (spec: ModelSpec) => {
     const rates = ratesPerM(spec);
-    return rates ? ` · $${+rates.inputPerM.toPrecision(3)}/$${+rates.outputPerM.toPrecision(3)} per 1M now (${describePriceSource(rates.source)})` : '';
+    return rates
+      ? ` · $${+rates.inputPerM.toPrecision(3)}/$${+rates.outputPerM.toPrecision(3)} per 1M now (${describePriceSource(rates.source)})`
+      : '';
   };
   for (const group of ready) {
     items.push({ label: `${group.region} — ${REGION_TITLES[group.region]}`, kind: vscode.QuickPickItemKind.Separator });
-    for (const e of group.entries) items.push({ label: e.spec.label ?? e.spec.id, description: `${e.spec.id} · ${new URL(e.spec.baseUrl).host}`, detail: `${e.keyText}${price(e.spec)}`, picked: e.picked, spec: e.spec });
+    for (const e of group.entries)
+      items.push({
+        label: e.spec.label ?? e.spec.id,
+        description: `${e.spec.id} · ${new URL(e.spec.baseUrl).host}`,
+        detail: `${e.keyText}${price(e.spec)}`,
+        picked: e.picked,
+        spec: e.spec,
+      });
   }
   if (keyless.length) {
     items.push({ label: `need a key (${keyless.length})`, kind: vscode.QuickPickItemKind.Separator });
-    for (const e of keyless) items.push({ label: `$(key) ${e.spec.label ?? e.spec.id}`, description: `${e.spec.id} · ${e.spec.region} · ${new URL(e.spec.baseUrl).host}`, detail: `${e.keyText}${price(e.spec)}`, picked: false, spec: e.spec });
+    for (const e of keyless)
+      items.push({
+        label: `$(key) ${e.spec.label ?? e.spec.id}`,
+        description: `${e.spec.id} · ${e.spec.region} · ${new URL(e.spec.baseUrl).host}`,
+        detail: `${e.keyText}${price(e.spec)}`,
+        picked: false,
+        spec: e.spec,
+      });
   }
-  if (!ready.length) items.unshift({ label: 'No model can run yet: set a key, start a local server, or run Tokenscope: Try the Demo', kind: vscode.QuickPickItemKind.Separator });
+  if (!ready.length)
+    items.unshift({
+      label: 'No model can run yet: set a key, start a local server, or run Tokenscope: Try the Demo',
+      kind: vscode.QuickPickItemKind.Separator,
+    });
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
     title: 'Tokenscope: models to benchmark',

@@ -25,13 +25,15 @@ export async function exportResults(deps: ResultsCommandDeps, format?: unknown):
       deps.benchmark.isRunning
         ? 'Tokenscope: wait for the benchmark to finish (or cancel it) before exporting.'
         : deps.benchmark.lastWasDemo
-          ? 'Tokenscope: the last results are the demo\'s simulated numbers, which are not exported. Benchmark a real model to export.'
+          ? "Tokenscope: the last results are the demo's simulated numbers, which are not exported. Benchmark a real model to export."
           : 'Tokenscope: no results to export yet; run a benchmark first.',
     );
     return undefined;
   }
   if (!report.results.some((r) => r.okRuns + r.failedRuns > 0)) {
-    void vscode.window.showInformationMessage('Tokenscope: no run finished before the benchmark was cancelled, so there is nothing to export.');
+    void vscode.window.showInformationMessage(
+      'Tokenscope: no run finished before the benchmark was cancelled, so there is nothing to export.',
+    );
     return undefined;
   }
   let fmt = EXPORT_FORMATS.find((f) => f === format);
@@ -58,13 +60,17 @@ export async function exportResults(deps: ResultsCommandDeps, format?: unknown):
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, Buffer.from(exportReport(report, fmt), 'utf8'));
   deps.log.info(`export: wrote ${fmt} to ${uri.fsPath}`);
-  void vscode.window.showInformationMessage(`Tokenscope: exported results to ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((c) => {
-    if (c === 'Open') void vscode.window.showTextDocument(uri);
-  });
+  void vscode.window
+    .showInformationMessage(`Tokenscope: exported results to ${vscode.workspace.asRelativePath(uri)}.`, 'Open')
+    .then((c) => {
+      if (c === 'Open') void vscode.window.showTextDocument(uri);
+    });
   return uri;
 }
 
-export function resultsCommands(deps: ResultsCommandDeps): HandlersOf<'showResults' | 'exportResults' | 'compareWith' | 'clearHistory'> {
+export function resultsCommands(
+  deps: ResultsCommandDeps,
+): HandlersOf<'showResults' | 'exportResults' | 'compareWith' | 'clearHistory'> {
   const { benchmark, panel, log } = deps;
   return {
     [Command.showResults]: () => {
@@ -74,7 +80,11 @@ export function resultsCommands(deps: ResultsCommandDeps): HandlersOf<'showResul
     [Command.exportResults]: (format) => exportResults(deps, format),
     [Command.compareWith]: (arg) => compareWith(deps, arg),
     [Command.clearHistory]: async () => {
-      const ok = await vscode.window.showWarningMessage(`Delete every saved benchmark run in ${deps.history.path}?`, { modal: true, detail: 'The results panel is cleared too, so no view shows runs the history no longer has.' }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(
+        `Delete every saved benchmark run in ${deps.history.path}?`,
+        { modal: true, detail: 'The results panel is cleared too, so no view shows runs the history no longer has.' },
+        'Delete',
+      );
       if (ok !== 'Delete') return;
       await deps.history.clear();
       await benchmark.forgetLast();

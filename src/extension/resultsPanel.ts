@@ -5,7 +5,12 @@
 import * as vscode from 'vscode';
 import type { ResultsView } from '../core/report/resultsView';
 import { assertNever } from '../shared/protocol/common';
-import { parseResultsFromWebview, type CompareView, type ResultsFromWebview, type ResultsToWebview } from '../shared/protocol/results';
+import {
+  parseResultsFromWebview,
+  type CompareView,
+  type ResultsFromWebview,
+  type ResultsToWebview,
+} from '../shared/protocol/results';
 import { Command, ViewId } from './commandIds';
 import type { Log } from './log';
 import { hostWebview, webviewOptions, type ViewMessage, type WebviewPage } from './webviewHost';
@@ -53,7 +58,12 @@ export class ResultsPanel implements vscode.Disposable {
       this.panel.reveal(undefined, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(ViewId.results, TITLE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      ViewId.results,
+      TITLE,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      webviewOptions(this.extensionUri),
+    );
     this.attach(panel);
   }
 
@@ -75,7 +85,11 @@ export class ResultsPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
     this.view ??= this.initialView();
     const subs = [
-      hostWebview(panel.webview, this.page, { extensionUri: this.extensionUri, log: this.log, runCommand: vscode.commands.executeCommand }),
+      hostWebview(panel.webview, this.page, {
+        extensionUri: this.extensionUri,
+        log: this.log,
+        runCommand: vscode.commands.executeCommand,
+      }),
       panel.onDidDispose(() => {
         this.panel = undefined;
         subs.forEach((d) => d.dispose());

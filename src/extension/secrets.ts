@@ -35,7 +35,8 @@ export class KeyStore {
   }
 
   /** The runner's resolveApiKey hook. */
-  resolve = async (spec: ModelSpec): Promise<string | undefined> => (spec.apiKeyEnv ? this.get(spec.apiKeyEnv) : undefined);
+  resolve = async (spec: ModelSpec): Promise<string | undefined> =>
+    spec.apiKeyEnv ? this.get(spec.apiKeyEnv) : undefined;
 
   /** Models that need a key and have none. */
   async missing(models: readonly ModelSpec[]): Promise<ModelSpec[]> {

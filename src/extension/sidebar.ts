@@ -3,7 +3,11 @@
  * the saved history, under the filter the user chose (kept in globalState).
  */
 import * as vscode from 'vscode';
-import { historyLeaderboardView, leaderboardFilterState, unreadableHistoryView } from '../core/report/historyLeaderboard';
+import {
+  historyLeaderboardView,
+  leaderboardFilterState,
+  unreadableHistoryView,
+} from '../core/report/historyLeaderboard';
 import type { LeaderboardFilterState } from '../core/report/leaderboardView';
 import { assertNever } from '../shared/protocol/common';
 import { parseSidebarFromWebview, type SidebarFromWebview, type SidebarToWebview } from '../shared/protocol/sidebar';
@@ -41,7 +45,11 @@ export class LeaderboardProvider implements vscode.WebviewViewProvider, vscode.D
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     const subs = [
-      hostWebview(view.webview, this.page, { extensionUri: this.extensionUri, log: this.log, runCommand: vscode.commands.executeCommand }),
+      hostWebview(view.webview, this.page, {
+        extensionUri: this.extensionUri,
+        log: this.log,
+        runCommand: vscode.commands.executeCommand,
+      }),
       view.onDidChangeVisibility(() => view.visible && void this.refresh()),
       view.onDidDispose(() => {
         this.view = undefined;
@@ -81,7 +89,10 @@ export class LeaderboardProvider implements vscode.WebviewViewProvider, vscode.D
     try {
       const history = await this.history.read();
       const outcomes = await this.history.outcomes();
-      this.post({ type: 'leaderboard', view: historyLeaderboardView(history, this.filter, outcomes, this.history.path, new Date()) });
+      this.post({
+        type: 'leaderboard',
+        view: historyLeaderboardView(history, this.filter, outcomes, this.history.path, new Date()),
+      });
     } catch (e) {
       this.log.error(`leaderboard: cannot read the history at ${this.history.path}: ${(e as Error).message}`);
       this.post({ type: 'leaderboard', view: unreadableHistoryView(this.filter, (e as Error).message) });

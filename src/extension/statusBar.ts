@@ -14,7 +14,11 @@ const DEBOUNCE_MS = 300;
 const MAX_CHARS = 2_000_000;
 
 export class SelectionStatus implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('tokenscope.selectionTokens', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'tokenscope.selectionTokens',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
@@ -26,7 +30,9 @@ export class SelectionStatus implements vscode.Disposable {
     this.subs.push(
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tokenscope.referenceTokenizer') && this.schedule()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration('tokenscope.referenceTokenizer') && this.schedule(),
+      ),
     );
     this.schedule();
   }

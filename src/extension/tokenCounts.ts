@@ -13,7 +13,11 @@ export function familyCount(family: TokenizerFamily, count: number): FamilyCount
   return { family, label: info.label, count, exact: info.exact };
 }
 
-export async function countFamilies(text: string, families: readonly TokenizerFamily[], token?: vscode.CancellationToken): Promise<FamilyCount[]> {
+export async function countFamilies(
+  text: string,
+  families: readonly TokenizerFamily[],
+  token?: vscode.CancellationToken,
+): Promise<FamilyCount[]> {
   const counts = await Promise.all(families.map((family) => tokenCounter.count(family, text)));
   if (token?.isCancellationRequested) throw new vscode.CancellationError();
   return families.map((family, i) => familyCount(family, counts[i]));

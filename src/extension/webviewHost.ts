@@ -28,7 +28,9 @@ export interface WebviewHtmlOptions {
 }
 
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, (c) => ({ '+': '-', '/': '_', '=': '' })[c]!);
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[+/=]/g, (c) => ({ '+': '-', '/': '_', '=': '' })[c]!);
 }
 
 export function escapeHtml(s: string): string {
@@ -48,7 +50,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 /** The page shell: styles and the script loaded by URI only, nothing inline. */
 export function webviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
-  const styles = o.styleUris.map((u) => `<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(u)}">`).join('\n    ');
+  const styles = o.styleUris
+    .map((u) => `<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(u)}">`)
+    .join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -73,11 +77,21 @@ function joinUri(base: vscode.Uri, ...parts: string[]): vscode.Uri {
 
 /** Webview options of every page (and of a restored panel): scripts on, resources from dist/media and media only. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, enableCommandUris: false, localResourceRoots: [joinUri(extensionUri, 'dist', 'media'), joinUri(extensionUri, 'media')] };
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [joinUri(extensionUri, 'dist', 'media'), joinUri(extensionUri, 'media')],
+  };
 }
 
 /** The HTML of a page: its bundle dist/media/<kind>.js, media/common.css and media/<kind>.css. */
-export function pageHtml(webview: Pick<vscode.Webview, 'asWebviewUri' | 'cspSource'>, extensionUri: vscode.Uri, view: WebviewKind, title: string, nonce?: string): string {
+export function pageHtml(
+  webview: Pick<vscode.Webview, 'asWebviewUri' | 'cspSource'>,
+  extensionUri: vscode.Uri,
+  view: WebviewKind,
+  title: string,
+  nonce?: string,
+): string {
   const uri = (...parts: string[]) => webview.asWebviewUri(joinUri(extensionUri, ...parts)).toString();
   return webviewHtml({
     cspSource: webview.cspSource,
@@ -97,7 +111,12 @@ export type HostAnswered = Exclude<CommonFromWebview<WebviewKind>, { type: 'read
 /** The messages of a page's protocol that its view handles. */
 export type ViewMessage<From> = Exclude<From, HostAnswered>;
 
-const HOST_ANSWERED: Record<HostAnswered['type'], true> = { renderError: true, setApiKey: true, startDemo: true, runBenchmark: true };
+const HOST_ANSWERED: Record<HostAnswered['type'], true> = {
+  renderError: true,
+  setApiKey: true,
+  startDemo: true,
+  runBenchmark: true,
+};
 
 const isHostAnswered = (m: { type: string }): m is HostAnswered => Object.hasOwn(HOST_ANSWERED, m.type);
 
@@ -125,7 +144,11 @@ export interface WebviewHostDeps {
  * Sets up a webview (a panel's, or a view's) for a page: options, HTML and message wiring. Returns the message
  * subscription, to dispose with the webview.
  */
-export function hostWebview<From extends { type: string }>(webview: vscode.Webview, page: WebviewPage<From>, deps: WebviewHostDeps): vscode.Disposable {
+export function hostWebview<From extends { type: string }>(
+  webview: vscode.Webview,
+  page: WebviewPage<From>,
+  deps: WebviewHostDeps,
+): vscode.Disposable {
   webview.options = webviewOptions(deps.extensionUri);
   webview.html = pageHtml(webview, deps.extensionUri, page.kind, page.title);
   return webview.onDidReceiveMessage((raw: unknown) => {
@@ -152,5 +175,7 @@ function answer(m: HostAnswered, label: string, deps: WebviewHostDeps): unknown 
 }
 
 function describe(raw: unknown): string {
-  return raw && typeof raw === 'object' && 'type' in raw ? `type ${JSON.stringify(String((raw as { type: unknown }).type)).slice(0, 60)}` : typeof raw;
+  return raw && typeof raw === 'object' && 'type' in raw
+    ? `type ${JSON.stringify(String((raw as { type: unknown }).type)).slice(0, 60)}`
+    : typeof raw;
 }

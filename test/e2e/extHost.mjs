@@ -49,18 +49,29 @@ export async function runExtHostSuiteInCodeServer(browser, { logFile, screenshot
       ['extensionDevelopmentPath', remote(REPO_DIR)],
       ['extensionTestsPath', remote(path.join(REPO_DIR, 'test/ext-host/index.cjs'))],
     ]);
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(payload)}`);
+    await page.goto(
+      `${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(payload)}`,
+    );
     let timer;
     const exitCode = await Promise.race([
       exited,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the workbench reported no end of the extension tests within ${timeoutMs / 1000} s`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`the workbench reported no end of the extension tests within ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     await Promise.all(pending);
     if (screenshotFile) await page.screenshot({ path: screenshotFile }).catch(() => {});
     const summary = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
-    return { exitCode, tests: summary?.tests ?? [], vscodeVersion: summary?.vscodeVersion, output, ms: Date.now() - t0 };
+    return {
+      exitCode,
+      tests: summary?.tests ?? [],
+      vscodeVersion: summary?.vscodeVersion,
+      output,
+      ms: Date.now() - t0,
+    };
   } finally {
     await context.close().catch(() => {});
     await server.stop();

@@ -18,7 +18,9 @@ export async function waitFor(fn, { timeoutMs = 15_000, intervalMs = 100, what =
       lastError = e;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `; last error: ${lastError.message}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `; last error: ${lastError.message}` : ''}`,
+      );
     }
     await sleep(intervalMs);
   }
@@ -62,7 +64,10 @@ export async function pickModels(page, wanted, all, { timeoutMs = 15_000 } = {})
     const isChecked = async () => (await row.first().getAttribute('aria-checked')) === 'true';
     if ((await isChecked()) !== want) {
       await row.first().locator('input.quick-input-list-checkbox').click();
-      await waitFor(async () => (await isChecked()) === want, { timeoutMs, what: `${id} to be ${want ? 'checked' : 'unchecked'}` });
+      await waitFor(async () => (await isChecked()) === want, {
+        timeoutMs,
+        what: `${id} to be ${want ? 'checked' : 'unchecked'}`,
+      });
     }
   }
   await input.fill('');
@@ -87,16 +92,36 @@ export async function chooseInQuickPick(page, text, label, { timeoutMs = 15_000 
     const state = await page.evaluate(() => {
       const w = document.querySelector('.quick-input-widget');
       const i = w?.querySelector('.quick-input-box input');
-      return { display: w?.style.display, title: w?.querySelector('.quick-input-title')?.textContent, value: i?.value, disabled: i?.disabled, readOnly: i?.readOnly, inputs: w?.querySelectorAll('input').length, active: document.activeElement?.outerHTML.slice(0, 120) };
+      return {
+        display: w?.style.display,
+        title: w?.querySelector('.quick-input-title')?.textContent,
+        value: i?.value,
+        disabled: i?.disabled,
+        readOnly: i?.readOnly,
+        inputs: w?.querySelectorAll('input').length,
+        active: document.activeElement?.outerHTML.slice(0, 120),
+      };
     });
     throw new Error(`could not type "${text}" into the quick pick (${JSON.stringify(state)}): ${e.message}`);
   });
   const rowLabels = () =>
-    page.evaluate(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => ({ label: r.querySelector('.label-name')?.textContent.trim(), focused: r.classList.contains('focused') })));
-  await waitFor(async () => (await rowLabels()).some((r) => r.label === label), { timeoutMs, what: `an entry "${label}" in the quick pick` });
+    page.evaluate(() =>
+      [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => ({
+        label: r.querySelector('.label-name')?.textContent.trim(),
+        focused: r.classList.contains('focused'),
+      })),
+    );
+  await waitFor(async () => (await rowLabels()).some((r) => r.label === label), {
+    timeoutMs,
+    what: `an entry "${label}" in the quick pick`,
+  });
   const n = (await rowLabels()).length;
-  for (let i = 0; i <= n && !(await rowLabels()).some((r) => r.focused && r.label === label); i++) await page.keyboard.press('ArrowDown');
-  check((await rowLabels()).some((r) => r.focused && r.label === label), `could not highlight "${label}" in the quick pick`);
+  for (let i = 0; i <= n && !(await rowLabels()).some((r) => r.focused && r.label === label); i++)
+    await page.keyboard.press('ArrowDown');
+  check(
+    (await rowLabels()).some((r) => r.focused && r.label === label),
+    `could not highlight "${label}" in the quick pick`,
+  );
   await page.keyboard.press('Enter');
 }
 
@@ -155,7 +180,11 @@ export async function readResults(frame) {
     const cellsOf = (tr) => {
       const cells = {};
       for (const td of tr.querySelectorAll('td[data-metric]')) {
-        cells[td.dataset.metric] = { value: num(td.dataset.value), text: (td.childNodes[0]?.textContent ?? '').trim(), best: td.dataset.best === 'true' };
+        cells[td.dataset.metric] = {
+          value: num(td.dataset.value),
+          text: (td.childNodes[0]?.textContent ?? '').trim(),
+          best: td.dataset.best === 'true',
+        };
       }
       return cells;
     };
@@ -171,7 +200,10 @@ export async function readResults(frame) {
         cells: cellsOf(tr),
       };
     });
-    const aggregates = [...document.querySelectorAll('#results-table tfoot tr[data-aggregate-region]')].map((tr) => ({ region: tr.dataset.aggregateRegion, cells: cellsOf(tr) }));
+    const aggregates = [...document.querySelectorAll('#results-table tfoot tr[data-aggregate-region]')].map((tr) => ({
+      region: tr.dataset.aggregateRegion,
+      cells: cellsOf(tr),
+    }));
     const cancel = document.querySelector('#cancel-benchmark');
     const progress = document.querySelector('#results-progress');
     return {
@@ -200,10 +232,16 @@ export async function waitForFinishedResults(page, ids, runs, { timeoutMs = 60_0
       last = await readResults(frame);
       const same = last.rows.length === ids.length && ids.every((id) => last.rows.some((r) => r.id === id));
       // A model whose every run failed is finished too: its row says 'failed'.
-      const done = last.running === 'false' && last.rows.every((r) => (r.status === 'done' || r.status === 'failed') && r.ok + r.failed === runs);
+      const done =
+        last.running === 'false' &&
+        last.rows.every((r) => (r.status === 'done' || r.status === 'failed') && r.ok + r.failed === runs);
       return same && done ? { frame, results: last } : null;
     },
-    { timeoutMs, intervalMs: 200, what: `finished results for ${ids.join(', ')} (last seen: ${JSON.stringify(last?.rows?.map((r) => [r.id, r.status, r.ok, r.failed]))}, running ${last?.running})` },
+    {
+      timeoutMs,
+      intervalMs: 200,
+      what: `finished results for ${ids.join(', ')} (last seen: ${JSON.stringify(last?.rows?.map((r) => [r.id, r.status, r.ok, r.failed]))}, running ${last?.running})`,
+    },
   );
 }
 
@@ -226,7 +264,8 @@ export async function readLeaderboard(frame) {
     const read = (sel, key) =>
       [...document.querySelectorAll(`${sel} tbody tr`)].map((tr) => {
         const cells = {};
-        for (const td of tr.querySelectorAll('td[data-metric]')) cells[td.dataset.metric] = td.dataset.value === undefined ? null : Number(td.dataset.value);
+        for (const td of tr.querySelectorAll('td[data-metric]'))
+          cells[td.dataset.metric] = td.dataset.value === undefined ? null : Number(td.dataset.value);
         return { key: tr.dataset[key], cells, runs: Number(tr.querySelector('td[data-field=runs]')?.dataset.runs) };
       });
     const empty = document.querySelector('#leaderboard-empty');
@@ -257,7 +296,10 @@ export async function contrastReport(frame) {
     const parse = (c) => {
       const m = c.match(/rgba?\(([^)]+)\)/);
       if (!m) return null;
-      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      const p = m[1]
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
     };
     const over = (top, below) => {
@@ -298,7 +340,11 @@ export async function contrastReport(frame) {
     const results = [];
     for (const el of document.body.querySelectorAll('*')) {
       if (['SCRIPT', 'STYLE', 'CANVAS', 'OPTION'].includes(el.tagName)) continue;
-      const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+      const text = [...el.childNodes]
+        .filter((n) => n.nodeType === 3)
+        .map((n) => n.textContent)
+        .join('')
+        .trim();
       if (!text) continue;
       if (!el.getClientRects().length || hiddenByAncestor(el)) continue;
       const bg = background(el);
@@ -308,8 +354,16 @@ export async function contrastReport(frame) {
       let opacity = 1;
       for (let e = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
       fg = over([fg[0], fg[1], fg[2], fg[3] * opacity], bg);
-      const where = el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`;
-      results.push({ text: text.slice(0, 40), where, ratio: Math.round(ratio(fg, bg) * 100) / 100, fg: fg.slice(0, 3).map(Math.round), bg: bg.slice(0, 3).map(Math.round) });
+      const where = el.id
+        ? `#${el.id}`
+        : `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`;
+      results.push({
+        text: text.slice(0, 40),
+        where,
+        ratio: Math.round(ratio(fg, bg) * 100) / 100,
+        fg: fg.slice(0, 3).map(Math.round),
+        bg: bg.slice(0, 3).map(Math.round),
+      });
     }
     results.sort((a, b) => a.ratio - b.ratio);
     return {
@@ -351,13 +405,23 @@ export async function chartColours(frame) {
       probe.style.color = '';
       probe.style.color = css;
       const m = /rgba?\(([^)]+)\)/.exec(getComputedStyle(probe).color);
-      const p = m ? m[1].split(/[\s,/]+/).filter(Boolean).map(Number) : null;
+      const p = m
+        ? m[1]
+            .split(/[\s,/]+/)
+            .filter(Boolean)
+            .map(Number)
+        : null;
       return p ? [p[0], p[1], p[2], p.length > 3 ? p[3] : 1] : null;
     };
     const displayed = (el) => !!el && el.getClientRects().length > 0 && !el.closest('[hidden]');
     const charts = Object.entries(window.tokenscopeCharts ?? {}).map(([name, c]) => {
       const parts = [];
-      const add = (part, color) => parts.push({ part, css: typeof color === 'string' ? color : `(${typeof color})`, rgba: typeof color === 'string' ? rgba(color) : null });
+      const add = (part, color) =>
+        parts.push({
+          part,
+          css: typeof color === 'string' ? color : `(${typeof color})`,
+          rgba: typeof color === 'string' ? rgba(color) : null,
+        });
       if (c.legend && c.legend.options.display !== false) add('legend', c.legend.options.labels.color);
       for (const [id, s] of Object.entries(c.scales ?? {})) {
         if (s.options.display === false) continue;
@@ -378,7 +442,11 @@ export async function chartColours(frame) {
     background: `rgb(${bg.map(Math.round).join(', ')})`,
     charts: raw.charts.map((c) => ({
       ...c,
-      parts: c.parts.map((p) => ({ part: p.part, color: p.css, ratio: p.rgba ? Math.round(contrastRatio(over(p.rgba, bg), bg) * 100) / 100 : null })),
+      parts: c.parts.map((p) => ({
+        part: p.part,
+        color: p.css,
+        ratio: p.rgba ? Math.round(contrastRatio(over(p.rgba, bg), bg) * 100) / 100 : null,
+      })),
     })),
   };
 }
@@ -401,7 +469,12 @@ export async function revealTableCell(frame, cellSelector) {
           requestAnimationFrame(() => {
             const rect = (e) => {
               const b = e.getBoundingClientRect();
-              return { left: Math.round(b.left), right: Math.round(b.right), top: Math.round(b.top), bottom: Math.round(b.bottom) };
+              return {
+                left: Math.round(b.left),
+                right: Math.round(b.right),
+                top: Math.round(b.top),
+                bottom: Math.round(b.bottom),
+              };
             };
             const model = cell.closest('tr').querySelector('th[scope="row"]');
             const onTop = (e) => {

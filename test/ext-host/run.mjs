@@ -26,10 +26,14 @@ function notRun(reason) {
 /** Resolves to null if VS Code's update service answers, else to the reason it does not. */
 function probe(url, timeoutMs) {
   return new Promise((resolve) => {
-    const req = https.get(url, { timeout: timeoutMs, headers: { 'user-agent': 'tokenscope-ext-host-probe' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode && res.statusCode < 500 ? null : `${url} answered HTTP ${res.statusCode}`);
-    });
+    const req = https.get(
+      url,
+      { timeout: timeoutMs, headers: { 'user-agent': 'tokenscope-ext-host-probe' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode && res.statusCode < 500 ? null : `${url} answered HTTP ${res.statusCode}`);
+      },
+    );
     req.on('timeout', () => {
       req.destroy();
       resolve(`no answer from ${new URL(url).host} within ${timeoutMs / 1000} s`);
@@ -45,7 +49,10 @@ function hasCommand(cmd) {
 const cached = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((d) => d.startsWith('vscode-')) : [];
 if (cached.length === 0) {
   const why = await probe(PROBE_URL, PROBE_TIMEOUT_MS);
-  if (why) notRun(`VS Code cannot be downloaded here: ${why}, and no copy is cached in ${path.relative(repo, cacheDir)}/. The same suite runs inside code-server in \`npm run test:e2e\`.`);
+  if (why)
+    notRun(
+      `VS Code cannot be downloaded here: ${why}, and no copy is cached in ${path.relative(repo, cacheDir)}/. The same suite runs inside code-server in \`npm run test:e2e\`.`,
+    );
 }
 
 // Desktop VS Code needs a display on Linux; xvfb-run provides one.

@@ -6,8 +6,24 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyChartTheme, chartTheme, contrastRatio, MIN_TEXT_CONTRAST, themeChart } from '../../media/src/lib/theme';
 
 // A few variables as VS Code sets them for its Dark Modern and Light Modern themes.
-const DARK = { '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editor-background': '#1f1f1f', '--vscode-panel-border': '#2b2b2b', '--vscode-charts-red': '#f14c4c', '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185' };
-const LIGHT = { '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-panel-border': '#e5e5e5', '--vscode-charts-red': '#e51400', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-green': '#388a34' };
+const DARK = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-panel-border': '#2b2b2b',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-green': '#89d185',
+};
+const LIGHT = {
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#3b3b3b',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-panel-border': '#e5e5e5',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-green': '#388a34',
+};
 const reader = (vars: Record<string, string>) => (name: string) => vars[name] ?? '';
 
 describe('chart theme from CSS variables', () => {
@@ -54,7 +70,11 @@ describe('chart theme from CSS variables', () => {
 describe('applyChartTheme', () => {
   it('colours the legend, title, tooltip and every scale, keeping the other options', () => {
     const t = chartTheme(reader(DARK), 'rgb(31, 31, 31)');
-    const options = { responsive: true, plugins: { legend: { position: 'top', labels: { boxWidth: 10 } } }, scales: { x: { stacked: true, title: { display: true, text: 'ms' } }, y: { beginAtZero: true } } };
+    const options = {
+      responsive: true,
+      plugins: { legend: { position: 'top', labels: { boxWidth: 10 } } },
+      scales: { x: { stacked: true, title: { display: true, text: 'ms' } }, y: { beginAtZero: true } },
+    };
     applyChartTheme(options, t);
     expect(options.plugins.legend).toEqual({ position: 'top', labels: { boxWidth: 10, color: t.fg } });
     for (const s of Object.values(options.scales) as unknown as Record<string, Record<string, unknown>>[]) {
@@ -99,21 +119,35 @@ describe('themeChart in a webview', () => {
 describe('hour heatmap shades (media/sidebar.css)', () => {
   // Each shade is the theme's charts-blue mixed with transparent (so: that blue at p% opacity) over the background.
   const css = readFileSync(join(__dirname, '../../media/sidebar.css'), 'utf8');
-  const shades = [...css.matchAll(/td\.heat-(\d) \{ background: color-mix\(in srgb, var\(--vscode-charts-blue[^)]*\) (\d+)%, transparent\); \}/g)].map((m) => Number(m[2]) / 100);
-  const HIGH_CONTRAST = { '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-charts-blue': '#3794ff' };
+  const shades = [
+    ...css.matchAll(
+      /td\.heat-(\d)\s*\{\s*background: color-mix\(in srgb, var\(--vscode-charts-blue[^)]*\) (\d+)%, transparent\);\s*\}/g,
+    ),
+  ].map((m) => Number(m[2]) / 100);
+  const HIGH_CONTRAST = {
+    '--vscode-foreground': '#ffffff',
+    '--vscode-editor-background': '#000000',
+    '--vscode-charts-blue': '#3794ff',
+  };
 
   it('are five, getting darker', () => {
     expect(shades).toHaveLength(5);
     expect([...shades].sort((a, b) => a - b)).toEqual(shades);
   });
 
-  it.each([['Light Modern', LIGHT], ['Dark Modern', DARK], ['High Contrast', HIGH_CONTRAST]])('keep the cell text readable in %s', (_name, vars) => {
+  it.each([
+    ['Light Modern', LIGHT],
+    ['Dark Modern', DARK],
+    ['High Contrast', HIGH_CONTRAST],
+  ])('keep the cell text readable in %s', (_name, vars) => {
     const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
     const bg = hex(vars['--vscode-editor-background']);
     const blue = hex(vars['--vscode-charts-blue']);
     for (const p of shades) {
       const cell = `rgb(${bg.map((b, i) => Math.round(blue[i] * p + b * (1 - p))).join(', ')})`;
-      expect(contrastRatio(vars['--vscode-foreground'], cell), `text on the ${p * 100}% shade`).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
+      expect(contrastRatio(vars['--vscode-foreground'], cell), `text on the ${p * 100}% shade`).toBeGreaterThanOrEqual(
+        MIN_TEXT_CONTRAST,
+      );
     }
   });
 });

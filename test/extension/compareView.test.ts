@@ -5,12 +5,24 @@ import { compareReports } from '../../src/core/compare';
 import { buildCompareView } from '../../src/core/report/compareView';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { applySlo, parseSlo } from '../../src/core/slo';
-import { parseResultsFromWebview, parseResultsToWebview, type CompareView, type ResultsFromWebview, type ResultsView } from '../../src/shared/protocol/results';
+import {
+  parseResultsFromWebview,
+  parseResultsToWebview,
+  type CompareView,
+  type ResultsFromWebview,
+  type ResultsView,
+} from '../../src/shared/protocol/results';
 import { report, result, run } from './fixtures';
 
-const before = report([result('m1', 'CN', [run({ ttftMs: 300, decodeTps: 50 }), run({ ttftMs: 500, decodeTps: 70 })]), result('old', 'US', [run()])]);
+const before = report([
+  result('m1', 'CN', [run({ ttftMs: 300, decodeTps: 50 }), run({ ttftMs: 500, decodeTps: 70 })]),
+  result('old', 'US', [run()]),
+]);
 const now = report(
-  [result('m1', 'CN', [run({ ttftMs: 200, decodeTps: 80 }), run({ ttftMs: 220, decodeTps: 90 })]), result('<img src=x onerror=alert(1)>', 'local', [run()])],
+  [
+    result('m1', 'CN', [run({ ttftMs: 200, decodeTps: 80 }), run({ ttftMs: 220, decodeTps: 90 })]),
+    result('<img src=x onerror=alert(1)>', 'local', [run()]),
+  ],
   { startedAt: '2025-12-01T10:00:00.000Z' },
 );
 
@@ -28,7 +40,11 @@ function setup() {
   const root = document.getElementById('app')!;
   const posted: ResultsFromWebview[] = [];
   const compared: unknown[] = [];
-  const app = createResultsApp(root, (m) => posted.push(m), () => ({ update: () => {}, compare: (v) => void compared.push(v) }));
+  const app = createResultsApp(
+    root,
+    (m) => posted.push(m),
+    () => ({ update: () => {}, compare: (v) => void compared.push(v) }),
+  );
   return { root, posted, compared, app };
 }
 
@@ -40,7 +56,11 @@ describe('Compare with… view model', () => {
     expect(m1.cells.ttftMs).toEqual({ a: '400', b: '210', delta: '−47.5%', better: 'b' });
     expect(m1.cells.decodeTps).toEqual({ a: '60.0', b: '85.0', delta: '+41.7%', better: 'b' });
     expect(m1.values.ttftMs).toEqual({ a: [300, 500], b: [200, 220] });
-    expect(view.rows.map((r) => [r.id, r.inA, r.inB])).toEqual([['m1', true, true], ['old', true, false], ['<img src=x onerror=alert(1)>', false, true]]);
+    expect(view.rows.map((r) => [r.id, r.inA, r.inB])).toEqual([
+      ['m1', true, true],
+      ['old', true, false],
+      ['<img src=x onerror=alert(1)>', false, true],
+    ]);
   });
 
   it('passes the protocol guard; a tampered view or unknown message does not', () => {

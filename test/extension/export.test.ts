@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvField, exportReport, mdCell, reportToCsv, reportToMarkdown } from '../../src/core/report/export';
+import {
+  CSV_COLUMNS,
+  csvField,
+  exportReport,
+  mdCell,
+  reportToCsv,
+  reportToMarkdown,
+} from '../../src/core/report/export';
 import { run, report, result, sampleReport } from './fixtures';
 
 /** Minimal RFC 4180 parser for the round trip. */

@@ -40,7 +40,14 @@ export function run(over: Partial<RunMetrics> = {}): RunMetrics {
 }
 
 export function result(id: string, region: Region, runs: RunMetrics[], over: Partial<ModelResult> = {}): ModelResult {
-  const r = emptyResult({ id, label: `${id} label`, region, protocol: 'openai-chat', model: id, baseUrl: `https://${id}.example.com` });
+  const r = emptyResult({
+    id,
+    label: `${id} label`,
+    region,
+    protocol: 'openai-chat',
+    model: id,
+    baseUrl: `https://${id}.example.com`,
+  });
   for (const run of runs) recordRun(r, run);
   return {
     ...r,
@@ -64,11 +71,35 @@ export function report(results: ModelResult[], over: Partial<BenchmarkReport> = 
 /** Two CN models and one US model; deepseek fastest, gpt-6-sol lowest TTFT; kimi has a failed auth run. */
 export function sampleReport(): BenchmarkReport {
   return report([
-    result('deepseek-v4-flash', 'CN', [run({ decodeTps: 80, normalizedTps: 70, ttftMs: 400 }), run({ decodeTps: 90, normalizedTps: 75, ttftMs: 500, notes: ['hidden <u>reasoning</u> inferred'] })]),
-    result('kimi-k3', 'CN', [
-      run({ decodeTps: 40, normalizedTps: 35, ttftMs: 600, answerText: '<script>window.pwned = 1</script><img src=x onerror="window.pwned=2">' }),
-      run({ ok: false, error: 'kimi-k3 (api.moonshot.ai): the API key is missing or was rejected (HTTP 401). <b>bold</b>', errorKind: 'auth', ttftMs: null, decodeTps: null, normalizedTps: null, e2eMs: null, costUsd: null, answerText: '', outputTokens: null, interChunkMs: [], tokensPerChunk: [] }),
+    result('deepseek-v4-flash', 'CN', [
+      run({ decodeTps: 80, normalizedTps: 70, ttftMs: 400 }),
+      run({ decodeTps: 90, normalizedTps: 75, ttftMs: 500, notes: ['hidden <u>reasoning</u> inferred'] }),
     ]),
-    result('gpt-6-sol', 'US', [run({ decodeTps: 60, normalizedTps: 60, ttftMs: 250, reasoningText: 'thinking <i>hard</i>' }), run({ decodeTps: 62, normalizedTps: 61, ttftMs: 260 })]),
+    result('kimi-k3', 'CN', [
+      run({
+        decodeTps: 40,
+        normalizedTps: 35,
+        ttftMs: 600,
+        answerText: '<script>window.pwned = 1</script><img src=x onerror="window.pwned=2">',
+      }),
+      run({
+        ok: false,
+        error: 'kimi-k3 (api.moonshot.ai): the API key is missing or was rejected (HTTP 401). <b>bold</b>',
+        errorKind: 'auth',
+        ttftMs: null,
+        decodeTps: null,
+        normalizedTps: null,
+        e2eMs: null,
+        costUsd: null,
+        answerText: '',
+        outputTokens: null,
+        interChunkMs: [],
+        tokensPerChunk: [],
+      }),
+    ]),
+    result('gpt-6-sol', 'US', [
+      run({ decodeTps: 60, normalizedTps: 60, ttftMs: 250, reasoningText: 'thinking <i>hard</i>' }),
+      run({ decodeTps: 62, normalizedTps: 61, ttftMs: 260 }),
+    ]),
   ]);
 }

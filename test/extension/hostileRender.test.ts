@@ -17,7 +17,8 @@ import { buildResultsView } from '../../src/core/report/resultsView';
 import { parseResultsToWebview } from '../../src/shared/protocol/results';
 import { report, result, run } from './fixtures';
 
-const HTML = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><a href="javascript:window.pwned=3">click</a>[md](javascript:alert(1))<svg onload="window.pwned=4"></svg><iframe srcdoc="<script>parent.pwned=5</script>"></iframe><style>*{display:none}</style>';
+const HTML =
+  '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><a href="javascript:window.pwned=3">click</a>[md](javascript:alert(1))<svg onload="window.pwned=4"></svg><iframe srcdoc="<script>parent.pwned=5</script>"></iframe><style>*{display:none}</style>';
 const ANSI = '\u001b[31mred\u001b[0m \u001b]0;title\u0007 \u001b]8;;https://evil.example\u001b\\link\u001b]8;;\u001b\\';
 const BIDI = 'safe \u202eevil.exe\u202c \u2067rtl\u2069 \u200fmark';
 const NUL = 'before\u0000after';
@@ -28,10 +29,28 @@ const ID = 'evil"] [onclick=x] <i>';
 
 function hostileReport() {
   return report([
-    result(ID, 'CN', [
-      run({ answerText: ANSWER, reasoningText: `${HTML}${BIDI}`, notes: [`note ${HTML} ${BIDI}`] }),
-      run({ ok: false, error: `${ID} (host): server error (HTTP 500: ${HTML} ${BIDI} ${NUL})`, errorKind: 'server', ttftMs: null, decodeTps: null, normalizedTps: null, e2eMs: null, costUsd: null, answerText: '', outputTokens: null, interChunkMs: [], tokensPerChunk: [] }),
-    ], { label: LABEL, warnings: [`warning ${HTML} ${BIDI}`] }),
+    result(
+      ID,
+      'CN',
+      [
+        run({ answerText: ANSWER, reasoningText: `${HTML}${BIDI}`, notes: [`note ${HTML} ${BIDI}`] }),
+        run({
+          ok: false,
+          error: `${ID} (host): server error (HTTP 500: ${HTML} ${BIDI} ${NUL})`,
+          errorKind: 'server',
+          ttftMs: null,
+          decodeTps: null,
+          normalizedTps: null,
+          e2eMs: null,
+          costUsd: null,
+          answerText: '',
+          outputTokens: null,
+          interChunkMs: [],
+          tokensPerChunk: [],
+        }),
+      ],
+      { label: LABEL, warnings: [`warning ${HTML} ${BIDI}`] },
+    ),
     result('long-line', 'US', [run({ answerText: LONG })]),
   ]);
 }
@@ -44,7 +63,9 @@ function received(r = hostileReport()) {
 
 /** Elements and attributes that would mean model text became markup. */
 function expectInert(root: HTMLElement) {
-  expect(root.querySelectorAll('script, img, iframe, svg, object, embed, style, link, meta, a, b, i, form').length).toBe(0);
+  expect(
+    root.querySelectorAll('script, img, iframe, svg, object, embed, style, link, meta, a, b, i, form').length,
+  ).toBe(0);
   for (const node of Array.from(root.querySelectorAll('*'))) {
     for (const attr of Array.from(node.attributes)) {
       expect(attr.name, `<${node.tagName.toLowerCase()} ${attr.name}>`).not.toMatch(/^on/i);
@@ -69,7 +90,11 @@ describe('results panel with hostile output', () => {
 
   it('renders HTML/JS, ANSI, bidi and NUL as inert text, exactly as received', () => {
     const root = document.getElementById('app')!;
-    createResultsApp(root, () => {}, () => ({ update() {} })).render(received());
+    createResultsApp(
+      root,
+      () => {},
+      () => ({ update() {} }),
+    ).render(received());
     expectInert(root);
     const answer = root.querySelector('pre.answer-text')!;
     expect(answer.textContent).toBe(ANSWER);
@@ -86,7 +111,11 @@ describe('results panel with hostile output', () => {
 
   it('isolates the direction of every text that came from a model, a provider or settings', () => {
     const root = document.getElementById('app')!;
-    createResultsApp(root, () => {}, () => ({ update() {} })).render(received());
+    createResultsApp(
+      root,
+      () => {},
+      () => ({ update() {} }),
+    ).render(received());
     expectIsolated(root.querySelector('#results-table tbody tr .label'), 'table label');
     expectIsolated(root.querySelector('details.model-output summary .label'), 'outputs label');
     expectIsolated(root.querySelector('pre.answer-text'), 'answer');
@@ -101,7 +130,11 @@ describe('results panel with hostile output', () => {
 
   it('keeps a 1 MB line whole, in a box that wraps and scrolls', () => {
     const root = document.getElementById('app')!;
-    createResultsApp(root, () => {}, () => ({ update() {} })).render(received());
+    createResultsApp(
+      root,
+      () => {},
+      () => ({ update() {} }),
+    ).render(received());
     const long = root.querySelector('details[data-model-id="long-line"] pre.answer-text')!;
     expect(long.textContent!.length).toBe(LONG.length);
     const css = readFileSync(join(__dirname, '../../media/results.css'), 'utf8');
@@ -116,14 +149,34 @@ describe('results panel with hostile output', () => {
 });
 
 describe('sidebar leaderboard with hostile names', () => {
-  const row = (key: string, label?: string): LeaderboardRow => ({ key, ...(label ? { label } : {}), region: 'CN', runs: 2, failedRuns: 0, medianDecodeTps: 50, medianNormalizedTps: 45, medianTtftMs: 300, costPerMOutput: 1, lastRun: '2025-11-30T10:00:00Z' });
+  const row = (key: string, label?: string): LeaderboardRow => ({
+    key,
+    ...(label ? { label } : {}),
+    region: 'CN',
+    runs: 2,
+    failedRuns: 0,
+    medianDecodeTps: 50,
+    medianNormalizedTps: 45,
+    medianTtftMs: 300,
+    costPerMOutput: 1,
+    lastRun: '2025-11-30T10:00:00Z',
+  });
 
   it('renders labels and keys as inert, isolated text', () => {
     document.body.innerHTML = '<main id="app"></main>';
     const root = document.getElementById('app')!;
-    createSidebarApp(root, () => {}).render(buildLeaderboardView({ models: [row(ID, LABEL), row(`key ${HTML}`)], regions: [row('CN')] }, { category: 'all', range: 'all' }, 4, [`warn ${HTML}`]));
+    createSidebarApp(root, () => {}).render(
+      buildLeaderboardView(
+        { models: [row(ID, LABEL), row(`key ${HTML}`)], regions: [row('CN')] },
+        { category: 'all', range: 'all' },
+        4,
+        [`warn ${HTML}`],
+      ),
+    );
     expectInert(root);
-    const th = Array.from(root.querySelectorAll('#leaderboard-models tbody tr')).find((tr) => tr.getAttribute('data-model-id') === ID)!.querySelector('th')!;
+    const th = Array.from(root.querySelectorAll('#leaderboard-models tbody tr'))
+      .find((tr) => tr.getAttribute('data-model-id') === ID)!
+      .querySelector('th')!;
     expect(th.textContent).toContain(LABEL);
     expectIsolated(th.querySelector('.label'), 'leaderboard label');
     expect(root.querySelectorAll('#leaderboard-models tbody tr')).toHaveLength(2);

@@ -9,14 +9,50 @@ import { buildLeaderboardView } from '../../src/core/report/leaderboardView';
 import { parseSidebarToWebview } from '../../src/shared/protocol/sidebar';
 
 const rec = (modelId: string, time: string, ttftMs: number): HistoryRecord =>
-  ({ v: 1, time, modelId, region: 'CN', protocol: 'openai-chat', host: 'h', promptHash: 'f'.repeat(64), category: 'chat', tokenSource: 'usage', toolVersion: '0', metrics: { ok: true, ttftMs, decodeTps: 30 } }) as HistoryRecord;
+  ({
+    v: 1,
+    time,
+    modelId,
+    region: 'CN',
+    protocol: 'openai-chat',
+    host: 'h',
+    promptHash: 'f'.repeat(64),
+    category: 'chat',
+    tokenSource: 'usage',
+    toolVersion: '0',
+    metrics: { ok: true, ttftMs, decodeTps: 30 },
+  }) as HistoryRecord;
 
-const board = { models: [{ key: 'ds', label: 'DeepSeek', region: 'CN' as const, runs: 3, failedRuns: 0, medianDecodeTps: 30, medianNormalizedTps: 28, medianTtftMs: 400, costPerMOutput: null, lastRun: '2026-11-30T10:00:00Z' }], regions: [] };
+const board = {
+  models: [
+    {
+      key: 'ds',
+      label: 'DeepSeek',
+      region: 'CN' as const,
+      runs: 3,
+      failedRuns: 0,
+      medianDecodeTps: 30,
+      medianNormalizedTps: 28,
+      medianTtftMs: 400,
+      costPerMOutput: null,
+      lastRun: '2026-11-30T10:00:00Z',
+    },
+  ],
+  regions: [],
+};
 
 function render(records: HistoryRecord[]) {
   document.body.innerHTML = '<main id="app"></main>';
   const root = document.getElementById('app')!;
-  const view = buildLeaderboardView(board, { category: 'all', range: 'all' }, records.length, [], undefined, undefined, byHour(records));
+  const view = buildLeaderboardView(
+    board,
+    { category: 'all', range: 'all' },
+    records.length,
+    [],
+    undefined,
+    undefined,
+    byHour(records),
+  );
   const msg = parseSidebarToWebview(JSON.parse(JSON.stringify({ type: 'leaderboard', view })));
   if (msg?.type !== 'leaderboard') throw new Error('invalid view');
   createSidebarApp(root, () => {}).render(msg.view);
@@ -31,7 +67,12 @@ describe('sidebar hour heatmap', () => {
   });
 
   it('draws a model × hour table of median TTFT with shades from fastest to slowest', () => {
-    const root = render([rec('ds', '2026-11-30T02:10:00Z', 300), rec('ds', '2026-12-01T02:10:00Z', 500), rec('ds', '2026-11-30T14:00:00Z', 900), rec('glm', '2026-11-30T14:30:00Z', 600)]);
+    const root = render([
+      rec('ds', '2026-11-30T02:10:00Z', 300),
+      rec('ds', '2026-12-01T02:10:00Z', 500),
+      rec('ds', '2026-11-30T14:00:00Z', 900),
+      rec('glm', '2026-11-30T14:30:00Z', 600),
+    ]);
     expect(root.querySelector<HTMLElement>('#hour-heatmap-section')!.hidden).toBe(false);
     const heads = Array.from(root.querySelectorAll('#hour-heatmap thead th')).map((th) => th.textContent);
     expect(heads).toEqual(['Model', '02', '14']);

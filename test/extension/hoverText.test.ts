@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryRecord } from '../../src/core/history/contract';
-import { buildHoverMarkdown, comparisonLine, escapeMarkdown, estimateGenerationMs, latestMeasurements, relativeTime, tokenComparison, type HoverInput } from '../../src/core/report/hoverText';
+import {
+  buildHoverMarkdown,
+  comparisonLine,
+  escapeMarkdown,
+  estimateGenerationMs,
+  latestMeasurements,
+  relativeTime,
+  tokenComparison,
+  type HoverInput,
+} from '../../src/core/report/hoverText';
 
 const now = new Date('2025-11-30T12:00:00Z');
 
@@ -14,9 +23,21 @@ function input(over: Partial<HoverInput> = {}): HoverInput {
       { family: 'claude', label: 'Claude (public tokenizer, approximate)', count: 350, exact: false },
     ],
     models: [
-      { id: 'deepseek-v4-flash', label: 'DeepSeek V4 Flash', family: 'deepseek-v3', inputPerM: 0.28, measured: { decodeTps: 50, ttftMs: 1000, time: '2025-11-30T09:00:00Z' } },
+      {
+        id: 'deepseek-v4-flash',
+        label: 'DeepSeek V4 Flash',
+        family: 'deepseek-v3',
+        inputPerM: 0.28,
+        measured: { decodeTps: 50, ttftMs: 1000, time: '2025-11-30T09:00:00Z' },
+      },
       { id: 'kimi-k3', label: 'Kimi K3', family: 'o200k', inputPerM: 0.6 },
-      { id: 'qwen3.7-max', label: 'Qwen3.7 Max', family: 'qwen3', inputPerM: 0.4, measured: { decodeTps: 100, ttftMs: null, time: '2025-10-01T00:00:00Z' } },
+      {
+        id: 'qwen3.7-max',
+        label: 'Qwen3.7 Max',
+        family: 'qwen3',
+        inputPerM: 0.4,
+        measured: { decodeTps: 100, ttftMs: null, time: '2025-10-01T00:00:00Z' },
+      },
     ],
     outputTokens: 500,
     now,
@@ -53,18 +74,28 @@ describe('buildHoverMarkdown', () => {
   });
 
   it('says where the input prices came from', () => {
-    const priced = buildHoverMarkdown(input({ models: [
-      { id: 'a', label: 'A', family: 'o200k', inputPerM: 1, priceSource: 'genai-prices 0.1.8, data of 2026-09-23' },
-      { id: 'b', label: 'B', family: 'o200k', inputPerM: 2, priceSource: 'your config' },
-      { id: 'c', label: 'C', family: 'o200k' },
-    ] }));
+    const priced = buildHoverMarkdown(
+      input({
+        models: [
+          { id: 'a', label: 'A', family: 'o200k', inputPerM: 1, priceSource: 'genai-prices 0.1.8, data of 2026-09-23' },
+          { id: 'b', label: 'B', family: 'o200k', inputPerM: 2, priceSource: 'your config' },
+          { id: 'c', label: 'C', family: 'o200k' },
+        ],
+      }),
+    );
     // Markdown-escaped, as every text in the hover is.
-    expect(priced).toContain("input costs are at today's rate (genai\\-prices 0\\.1\\.8, data of 2026\\-09\\-23; your config)");
-    expect(buildHoverMarkdown(input({ models: [{ id: 'c', label: 'C', family: 'o200k' }] }))).toContain('no input price is known');
+    expect(priced).toContain(
+      "input costs are at today's rate (genai\\-prices 0\\.1\\.8, data of 2026\\-09\\-23; your config)",
+    );
+    expect(buildHoverMarkdown(input({ models: [{ id: 'c', label: 'C', family: 'o200k' }] }))).toContain(
+      'no input price is known',
+    );
   });
 
   it('escapes Markdown in labels from settings', () => {
-    const out = buildHoverMarkdown(input({ models: [{ id: 'x', label: '[click](command:evil) <img src=x> | *', family: 'o200k' }] }));
+    const out = buildHoverMarkdown(
+      input({ models: [{ id: 'x', label: '[click](command:evil) <img src=x> | *', family: 'o200k' }] }),
+    );
     expect(out).not.toContain('[click](command:evil)');
     expect(out).toContain('\\[click\\]\\(command:evil\\)');
     expect(out).toContain('\\<img src=x\\>');
@@ -72,8 +103,12 @@ describe('buildHoverMarkdown', () => {
   });
 
   it('appends the advisor verdict as text', () => {
-    const out = buildHoverMarkdown(input({ advice: 'Speculative decoding: Coding edit — about 2.7× [link](x). Estimated.' }));
-    expect(out.trimEnd().split('\n').pop()).toBe('Speculative decoding: Coding edit — about 2\\.7× \\[link\\]\\(x\\)\\. Estimated\\.');
+    const out = buildHoverMarkdown(
+      input({ advice: 'Speculative decoding: Coding edit — about 2.7× [link](x). Estimated.' }),
+    );
+    expect(out.trimEnd().split('\n').pop()).toBe(
+      'Speculative decoding: Coding edit — about 2\\.7× \\[link\\]\\(x\\)\\. Estimated\\.',
+    );
   });
 
   it('says which families are still loading instead of waiting for them', () => {
@@ -113,8 +148,26 @@ describe('helpers', () => {
 
   it('latestMeasurements keeps the newest successful run per model', () => {
     const rec = (modelId: string, time: string, ok: boolean, decodeTps: number | null): HistoryRecord =>
-      ({ v: 1, time, modelId, region: 'CN', protocol: 'openai-chat', host: 'h', promptHash: 'x', category: 'chat', tokenSource: 'usage', toolVersion: '0', metrics: { ok, decodeTps, ttftMs: 200 } }) as unknown as HistoryRecord;
-    const m = latestMeasurements([rec('a', '2025-11-01T00:00:00Z', true, 10), rec('a', '2025-11-03T00:00:00Z', true, 30), rec('a', '2025-11-04T00:00:00Z', false, null), rec('a', '2025-11-02T00:00:00Z', true, 20), rec('b', '2025-11-01T00:00:00Z', true, null)]);
+      ({
+        v: 1,
+        time,
+        modelId,
+        region: 'CN',
+        protocol: 'openai-chat',
+        host: 'h',
+        promptHash: 'x',
+        category: 'chat',
+        tokenSource: 'usage',
+        toolVersion: '0',
+        metrics: { ok, decodeTps, ttftMs: 200 },
+      }) as unknown as HistoryRecord;
+    const m = latestMeasurements([
+      rec('a', '2025-11-01T00:00:00Z', true, 10),
+      rec('a', '2025-11-03T00:00:00Z', true, 30),
+      rec('a', '2025-11-04T00:00:00Z', false, null),
+      rec('a', '2025-11-02T00:00:00Z', true, 20),
+      rec('b', '2025-11-01T00:00:00Z', true, null),
+    ]);
     expect(m.get('a')).toEqual({ decodeTps: 30, ttftMs: 200, time: '2025-11-03T00:00:00Z' });
     expect(m.has('b')).toBe(false);
   });

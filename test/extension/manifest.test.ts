@@ -40,15 +40,26 @@ describe('package.json commands and the command-id module', () => {
   it('menus and keybindings name only commands of the module', () => {
     const menus: Record<string, { command: string; when?: string }[]> = pkg.contributes.menus ?? {};
     const keybindings: { command: string }[] = pkg.contributes.keybindings ?? [];
-    const referenced = [...Object.values(menus).flat().map((m) => m.command), ...keybindings.map((k) => k.command)];
+    const referenced = [
+      ...Object.values(menus)
+        .flat()
+        .map((m) => m.command),
+      ...keybindings.map((k) => k.command),
+    ];
     expect(referenced.length).toBeGreaterThan(0);
-    for (const id of referenced) expect(ids, `${id} is in package.json but not in src/extension/commandIds.ts`).toContain(id);
+    for (const id of referenced)
+      expect(ids, `${id} is in package.json but not in src/extension/commandIds.ts`).toContain(id);
   });
 
   it('walkthrough links and completion events run commands of the module', () => {
-    const steps: { description: string; completionEvents?: string[] }[] = pkg.contributes.walkthroughs.flatMap((w: { steps: unknown[] }) => w.steps);
+    const steps: { description: string; completionEvents?: string[] }[] = pkg.contributes.walkthroughs.flatMap(
+      (w: { steps: unknown[] }) => w.steps,
+    );
     const linked = steps.flatMap((s) => [...s.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
-    const events = steps.flatMap((s) => s.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+    const events = steps
+      .flatMap((s) => s.completionEvents ?? [])
+      .filter((e) => e.startsWith('onCommand:'))
+      .map((e) => e.slice('onCommand:'.length));
     expect(linked.length).toBeGreaterThan(0);
     for (const id of [...linked, ...events]) expect(ids).toContain(id);
   });
@@ -56,7 +67,10 @@ describe('package.json commands and the command-id module', () => {
   it('enables Cancel Benchmark on the context key the extension sets while a benchmark runs', () => {
     const cancel = pkg.contributes.commands.find((c: { command: string }) => c.command === Command.cancelBenchmark);
     expect(cancel.enablement).toBe(RUNNING_CONTEXT);
-    expect(pkg.contributes.menus.commandPalette).toContainEqual({ command: Command.cancelBenchmark, when: RUNNING_CONTEXT });
+    expect(pkg.contributes.menus.commandPalette).toContainEqual({
+      command: Command.cancelBenchmark,
+      when: RUNNING_CONTEXT,
+    });
   });
 });
 
@@ -71,24 +85,50 @@ describe('package.json settings and views', () => {
 
   it('has every documented setting, and none holding a key', () => {
     const props = Object.keys(pkg.contributes.configuration.properties);
-    for (const k of ['models', 'defaultModels', 'runs', 'warmup', 'concurrency', 'maxTokens', 'timeoutMs', 'referenceTokenizer', 'hover.enabled', 'hover.families', 'history.storePrompt']) expect(props).toContain(`tokenscope.${k}`);
+    for (const k of [
+      'models',
+      'defaultModels',
+      'runs',
+      'warmup',
+      'concurrency',
+      'maxTokens',
+      'timeoutMs',
+      'referenceTokenizer',
+      'hover.enabled',
+      'hover.families',
+      'history.storePrompt',
+    ])
+      expect(props).toContain(`tokenscope.${k}`);
     expect(props.some((p) => /key/i.test(p) && !/storePrompt/.test(p))).toBe(false);
   });
 
   it('has a sidebar webview view in its own activity-bar container', () => {
     expect(pkg.contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id)).toEqual([VIEW_CONTAINER_ID]);
     expect(Object.keys(pkg.contributes.views)).toEqual([VIEW_CONTAINER_ID]);
-    expect(pkg.contributes.views[VIEW_CONTAINER_ID]).toEqual([expect.objectContaining({ type: 'webview', id: ViewId.leaderboard })]);
+    expect(pkg.contributes.views[VIEW_CONTAINER_ID]).toEqual([
+      expect.objectContaining({ type: 'webview', id: ViewId.leaderboard }),
+    ]);
     expect(pkg.activationEvents).toContain(`onWebviewPanel:${ViewId.results}`);
   });
 });
 
 describe('.vscodeignore', () => {
-  const lines = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  const lines = readFileSync(join(root, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'));
   it('excludes everything but the runtime files', () => {
     expect(lines[0]).toBe('**');
     const included = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     expect(included.some((l) => /src|test|node_modules|\.map/.test(l))).toBe(false);
-    expect(included).toEqual(expect.arrayContaining(['package.json', 'dist/extension.js', 'dist/countWorker.js', 'dist/benchmarkWorker.js', 'dist/tokenizers/*.js', 'dist/media/*.js']));
+    expect(included).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'dist/extension.js',
+        'dist/countWorker.js',
+        'dist/benchmarkWorker.js',
+        'dist/tokenizers/*.js',
+        'dist/media/*.js',
+      ]),
+    );
   });
 });

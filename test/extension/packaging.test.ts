@@ -13,8 +13,25 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 describe('the packaged extension', () => {
   it('holds the bundles, webview assets, manifest and docs, and no sources, tests or source maps', async () => {
     const files = (await listFiles({ cwd: root })).map((f) => f.replace(/\\/g, '/')).sort();
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/media/results.js', 'dist/media/sidebar.js', 'media/icon.png', 'media/results.css']));
-    const leaks = files.filter((f) => /^(src|test|scripts|examples|docs|out|node_modules|artifacts)\//.test(f) || /\.(map|ts|mts|tsx)$/.test(f) || /(^|\/)\.(env|vscode-test|tools)/.test(f));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'CHANGELOG.md',
+        'LICENSE',
+        'dist/extension.js',
+        'dist/media/results.js',
+        'dist/media/sidebar.js',
+        'media/icon.png',
+        'media/results.css',
+      ]),
+    );
+    const leaks = files.filter(
+      (f) =>
+        /^(src|test|scripts|examples|docs|out|node_modules|artifacts)\//.test(f) ||
+        /\.(map|ts|mts|tsx)$/.test(f) ||
+        /(^|\/)\.(env|vscode-test|tools)/.test(f),
+    );
     expect(leaks).toEqual([]);
     // The CLI is an npm binary, not part of the extension.
     expect(files).not.toContain('dist/cli.js');

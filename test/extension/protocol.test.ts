@@ -3,8 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { buildLeaderboardView } from '../../src/core/report/leaderboardView';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { assertNever } from '../../src/shared/protocol/common';
-import { isResultsView, parseResultsFromWebview, parseResultsToWebview, type ResultsFromWebview, type ResultsToWebview } from '../../src/shared/protocol/results';
-import { parseSidebarFromWebview, parseSidebarToWebview, type SidebarFromWebview, type SidebarToWebview } from '../../src/shared/protocol/sidebar';
+import {
+  isResultsView,
+  parseResultsFromWebview,
+  parseResultsToWebview,
+  type ResultsFromWebview,
+  type ResultsToWebview,
+} from '../../src/shared/protocol/results';
+import {
+  parseSidebarFromWebview,
+  parseSidebarToWebview,
+  type SidebarFromWebview,
+  type SidebarToWebview,
+} from '../../src/shared/protocol/sidebar';
 import { createResultsApp } from '../../media/src/lib/resultsRender';
 import { createSidebarApp } from '../../media/src/lib/sidebarRender';
 import { sampleReport } from './fixtures';
@@ -12,7 +23,23 @@ import { sampleReport } from './fixtures';
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 const leaderboardView = buildLeaderboardView(
-  { models: [{ key: 'a', label: 'A', region: 'CN', runs: 3, failedRuns: 0, medianDecodeTps: 50, medianNormalizedTps: 40, medianTtftMs: 300, costPerMOutput: 1.2, lastRun: '2025-11-30T00:00:00Z' }], regions: [] },
+  {
+    models: [
+      {
+        key: 'a',
+        label: 'A',
+        region: 'CN',
+        runs: 3,
+        failedRuns: 0,
+        medianDecodeTps: 50,
+        medianNormalizedTps: 40,
+        medianTtftMs: 300,
+        costPerMOutput: 1.2,
+        lastRun: '2025-11-30T00:00:00Z',
+      },
+    ],
+    regions: [],
+  },
   { category: 'all', range: '30d' },
   3,
 );
@@ -72,11 +99,17 @@ const malformed: unknown[] = [
 
 describe('results panel → extension', () => {
   it('accepts every message of the panel', () => {
-    for (const m of [...common('results'), ...resultsOnly]) expect(parseResultsFromWebview(m), JSON.stringify(m)).toEqual(m);
+    for (const m of [...common('results'), ...resultsOnly])
+      expect(parseResultsFromWebview(m), JSON.stringify(m)).toEqual(m);
   });
 
   it("rejects the sidebar's messages, its ready and its render errors", () => {
-    for (const m of [...sidebarOnly, { type: 'ready', view: 'sidebar' }, { type: 'renderError', view: 'sidebar', message: 'x' }]) expect(parseResultsFromWebview(m), JSON.stringify(m)).toBeUndefined();
+    for (const m of [
+      ...sidebarOnly,
+      { type: 'ready', view: 'sidebar' },
+      { type: 'renderError', view: 'sidebar', message: 'x' },
+    ])
+      expect(parseResultsFromWebview(m), JSON.stringify(m)).toBeUndefined();
   });
 
   it('rejects malformed and unknown messages', () => {
@@ -85,7 +118,10 @@ describe('results panel → extension', () => {
 
   it('returns a fresh object without extra fields, and a render error cut to 500 characters', () => {
     expect(parseResultsFromWebview({ type: 'startDemo', extra: 1 })).toEqual({ type: 'startDemo' });
-    expect(parseResultsFromWebview({ type: 'export', format: 'csv', path: '/etc/passwd' })).toEqual({ type: 'export', format: 'csv' });
+    expect(parseResultsFromWebview({ type: 'export', format: 'csv', path: '/etc/passwd' })).toEqual({
+      type: 'export',
+      format: 'csv',
+    });
     const long = parseResultsFromWebview({ type: 'renderError', view: 'results', message: 'y'.repeat(5000) });
     expect(long?.type === 'renderError' && long.message.length).toBe(500);
   });
@@ -93,11 +129,17 @@ describe('results panel → extension', () => {
 
 describe('sidebar → extension', () => {
   it('accepts every message of the sidebar', () => {
-    for (const m of [...common('sidebar'), ...sidebarOnly]) expect(parseSidebarFromWebview(m), JSON.stringify(m)).toEqual(m);
+    for (const m of [...common('sidebar'), ...sidebarOnly])
+      expect(parseSidebarFromWebview(m), JSON.stringify(m)).toEqual(m);
   });
 
   it("rejects the results panel's messages, its ready and its render errors", () => {
-    for (const m of [...resultsOnly, { type: 'ready', view: 'results' }, { type: 'renderError', view: 'results', message: 'x' }]) expect(parseSidebarFromWebview(m), JSON.stringify(m)).toBeUndefined();
+    for (const m of [
+      ...resultsOnly,
+      { type: 'ready', view: 'results' },
+      { type: 'renderError', view: 'results', message: 'x' },
+    ])
+      expect(parseSidebarFromWebview(m), JSON.stringify(m)).toBeUndefined();
   });
 
   it('rejects malformed and unknown messages', () => {
@@ -105,7 +147,9 @@ describe('sidebar → extension', () => {
   });
 
   it('returns a fresh filter without extra fields', () => {
-    expect(parseSidebarFromWebview({ type: 'setFilter', filter: { category: 'chat', range: '24h', evil: 1 }, extra: true })).toEqual({ type: 'setFilter', filter: { category: 'chat', range: '24h' } });
+    expect(
+      parseSidebarFromWebview({ type: 'setFilter', filter: { category: 'chat', range: '24h', evil: 1 }, extra: true }),
+    ).toEqual({ type: 'setFilter', filter: { category: 'chat', range: '24h' } });
   });
 });
 
@@ -132,7 +176,9 @@ describe('extension → results panel', () => {
     };
     expect(broken((v) => ((v.rows[0].cells.ttftMs as { value: unknown }).value = '300'))).toBeUndefined();
     expect(broken((v) => ((v.rows[0] as { id: unknown }).id = 5))).toBeUndefined();
-    expect(broken((v) => ((v.rows[0].runs[0] as { answerText: unknown }).answerText = { html: '<b>' }))).toBeUndefined();
+    expect(
+      broken((v) => ((v.rows[0].runs[0] as { answerText: unknown }).answerText = { html: '<b>' })),
+    ).toBeUndefined();
     expect(broken((v) => ((v.rows[0] as { region: unknown }).region = 'EU'))).toBeUndefined();
     expect(broken((v) => delete (v as Partial<typeof v>).rows)).toBeUndefined();
     expect(broken((v) => ((v.progress as { done: unknown }).done = Infinity))).toBeUndefined();
@@ -149,7 +195,9 @@ describe('extension → sidebar', () => {
     expect(parseSidebarToWebview({ type: 'results', view: buildResultsView(sampleReport()) })).toBeUndefined();
     expect(parseSidebarToWebview({ type: 'noResults' })).toBeUndefined();
     expect(parseSidebarToWebview({ type: 'compare', view: null })).toBeUndefined();
-    expect(parseSidebarToWebview({ type: 'leaderboard', view: { filter: { category: 'all', range: 'all' } } })).toBeUndefined();
+    expect(
+      parseSidebarToWebview({ type: 'leaderboard', view: { filter: { category: 'all', range: 'all' } } }),
+    ).toBeUndefined();
     expect(parseSidebarToWebview({ type: 'toString' })).toBeUndefined();
   });
 });

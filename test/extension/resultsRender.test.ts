@@ -11,13 +11,19 @@ function setup() {
   const posted: ResultsFromWebview[] = [];
   const chartUpdates: unknown[] = [];
   const charts: ChartsHandle = { update: (v) => void chartUpdates.push(v) };
-  const app = createResultsApp(root, (m) => posted.push(m), () => charts);
+  const app = createResultsApp(
+    root,
+    (m) => posted.push(m),
+    () => charts,
+  );
   return { root, posted, chartUpdates, app };
 }
 
 /** The view as the webview receives it: cloned and validated. */
 function received(r = sampleReport(), options = {}) {
-  const msg = parseResultsToWebview(JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r, options) })));
+  const msg = parseResultsToWebview(
+    JSON.parse(JSON.stringify({ type: 'results', view: buildResultsView(r, options) })),
+  );
   if (msg?.type !== 'results') throw new Error('invalid view');
   return msg.view;
 }
@@ -31,7 +37,11 @@ describe('results panel rendering', () => {
     const { root, app } = setup();
     app.render(received());
     const rows = root.querySelectorAll('#results-table tbody tr[data-model-id]');
-    expect(Array.from(rows).map((r) => r.getAttribute('data-model-id'))).toEqual(['deepseek-v4-flash', 'kimi-k3', 'gpt-6-sol']);
+    expect(Array.from(rows).map((r) => r.getAttribute('data-model-id'))).toEqual([
+      'deepseek-v4-flash',
+      'kimi-k3',
+      'gpt-6-sol',
+    ]);
     const ds = root.querySelector('tr[data-model-id="deepseek-v4-flash"]')!;
     expect(ds.getAttribute('data-region')).toBe('CN');
     const tps = ds.querySelector('td[data-metric="decodeTps"]')!;
@@ -51,7 +61,10 @@ describe('results panel rendering', () => {
   it('highlights the best value of each column, with a text marker and not by colour only', () => {
     const { root, app } = setup();
     app.render(received());
-    const best = (metric: string) => Array.from(root.querySelectorAll(`tbody td[data-metric="${metric}"][data-best="true"]`)).map((td) => td.closest('tr')!.getAttribute('data-model-id'));
+    const best = (metric: string) =>
+      Array.from(root.querySelectorAll(`tbody td[data-metric="${metric}"][data-best="true"]`)).map((td) =>
+        td.closest('tr')!.getAttribute('data-model-id'),
+      );
     expect(best('decodeTps')).toEqual(['deepseek-v4-flash']);
     expect(best('ttftMs')).toEqual(['gpt-6-sol']);
     expect(best('outputTokens')).toEqual([]);
@@ -65,7 +78,9 @@ describe('results panel rendering', () => {
     app.render(received());
     const agg = root.querySelectorAll('#results-table tfoot tr[data-aggregate-region]');
     expect(Array.from(agg).map((r) => r.getAttribute('data-aggregate-region'))).toEqual(['CN', 'US']);
-    expect(root.querySelector('tr[data-aggregate-region="CN"] td[data-metric="decodeTps"]')!.getAttribute('data-value')).toBe('80');
+    expect(
+      root.querySelector('tr[data-aggregate-region="CN"] td[data-metric="decodeTps"]')!.getAttribute('data-value'),
+    ).toBe('80');
   });
 
   it('renders model output and errors as inert text', () => {
@@ -82,7 +97,9 @@ describe('results panel rendering', () => {
     const error = root.querySelector('details[data-model-id="kimi-k3"] .run-error')!;
     expect(error.getAttribute('data-error-kind')).toBe('auth');
     expect(error.textContent).toContain('<b>bold</b>');
-    const note = root.querySelector('details[data-model-id="deepseek-v4-flash"] .run[data-run-index="1"] .run-notes li')!;
+    const note = root.querySelector(
+      'details[data-model-id="deepseek-v4-flash"] .run[data-run-index="1"] .run-notes li',
+    )!;
     expect(note.textContent).toBe('hidden <u>reasoning</u> inferred');
     expect(root.querySelector('u')).toBeNull();
     const reasoning = root.querySelector('details[data-model-id="gpt-6-sol"] pre.reasoning-text')!;
@@ -106,12 +123,21 @@ describe('results panel rendering', () => {
   it('shows progress and a cancel button while running, and keeps open outputs open across updates', () => {
     const { root, app, posted, chartUpdates } = setup();
     const partial = report([result('deepseek-v4-flash', 'CN', [run()]), result('gpt-6-sol', 'US', [])]);
-    app.render(received(partial, { running: true, activity: { 'gpt-6-sol': { warmupActive: 0, measuredActive: 1, warmupDone: 0 } } }));
+    app.render(
+      received(partial, {
+        running: true,
+        activity: { 'gpt-6-sol': { warmupActive: 0, measuredActive: 1, warmupDone: 0 } },
+      }),
+    );
     const status = root.querySelector('#results-status')!;
     expect(status.getAttribute('data-running')).toBe('true');
     expect(status.textContent).toBe('Running… 1 of 4 measured runs done.');
-    expect(root.querySelector('tr[data-model-id="gpt-6-sol"] [data-field="status"]')!.textContent).toBe('running 1 of 2');
-    expect(root.querySelector('tr[data-model-id="deepseek-v4-flash"] [data-field="status"]')!.textContent).toBe('queued: 1 of 2 runs done');
+    expect(root.querySelector('tr[data-model-id="gpt-6-sol"] [data-field="status"]')!.textContent).toBe(
+      'running 1 of 2',
+    );
+    expect(root.querySelector('tr[data-model-id="deepseek-v4-flash"] [data-field="status"]')!.textContent).toBe(
+      'queued: 1 of 2 runs done',
+    );
     expect((root.querySelector('#results-progress') as HTMLProgressElement).hidden).toBe(false);
     const cancel = root.querySelector('#cancel-benchmark') as HTMLButtonElement;
     expect(cancel.hidden).toBe(false);
@@ -136,7 +162,8 @@ describe('results panel rendering', () => {
       category: 'coding-edit',
       flagged: true,
       technique: 'prompt-lookup',
-      verdict: 'Coding edit — 71% of the output is copied from the prompt; prompt lookup would give about 2.3× <img src=x onerror="window.pwned=1">',
+      verdict:
+        'Coding edit — 71% of the output is copied from the prompt; prompt lookup would give about 2.3× <img src=x onerror="window.pwned=1">',
       promptLookupSpeedup: 2.31,
       copiedShare: 0.71,
       draftModelSpeedup: 2.2,
@@ -160,33 +187,54 @@ describe('results panel rendering', () => {
   it('says how many runs were cancelled instead of showing 0/0', () => {
     const { root, app } = setup();
     const r = sampleReport();
-    r.results[0] = result('deepseek-v4-flash', 'CN', [run({ ok: false, error: 'deepseek-v4-flash: cancelled.', errorKind: 'cancelled' })]);
+    r.results[0] = result('deepseek-v4-flash', 'CN', [
+      run({ ok: false, error: 'deepseek-v4-flash: cancelled.', errorKind: 'cancelled' }),
+    ]);
     app.render(received(r));
     const cell = root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-field="runs"]')!;
     expect(cell.textContent).toBe('0/0 (1 cancelled)');
     expect(cell.getAttribute('data-cancelled')).toBe('1');
-    expect(root.querySelector('#outputs details[data-model-id="deepseek-v4-flash"] summary')!.textContent).toContain('1 cancelled');
+    expect(root.querySelector('#outputs details[data-model-id="deepseek-v4-flash"] summary')!.textContent).toContain(
+      '1 cancelled',
+    );
   });
 
   it('after a cancel, states the same counts as the table, keeps the finished runs, and says which model has none', () => {
     const { root, app } = setup();
-    const r = report([result('deepseek-v4-flash', 'CN', [run({ decodeTps: 80 })]), result('gpt-6-sol', 'US', [run({ ok: false, error: 'gpt-6-sol: cancelled.', errorKind: 'cancelled' })])]);
+    const r = report([
+      result('deepseek-v4-flash', 'CN', [run({ decodeTps: 80 })]),
+      result('gpt-6-sol', 'US', [run({ ok: false, error: 'gpt-6-sol: cancelled.', errorKind: 'cancelled' })]),
+    ]);
     app.render(received(r, { cancelled: true }));
-    expect(root.querySelector('#results-status')!.textContent).toBe('Cancelled after 1 of 4 measured runs; the 1 finished is shown. No finished run: gpt-6-sol label.');
+    expect(root.querySelector('#results-status')!.textContent).toBe(
+      'Cancelled after 1 of 4 measured runs; the 1 finished is shown. No finished run: gpt-6-sol label.',
+    );
     expect(root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-field="runs"]')!.textContent).toBe('1/1');
-    expect(root.querySelector('tr[data-model-id="gpt-6-sol"] [data-field="status"]')!.textContent).toBe('cancelled before any run finished');
-    expect(root.querySelector('#outputs details[data-model-id="gpt-6-sol"]')!.textContent).toContain('Cancelled before any run of this model finished.');
+    expect(root.querySelector('tr[data-model-id="gpt-6-sol"] [data-field="status"]')!.textContent).toBe(
+      'cancelled before any run finished',
+    );
+    expect(root.querySelector('#outputs details[data-model-id="gpt-6-sol"]')!.textContent).toContain(
+      'Cancelled before any run of this model finished.',
+    );
     expect((root.querySelector('#chart-grid, .chart-grid') as HTMLElement).hidden).toBe(false);
     expect((root.querySelector('#export-json') as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('with nothing finished: no empty charts, and Export disabled with the reason shown', () => {
     const { root, app, chartUpdates } = setup();
-    const r = report([result('deepseek-v4-flash', 'CN', [run({ ok: false, error: 'deepseek-v4-flash: cancelled.', errorKind: 'cancelled' })])]);
+    const r = report([
+      result('deepseek-v4-flash', 'CN', [
+        run({ ok: false, error: 'deepseek-v4-flash: cancelled.', errorKind: 'cancelled' }),
+      ]),
+    ]);
     app.render(received(r, { cancelled: true }));
-    expect(root.querySelector('#results-status')!.textContent).toBe('Cancelled after 0 of 2 measured runs; no run had finished.');
+    expect(root.querySelector('#results-status')!.textContent).toBe(
+      'Cancelled after 0 of 2 measured runs; no run had finished.',
+    );
     expect((root.querySelector('.chart-grid') as HTMLElement).hidden).toBe(true);
-    expect(root.querySelector('#charts-empty')!.textContent).toContain('No run finished before the benchmark was cancelled');
+    expect(root.querySelector('#charts-empty')!.textContent).toContain(
+      'No run finished before the benchmark was cancelled',
+    );
     expect(chartUpdates).toHaveLength(0);
     const exp = root.querySelector('#export-json') as HTMLButtonElement;
     expect(exp.disabled).toBe(true);
@@ -197,8 +245,17 @@ describe('results panel rendering', () => {
   it('marks a failed model in the table and shows one card per distinct error, with its count and one action', () => {
     const { root, app, posted } = setup();
     const r = sampleReport();
-    const err = 'x (x.example.com): the API key is missing or was rejected (HTTP 401). Set it with Tokenscope: Set API Key.';
-    const bad = { ok: false, error: err, errorKind: 'auth' as const, decodeTps: null, ttftMs: null, normalizedTps: null, answerText: '' };
+    const err =
+      'x (x.example.com): the API key is missing or was rejected (HTTP 401). Set it with Tokenscope: Set API Key.';
+    const bad = {
+      ok: false,
+      error: err,
+      errorKind: 'auth' as const,
+      decodeTps: null,
+      ttftMs: null,
+      normalizedTps: null,
+      answerText: '',
+    };
     r.results.push(result('x', 'US', [run(bad), run(bad)]));
     app.render(received(r));
     const row = root.querySelector('tr[data-model-id="x"]')!;
@@ -210,21 +267,35 @@ describe('results panel rendering', () => {
     expect(cards[0].getAttribute('data-count')).toBe('2');
     expect(cards[0].querySelector('h4')!.textContent).toBe('Failed: 401 — 2 of 2 runs (run 1, 2)');
     expect(root.querySelectorAll('details[data-model-id="x"] button.set-api-key')).toHaveLength(1);
-    expect(root.querySelector('#results-status')!.textContent).toContain('2 models had failed runs: kimi-k3 label (failed: 401 (1 of 2 runs)); x label (failed: 401 (2 of 2 runs)).');
+    expect(root.querySelector('#results-status')!.textContent).toContain(
+      '2 models had failed runs: kimi-k3 label (failed: 401 (1 of 2 runs)); x label (failed: 401 (2 of 2 runs)).',
+    );
     (root.querySelector('details[data-model-id="x"] button.set-api-key') as HTMLButtonElement).click();
     expect(posted).toEqual([{ type: 'setApiKey', modelId: 'x' }]);
   });
 
-  it('names the prompt\'s file and first line, and labels every part of a demo as simulated', () => {
+  it("names the prompt's file and first line, and labels every part of a demo as simulated", () => {
     const { root, app } = setup();
-    app.render(received(sampleReport(), { prompt: { source: 'notes.md (selection)', firstLine: 'Explain, in three sentences, why…' }, demo: true }));
-    expect(root.querySelector('#results-prompt')!.textContent).toBe('notes.md (selection) — “Explain, in three sentences, why…” · 42 characters');
+    app.render(
+      received(sampleReport(), {
+        prompt: { source: 'notes.md (selection)', firstLine: 'Explain, in three sentences, why…' },
+        demo: true,
+      }),
+    );
+    expect(root.querySelector('#results-prompt')!.textContent).toBe(
+      'notes.md (selection) — “Explain, in three sentences, why…” · 42 characters',
+    );
     expect((root.querySelector('#demo-banner') as HTMLElement).hidden).toBe(false);
-    expect(root.querySelector('#results-table caption')!.textContent).toBe('Simulated — demo: not real model measurements');
+    expect(root.querySelector('#results-table caption')!.textContent).toBe(
+      'Simulated — demo: not real model measurements',
+    );
     expect(root.querySelector('#results-status')!.textContent).toMatch(/^Demo \(simulated\): /);
-    for (const tag of Array.from(root.querySelectorAll('#charts .demo-tag'))) expect(tag.textContent).toBe('Simulated — demo: ');
+    for (const tag of Array.from(root.querySelectorAll('#charts .demo-tag')))
+      expect(tag.textContent).toBe('Simulated — demo: ');
     expect((root.querySelector('#export-json') as HTMLButtonElement).disabled).toBe(true);
-    expect(root.querySelector('#export-reason')!.textContent).toBe('Demo numbers are simulated, so they are not exported.');
+    expect(root.querySelector('#export-reason')!.textContent).toBe(
+      'Demo numbers are simulated, so they are not exported.',
+    );
   });
 
   it('returns the focus to the Set API Key button when the panel gets it back (Escape from the key box)', () => {
@@ -244,9 +315,13 @@ describe('results panel rendering', () => {
     app.render(received());
     const cell = root.querySelector('tr[data-model-id="deepseek-v4-flash"] td[data-metric="decodeTps"]') as HTMLElement;
     expect(cell.getAttribute('tabindex')).toBe('0');
-    expect(cell.getAttribute('aria-label')).toBe('deepseek-v4-flash label, tok/s (own tokens): median 85.0 tok/s; min–max 80.0–90.0, MAD 5.0 over 2 runs (best)');
+    expect(cell.getAttribute('aria-label')).toBe(
+      'deepseek-v4-flash label, tok/s (own tokens): median 85.0 tok/s; min–max 80.0–90.0, MAD 5.0 over 2 runs (best)',
+    );
     // A single value has no spread: not a tab stop.
-    expect(root.querySelector('tr[data-model-id="kimi-k3"] td[data-metric="decodeTps"]')!.hasAttribute('tabindex')).toBe(false);
+    expect(
+      root.querySelector('tr[data-model-id="kimi-k3"] td[data-metric="decodeTps"]')!.hasAttribute('tabindex'),
+    ).toBe(false);
   });
 
   it('shows a first-run empty state that says "No results yet" once and offers the demo, local servers, a key and a benchmark', () => {
@@ -255,8 +330,14 @@ describe('results panel rendering', () => {
     expect((root.querySelector('#results-empty') as HTMLElement).hidden).toBe(false);
     expect((root.querySelector('#results-content') as HTMLElement).hidden).toBe(true);
     expect(root.textContent!.match(/No results yet/g)).toHaveLength(1);
-    for (const id of ['#results-demo', '#results-local', '#results-set-key', '#results-run-benchmark']) (root.querySelector(id) as HTMLButtonElement).click();
-    expect(posted).toEqual([{ type: 'startDemo' }, { type: 'findLocalServers' }, { type: 'setApiKey' }, { type: 'runBenchmark' }]);
+    for (const id of ['#results-demo', '#results-local', '#results-set-key', '#results-run-benchmark'])
+      (root.querySelector(id) as HTMLButtonElement).click();
+    expect(posted).toEqual([
+      { type: 'startDemo' },
+      { type: 'findLocalServers' },
+      { type: 'setApiKey' },
+      { type: 'runBenchmark' },
+    ]);
   });
 
   it('keeps the page working when charts cannot be created', () => {

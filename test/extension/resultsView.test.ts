@@ -22,7 +22,8 @@ describe('buildResultsView', () => {
   });
 
   it('marks the best value per column: highest rate, lowest latency, none for token counts', () => {
-    const best = (metric: 'decodeTps' | 'ttftMs' | 'outputTokens') => view.rows.filter((r) => r.cells[metric].best).map((r) => r.id);
+    const best = (metric: 'decodeTps' | 'ttftMs' | 'outputTokens') =>
+      view.rows.filter((r) => r.cells[metric].best).map((r) => r.id);
     expect(best('decodeTps')).toEqual(['deepseek-v4-flash']);
     expect(best('ttftMs')).toEqual(['gpt-6-sol']);
     expect(best('outputTokens')).toEqual([]);
@@ -37,7 +38,7 @@ describe('buildResultsView', () => {
     expect(view.aggregates[1].cells.ttftMs.best).toBe(true);
   });
 
-  it('gives the same region medians as the sidebar\'s leaderboard over the same runs', () => {
+  it("gives the same region medians as the sidebar's leaderboard over the same runs", () => {
     const r = sampleReport();
     const board = leaderboard(recordsFromReport(r, { category: 'chat', storePrompt: false }));
     for (const a of buildResultsView(r).aggregates) {
@@ -51,8 +52,22 @@ describe('buildResultsView', () => {
   it('marks a model whose runs all failed, and groups its failed runs by distinct error', () => {
     const r = sampleReport();
     const err = 'x (h): the API key is missing or was rejected (HTTP 401). Run Tokenscope: Set API Key.';
-    const bad = { ok: false, error: err, errorKind: 'auth' as const, decodeTps: null, ttftMs: null, normalizedTps: null, answerText: '' };
-    r.results.push(result('x', 'US', [run(bad), run(bad), run({ ...bad, error: 'x (h): timed out after 120 s.', errorKind: 'timeout' })]));
+    const bad = {
+      ok: false,
+      error: err,
+      errorKind: 'auth' as const,
+      decodeTps: null,
+      ttftMs: null,
+      normalizedTps: null,
+      answerText: '',
+    };
+    r.results.push(
+      result('x', 'US', [
+        run(bad),
+        run(bad),
+        run({ ...bad, error: 'x (h): timed out after 120 s.', errorKind: 'timeout' }),
+      ]),
+    );
     r.settings.runs = 3;
     const row = buildResultsView(r).rows.find((x) => x.id === 'x')!;
     expect(row.status).toBe('failed');
@@ -109,10 +124,22 @@ describe('formatMetric', () => {
 });
 
 describe('LiveReport', () => {
-  const spec = (id: string, region: 'CN' | 'US'): ModelSpec => ({ id, protocol: 'openai-chat', baseUrl: `https://${id}.example.com/v1`, model: id, region });
+  const spec = (id: string, region: 'CN' | 'US'): ModelSpec => ({
+    id,
+    protocol: 'openai-chat',
+    baseUrl: `https://${id}.example.com/v1`,
+    model: id,
+    region,
+  });
 
   it('says per model, as it happens, queued / warming up / running / done, and counts measured runs only', () => {
-    const live = new LiveReport([spec('a', 'CN'), spec('b', 'US')], 'hello', { runs: 2, warmup: 1, concurrency: 1, maxTokens: 10, timeoutMs: 1000 });
+    const live = new LiveReport([spec('a', 'CN'), spec('b', 'US')], 'hello', {
+      runs: 2,
+      warmup: 1,
+      concurrency: 1,
+      maxTokens: 10,
+      timeoutMs: 1000,
+    });
     const status = () => Object.fromEntries(live.view().rows.map((r) => [r.id, `${r.status}: ${r.statusText}`]));
     live.apply({ type: 'start', totalRuns: 6, models: ['a', 'b'] });
     expect(status()).toEqual({ a: 'queued: queued', b: 'queued: queued' });
@@ -137,7 +164,13 @@ describe('LiveReport', () => {
   });
 
   it('ignores warm-up runs in the results and takes the final report at the end', () => {
-    const live = new LiveReport([spec('a', 'CN')], 'hello', { runs: 1, warmup: 1, concurrency: 1, maxTokens: 10, timeoutMs: 1000 });
+    const live = new LiveReport([spec('a', 'CN')], 'hello', {
+      runs: 1,
+      warmup: 1,
+      concurrency: 1,
+      maxTokens: 10,
+      timeoutMs: 1000,
+    });
     live.apply({ type: 'run-end', modelId: 'a', index: 0, warmup: true, metrics: run({ warmup: true }) });
     expect(live.current.results[0].runs).toHaveLength(0);
     const final = sampleReport();
@@ -148,9 +181,21 @@ describe('LiveReport', () => {
   });
 
   it('marks a cancelled benchmark, keeps the finished runs and says which model has none', () => {
-    const live = new LiveReport([spec('a', 'CN'), spec('b', 'US')], 'hello', { runs: 3, warmup: 0, concurrency: 1, maxTokens: 10, timeoutMs: 1000 });
+    const live = new LiveReport([spec('a', 'CN'), spec('b', 'US')], 'hello', {
+      runs: 3,
+      warmup: 0,
+      concurrency: 1,
+      maxTokens: 10,
+      timeoutMs: 1000,
+    });
     live.apply({ type: 'run-end', modelId: 'a', index: 0, warmup: false, metrics: run({ decodeTps: 10 }) });
-    live.apply({ type: 'run-end', modelId: 'b', index: 0, warmup: false, metrics: run({ ok: false, error: 'b: cancelled.', errorKind: 'cancelled' }) });
+    live.apply({
+      type: 'run-end',
+      modelId: 'b',
+      index: 0,
+      warmup: false,
+      metrics: run({ ok: false, error: 'b: cancelled.', errorKind: 'cancelled' }),
+    });
     live.markCancelled();
     live.stop(true);
     const v = live.view();

@@ -4,21 +4,60 @@ import { createSidebarApp } from '../../media/src/lib/sidebarRender';
 import { aggregateWeekly, type HistoryRecord } from '../../src/core/history';
 import { buildLeaderboardView, weeklyTrend } from '../../src/core/report/leaderboardView';
 import { parseResultsFromWebview } from '../../src/shared/protocol/results';
-import { parseSidebarFromWebview, parseSidebarToWebview, type SidebarFromWebview, type WeeklyTrendView } from '../../src/shared/protocol/sidebar';
+import {
+  parseSidebarFromWebview,
+  parseSidebarToWebview,
+  type SidebarFromWebview,
+  type WeeklyTrendView,
+} from '../../src/shared/protocol/sidebar';
 
 /** One successful run of a model in a region at a time, with a given normalised rate. */
 function rec(time: string, region: 'CN' | 'US', tps: number): HistoryRecord {
   return {
-    v: 1, time, modelId: `${region}-model`, region, protocol: 'openai-chat', host: 'x', promptHash: 'h', category: 'chat', tokenSource: 'usage', toolVersion: '0.1.0',
-    metrics: { ok: true, error: null, setupMs: 1, ttftMs: 100, ttfoMs: 100, decodeTps: tps, e2eMs: 900, itlMs: 10, interChunkP50Ms: 10, interChunkP95Ms: 12, inputTokens: 10, outputTokens: 100, reasoningTokens: null, cachedInputTokens: null, streamedTokens: 100, reasoningVisible: false, costUsd: 0.001, charsPerSec: 400, normalizedTps: tps, serverDecodeTps: null, chunks: 100 },
+    v: 1,
+    time,
+    modelId: `${region}-model`,
+    region,
+    protocol: 'openai-chat',
+    host: 'x',
+    promptHash: 'h',
+    category: 'chat',
+    tokenSource: 'usage',
+    toolVersion: '0.1.0',
+    metrics: {
+      ok: true,
+      error: null,
+      setupMs: 1,
+      ttftMs: 100,
+      ttfoMs: 100,
+      decodeTps: tps,
+      e2eMs: 900,
+      itlMs: 10,
+      interChunkP50Ms: 10,
+      interChunkP95Ms: 12,
+      inputTokens: 10,
+      outputTokens: 100,
+      reasoningTokens: null,
+      cachedInputTokens: null,
+      streamedTokens: 100,
+      reasoningVisible: false,
+      costUsd: 0.001,
+      charsPerSec: 400,
+      normalizedTps: tps,
+      serverDecodeTps: null,
+      chunks: 100,
+    },
   } as HistoryRecord;
 }
 
 // Three ISO weeks: 2026-W45 (Nov 2), W46 (Nov 9), W47 (Nov 16). CN leads W46 and W47.
 const records = [
-  rec('2026-11-02T10:00:00Z', 'CN', 50), rec('2026-11-02T10:00:00Z', 'US', 60),
-  rec('2026-11-09T10:00:00Z', 'CN', 70), rec('2026-11-09T10:00:00Z', 'US', 60),
-  rec('2026-11-16T10:00:00Z', 'CN', 90), rec('2026-11-17T10:00:00Z', 'US', 65),
+  rec('2026-11-02T10:00:00Z', 'CN', 50),
+  rec('2026-11-02T10:00:00Z', 'US', 60),
+  rec('2026-11-09T10:00:00Z', 'CN', 70),
+  rec('2026-11-09T10:00:00Z', 'US', 60),
+  rec('2026-11-16T10:00:00Z', 'CN', 90),
+  rec('2026-11-17T10:00:00Z', 'US', 65),
 ];
 
 describe('weekly trend in the sidebar', () => {
@@ -37,8 +76,18 @@ describe('weekly trend in the sidebar', () => {
     document.body.innerHTML = '<main id="app"></main>';
     const root = document.getElementById('app')!;
     const drawn: WeeklyTrendView[] = [];
-    const app = createSidebarApp(root, () => {}, () => ({ update: (v) => void drawn.push(v) }));
-    const view = buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, records.length, [], aggregateWeekly(records));
+    const app = createSidebarApp(
+      root,
+      () => {},
+      () => ({ update: (v) => void drawn.push(v) }),
+    );
+    const view = buildLeaderboardView(
+      { models: [], regions: [] },
+      { category: 'all', range: 'all' },
+      records.length,
+      [],
+      aggregateWeekly(records),
+    );
     const msg = parseSidebarToWebview(JSON.parse(JSON.stringify({ type: 'leaderboard', view })));
     expect(msg?.type).toBe('leaderboard');
     app.render(msg!.type === 'leaderboard' ? msg!.view : null);
@@ -52,18 +101,46 @@ describe('weekly trend in the sidebar', () => {
     document.body.innerHTML = '<main id="app"></main>';
     const root = document.getElementById('app')!;
     const posted: SidebarFromWebview[] = [];
-    const app = createSidebarApp(root, (m) => posted.push(m), () => ({ update: () => { throw new Error('canvas context lost'); } }));
-    app.render(buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, records.length, [], aggregateWeekly(records)));
+    const app = createSidebarApp(
+      root,
+      (m) => posted.push(m),
+      () => ({
+        update: () => {
+          throw new Error('canvas context lost');
+        },
+      }),
+    );
+    app.render(
+      buildLeaderboardView(
+        { models: [], regions: [] },
+        { category: 'all', range: 'all' },
+        records.length,
+        [],
+        aggregateWeekly(records),
+      ),
+    );
     expect((root.querySelector('#streak-headline') as HTMLElement).textContent).toMatch(/CN has led US/);
     expect(posted).toEqual([{ type: 'renderError', view: 'sidebar', message: 'trend chart: canvas context lost' }]);
     expect(parseSidebarFromWebview(JSON.parse(JSON.stringify(posted[0])))).toEqual(posted[0]);
     expect(parseSidebarFromWebview({ type: 'renderError', view: 'elsewhere', message: 'x' })).toBeUndefined();
     expect(parseSidebarFromWebview({ type: 'renderError', view: 'results', message: 'x' })).toBeUndefined();
-    expect((parseSidebarFromWebview({ type: 'renderError', view: 'sidebar', message: 'y'.repeat(5000) }) as { message: string }).message).toHaveLength(500);
+    expect(
+      (
+        parseSidebarFromWebview({ type: 'renderError', view: 'sidebar', message: 'y'.repeat(5000) }) as {
+          message: string;
+        }
+      ).message,
+    ).toHaveLength(500);
   });
 
-  it('rejects a malformed trend and accepts the results panel\'s history link', () => {
-    const view = buildLeaderboardView({ models: [], regions: [] }, { category: 'all', range: 'all' }, 1, [], aggregateWeekly(records));
+  it("rejects a malformed trend and accepts the results panel's history link", () => {
+    const view = buildLeaderboardView(
+      { models: [], regions: [] },
+      { category: 'all', range: 'all' },
+      1,
+      [],
+      aggregateWeekly(records),
+    );
     const bad = { ...view, weekly: { ...view.weekly!, series: [{ region: 'EU', values: ['<script>'] }] } };
     expect(parseSidebarToWebview({ type: 'leaderboard', view: bad })).toBeUndefined();
     expect(parseResultsFromWebview({ type: 'showComparison', extra: 1 })).toEqual({ type: 'showComparison' });

@@ -41,12 +41,22 @@ const firstRun = (stdout: string) => JSON.parse(stdout).results[0].runs[0];
 
 describe('a stream is bounded in bytes, memory and time', () => {
   it('a server that ignores max_tokens is cut off: failed as overrun, under 300 MB, within the timeout + 2 s', async () => {
-    const r = await runCliChild(['bench', prompt, '--config', config('endless', 'endless'), '--json', '-', '--no-progress']);
+    const r = await runCliChild([
+      'bench',
+      prompt,
+      '--config',
+      config('endless', 'endless'),
+      '--json',
+      '-',
+      '--no-progress',
+    ]);
     expect(r.killed).toBe(false);
     expect(r.code).toBe(1);
     const run = firstRun(r.stdout);
     expect(run.errorKind).toBe('overrun');
-    expect(run.error).toMatch(/^hostile-endless \(127\.0\.0\.1:\d+\): the server kept sending past max tokens: .* for a limit of 512 token\(s\)/);
+    expect(run.error).toMatch(
+      /^hostile-endless \(127\.0\.0\.1:\d+\): the server kept sending past max tokens: .* for a limit of 512 token\(s\)/,
+    );
     // What arrived before the cut is kept.
     expect(run.chunks).toBeGreaterThan(100);
     expect(r.maxRssMb).toBeLessThan(RSS_LIMIT_MB);
@@ -56,7 +66,15 @@ describe('a stream is bounded in bytes, memory and time', () => {
   });
 
   it('a 100 MB NDJSON line is cut off at the byte limit, under 300 MB, within the timeout + 2 s', async () => {
-    const r = await runCliChild(['bench', prompt, '--config', config('ndjson', 'ndjson-line', 'ollama'), '--json', '-', '--no-progress']);
+    const r = await runCliChild([
+      'bench',
+      prompt,
+      '--config',
+      config('ndjson', 'ndjson-line', 'ollama'),
+      '--json',
+      '-',
+      '--no-progress',
+    ]);
     expect(r.killed).toBe(false);
     expect(r.code).toBe(1);
     expect(firstRun(r.stdout).errorKind).toBe('overrun');
@@ -67,7 +85,15 @@ describe('a stream is bounded in bytes, memory and time', () => {
 
   it('14 MiB of unknown SSE fields before a real stream: the run succeeds, under 300 MB, within the timeout + 2 s', async () => {
     // 16,000 max tokens allow 16 MiB, so the junk is read and parsed rather than cut off.
-    const r = await runCliChild(['bench', prompt, '--config', config('junk', 'junk', 'openai-chat', { maxTokens: 16_000 }), '--json', '-', '--no-progress']);
+    const r = await runCliChild([
+      'bench',
+      prompt,
+      '--config',
+      config('junk', 'junk', 'openai-chat', { maxTokens: 16_000 }),
+      '--json',
+      '-',
+      '--no-progress',
+    ]);
     expect(r.killed).toBe(false);
     expect(r.code).toBe(0);
     const run = firstRun(r.stdout);
@@ -113,7 +139,9 @@ describe('settings are bounded', () => {
   it('CLI flags take the config limits: --runs 1000000000 is refused at once', async () => {
     const r = await runCliChild(['bench', prompt, '--runs', '1000000000'], { killAfterMs: 10_000 });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--runs must be a whole number from 1 to 1,000 \(the limit a config's settings\.runs has\), got "1000000000"/);
+    expect(r.stderr).toMatch(
+      /--runs must be a whole number from 1 to 1,000 \(the limit a config's settings\.runs has\), got "1000000000"/,
+    );
     expect(r.maxRssMb).toBeLessThan(RSS_LIMIT_MB);
   });
 
@@ -133,8 +161,19 @@ describe('settings are bounded', () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);
     process.on('warning', onWarning);
-    const spec: ModelSpec = { id: 'long-timer', protocol: 'openai-chat', baseUrl: `${server.url}/v1`, model: 'ok', region: 'local' };
-    const trace = await streamRequest(spec, { prompt: 'hi', maxTokens: 16, timeoutMs: 2 ** 31 + 10, stallTimeoutMs: 2 ** 32 });
+    const spec: ModelSpec = {
+      id: 'long-timer',
+      protocol: 'openai-chat',
+      baseUrl: `${server.url}/v1`,
+      model: 'ok',
+      region: 'local',
+    };
+    const trace = await streamRequest(spec, {
+      prompt: 'hi',
+      maxTokens: 16,
+      timeoutMs: 2 ** 31 + 10,
+      stallTimeoutMs: 2 ** 32,
+    });
     await new Promise((r) => setImmediate(r));
     process.off('warning', onWarning);
     expect(trace.error).toBeUndefined();
@@ -165,7 +204,9 @@ describe('files the user names: FIFOs, devices and huge files are refused, never
   });
 
   it('history import /dev/zero is refused at once, in little memory', async () => {
-    const r = await runCliChild(['history', 'import', '/dev/zero', '--history', join(dir, 'h.jsonl')], { killAfterMs: 10_000 });
+    const r = await runCliChild(['history', 'import', '/dev/zero', '--history', join(dir, 'h.jsonl')], {
+      killAfterMs: 10_000,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot import "\/dev\/zero": it is a character device, not a regular file/);
     expect(r.ms).toBeLessThan(5000);
@@ -176,7 +217,9 @@ describe('files the user names: FIFOs, devices and huge files are refused, never
     const big = join(dir, 'big.jsonl');
     writeFileSync(big, '');
     truncateSync(big, 1024 * 1024 * 1024 + 1);
-    const imp = await runCliChild(['history', 'import', big, '--history', join(dir, 'h.jsonl')], { killAfterMs: 10_000 });
+    const imp = await runCliChild(['history', 'import', big, '--history', join(dir, 'h.jsonl')], {
+      killAfterMs: 10_000,
+    });
     expect(imp.code).toBe(2);
     expect(imp.stderr).toMatch(/cannot import ".*big\.jsonl": it is 1024\.0 MiB, over the 1024 MiB limit/);
     const bigPrompt = join(dir, 'big.md');
@@ -193,7 +236,10 @@ describe('local-server discovery is bounded', () => {
   it('a server that drips /v1/models does not hold discovery (it held it 60 s)', async () => {
     const drip = await startHostileServer({ modelList: 'drip' });
     try {
-      const r = await runCliChild(['bench', prompt], { env: { TOKENSCOPE_LOCAL_PORTS: `openai:${drip.port},ollama:${drip.port}` }, killAfterMs: 20_000 });
+      const r = await runCliChild(['bench', prompt], {
+        env: { TOKENSCOPE_LOCAL_PORTS: `openai:${drip.port},ollama:${drip.port}` },
+        killAfterMs: 20_000,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/nothing to benchmark/);
       expect(r.ms).toBeLessThan(5000);
@@ -205,7 +251,10 @@ describe('local-server discovery is bounded', () => {
   it('an endless /v1/models body is read only up to its cap, in little memory', async () => {
     const huge = await startHostileServer({ modelList: 'huge' });
     try {
-      const r = await runCliChild(['bench', prompt], { env: { TOKENSCOPE_LOCAL_PORTS: `openai:${huge.port}` }, killAfterMs: 20_000 });
+      const r = await runCliChild(['bench', prompt], {
+        env: { TOKENSCOPE_LOCAL_PORTS: `openai:${huge.port}` },
+        killAfterMs: 20_000,
+      });
       expect(r.code).toBe(2);
       expect(r.ms).toBeLessThan(5000);
       expect(r.maxRssMb).toBeLessThan(RSS_LIMIT_MB);
@@ -218,7 +267,16 @@ describe('local-server discovery is bounded', () => {
 
 describe('Ctrl-C is honoured within a second', () => {
   it('while streaming', async () => {
-    const r = await runCliChild(['bench', prompt, '--config', config('slow', 'endless-slow', 'openai-chat', { timeoutMs: 60_000 }), '--no-progress'], { sigintAfterMs: 2000, killAfterMs: 20_000 });
+    const r = await runCliChild(
+      [
+        'bench',
+        prompt,
+        '--config',
+        config('slow', 'endless-slow', 'openai-chat', { timeoutMs: 60_000 }),
+        '--no-progress',
+      ],
+      { sigintAfterMs: 2000, killAfterMs: 20_000 },
+    );
     expect(r.killed).toBe(false);
     expect(r.stderr).toMatch(/cancelling the requests in flight/);
     expect(r.stdout).toMatch(/cancelled: hostile-endless-slow: 1 run\(s\) in flight were cancelled \(not counted\)/);
@@ -227,7 +285,10 @@ describe('Ctrl-C is honoured within a second', () => {
 
   it('while a 100 MB NDJSON line arrives (its splitting once ignored Ctrl-C for over a minute)', async () => {
     const cfg = config('ndjson-sigint', 'ndjson-line', 'ollama', { maxTokens: 16_000, timeoutMs: 60_000 });
-    const r = await runCliChild(['bench', prompt, '--config', cfg, '--no-progress'], { sigintAfterMs: 1500, killAfterMs: 30_000 });
+    const r = await runCliChild(['bench', prompt, '--config', cfg, '--no-progress'], {
+      sigintAfterMs: 1500,
+      killAfterMs: 30_000,
+    });
     expect(r.killed).toBe(false);
     // On a busy machine the run may be cut off (16 MiB) and over before the signal: that is no hang either.
     // Before, the whole line arrived within the 1.5 s and its splitting then ignored the signal.
@@ -238,7 +299,11 @@ describe('Ctrl-C is honoured within a second', () => {
   it('while discovery waits on a dripping server', async () => {
     const drip = await startHostileServer({ modelList: 'drip' });
     try {
-      const r = await runCliChild(['bench', prompt], { env: { TOKENSCOPE_LOCAL_PORTS: `openai:${drip.port}` }, sigintAfterMs: 400, killAfterMs: 20_000 });
+      const r = await runCliChild(['bench', prompt], {
+        env: { TOKENSCOPE_LOCAL_PORTS: `openai:${drip.port}` },
+        sigintAfterMs: 400,
+        killAfterMs: 20_000,
+      });
       expect(r.killed).toBe(false);
       expect(r.sigintToExitMs).toBeLessThan(1000);
     } finally {

@@ -11,5 +11,13 @@ export interface ChildRun {
   /** True when it outlived killAfterMs. */
   killed: boolean;
 }
-export declare function runCliChild(args: string[], opts?: { env?: Record<string, string>; killAfterMs?: number; sigintAfterMs?: number }): Promise<ChildRun>;
-export declare function hostileConfig(url: string, model: string, protocol?: string, settings?: Record<string, number>): string;
+export declare function runCliChild(
+  args: string[],
+  opts?: { env?: Record<string, string>; killAfterMs?: number; sigintAfterMs?: number },
+): Promise<ChildRun>;
+export declare function hostileConfig(
+  url: string,
+  model: string,
+  protocol?: string,
+  settings?: Record<string, number>,
+): string;

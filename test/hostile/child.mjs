@@ -62,7 +62,17 @@ export function runCliChild(args, opts = {}) {
 /** A config for one model of a hostile server. */
 export function hostileConfig(url, model, protocol = 'openai-chat', settings = {}) {
   return JSON.stringify({
-    models: [{ id: `hostile-${model}`, protocol, baseUrl: protocol === 'openai-chat' ? `${url}/v1` : url, model, region: 'local', tokenizer: 'o200k', price: { inputPerM: 0, outputPerM: 0 } }],
+    models: [
+      {
+        id: `hostile-${model}`,
+        protocol,
+        baseUrl: protocol === 'openai-chat' ? `${url}/v1` : url,
+        model,
+        region: 'local',
+        tokenizer: 'o200k',
+        price: { inputPerM: 0, outputPerM: 0 },
+      },
+    ],
     settings: { runs: 1, warmup: 0, ...settings },
   });
 }

@@ -43,8 +43,22 @@ function config(models: object[]): string {
   writeFileSync(file, JSON.stringify({ models }));
   return file;
 }
-const slow = () => ({ id: 'slow-model', protocol: 'openai-chat', baseUrl: `${server.url}/v1`, model: 'slow', region: 'local', tokenizer: 'o200k' });
-const fast = (id = 'fast-model') => ({ id, protocol: 'anthropic', baseUrl: server.url, model: 'fast', region: 'local', tokenizer: 'o200k' });
+const slow = () => ({
+  id: 'slow-model',
+  protocol: 'openai-chat',
+  baseUrl: `${server.url}/v1`,
+  model: 'slow',
+  region: 'local',
+  tokenizer: 'o200k',
+});
+const fast = (id = 'fast-model') => ({
+  id,
+  protocol: 'anthropic',
+  baseUrl: server.url,
+  model: 'fast',
+  region: 'local',
+  tokenizer: 'o200k',
+});
 
 interface Exit {
   code: number | null;
@@ -53,8 +67,14 @@ interface Exit {
   err: string;
 }
 
-function spawnCli(args: string[], opts: { closeStdout?: boolean } = {}): { child: ChildProcess; done: Promise<Exit>; err: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, TOKENSCOPE_LOCAL_PORTS: 'openai:9' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnCli(
+  args: string[],
+  opts: { closeStdout?: boolean } = {},
+): { child: ChildProcess; done: Promise<Exit>; err: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: dir, TOKENSCOPE_LOCAL_PORTS: 'openai:9' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   // The reader of stdout is gone before anything is written: every write meets EPIPE, as with `| head -1`.
@@ -74,14 +94,28 @@ async function until(what: string, test: () => boolean, ms = 15_000): Promise<vo
 }
 
 const completed = (model: string) => server.records.filter((r) => r.model === model && r.outcome === 'complete').length;
-const historyLines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const historyLines = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 const noStackTrace = (err: string) => expect(err).not.toMatch(/\n\s+at .+:\d+:\d+|Unhandled|node:internal/);
 
 describe('output paths are checked before the first request', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['--json is a folder', () => ['--json', dir], /--json ".*": is a folder, not a file\. Nothing was sent/],
-    ['--json in a folder that does not exist', () => ['--json', join(dir, 'no-such-folder', 'out.json')], /--json ".*out\.json": the folder ".*no-such-folder" does not exist\. Nothing was sent/],
-    ['--history under a file', () => ['--history', join(promptFile, 'h.jsonl')], /--history ".*h\.jsonl": ".*prompt\.md" is a file, not a folder\. Nothing was sent/],
+    [
+      '--json in a folder that does not exist',
+      () => ['--json', join(dir, 'no-such-folder', 'out.json')],
+      /--json ".*out\.json": the folder ".*no-such-folder" does not exist\. Nothing was sent/,
+    ],
+    [
+      '--history under a file',
+      () => ['--history', join(promptFile, 'h.jsonl')],
+      /--history ".*h\.jsonl": ".*prompt\.md" is a file, not a folder\. Nothing was sent/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {
@@ -101,7 +135,14 @@ describe('a bad header is a config error at load time, and one model never abort
   ] as const) {
     it(`${name}: exit 2 naming the field, nothing sent`, async () => {
       const before = server.records.length;
-      const r = await runCli(['bench', promptFile, '--config', config([{ ...fast(), headers }, fast('other')]), '--runs', '1']);
+      const r = await runCli([
+        'bench',
+        promptFile,
+        '--config',
+        config([{ ...fast(), headers }, fast('other')]),
+        '--runs',
+        '1',
+      ]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(server.records.length).toBe(before);
@@ -111,46 +152,91 @@ describe('a bad header is a config error at load time, and one model never abort
   it('a request Node refuses to send fails that model alone', async () => {
     // Bypasses config validation (as a programmatic caller could): Node throws on the header when sending.
     const bad = { ...fast('bad-header'), headers: { 'X Bad': 'x' } } as ModelSpec;
-    const report = await runBenchmark({ models: [bad, fast('good') as ModelSpec], prompt: 'hi', runs: 2, warmup: 0, timeoutMs: 5_000 });
+    const report = await runBenchmark({
+      models: [bad, fast('good') as ModelSpec],
+      prompt: 'hi',
+      runs: 2,
+      warmup: 0,
+      timeoutMs: 5_000,
+    });
     const [b, g] = report.results;
     expect(g.okRuns).toBe(2);
     expect(b.failedRuns).toBe(2);
     expect(b.runs[0]).toMatchObject({ errorKind: 'config' });
-    expect(b.runs[0].error).toMatch(/^bad-header \(127\.0\.0\.1:\d+\): the request could not be sent \(.*\)\. Check this model's "baseUrl" and "headers"\.$/);
+    expect(b.runs[0].error).toMatch(
+      /^bad-header \(127\.0\.0\.1:\d+\): the request could not be sent \(.*\)\. Check this model's "baseUrl" and "headers"\.$/,
+    );
   });
 });
 
 describe('a closed stdout pipe', () => {
   it('bench --json - | head -1: no stack trace, the history gets the runs, exit 141', { timeout: T }, async () => {
     const history = join(dir, 'epipe-bench.jsonl');
-    const { done } = spawnCli(['bench', promptFile, '--config', config([fast()]), '--runs', '3', '--warmup', '0', '--json', '-', '--history', history], { closeStdout: true });
+    const { done } = spawnCli(
+      [
+        'bench',
+        promptFile,
+        '--config',
+        config([fast()]),
+        '--runs',
+        '3',
+        '--warmup',
+        '0',
+        '--json',
+        '-',
+        '--history',
+        history,
+      ],
+      { closeStdout: true },
+    );
     const r = await done;
     noStackTrace(r.err);
-    expect(r.err).toMatch(/stdout was closed before all output was written \(EPIPE\); the rest of it was dropped\. Files the command writes \(--json, the history\) were written as usual\./);
+    expect(r.err).toMatch(
+      /stdout was closed before all output was written \(EPIPE\); the rest of it was dropped\. Files the command writes \(--json, the history\) were written as usual\./,
+    );
     expect(r.code).toBe(141);
     expect(historyLines(history)).toHaveLength(3);
   });
 
-  it('stdout on a full disk (/dev/full): no stack trace, the history gets the runs, exit 1', { timeout: T }, async () => {
-    const history = join(dir, 'full-bench.jsonl');
-    const full = openSync('/dev/full', 'w');
-    const child = spawn(process.execPath, [CLI, 'bench', promptFile, '--config', config([fast()]), '--runs', '2', '--warmup', '0', '--history', history], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir },
-      stdio: ['ignore', full, 'pipe'],
-    });
-    closeSync(full);
-    let err = '';
-    child.stderr!.on('data', (b) => (err += b));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    noStackTrace(err);
-    expect(err).toMatch(/stdout could not be written \(ENOSPC\)/);
-    expect(code).toBe(1);
-    expect(historyLines(history)).toHaveLength(2);
-  });
+  it(
+    'stdout on a full disk (/dev/full): no stack trace, the history gets the runs, exit 1',
+    { timeout: T },
+    async () => {
+      const history = join(dir, 'full-bench.jsonl');
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(
+        process.execPath,
+        [CLI, 'bench', promptFile, '--config', config([fast()]), '--runs', '2', '--warmup', '0', '--history', history],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: dir },
+          stdio: ['ignore', full, 'pipe'],
+        },
+      );
+      closeSync(full);
+      let err = '';
+      child.stderr!.on('data', (b) => (err += b));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      noStackTrace(err);
+      expect(err).toMatch(/stdout could not be written \(ENOSPC\)/);
+      expect(code).toBe(1);
+      expect(historyLines(history)).toHaveLength(2);
+    },
+  );
 
   it('report | head -1: no stack trace, exit 141', { timeout: T }, async () => {
     const history = join(dir, 'epipe-report.jsonl');
-    const first = await runCli(['bench', promptFile, '--config', config([fast()]), '--runs', '3', '--warmup', '0', '--history', history]);
+    const first = await runCli([
+      'bench',
+      promptFile,
+      '--config',
+      config([fast()]),
+      '--runs',
+      '3',
+      '--warmup',
+      '0',
+      '--history',
+      history,
+    ]);
     expect(first.code).toBe(0);
     const r = await spawnCli(['report', '--weekly', '--history', history], { closeStdout: true }).done;
     noStackTrace(r.err);
@@ -173,7 +259,9 @@ describe('Interrupts', () => {
     await new Promise((r) => setImmediate(r));
     expect(forced).toBe(true);
     expect(interrupts.status).toBe(143); // the first signal decides what happened
-    expect(said.join('\n')).toMatch(/^Received SIGTERM: cancelling the requests in flight; the runs that finished will be printed and saved\.[^]*\nStopping now: saving the runs that finished\.$/);
+    expect(said.join('\n')).toMatch(
+      /^Received SIGTERM: cancelling the requests in flight; the runs that finished will be printed and saved\.[^]*\nStopping now: saving the runs that finished\.$/,
+    );
   });
 });
 
@@ -182,7 +270,19 @@ describe('signals mid-run keep the finished runs', () => {
     const jsonFile = join(dir, `sig-${++n}.json`);
     const history = join(dir, `sig-${n}.jsonl`);
     const before = completed('slow');
-    const args = ['bench', promptFile, '--config', config([slow()]), '--runs', '30', '--warmup', '0', '--history', history, ...(json ? ['--json', jsonFile] : [])];
+    const args = [
+      'bench',
+      promptFile,
+      '--config',
+      config([slow()]),
+      '--runs',
+      '30',
+      '--warmup',
+      '0',
+      '--history',
+      history,
+      ...(json ? ['--json', jsonFile] : []),
+    ];
     const run = spawnCli(args);
     await until('two finished runs', () => completed('slow') - before >= 2);
     for (const s of signals) run.child.kill(s);
@@ -191,7 +291,10 @@ describe('signals mid-run keep the finished runs', () => {
     return { exit, report, history: historyLines(history), sent: completed('slow') - before };
   }
 
-  for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     it(`${signal}: exit ${status}; --json and the history hold the finished runs`, { timeout: T }, async () => {
       const { exit, report, history, sent } = await interrupted([signal]);
       expect(exit.code).toBe(status);
@@ -202,7 +305,9 @@ describe('signals mid-run keep the finished runs', () => {
       expect(result.okRuns).toBeLessThanOrEqual(sent);
       expect(result.failedRuns).toBe(0);
       expect(history).toHaveLength(result.okRuns);
-      expect(exit.err).toContain(`Stopped by ${signal} after ${result.okRuns} of 30 measured run(s); they are saved in the history`);
+      expect(exit.err).toContain(
+        `Stopped by ${signal} after ${result.okRuns} of 30 measured run(s); they are saved in the history`,
+      );
     });
   }
 
@@ -215,29 +320,54 @@ describe('signals mid-run keep the finished runs', () => {
     expect(history).toHaveLength(report!.results[0].okRuns);
   });
 
-  it('one Ctrl-C: exit 130, the table counts the runs that finished and lists no cancelled run as failed', { timeout: T }, async () => {
-    const { exit, history } = await interrupted(['SIGINT'], false);
-    expect(exit.code).toBe(130);
-    expect(exit.out).toMatch(new RegExp(`over the runs that finished \\(${history.length} of 30 planned per model; stopped by SIGINT\\)`));
-    expect(exit.out).not.toMatch(/^failed:/m);
-    expect(exit.out).toMatch(/^slow-model\s+local\s+(\d+)\/\1\s/m);
-    expect(history.length).toBeGreaterThanOrEqual(2);
-  });
+  it(
+    'one Ctrl-C: exit 130, the table counts the runs that finished and lists no cancelled run as failed',
+    { timeout: T },
+    async () => {
+      const { exit, history } = await interrupted(['SIGINT'], false);
+      expect(exit.code).toBe(130);
+      expect(exit.out).toMatch(
+        new RegExp(`over the runs that finished \\(${history.length} of 30 planned per model; stopped by SIGINT\\)`),
+      );
+      expect(exit.out).not.toMatch(/^failed:/m);
+      expect(exit.out).toMatch(/^slow-model\s+local\s+(\d+)\/\1\s/m);
+      expect(history.length).toBeGreaterThanOrEqual(2);
+    },
+  );
 });
 
 describe('an output that fails at the end does not take the others with it', () => {
-  it('--json turned unwritable mid-run: exit 1 naming it; the table and the history have the runs', { timeout: T }, async () => {
-    const jsonFile = join(dir, 'late.json');
-    const history = join(dir, 'late.jsonl');
-    const before = completed('slow');
-    const run = spawnCli(['bench', promptFile, '--config', config([slow()]), '--runs', '3', '--warmup', '0', '--json', jsonFile, '--history', history]);
-    // After the up-front check passed (a request arrived), a folder takes the file's place.
-    await until('the first request', () => completed('slow') > before);
-    mkdirSync(jsonFile);
-    const exit = await run.done;
-    expect(exit.code).toBe(1);
-    expect(exit.err).toMatch(/could not write --json ".*late\.json": EISDIR; the results are in the table above and the history/);
-    expect(exit.out).toMatch(/^slow-model\s+local\s+3\/3/m);
-    expect(historyLines(history)).toHaveLength(3);
-  });
+  it(
+    '--json turned unwritable mid-run: exit 1 naming it; the table and the history have the runs',
+    { timeout: T },
+    async () => {
+      const jsonFile = join(dir, 'late.json');
+      const history = join(dir, 'late.jsonl');
+      const before = completed('slow');
+      const run = spawnCli([
+        'bench',
+        promptFile,
+        '--config',
+        config([slow()]),
+        '--runs',
+        '3',
+        '--warmup',
+        '0',
+        '--json',
+        jsonFile,
+        '--history',
+        history,
+      ]);
+      // After the up-front check passed (a request arrived), a folder takes the file's place.
+      await until('the first request', () => completed('slow') > before);
+      mkdirSync(jsonFile);
+      const exit = await run.done;
+      expect(exit.code).toBe(1);
+      expect(exit.err).toMatch(
+        /could not write --json ".*late\.json": EISDIR; the results are in the table above and the history/,
+      );
+      expect(exit.out).toMatch(/^slow-model\s+local\s+3\/3/m);
+      expect(historyLines(history)).toHaveLength(3);
+    },
+  );
 });

@@ -17,19 +17,51 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function spec(model: string, protocol: ProtocolId = 'openai-chat'): ModelSpec {
-  return { id: `hostile-${model}`, protocol, baseUrl: protocol === 'openai-chat' ? `${server.url}/v1` : server.url, model, region: 'local', tokenizer: 'o200k', price: { inputPerM: 1, outputPerM: 2 } };
+  return {
+    id: `hostile-${model}`,
+    protocol,
+    baseUrl: protocol === 'openai-chat' ? `${server.url}/v1` : server.url,
+    model,
+    region: 'local',
+    tokenizer: 'o200k',
+    price: { inputPerM: 1, outputPerM: 2 },
+  };
 }
 
-async function bench(model: string, protocol: ProtocolId = 'openai-chat'): Promise<{ result: ModelResult; history: ReturnType<typeof recordsFromReport> }> {
-  const report = await runBenchmark({ models: [spec(model, protocol)], prompt: 'Write a haiku about tokens.', runs: 1, warmup: 0, timeoutMs: 10_000 });
+async function bench(
+  model: string,
+  protocol: ProtocolId = 'openai-chat',
+): Promise<{ result: ModelResult; history: ReturnType<typeof recordsFromReport> }> {
+  const report = await runBenchmark({
+    models: [spec(model, protocol)],
+    prompt: 'Write a haiku about tokens.',
+    runs: 1,
+    warmup: 0,
+    timeoutMs: 10_000,
+  });
   return { result: report.results[0], history: recordsFromReport(report, { category: 'chat', storePrompt: false }) };
 }
 
 describe('a 200 that is not a stream is a failed run', () => {
   const cases: [string, ProtocolId, string, RegExp][] = [
-    ['gzip', 'openai-chat', 'not-a-stream', /answered HTTP 200 with a compressed body \(content-encoding: gzip\) though Tokenscope asked for none/],
-    ['json', 'openai-chat', 'not-a-stream', /answered with one JSON body instead of a stream\. It ignored "stream": true/],
-    ['html-untyped', 'openai-chat', 'not-a-stream', /answered with an HTML page instead of a stream \("Sign in to continue"\)/],
+    [
+      'gzip',
+      'openai-chat',
+      'not-a-stream',
+      /answered HTTP 200 with a compressed body \(content-encoding: gzip\) though Tokenscope asked for none/,
+    ],
+    [
+      'json',
+      'openai-chat',
+      'not-a-stream',
+      /answered with one JSON body instead of a stream\. It ignored "stream": true/,
+    ],
+    [
+      'html-untyped',
+      'openai-chat',
+      'not-a-stream',
+      /answered with an HTML page instead of a stream \("Sign in to continue"\)/,
+    ],
     ['empty', 'openai-chat', 'not-a-stream', /answered HTTP 200 with an empty body instead of a stream/],
     ['204', 'openai-chat', 'not-a-stream', /answered HTTP 204 \(no content\) instead of a stream/],
     ['stream-false', 'ollama', 'not-a-stream', /answered with one JSON body instead of a stream/],
@@ -66,7 +98,9 @@ describe('the last SSE event counts at a clean end', () => {
     const run = result.runs[0];
     expect(run.ok).toBe(false);
     expect(run.errorKind).toBe('malformed');
-    expect(run.error).toMatch(/not valid JSON after \d+ token chunk\(s\): "\{\\"id\\":\\"chatcmpl-hostile\\",\\"object\\":\\"chat\.completion\.chunk\\",\\"choi"/);
+    expect(run.error).toMatch(
+      /not valid JSON after \d+ token chunk\(s\): "\{\\"id\\":\\"chatcmpl-hostile\\",\\"object\\":\\"chat\.completion\.chunk\\",\\"choi"/,
+    );
     // What arrived before it is kept.
     expect(run.answerText).toBe('The quick brown fox jumps over the lazy dog.');
   });
@@ -95,7 +129,9 @@ describe('usage counts must be whole numbers from 0 to 10,000,000', () => {
       expect(run.tokenSource).toBe('tokenizer');
       expect(run.outputTokens).toBe(run.tokenizerCount);
       expect(run.outputTokens).toBeGreaterThanOrEqual(9);
-      expect(run.notes.join(' ')).toMatch(/^the provider's usage reported .*, not a whole number from 0 to 10,000,000; output tokens were counted with o200k\S* instead$/);
+      expect(run.notes.join(' ')).toMatch(
+        /^the provider's usage reported .*, not a whole number from 0 to 10,000,000; output tokens were counted with o200k\S* instead$/,
+      );
       expect(run.notes.join(' ')).toContain(shown);
       expect(result.warnings.join(' ')).toContain(shown);
       expect(run.decodeTps).toBeGreaterThan(0);

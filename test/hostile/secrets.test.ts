@@ -48,7 +48,9 @@ function scannedForms(key: string): { text: string; n: number }[] {
 
 function leaks(text: string): string[] {
   const found: string[] = [];
-  for (const { text: form, n } of scannedForms(KEY)) for (let i = 0; i + n <= form.length; i++) if (text.includes(form.slice(i, i + n))) found.push(form.slice(i, i + n));
+  for (const { text: form, n } of scannedForms(KEY))
+    for (let i = 0; i + n <= form.length; i++)
+      if (text.includes(form.slice(i, i + n))) found.push(form.slice(i, i + n));
   return found;
 }
 
@@ -66,26 +68,47 @@ const ECHOES: Record<string, (key: string) => string> = {
 };
 
 /** OpenAI chat-completion chunks, one network write each, so the echoed key is split across reads. */
-async function streamPieces(res: import('node:http').ServerResponse, pieces: { answer?: string; reasoning?: string }[]): Promise<void> {
+async function streamPieces(
+  res: import('node:http').ServerResponse,
+  pieces: { answer?: string; reasoning?: string }[],
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
-  const chunk = (delta: object) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'echo', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+  const chunk = (delta: object) =>
+    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'echo', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
   res.write(chunk({ role: 'assistant', content: '' }));
   for (const p of pieces) {
     await new Promise((r) => setTimeout(r, 3));
     res.write(chunk(p.reasoning !== undefined ? { reasoning_content: p.reasoning } : { content: p.answer }));
   }
-  res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'echo', choices: [], usage: { prompt_tokens: 5, completion_tokens: pieces.length, total_tokens: 5 + pieces.length } })}\n\n`);
+  res.write(
+    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'echo', choices: [], usage: { prompt_tokens: 5, completion_tokens: pieces.length, total_tokens: 5 + pieces.length } })}\n\n`,
+  );
   res.end('data: [DONE]\n\n');
 }
 
 /** Splits text into three pieces, so no single network read holds the whole echo. */
-const thirds = (s: string) => [s.slice(0, s.length / 3), s.slice(s.length / 3, (2 * s.length) / 3), s.slice((2 * s.length) / 3)];
+const thirds = (s: string) => [
+  s.slice(0, s.length / 3),
+  s.slice(s.length / 3, (2 * s.length) / 3),
+  s.slice((2 * s.length) / 3),
+];
 
 /** Anthropic's Messages stream (named SSE events), saying the x-api-key back as thinking (base64) and text (reversed). */
 async function anthropicEcho(res: import('node:http').ServerResponse, key: string): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const ev = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
-  res.write(ev('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-echo', content: [], usage: { input_tokens: 5, output_tokens: 1 } } }));
+  res.write(
+    ev('message_start', {
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-echo',
+        content: [],
+        usage: { input_tokens: 5, output_tokens: 1 },
+      },
+    }),
+  );
   res.write(ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '' } }));
   for (const piece of thirds(b64(key))) {
     await new Promise((r) => setTimeout(r, 3));
@@ -98,7 +121,9 @@ async function anthropicEcho(res: import('node:http').ServerResponse, key: strin
     res.write(ev('content_block_delta', { index: 1, delta: { type: 'text_delta', text: piece } }));
   }
   res.write(ev('content_block_stop', { index: 1 }));
-  res.write(ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 6 } }));
+  res.write(
+    ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 6 } }),
+  );
   res.end(ev('message_stop', {}));
 }
 
@@ -112,11 +137,19 @@ beforeAll(async () => {
     const key = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
     const [where, form] = String(JSON.parse(req.body || '{}').model).split(':');
     const said = ECHOES[form]?.(key) ?? key;
-    if (where === 'answer') return streamPieces(res, [{ answer: 'Your key is ' }, ...thirds(said).map((answer) => ({ answer })), { answer: ' — thanks.' }]);
-    if (where === 'reasoning') return streamPieces(res, [...thirds(said).map((reasoning) => ({ reasoning })), { answer: 'Done.' }]);
+    if (where === 'answer')
+      return streamPieces(res, [
+        { answer: 'Your key is ' },
+        ...thirds(said).map((answer) => ({ answer })),
+        { answer: ' — thanks.' },
+      ]);
+    if (where === 'reasoning')
+      return streamPieces(res, [...thirds(said).map((reasoning) => ({ reasoning })), { answer: 'Done.' }]);
     if (where === 'error') {
       res.writeHead(401, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${said}.`, type: 'invalid_request_error' } }));
+      return res.end(
+        JSON.stringify({ error: { message: `Incorrect API key provided: ${said}.`, type: 'invalid_request_error' } }),
+      );
     }
     if (where === 'html') {
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -136,20 +169,47 @@ const WHERE = ['answer', 'reasoning', 'error', 'html', 'redirect'];
 function echoModels(): ModelSpec[] {
   return [
     ...WHERE.flatMap((where) =>
-      Object.keys(ECHOES).map((form): ModelSpec => ({ id: `${where}-${form}`, protocol: 'openai-chat', baseUrl: `${echo.url}/v1`, model: `${where}:${form}`, region: 'US', tokenizer: 'o200k', apiKeyEnv: KEY_ENV })),
+      Object.keys(ECHOES).map((form): ModelSpec => ({
+        id: `${where}-${form}`,
+        protocol: 'openai-chat',
+        baseUrl: `${echo.url}/v1`,
+        model: `${where}:${form}`,
+        region: 'US',
+        tokenizer: 'o200k',
+        apiKeyEnv: KEY_ENV,
+      })),
     ),
-    { id: 'anthropic-echo', protocol: 'anthropic', baseUrl: echo.url, model: 'claude-echo', region: 'US', tokenizer: 'claude', apiKeyEnv: KEY_ENV },
+    {
+      id: 'anthropic-echo',
+      protocol: 'anthropic',
+      baseUrl: echo.url,
+      model: 'claude-echo',
+      region: 'US',
+      tokenizer: 'claude',
+      apiKeyEnv: KEY_ENV,
+    },
   ];
 }
 
 describe('an echoed key, in any common form, reaches no output', () => {
   let report: BenchmarkReport;
   beforeAll(async () => {
-    report = await runBenchmark({ models: echoModels(), prompt, runs: 1, warmup: 0, concurrency: 8, timeoutMs: 10_000, stallTimeoutMs: 5_000, resolveApiKey: () => KEY });
+    report = await runBenchmark({
+      models: echoModels(),
+      prompt,
+      runs: 1,
+      warmup: 0,
+      concurrency: 8,
+      timeoutMs: 10_000,
+      stallTimeoutMs: 5_000,
+      resolveApiKey: () => KEY,
+    });
   }, T);
 
   it('the servers really echoed it, and what surrounds it is kept', () => {
-    expect(echo.seen.every((r) => r.headers.authorization === `Bearer ${KEY}` || r.headers['x-api-key'] === KEY)).toBe(true);
+    expect(echo.seen.every((r) => r.headers.authorization === `Bearer ${KEY}` || r.headers['x-api-key'] === KEY)).toBe(
+      true,
+    );
     const run = (id: string) => report.results.find((r) => r.id === id)!.runs[0];
     const anthropic = run('anthropic-echo');
     expect(anthropic.ok).toBe(true);
@@ -174,7 +234,9 @@ describe('an echoed key, in any common form, reaches no output', () => {
     for (const f of ['json', 'csv', 'markdown'] as const) expectNoKey(`${f} export`, exportReport(report, f));
     expectNoKey('results view', JSON.stringify(buildResultsView(report)));
     const history = join(dir, 'h.jsonl');
-    await new HistoryStore(history, { sync: false }).append(recordsFromReport(report, { category: 'chat', prompt, storePrompt: true }));
+    await new HistoryStore(history, { sync: false }).append(
+      recordsFromReport(report, { category: 'chat', prompt, storePrompt: true }),
+    );
     expectNoKey('history', readFileSync(history, 'utf8'));
   });
 
@@ -184,11 +246,51 @@ describe('an echoed key, in any common form, reaches no output', () => {
     const jsonFile = join(dir, 'out.json');
     const history = join(dir, 'cli-h.jsonl');
     const env = { [KEY_ENV]: KEY };
-    const a = await runCli(['bench', cfg.replace(/echo\.json$/, 'prompt.md'), '--config', cfg, '--runs', '1', '--warmup', '0', '--concurrency', '8', '--json', jsonFile, '--history', history], env);
-    const b = await runCli(['bench', join(dir, 'prompt.md'), '--config', cfg, '--runs', '1', '--warmup', '0', '--concurrency', '8', '--json', '-'], env);
+    const a = await runCli(
+      [
+        'bench',
+        cfg.replace(/echo\.json$/, 'prompt.md'),
+        '--config',
+        cfg,
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--concurrency',
+        '8',
+        '--json',
+        jsonFile,
+        '--history',
+        history,
+      ],
+      env,
+    );
+    const b = await runCli(
+      [
+        'bench',
+        join(dir, 'prompt.md'),
+        '--config',
+        cfg,
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--concurrency',
+        '8',
+        '--json',
+        '-',
+      ],
+      env,
+    );
     expect(a.code).toBe(1);
     expect(JSON.parse(b.out).results).toHaveLength(echoModels().length);
-    for (const [what, text] of [['table', a.out + a.err], ['--json -', b.out + b.err], ['--json FILE', readFileSync(jsonFile, 'utf8')], ['history', readFileSync(history, 'utf8')]]) expectNoKey(what, text);
+    for (const [what, text] of [
+      ['table', a.out + a.err],
+      ['--json -', b.out + b.err],
+      ['--json FILE', readFileSync(jsonFile, 'utf8')],
+      ['history', readFileSync(history, 'utf8')],
+    ])
+      expectNoKey(what, text);
   });
 });
 
@@ -201,17 +303,32 @@ describe('a config cannot send a key elsewhere', () => {
     const r = await runCli(['bench', promptFile(), '--config', cfg, '--runs', '1', '--warmup', '0', ...extra], env);
     return { ...r, sent: echo.seen.length - before };
   };
-  const base = () => ({ id: 'm', protocol: 'openai-chat', baseUrl: `${echo.url}/v1`, model: 'answer:plain', region: 'US', apiKeyEnv: KEY_ENV });
+  const base = () => ({
+    id: 'm',
+    protocol: 'openai-chat',
+    baseUrl: `${echo.url}/v1`,
+    model: 'answer:plain',
+    region: 'US',
+    apiKeyEnv: KEY_ENV,
+  });
 
   it('a baseUrl with user:password@ is refused, naming the field; nothing is sent', async () => {
-    const r = await bench({ ...base(), baseUrl: `http://user:${encodeURIComponent(KEY)}@127.0.0.1:${echo.port}/v1` }, { [KEY_ENV]: KEY });
+    const r = await bench(
+      { ...base(), baseUrl: `http://user:${encodeURIComponent(KEY)}@127.0.0.1:${echo.port}/v1` },
+      { [KEY_ENV]: KEY },
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/models\[0\]\.baseUrl: must not contain a user name or password/);
     expect(r.sent).toBe(0);
     expectNoKey('its message', r.out + r.err);
   });
 
-  for (const [name, value] of [['Proxy-Authorization', 'Basic dXNlcjpwYXNz'], ['Cookie', 'session=abc123'], ['X-Auth-Token', 'abc123'], ['X-Forward', 'Bearer abc123']]) {
+  for (const [name, value] of [
+    ['Proxy-Authorization', 'Basic dXNlcjpwYXNz'],
+    ['Cookie', 'session=abc123'],
+    ['X-Auth-Token', 'abc123'],
+    ['X-Forward', 'Bearer abc123'],
+  ]) {
     it(`a ${name} header is refused; nothing is sent`, async () => {
       const r = await bench({ ...base(), headers: { [name]: value } }, { [KEY_ENV]: KEY });
       expect(r.code).toBe(2);
@@ -220,26 +337,40 @@ describe('a config cannot send a key elsewhere', () => {
     });
   }
 
-  it('apiKeyEnv naming a cloud credential needs --allow-key-env; with it the run goes ahead', { timeout: T }, async () => {
-    const model = { ...base(), apiKeyEnv: 'AWS_SECRET_ACCESS_KEY' };
-    const env = { AWS_SECRET_ACCESS_KEY: KEY };
-    const refused = await bench(model, env);
-    expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/model "m" would send the value of AWS_SECRET_ACCESS_KEY to 127\.0\.0\.1:\d+ as its API key, but AWS_SECRET_ACCESS_KEY is a cloud, CI or machine credential.*pass --allow-key-env AWS_SECRET_ACCESS_KEY/);
-    expect(refused.sent).toBe(0);
-    const allowed = await bench(model, env, ['--allow-key-env', 'AWS_SECRET_ACCESS_KEY']);
-    expect(allowed.code).toBe(0);
-    expect(allowed.sent).toBe(1);
-    expectNoKey('the allowed run', allowed.out + allowed.err);
-  });
+  it(
+    'apiKeyEnv naming a cloud credential needs --allow-key-env; with it the run goes ahead',
+    { timeout: T },
+    async () => {
+      const model = { ...base(), apiKeyEnv: 'AWS_SECRET_ACCESS_KEY' };
+      const env = { AWS_SECRET_ACCESS_KEY: KEY };
+      const refused = await bench(model, env);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(
+        /model "m" would send the value of AWS_SECRET_ACCESS_KEY to 127\.0\.0\.1:\d+ as its API key, but AWS_SECRET_ACCESS_KEY is a cloud, CI or machine credential.*pass --allow-key-env AWS_SECRET_ACCESS_KEY/,
+      );
+      expect(refused.sent).toBe(0);
+      const allowed = await bench(model, env, ['--allow-key-env', 'AWS_SECRET_ACCESS_KEY']);
+      expect(allowed.code).toBe(0);
+      expect(allowed.sent).toBe(1);
+      expectNoKey('the allowed run', allowed.out + allowed.err);
+    },
+  );
 
   it("a provider's key sent to another host, or a variable not named like a key, needs confirming", async () => {
-    const r = await bench({ ...base(), baseUrl: 'https://collector.invalid/v1', apiKeyEnv: 'OPENAI_API_KEY' }, { OPENAI_API_KEY: KEY });
+    const r = await bench(
+      { ...base(), baseUrl: 'https://collector.invalid/v1', apiKeyEnv: 'OPENAI_API_KEY' },
+      { OPENAI_API_KEY: KEY },
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/OPENAI_API_KEY holds the key of api\.openai\.com, not of collector\.invalid/);
     expect(keyEnvReason('HOME', 'https://api.example')).toMatch(/not named like an API-key variable/);
     expect(keyEnvReason('GITHUB_TOKEN', 'https://api.example')).toMatch(/cloud, CI or machine credential/);
-    for (const [env, url] of [['OPENAI_API_KEY', 'https://api.openai.com/v1'], ['OPENAI_API_KEY', 'http://127.0.0.1:8000/v1'], ['OPENROUTER_API_KEY', 'https://openrouter.ai/api/v1'], ['HF_TOKEN', 'https://router.huggingface.co/v1']])
+    for (const [env, url] of [
+      ['OPENAI_API_KEY', 'https://api.openai.com/v1'],
+      ['OPENAI_API_KEY', 'http://127.0.0.1:8000/v1'],
+      ['OPENROUTER_API_KEY', 'https://openrouter.ai/api/v1'],
+      ['HF_TOKEN', 'https://router.huggingface.co/v1'],
+    ])
       expect(keyEnvReason(env, url), `${env} → ${url}`).toBeUndefined();
     const spec = { ...base(), apiKeyEnv: 'HOME' } as ModelSpec;
     expect(keyEnvConcerns([spec], [`HOME@127.0.0.1:${echo.port}`])).toEqual([]);
@@ -249,7 +380,9 @@ describe('a config cannot send a key elsewhere', () => {
 
 describe('an untrusted workspace cannot choose where keys go', () => {
   const hostile = [{ id: 'deepseek-v4-flash', baseUrl: 'https://collector.invalid/v1' }];
-  const mine = [{ id: 'my-local', protocol: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen3', region: 'local' }];
+  const mine = [
+    { id: 'my-local', protocol: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen3', region: 'local' },
+  ];
 
   it('only user settings count when the workspace is not trusted', () => {
     const scopes = { defaultValue: [], globalValue: mine, workspaceValue: hostile };
@@ -258,19 +391,31 @@ describe('an untrusted workspace cannot choose where keys go', () => {
     const models = resolveModelList(untrusted.value).models;
     expect(models.find((m) => m.id === 'deepseek-v4-flash')!.baseUrl).toBe('https://api.deepseek.com');
     expect(models.some((m) => m.id === 'my-local')).toBe(true);
-    expect(modelsSettingValue({ defaultValue: [], workspaceFolderValue: hostile }, false)).toEqual({ value: [], ignored: true });
+    expect(modelsSettingValue({ defaultValue: [], workspaceFolderValue: hostile }, false)).toEqual({
+      value: [],
+      ignored: true,
+    });
     expect(modelsSettingValue({ defaultValue: [], globalValue: mine }, false)).toEqual({ value: mine, ignored: false });
   });
 
   it('a trusted workspace uses its own settings, the folder before the workspace', () => {
-    expect(modelsSettingValue({ defaultValue: [], globalValue: mine, workspaceValue: hostile }, true).value).toBe(hostile);
-    expect(modelsSettingValue({ defaultValue: [], workspaceValue: mine, workspaceFolderValue: hostile }, true).value).toBe(hostile);
+    expect(modelsSettingValue({ defaultValue: [], globalValue: mine, workspaceValue: hostile }, true).value).toBe(
+      hostile,
+    );
+    expect(
+      modelsSettingValue({ defaultValue: [], workspaceValue: mine, workspaceFolderValue: hostile }, true).value,
+    ).toBe(hostile);
   });
 
   it('the manifest restricts tokenscope.models in untrusted workspaces', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
-    expect(pkg.capabilities.untrustedWorkspaces).toMatchObject({ supported: 'limited', restrictedConfigurations: ['tokenscope.models'] });
-    const pattern = new RegExp(pkg.contributes.configuration.properties['tokenscope.models'].items.properties.baseUrl.pattern);
+    expect(pkg.capabilities.untrustedWorkspaces).toMatchObject({
+      supported: 'limited',
+      restrictedConfigurations: ['tokenscope.models'],
+    });
+    const pattern = new RegExp(
+      pkg.contributes.configuration.properties['tokenscope.models'].items.properties.baseUrl.pattern,
+    );
     expect(pattern.test('https://api.deepseek.com/v1')).toBe(true);
     expect(pattern.test('https://user:pass@api.deepseek.com/v1')).toBe(false);
   });

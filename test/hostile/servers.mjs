@@ -20,7 +20,10 @@ export function openaiUsage(usage) {
 }
 
 /** A normal short OpenAI stream: role chunk, tokens, finish, usage, [DONE]. */
-export function openaiStream(tokens, usage = { prompt_tokens: 3, completion_tokens: tokens.length, total_tokens: 3 + tokens.length }) {
+export function openaiStream(
+  tokens,
+  usage = { prompt_tokens: 3, completion_tokens: tokens.length, total_tokens: 3 + tokens.length },
+) {
   return (
     openaiFrame({ role: 'assistant', content: '' }) +
     tokens.map((t) => openaiFrame({ content: t })).join('') +
@@ -76,7 +79,11 @@ export const BEHAVIOURS = {
   endless(res, sent) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     let i = 0;
-    pump(res, () => openaiFrame({ content: TOKENS[i++ % TOKENS.length] }), (n) => (sent.endless = (sent.endless ?? 0) + n));
+    pump(
+      res,
+      () => openaiFrame({ content: TOKENS[i++ % TOKENS.length] }),
+      (n) => (sent.endless = (sent.endless ?? 0) + n),
+    );
   },
   /** A token frame every 50 ms, forever (for Ctrl-C while streaming). */
   'endless-slow'(res) {
@@ -93,9 +100,17 @@ export const BEHAVIOURS = {
     pump(
       res,
       () => {
-        if (state === 0) return (state = 1), '{"model":"m","created_at":"2026-12-01T00:00:00Z","message":{"role":"assistant","content":"';
-        if (left > 0) return (left -= piece.length), piece;
-        if (state === 1) return (state = 2), '"},"done":false}\n{"model":"m","created_at":"2026-12-01T00:00:01Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":1,"eval_duration":1000000}\n';
+        if (state === 0)
+          return (
+            (state = 1),
+            '{"model":"m","created_at":"2026-12-01T00:00:00Z","message":{"role":"assistant","content":"'
+          );
+        if (left > 0) return ((left -= piece.length), piece);
+        if (state === 1)
+          return (
+            (state = 2),
+            '"},"done":false}\n{"model":"m","created_at":"2026-12-01T00:00:01Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":1,"eval_duration":1000000}\n'
+          );
         return null;
       },
       (n) => (sent['ndjson-line'] = (sent['ndjson-line'] ?? 0) + n),
@@ -109,8 +124,8 @@ export const BEHAVIOURS = {
     let left = 14 * 1024 * 1024;
     let tail = false;
     pump(res, () => {
-      if (left > 0) return (left -= block.length), block;
-      if (!tail) return (tail = true), '\n' + openaiStream(TOKENS);
+      if (left > 0) return ((left -= block.length), block);
+      if (!tail) return ((tail = true), '\n' + openaiStream(TOKENS));
       return null;
     });
   },
@@ -122,7 +137,16 @@ export const BEHAVIOURS = {
   /** A whole chat.completion JSON body: the server ignored "stream": true. */
   json(res) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: 'chatcmpl-hostile', object: 'chat.completion', created: CREATED, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 } }));
+    res.end(
+      JSON.stringify({
+        id: 'chatcmpl-hostile',
+        object: 'chat.completion',
+        created: CREATED,
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox.' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 },
+      }),
+    );
   },
   /** A login page without any content-type header. */
   'html-untyped'(res) {
@@ -142,12 +166,29 @@ export const BEHAVIOURS = {
   /** Ollama answering a request whose extraBody says "stream": false: one JSON object with the whole answer. */
   'stream-false'(res) {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ model: 'm', created_at: '2026-12-01T00:00:00Z', message: { role: 'assistant', content: 'The quick brown fox.' }, done: true, done_reason: 'stop', total_duration: 1e9, prompt_eval_count: 3, eval_count: 5, eval_duration: 5e8 }));
+    res.end(
+      JSON.stringify({
+        model: 'm',
+        created_at: '2026-12-01T00:00:00Z',
+        message: { role: 'assistant', content: 'The quick brown fox.' },
+        done: true,
+        done_reason: 'stop',
+        total_duration: 1e9,
+        prompt_eval_count: 3,
+        eval_count: 5,
+        eval_duration: 5e8,
+      }),
+    );
   },
   /** A well-formed stream that carries no token (a content filter stopping at once). */
   'no-token'(res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(openaiStream([], { prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 }).replace('"finish_reason":"stop"', '"finish_reason":"content_filter"'));
+    res.end(
+      openaiStream([], { prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 }).replace(
+        '"finish_reason":"stop"',
+        '"finish_reason":"content_filter"',
+      ),
+    );
   },
   /** Tokens, then the usage frame with a single newline and no blank line, then a clean close. */
   'usage-no-blank'(res) {
@@ -158,7 +199,10 @@ export const BEHAVIOURS = {
   /** Tokens, then a final frame cut in the middle of its JSON, then a clean close. */
   'truncated-tail'(res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(TOKENS.map((t) => openaiFrame({ content: t })).join('') + 'data: {"id":"chatcmpl-hostile","object":"chat.completion.chunk","choi');
+    res.end(
+      TOKENS.map((t) => openaiFrame({ content: t })).join('') +
+        'data: {"id":"chatcmpl-hostile","object":"chat.completion.chunk","choi',
+    );
   },
   /** Events separated by single newlines (no blank lines at all). */
   'single-newline'(res) {
@@ -189,7 +233,13 @@ export const BEHAVIOURS = {
 export const MODEL_LISTS = {
   ok: (res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'hostile-model', object: 'model', owned_by: 'me' }], models: [{ name: 'hostile-model' }] }));
+    res.end(
+      JSON.stringify({
+        object: 'list',
+        data: [{ id: 'hostile-model', object: 'model', owned_by: 'me' }],
+        models: [{ name: 'hostile-model' }],
+      }),
+    );
   },
   drip: (res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -200,7 +250,11 @@ export const MODEL_LISTS = {
     res.writeHead(200, { 'content-type': 'application/json' });
     const piece = ` ${'"padding",'.repeat(6500)}`;
     let started = false;
-    pump(res, () => (started ? piece : ((started = true), '{"object":"list","padding":[')), (n) => (sent.models = (sent.models ?? 0) + n));
+    pump(
+      res,
+      () => (started ? piece : ((started = true), '{"object":"list","padding":[')),
+      (n) => (sent.models = (sent.models ?? 0) + n),
+    );
   },
 };
 
@@ -225,7 +279,15 @@ export function startHostileServer({ modelList = 'ok' } = {}) {
       const behaviour = BEHAVIOURS[model];
       if (!behaviour) {
         res.writeHead(404, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ error: { message: `The model \`${model}\` does not exist`, type: 'invalid_request_error', code: 'model_not_found' } }));
+        return void res.end(
+          JSON.stringify({
+            error: {
+              message: `The model \`${model}\` does not exist`,
+              type: 'invalid_request_error',
+              code: 'model_not_found',
+            },
+          }),
+        );
       }
       behaviour(res, sent);
     });

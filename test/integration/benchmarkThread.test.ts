@@ -15,7 +15,12 @@ let server: StreamServer;
 const thread = new BenchmarkThread(WORKER);
 beforeAll(async () => {
   server = await startStreamServer();
-  server.setModel('steady', { ttftMs: 120, tokensPerSecond: 100, outputTokens: 30, requireKey: 'sk-worker-test-key-123456' });
+  server.setModel('steady', {
+    ttftMs: 120,
+    tokensPerSecond: 100,
+    outputTokens: 30,
+    requireKey: 'sk-worker-test-key-123456',
+  });
   server.setModel('slow', { ttftMs: 100, tokensPerSecond: 20, outputTokens: 200 });
   server.setModel('quick', { ttftMs: 10, tokensPerSecond: 500, outputTokens: 5 });
   // Warm the worker's JIT and tokenizers, as the engine tests warm theirs.
@@ -32,7 +37,10 @@ describe('BenchmarkThread', () => {
     const events: ProgressEvent['type'][] = [];
     const spec = specFor(server, 'openai-chat', 'steady', { apiKeyEnv: 'TOKENSCOPE_WORKER_TEST_KEY' });
     const report = await thread.run({
-      models: [spec], prompt: 'Say something.', runs: 2, warmup: 1,
+      models: [spec],
+      prompt: 'Say something.',
+      runs: 2,
+      warmup: 1,
       resolveApiKey: (s) => (s.id === spec.id ? 'sk-worker-test-key-123456' : undefined),
       onProgress: (e) => events.push(e.type),
     });
@@ -52,7 +60,14 @@ describe('BenchmarkThread', () => {
     const controller = new AbortController();
     const spec = specFor(server, 'openai-chat', 'slow');
     const started = Date.now();
-    const run = thread.run({ models: [spec], prompt: 'x', runs: 3, warmup: 0, signal: controller.signal, onProgress: (e) => e.type === 'run-start' && setTimeout(() => controller.abort(), 300) });
+    const run = thread.run({
+      models: [spec],
+      prompt: 'x',
+      runs: 3,
+      warmup: 0,
+      signal: controller.signal,
+      onProgress: (e) => e.type === 'run-start' && setTimeout(() => controller.abort(), 300),
+    });
     const report = await run;
     expect(Date.now() - started).toBeLessThan(5_000); // 3 runs of 10 s each would take 30 s
     expect(report.results[0].cancelledRuns).toBeGreaterThanOrEqual(1);
@@ -66,13 +81,20 @@ describe('BenchmarkThread', () => {
     await expect(thread.run({ models: [spec], prompt: 'x', runs: 1 })).rejects.toThrow(/already running/);
     controller.abort();
     await first;
-    const again = await thread.run({ models: [specFor(server, 'openai-chat', 'quick')], prompt: 'x', runs: 1, warmup: 0 });
+    const again = await thread.run({
+      models: [specFor(server, 'openai-chat', 'quick')],
+      prompt: 'x',
+      runs: 1,
+      warmup: 0,
+    });
     expect(again.results[0].okRuns).toBe(1);
   });
 
   it('a worker that cannot start is an error, not a hang', async () => {
     const broken = new BenchmarkThread(join(__dirname, 'no-such-worker.js'));
-    await expect(broken.run({ models: [specFor(server, 'openai-chat', 'quick')], prompt: 'x', runs: 1 })).rejects.toThrow(/benchmark worker stopped/);
+    await expect(
+      broken.run({ models: [specFor(server, 'openai-chat', 'quick')], prompt: 'x', runs: 1 }),
+    ).rejects.toThrow(/benchmark worker stopped/);
     broken.dispose();
   });
 });

@@ -17,9 +17,17 @@ let server: StreamServer;
 let dir: string;
 const file = (name: string) => join(dir, name);
 const readReport = (name: string) => JSON.parse(readFileSync(file(name), 'utf8')) as BenchmarkReport;
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
-function config(name: string, models: { id: string; protocol: string; model: string }[], settings: Record<string, unknown> = {}) {
+function config(
+  name: string,
+  models: { id: string; protocol: string; model: string }[],
+  settings: Record<string, unknown> = {},
+) {
   const entries = models.map((m) => ({
     id: m.id,
     protocol: m.protocol,
@@ -51,7 +59,18 @@ describe('SLO', () => {
       { id: 'misses', protocol: 'anthropic', model: 'late' },
     ]);
     // Limits far from both schedules (30 and 400 ms to the first token, 200 tok/s), so a busy machine cannot flip a run.
-    const r = await runCli(['bench', file('prompt.md'), '-c', cfg, '-n', '3', '--slo', 'ttft<=200,tps>=50', '--json', file('slo-out.json')]);
+    const r = await runCli([
+      'bench',
+      file('prompt.md'),
+      '-c',
+      cfg,
+      '-n',
+      '3',
+      '--slo',
+      'ttft<=200,tps>=50',
+      '--json',
+      file('slo-out.json'),
+    ]);
     expect(r.stderr).not.toMatch(/unexpected/);
     expect(r.code).toBe(0);
     const rep = readReport('slo-out.json');
@@ -77,7 +96,12 @@ describe('SLO', () => {
     const r = await runCli(['bench', file('prompt.md'), '-c', cfg, '--slo', 'ttft<=800,ttfx<=3']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SLO term "ttfx<=3": unknown metric "ttfx"/);
-    const fromConfig = await runCli(['bench', file('prompt.md'), '-c', config('slo-bad2.json', [{ id: 'meets', protocol: 'openai-chat', model: 'quick' }], { slo: 'tps>=fast' })]);
+    const fromConfig = await runCli([
+      'bench',
+      file('prompt.md'),
+      '-c',
+      config('slo-bad2.json', [{ id: 'meets', protocol: 'openai-chat', model: 'quick' }], { slo: 'tps>=fast' }),
+    ]);
     expect(fromConfig.code).toBe(2);
     expect(fromConfig.stderr).toMatch(/slo-bad2\.json: settings\.slo: SLO term "tps>=fast"/);
     expect(server.records).toHaveLength(0);
@@ -108,10 +132,14 @@ describe('regression gate', () => {
     server.setModel('steady', { ttftMs: 400, tokensPerSecond: 200, outputTokens: 20 });
     const summary2 = file('summary2.md');
     writeFileSync(summary2, '## earlier step\n');
-    const slower = await runCli([...args, ...gate, '--junit', file('slower.xml'), '--history', history], { GITHUB_STEP_SUMMARY: summary2 });
+    const slower = await runCli([...args, ...gate, '--junit', file('slower.xml'), '--history', history], {
+      GITHUB_STEP_SUMMARY: summary2,
+    });
     server.setModel('steady', { ttftMs: 40, tokensPerSecond: 200, outputTokens: 20 });
     expect(slower.code).toBe(3);
-    expect(slower.stderr).toMatch(/gate: gate-steady: REGRESSION: slower than its history: TTFT median [\d.]+ ms vs history p90 [\d.]+ ms/);
+    expect(slower.stderr).toMatch(
+      /gate: gate-steady: REGRESSION: slower than its history: TTFT median [\d.]+ ms vs history p90 [\d.]+ ms/,
+    );
     expect(slower.stderr).toMatch(/gate: gate-other: pass/);
     const md = readFileSync(summary2, 'utf8');
     expect(md.startsWith('## earlier step\n')).toBe(true); // appended, not replaced
@@ -141,7 +169,9 @@ function measuredTruth(rep: BenchmarkReport): { id: string; ttftMs: number }[] {
   return rep.results.flatMap((r) =>
     r.runs.map((run) => {
       const start = Date.parse(run.startedAt);
-      const rec = server.records.filter((x) => x.model === r.model).sort((a, b) => Math.abs(a.receivedAtEpochMs - start) - Math.abs(b.receivedAtEpochMs - start))[0];
+      const rec = server.records
+        .filter((x) => x.model === r.model)
+        .sort((a, b) => Math.abs(a.receivedAtEpochMs - start) - Math.abs(b.receivedAtEpochMs - start))[0];
       return { id: r.id, ttftMs: truth(rec).ttftMs! };
     }),
   );
@@ -166,7 +196,11 @@ describe('shards', () => {
     const startAt = new Date(Date.now() + 12_000);
     startAt.setMilliseconds(0);
     const iso = startAt.toISOString();
-    const shards = await Promise.all([1, 2, 3, 4].map((i) => runCli([...base, '--shard', `${i}/4`, '--start-at', iso, '--json', file(`part-${i}.json`)])));
+    const shards = await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        runCli([...base, '--shard', `${i}/4`, '--start-at', iso, '--json', file(`part-${i}.json`)]),
+      ),
+    );
     shards.forEach((s) => {
       expect(s.code, s.stderr).toBe(0);
       expect(s.stderr).toMatch(/Waiting until .* to start shard \d\/4/);
@@ -184,7 +218,14 @@ describe('shards', () => {
       expect(began).toBeLessThan(1000);
     }
 
-    const merged = await runCli(['merge', ...[1, 2, 3, 4].map((i) => file(`part-${i}.json`)), '-o', file('merged.json'), '--junit', file('merged.xml')]);
+    const merged = await runCli([
+      'merge',
+      ...[1, 2, 3, 4].map((i) => file(`part-${i}.json`)),
+      '-o',
+      file('merged.json'),
+      '--junit',
+      file('merged.xml'),
+    ]);
     expect(merged.code, merged.stderr).toBe(0);
     expect(readFileSync(file('merged.xml'), 'utf8')).toMatch(/<testsuites name="tokenscope" tests="2" failures="0"/);
     expect(merged.stderr).toMatch(/Merged 4 file\(s\), 16 run\(s\) of 2 model\(s\)/);
@@ -208,7 +249,9 @@ describe('shards', () => {
       expect(Math.abs(mr.summary.ttftMs!.median - truthMedian(shardTruth))).toBeLessThan(8);
       expect(Math.abs(sr.summary.ttftMs!.median - truthMedian(singleTruth))).toBeLessThan(8);
       expect(Math.abs(mr.summary.ttftMs!.median - sr.summary.ttftMs!.median)).toBeLessThan(15);
-      expect(Math.abs(mr.summary.decodeTps!.median - sr.summary.decodeTps!.median) / sr.summary.decodeTps!.median).toBeLessThan(0.1);
+      expect(
+        Math.abs(mr.summary.decodeTps!.median - sr.summary.decodeTps!.median) / sr.summary.decodeTps!.median,
+      ).toBeLessThan(0.1);
     }
   }, 60_000);
 
@@ -218,9 +261,35 @@ describe('shards', () => {
       { id: 'sh-quick', protocol: 'openai-chat', model: 'quick' },
       { id: 'sh-late', protocol: 'anthropic', model: 'late' },
     ]);
-    const one = await runCli(['bench', file('prompt.md'), '-c', cfg, '-n', '2', '--warmup', '0', '--shard', '1/2', '--json', file('prompt-a.json')]);
+    const one = await runCli([
+      'bench',
+      file('prompt.md'),
+      '-c',
+      cfg,
+      '-n',
+      '2',
+      '--warmup',
+      '0',
+      '--shard',
+      '1/2',
+      '--json',
+      file('prompt-a.json'),
+    ]);
     expect(one.code).toBe(0);
-    const other = await runCli(['bench', file('other-prompt.md'), '-c', cfg, '-n', '2', '--warmup', '0', '--shard', '2/2', '--json', file('prompt-b.json')]);
+    const other = await runCli([
+      'bench',
+      file('other-prompt.md'),
+      '-c',
+      cfg,
+      '-n',
+      '2',
+      '--warmup',
+      '0',
+      '--shard',
+      '2/2',
+      '--json',
+      file('prompt-b.json'),
+    ]);
     expect(other.code).toBe(0);
     const r = await runCli(['merge', file('prompt-a.json'), file('prompt-b.json'), '-o', file('bad-merge.json')]);
     expect(r.code).toBe(2);

@@ -16,7 +16,12 @@ beforeAll(async () => {
   server.setModel('fast', { ttftMs: 30, tokensPerSecond: 200, outputTokens: 30 });
   server.setModel('slow', { ttftMs: 60, tokensPerSecond: 50, outputTokens: 10, reasoningTokens: 5 });
   server.setModel('unauthorised', { ttftMs: 30, tokensPerSecond: 200, outputTokens: 30, requireKey: 'the-right-key' });
-  server.setModel('dropping', { ttftMs: 30, tokensPerSecond: 200, outputTokens: 30, fault: { kind: 'drop', afterChunks: 4 } });
+  server.setModel('dropping', {
+    ttftMs: 30,
+    tokensPerSecond: 200,
+    outputTokens: 30,
+    fault: { kind: 'drop', afterChunks: 4 },
+  });
   dir = mkdtempSync(join(tmpdir(), 'tokenscope-cli-'));
   writeFileSync(join(dir, 'prompt.md'), 'Write a haiku about tokens.');
   const model = (id: string, protocol: string, name: string, extra = {}) => ({
@@ -29,10 +34,19 @@ beforeAll(async () => {
     price: { inputPerM: 1, outputPerM: 2 },
     ...extra,
   });
-  writeFileSync(join(dir, 'good.json'), JSON.stringify({ models: [model('cn-fast', 'openai-chat', 'fast'), model('us-slow', 'anthropic', 'slow')] }));
+  writeFileSync(
+    join(dir, 'good.json'),
+    JSON.stringify({ models: [model('cn-fast', 'openai-chat', 'fast'), model('us-slow', 'anthropic', 'slow')] }),
+  );
   writeFileSync(
     join(dir, 'mixed.json'),
-    JSON.stringify({ models: [model('cn-fast', 'ollama', 'fast'), model('us-locked', 'openai-chat', 'unauthorised', { apiKeyEnv: 'TS_TEST_KEY' }), model('us-drop', 'gemini', 'dropping')] }),
+    JSON.stringify({
+      models: [
+        model('cn-fast', 'ollama', 'fast'),
+        model('us-locked', 'openai-chat', 'unauthorised', { apiKeyEnv: 'TS_TEST_KEY' }),
+        model('us-drop', 'gemini', 'dropping'),
+      ],
+    }),
   );
   writeFileSync(join(dir, 'bad.json'), JSON.stringify({ models: [model('x', 'grpc', 'fast')] }));
 });
@@ -41,7 +55,17 @@ afterAll(() => server.close());
 describe('tokenscope bench', () => {
   it('exit 0 and the documented JSON shape when every run succeeds', async () => {
     const out = join(dir, 'out.json');
-    const r = await cli(['bench', '--config', join(dir, 'good.json'), '--prompt', join(dir, 'prompt.md'), '--runs', '2', '--json', out]);
+    const r = await cli([
+      'bench',
+      '--config',
+      join(dir, 'good.json'),
+      '--prompt',
+      join(dir, 'prompt.md'),
+      '--runs',
+      '2',
+      '--json',
+      out,
+    ]);
     expect(r.stderr).not.toMatch(/unexpected error/);
     expect(r.code).toBe(0);
     const json = JSON.parse(readFileSync(out, 'utf8'));
@@ -50,10 +74,12 @@ describe('tokenscope bench', () => {
       expect(res.runs).toHaveLength(2);
       for (const run of res.runs) {
         expect(run).toMatchObject({ ok: true, error: null, tokenSource: 'usage' });
-        for (const k of ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'inputTokens', 'outputTokens']) expect(typeof run[k]).toBe('number');
+        for (const k of ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'inputTokens', 'outputTokens'])
+          expect(typeof run[k]).toBe('number');
         expect(run).toHaveProperty('reasoningTokens');
       }
-      for (const k of ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs']) expect(res.summary[k]).toMatchObject({ median: expect.any(Number), p95: expect.any(Number) });
+      for (const k of ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs'])
+        expect(res.summary[k]).toMatchObject({ median: expect.any(Number), p95: expect.any(Number) });
     }
     expect(json.results[1].runs[0].outputTokens).toBe(15);
     expect(r.stdout).toMatch(/tok\/s \(own tokens\)/);
@@ -61,7 +87,18 @@ describe('tokenscope bench', () => {
   });
 
   it('--json - writes only JSON to stdout; the positional prompt works', async () => {
-    const r = await cli(['bench', join(dir, 'prompt.md'), '--config', join(dir, 'good.json'), '--models', 'us-slow', '--runs', '1', '--json', '-']);
+    const r = await cli([
+      'bench',
+      join(dir, 'prompt.md'),
+      '--config',
+      join(dir, 'good.json'),
+      '--models',
+      'us-slow',
+      '--runs',
+      '1',
+      '--json',
+      '-',
+    ]);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.results).toHaveLength(1);
@@ -70,7 +107,10 @@ describe('tokenscope bench', () => {
 
   it('exit 1 with a specific error per failed run, and the successful runs intact', async () => {
     const out = join(dir, 'mixed-out.json');
-    const r = await cli(['bench', '--config', join(dir, 'mixed.json'), '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--json', out], { TS_TEST_KEY: 'a-wrong-key' });
+    const r = await cli(
+      ['bench', '--config', join(dir, 'mixed.json'), '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--json', out],
+      { TS_TEST_KEY: 'a-wrong-key' },
+    );
     expect(r.code).toBe(1);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     const [ok, locked, dropped] = json.results;
@@ -95,7 +135,9 @@ describe('tokenscope bench', () => {
     expect((await cli(['bench', '--runs', '-3', join(dir, 'prompt.md')])).code).toBe(2);
     expect((await cli(['bench'])).stderr).toMatch(/no prompt/);
     expect((await cli(['bench', join(dir, 'missing.md')])).stderr).toMatch(/cannot read prompt file/);
-    expect((await cli(['bench', '--models', 'nope', join(dir, 'prompt.md')])).stderr).toMatch(/unknown model id\(s\) nope/);
+    expect((await cli(['bench', '--models', 'nope', join(dir, 'prompt.md')])).stderr).toMatch(
+      /unknown model id\(s\) nope/,
+    );
   });
 
   it('first run with nothing to talk to: says what it looked for, exit 2, no invented numbers', async () => {
@@ -130,7 +172,9 @@ describe('tokenscope bench', () => {
   });
 
   it('first run finds a local server on its usual port and uses it', async () => {
-    const r = await cli(['bench', join(dir, 'prompt.md'), '--runs', '1', '--json', '-'], { TOKENSCOPE_LOCAL_PORTS: `openai:${server.port},ollama:${server.port}` });
+    const r = await cli(['bench', join(dir, 'prompt.md'), '--runs', '1', '--json', '-'], {
+      TOKENSCOPE_LOCAL_PORTS: `openai:${server.port},ollama:${server.port}`,
+    });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.results.length).toBe(2);

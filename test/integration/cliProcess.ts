@@ -13,7 +13,9 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     // No provider keys from the machine running the tests; no local-server discovery.
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', TOKENSCOPE_LOCAL_PORTS: 'openai:9', ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', TOKENSCOPE_LOCAL_PORTS: 'openai:9', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -14,7 +14,8 @@ beforeAll(async () => {
   server = await startStreamServer();
   // Warm the JIT and the connection pool so the first timed run measures the network path, not V8.
   server.setModel('warm', { ttftMs: 5, tokensPerSecond: 1000, outputTokens: 50 });
-  for (const protocol of ALL_PROTOCOLS) await runBenchmark({ models: [specFor(server, protocol, 'warm')], prompt: 'x', runs: 3 });
+  for (const protocol of ALL_PROTOCOLS)
+    await runBenchmark({ models: [specFor(server, protocol, 'warm')], prompt: 'x', runs: 3 });
   server.reset();
 });
 afterAll(() => server.close());
@@ -26,11 +27,19 @@ const schedules: Record<string, Schedule> = {
   'reason-hidden': { ttftMs: 100, tokensPerSecond: 60, outputTokens: 40, reasoningTokens: 30, reasoningVisible: false },
 };
 
-async function runOne(protocol: ProtocolId, name: string): Promise<{ result: ModelResult; record: (typeof server.records)[number] }> {
+async function runOne(
+  protocol: ProtocolId,
+  name: string,
+): Promise<{ result: ModelResult; record: (typeof server.records)[number] }> {
   server.setModel(name, schedules[name]);
   const before = server.records.length;
   // One warm-up, as users run by default: each benchmark opens its own connections, and the timed run reuses it.
-  const report = await runBenchmark({ models: [specFor(server, protocol, name)], prompt: 'Say something.', runs: 1, warmup: 1 });
+  const report = await runBenchmark({
+    models: [specFor(server, protocol, name)],
+    prompt: 'Say something.',
+    runs: 1,
+    warmup: 1,
+  });
   const records = server.records.slice(before);
   expect(records).toHaveLength(2);
   expect(records[1].connection).toBe(records[0].connection);
@@ -59,8 +68,10 @@ describe.each(ALL_PROTOCOLS)('%s on a known schedule', (protocol) => {
     expect(run.tokenSource).toBe('usage');
     expect(run.outputTokens).toBe(s.outputTokens + (s.reasoningTokens ?? 0));
     expect(run.reasoningVisible).toBe(s.reasoningVisible !== false && (s.reasoningTokens ?? 0) > 0);
-    if ((s.reasoningTokens ?? 0) > 0 && protocol !== 'ollama' && protocol !== 'anthropic') expect(run.reasoningTokens).toBe(s.reasoningTokens);
-    if (s.reasoningVisible !== false && (s.reasoningTokens ?? 0) > 0) expect(run.ttfoMs! - run.ttftMs!).toBeGreaterThan(((s.reasoningTokens! - 1) * 1000) / s.tokensPerSecond - 10);
+    if ((s.reasoningTokens ?? 0) > 0 && protocol !== 'ollama' && protocol !== 'anthropic')
+      expect(run.reasoningTokens).toBe(s.reasoningTokens);
+    if (s.reasoningVisible !== false && (s.reasoningTokens ?? 0) > 0)
+      expect(run.ttfoMs! - run.ttftMs!).toBeGreaterThan(((s.reasoningTokens! - 1) * 1000) / s.tokensPerSecond - 10);
   });
 });
 
@@ -111,7 +122,12 @@ describe('runner', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     const t0 = performance.now();
-    const report = await runBenchmark({ models: [specFor(server, 'openai-chat', 'long')], prompt: 'x', runs: 5, signal: controller.signal });
+    const report = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'long')],
+      prompt: 'x',
+      runs: 5,
+      signal: controller.signal,
+    });
     expect(performance.now() - t0).toBeLessThan(2000);
     const runs = report.results[0].runs;
     expect(runs).toHaveLength(1);
@@ -138,24 +154,37 @@ describe('runner', () => {
     }
   });
 
-  it('replays prompt lookup over each model\'s real output: an output copied from the prompt is flagged', async () => {
+  it("replays prompt lookup over each model's real output: an output copied from the prompt is flagged", async () => {
     server.setModel('copy', { ttftMs: 10, tokensPerSecond: 1000, outputTokens: 200 });
     const streamed = tokenText('answer', 0, 200); // exactly what the server will stream
-    const copying = await runBenchmark({ models: [specFor(server, 'openai-chat', 'copy')], prompt: `Fix the spelling in this text and return it unchanged otherwise:\n${streamed}`, runs: 1 });
+    const copying = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'copy')],
+      prompt: `Fix the spelling in this text and return it unchanged otherwise:\n${streamed}`,
+      runs: 1,
+    });
     const sp = copying.results[0].speculation!;
     expect(sp.label).toBe('estimated');
     expect(sp.copiedShare).toBeGreaterThan(0.9);
     expect(sp.promptLookupSpeedup).toBeGreaterThan(2);
     expect(sp.flagged).toBe(true);
     expect(copying.results[0].tokenizer).toBe('o200k');
-    const fresh = await runBenchmark({ models: [specFor(server, 'openai-chat', 'copy')], prompt: 'Tell me a story about a lighthouse keeper.', runs: 1 });
+    const fresh = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'copy')],
+      prompt: 'Tell me a story about a lighthouse keeper.',
+      runs: 1,
+    });
     expect(fresh.results[0].speculation!.copiedShare).toBeLessThan(0.5);
     expect(fresh.results[0].speculation!.promptLookupSpeedup!).toBeLessThan(sp.promptLookupSpeedup!);
   });
 
   it('warns when the prompt will not fit the context window', async () => {
     server.setModel('tiny', { ttftMs: 10, tokensPerSecond: 500, outputTokens: 3 });
-    const report = await runBenchmark({ models: [specFor(server, 'openai-chat', 'tiny', { contextWindow: 50 })], prompt: 'word '.repeat(100), runs: 1, maxTokens: 10 });
+    const report = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'tiny', { contextWindow: 50 })],
+      prompt: 'word '.repeat(100),
+      runs: 1,
+      maxTokens: 10,
+    });
     expect(report.results[0].warnings.join(' ')).toMatch(/over the 50-token context window/);
   });
 });

@@ -11,10 +11,20 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function faulty(protocol: (typeof ALL_PROTOCOLS)[number], fault: Fault, extra: Parameters<typeof runBenchmark>[0] extends infer O ? Partial<O> : never = {}) {
+async function faulty(
+  protocol: (typeof ALL_PROTOCOLS)[number],
+  fault: Fault,
+  extra: Parameters<typeof runBenchmark>[0] extends infer O ? Partial<O> : never = {},
+) {
   const name = `f-${protocol}-${JSON.stringify(fault)}`;
   server.setModel(name, { ttftMs: 20, tokensPerSecond: 200, outputTokens: 20, fault });
-  const report = await runBenchmark({ models: [specFor(server, protocol, name), specFor(server, protocol, 'ok')], prompt: 'x', runs: 1, retry: { baseDelayMs: 10 }, ...extra });
+  const report = await runBenchmark({
+    models: [specFor(server, protocol, name), specFor(server, protocol, 'ok')],
+    prompt: 'x',
+    runs: 1,
+    retry: { baseDelayMs: 10 },
+    ...extra,
+  });
   const [bad, good] = report.results;
   expect(good.runs[0].ok).toBe(true);
   expect(good.runs[0].streamedTokens).toBe(20);
@@ -94,11 +104,21 @@ describe('keys', () => {
   it('a wrong key is refused, and the key appears in no message', async () => {
     server.setModel('keyed', { ttftMs: 10, tokensPerSecond: 200, outputTokens: 5, requireKey: 'right-key-123' });
     for (const protocol of ['openai-chat', 'anthropic', 'gemini'] as const) {
-      const report = await runBenchmark({ models: [specFor(server, protocol, 'keyed')], prompt: 'x', runs: 1, resolveApiKey: () => 'wrong-key-456' });
+      const report = await runBenchmark({
+        models: [specFor(server, protocol, 'keyed')],
+        prompt: 'x',
+        runs: 1,
+        resolveApiKey: () => 'wrong-key-456',
+      });
       const run = report.results[0].runs[0];
       expect(run.errorKind).toBe('auth');
       expect(JSON.stringify(report)).not.toContain('wrong-key-456');
-      const ok = await runBenchmark({ models: [specFor(server, protocol, 'keyed')], prompt: 'x', runs: 1, resolveApiKey: () => 'right-key-123' });
+      const ok = await runBenchmark({
+        models: [specFor(server, protocol, 'keyed')],
+        prompt: 'x',
+        runs: 1,
+        resolveApiKey: () => 'right-key-123',
+      });
       expect(ok.results[0].runs[0].ok).toBe(true);
       expect(JSON.stringify(ok)).not.toContain('right-key-123');
     }

@@ -22,10 +22,27 @@ const SCHEDULE = { ttftMs: 60, tokensPerSecond: 400, outputTokens: 8, processing
 function selfSigned(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ts-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -54,7 +71,16 @@ function expectInOrder(p: RunPhases): number[] {
 
 async function two(server: StreamServer, spec: ModelSpec, agent: http.Agent): Promise<StreamTrace[]> {
   const out: StreamTrace[] = [];
-  for (let i = 0; i < 2; i++) out.push(await streamRequest(spec, { prompt: 'Say something.', maxTokens: 16, timeoutMs: 10_000, stallTimeoutMs: 5_000, agent }));
+  for (let i = 0; i < 2; i++)
+    out.push(
+      await streamRequest(spec, {
+        prompt: 'Say something.',
+        maxTokens: 16,
+        timeoutMs: 10_000,
+        stallTimeoutMs: 5_000,
+        agent,
+      }),
+    );
   expect(out.every((t) => !t.error)).toBe(true);
   return out;
 }
@@ -78,7 +104,9 @@ describe('request phases', () => {
     }
     const byName = new http.Agent({ keepAlive: false, family: 4 } as http.AgentOptions);
     try {
-      const spec = specFor(plain, 'openai-chat', 'phases', { baseUrl: plain.url.replace('127.0.0.1', 'localhost') + '/v1' });
+      const spec = specFor(plain, 'openai-chat', 'phases', {
+        baseUrl: plain.url.replace('127.0.0.1', 'localhost') + '/v1',
+      });
       const [t] = await two(plain, spec, byName);
       expect(t.phases!.dnsMs).not.toBeNull();
       expect(expectInOrder(t.phases!)).toHaveLength(5); // dns, connect, sent, headers, first byte
@@ -107,7 +135,13 @@ describe('request phases', () => {
   it('an https server with an unknown certificate is refused without the test CA', async () => {
     const agent = new https.Agent({ keepAlive: false });
     try {
-      const t = await streamRequest(specFor(secure, 'openai-chat', 'phases'), { prompt: 'x', maxTokens: 4, timeoutMs: 5_000, stallTimeoutMs: 5_000, agent });
+      const t = await streamRequest(specFor(secure, 'openai-chat', 'phases'), {
+        prompt: 'x',
+        maxTokens: 4,
+        timeoutMs: 5_000,
+        stallTimeoutMs: 5_000,
+        agent,
+      });
       expect(t.error?.kind).toBe('tls');
     } finally {
       agent.destroy();
@@ -121,7 +155,10 @@ describe('request phases', () => {
       const [trace] = await two(plain, specFor(plain, 'anthropic', 'phases'), agent);
       const record = plain.records[before];
       expect(trace.serverProcessingMs).toBe(record.processingMs);
-      const metrics = computeRunMetrics(trace, { spec: specFor(plain, 'anthropic', 'phases'), startedAt: new Date().toISOString() });
+      const metrics = computeRunMetrics(trace, {
+        spec: specFor(plain, 'anthropic', 'phases'),
+        startedAt: new Date().toISOString(),
+      });
       expect(metrics.phases).toEqual(trace.phases);
       expect(metrics.connectionReused).toBe(false);
       expect(metrics.ttftMs!).toBeGreaterThanOrEqual(metrics.phases!.firstByteMs!);

@@ -39,16 +39,31 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 }
 
 // A model the bundled data does not know, added to DeepSeek in the "newer" data.
-const futureModel: ModelSpec = { id: 'future', provider: 'deepseek', protocol: 'openai-chat', baseUrl: 'https://api.deepseek.com', model: 'deepseek-v9-test', region: 'CN' };
+const futureModel: ModelSpec = {
+  id: 'future',
+  provider: 'deepseek',
+  protocol: 'openai-chat',
+  baseUrl: 'https://api.deepseek.com',
+  model: 'deepseek-v9-test',
+  region: 'CN',
+};
 
 beforeAll(async () => {
   stream = await startStreamServer();
   dir = mkdtempSync(join(tmpdir(), 'tokenscope-prices-'));
   newer = structuredClone((await waitForUpdate())!);
-  newer.find((p) => p.id === 'deepseek')!.models.push({ id: 'deepseek-v9-test', match: { equals: 'deepseek-v9-test' }, prices: { input_mtok: 7, output_mtok: 9 } });
+  newer
+    .find((p) => p.id === 'deepseek')!
+    .models.push({
+      id: 'deepseek-v9-test',
+      match: { equals: 'deepseek-v9-test' },
+      prices: { input_mtok: 7, output_mtok: 9 },
+    });
   prices = createServer((req, res) => {
     if (req.url !== '/data.json') return void res.writeHead(404).end('Not Found');
-    res.writeHead(payload.status, { 'content-type': payload.type, 'last-modified': 'Tue, 01 Dec 2026 10:00:00 GMT' }).end(payload.body);
+    res
+      .writeHead(payload.status, { 'content-type': payload.type, 'last-modified': 'Tue, 01 Dec 2026 10:00:00 GMT' })
+      .end(payload.body);
   });
   await new Promise<void>((r) => prices.listen(0, '127.0.0.1', r));
   pricesUrl = `http://127.0.0.1:${(prices.address() as AddressInfo).port}/data.json`;
@@ -63,26 +78,54 @@ afterEach(async () => {
 });
 
 describe("a run's cost", () => {
-  it('is genai-prices\' price for its own usage at its start time, Anthropic cache writes included', async () => {
-    stream.setModel('claude-sonnet-5', { ttftMs: 10, tokensPerSecond: 500, outputTokens: 40, inputTokens: 2_000, cachedInputTokens: 300, cacheWriteTokens: 500 });
+  it("is genai-prices' price for its own usage at its start time, Anthropic cache writes included", async () => {
+    stream.setModel('claude-sonnet-5', {
+      ttftMs: 10,
+      tokensPerSecond: 500,
+      outputTokens: 40,
+      inputTokens: 2_000,
+      cachedInputTokens: 300,
+      cacheWriteTokens: 500,
+    });
     const spec = specFor(stream, 'anthropic', 'claude-sonnet-5', { provider: 'anthropic', region: 'US' });
     const report = await runBenchmark({ models: [spec], prompt: 'Say something.', runs: 2 });
     const runs = report.results[0].runs.filter((r) => !r.warmup);
     expect(runs.length).toBe(2);
     for (const run of runs) {
-      expect(run).toMatchObject({ ok: true, inputTokens: 2_000, cachedInputTokens: 300, cacheWriteInputTokens: 500, outputTokens: 40 });
-      const expected = calcPrice({ input_tokens: 2_000, cache_read_tokens: 300, cache_write_tokens: 500, output_tokens: 40 }, 'claude-sonnet-5', { providerId: 'anthropic', timestamp: new Date(run.startedAt) })!;
+      expect(run).toMatchObject({
+        ok: true,
+        inputTokens: 2_000,
+        cachedInputTokens: 300,
+        cacheWriteInputTokens: 500,
+        outputTokens: 40,
+      });
+      const expected = calcPrice(
+        { input_tokens: 2_000, cache_read_tokens: 300, cache_write_tokens: 500, output_tokens: 40 },
+        'claude-sonnet-5',
+        { providerId: 'anthropic', timestamp: new Date(run.startedAt) },
+      )!;
       expect(run.costUsd).toBe(expected.total_price);
-      expect(run.priceSource).toMatchObject({ kind: 'genai-prices', providerId: 'anthropic', modelId: 'claude-sonnet-5', data: 'bundled' });
+      expect(run.priceSource).toMatchObject({
+        kind: 'genai-prices',
+        providerId: 'anthropic',
+        modelId: 'claude-sonnet-5',
+        data: 'bundled',
+      });
     }
     expect(report.results[0]).toMatchObject({ provider: 'anthropic' });
   });
 
   it('of a model no price covers is empty, with one warning on the model rather than a note on every run', async () => {
     stream.setModel('qwen3.7-max', { ttftMs: 10, tokensPerSecond: 500, outputTokens: 20 });
-    const report = await runBenchmark({ models: [specFor(stream, 'openai-chat', 'qwen3.7-max', { provider: 'alibaba', region: 'CN' })], prompt: 'Hi.', runs: 1 });
+    const report = await runBenchmark({
+      models: [specFor(stream, 'openai-chat', 'qwen3.7-max', { provider: 'alibaba', region: 'CN' })],
+      prompt: 'Hi.',
+      runs: 1,
+    });
     const result = report.results[0];
-    expect(result.runs.every((r) => r.costUsd === null && r.priceSource === undefined && r.notes.length === 0)).toBe(true);
+    expect(result.runs.every((r) => r.costUsd === null && r.priceSource === undefined && r.notes.length === 0)).toBe(
+      true,
+    );
     expect(result.warnings.filter((w) => /no price for model "qwen3\.7-max"/.test(w))).toHaveLength(1);
   });
 });
@@ -107,8 +150,13 @@ describe('prices --update', () => {
     const status = await cli(['prices'], { TOKENSCOPE_PRICES_CACHE: cachePath });
     expect(status.stdout).toContain(`updated data fetched on ${today}`);
     const listed = await cli(['models', '--config', cfg, '--json'], { TOKENSCOPE_PRICES_CACHE: cachePath });
-    expect(JSON.parse(listed.stdout).models[0].priceSource).toMatchObject({ providerId: 'deepseek', modelId: 'deepseek-v9-test' });
-    const bundledOnly = await cli(['models', '--config', cfg, '--json'], { TOKENSCOPE_PRICES_CACHE: join(dir, 'none.json') });
+    expect(JSON.parse(listed.stdout).models[0].priceSource).toMatchObject({
+      providerId: 'deepseek',
+      modelId: 'deepseek-v9-test',
+    });
+    const bundledOnly = await cli(['models', '--config', cfg, '--json'], {
+      TOKENSCOPE_PRICES_CACHE: join(dir, 'none.json'),
+    });
     expect(JSON.parse(bundledOnly.stdout).models[0].priceSource).toBeUndefined();
   });
 
@@ -123,7 +171,9 @@ describe('prices --update', () => {
     const result = await updatePriceData({ url: closed, cachePath, timeoutMs: 3000 });
     expect(result.ok).toBe(false);
     expect(result.message).toContain(`could not reach ${closed} (ECONNREFUSED)`);
-    expect(result.message).toMatch(/Costs keep using the bundled genai-prices 0\.1\.8 data of 2026-09-23; benchmarks are not affected/);
+    expect(result.message).toMatch(
+      /Costs keep using the bundled genai-prices 0\.1\.8 data of 2026-09-23; benchmarks are not affected/,
+    );
     expect(existsSync(cachePath)).toBe(false);
     expect(priceUsage(futureModel, { inputTokens: 1, outputTokens: 1 }, new Date()).costUsd).toBeNull();
     const r = await cli(['prices', '--update'], { TOKENSCOPE_PRICES_URL: closed, TOKENSCOPE_PRICES_CACHE: cachePath });
@@ -139,8 +189,14 @@ describe('prices --update', () => {
     const before = statSync(cachePath).mtimeMs;
     const cases: [typeof payload, RegExp][] = [
       [{ status: 200, type: 'text/html', body: '<html>rate limited</html>' }, /did not send JSON/],
-      [{ status: 200, type: 'application/json', body: JSON.stringify({ providers: newer }) }, /not valid genai-prices data \(expected a JSON list of providers\)/],
-      [{ status: 200, type: 'application/json', body: JSON.stringify(newer.filter((p) => p.id !== 'anthropic')) }, /providers missing: anthropic/],
+      [
+        { status: 200, type: 'application/json', body: JSON.stringify({ providers: newer }) },
+        /not valid genai-prices data \(expected a JSON list of providers\)/,
+      ],
+      [
+        { status: 200, type: 'application/json', body: JSON.stringify(newer.filter((p) => p.id !== 'anthropic')) },
+        /providers missing: anthropic/,
+      ],
       [{ status: 503, type: 'text/plain', body: 'busy' }, /answered HTTP 503/],
     ];
     for (const [p, message] of cases) {

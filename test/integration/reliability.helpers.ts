@@ -66,7 +66,11 @@ export function startRawServer(handler: Handler): Promise<RawServer> {
 /** An HTTPS server on 127.0.0.1 with the given certificate. */
 export function startHttpsServer(tls: { key: string; cert: string }, handler: Handler): Promise<RawServer> {
   const seen: SeenRequest[] = [];
-  return listen(createHttpsServer({ key: tls.key, cert: tls.cert }, wrap(handler, seen)) as unknown as Server, seen, 'https');
+  return listen(
+    createHttpsServer({ key: tls.key, cert: tls.cert }, wrap(handler, seen)) as unknown as Server,
+    seen,
+    'https',
+  );
 }
 
 /** A fresh self-signed certificate for 127.0.0.1 / localhost, made with openssl at test time. */
@@ -74,7 +78,23 @@ export function selfSignedCert(): Promise<{ key: string; cert: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tokenscope-tls-'));
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
-  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'];
+  const args = [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ];
   return new Promise((resolve, reject) => {
     execFile('openssl', args, { timeout: 20_000 }, (err) => {
       if (err) return reject(err);
@@ -92,7 +112,8 @@ export async function closedPort(): Promise<number> {
 
 /** An OpenAI-style SSE stream of `tokens`, then usage and [DONE]. */
 export function openaiStream(tokens: string[], model = 'm'): string {
-  const chunk = (delta: object, extra: object = {}) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+  const chunk = (delta: object, extra: object = {}) =>
+    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
   return (
     chunk({ role: 'assistant', content: '' }) +
     tokens.map((t) => chunk({ content: t })).join('') +
@@ -122,7 +143,8 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
 }
 
 /** Raw control characters a terminal would act on: C0 (but LF, TAB, CRLF), DEL, C1, and bidi controls. */
-export const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
+export const TERMINAL_UNSAFE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 
 /** Hostile text: colour, clear screen, OSC window title, OSC 8 hyperlink, bell, bidi override, NUL, C1 CSI. */
 export const HOSTILE =

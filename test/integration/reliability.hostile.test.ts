@@ -46,7 +46,9 @@ beforeAll(async () => {
       res.end(JSON.stringify({ error: { message: HOSTILE, type: 'server_error' } }));
     } else if (model === 'stream-error') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: ' a' } }] })}\n\ndata: ${JSON.stringify({ error: { message: HOSTILE } })}\n\n`);
+      res.end(
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: ' a' } }] })}\n\ndata: ${JSON.stringify({ error: { message: HOSTILE } })}\n\n`,
+      );
     } else if (model === 'malformed') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       // Not JSON; bidi and C1 characters survive JSON.stringify, so the message must escape them itself.
@@ -65,10 +67,23 @@ beforeAll(async () => {
 });
 afterAll(() => raw.close());
 
-const spec = (model: string, id = `hostile-${model}`): ModelSpec => ({ id, protocol: 'openai-chat', baseUrl: `${raw.url}/v1`, model, region: 'US', tokenizer: 'o200k' });
+const spec = (model: string, id = `hostile-${model}`): ModelSpec => ({
+  id,
+  protocol: 'openai-chat',
+  baseUrl: `${raw.url}/v1`,
+  model,
+  region: 'US',
+  tokenizer: 'o200k',
+});
 
 async function errorOf(model: string): Promise<string> {
-  const report = await runBenchmark({ models: [spec(model)], prompt: 'x', runs: 1, timeoutMs: 5_000, stallTimeoutMs: 5_000 });
+  const report = await runBenchmark({
+    models: [spec(model)],
+    prompt: 'x',
+    runs: 1,
+    timeoutMs: 5_000,
+    stallTimeoutMs: 5_000,
+  });
   const run = report.results[0].runs[0];
   expect(run.ok).toBe(false);
   return run.error!;
@@ -102,7 +117,14 @@ describe('server text in error messages is inert', () => {
     await new Promise<void>((r) => net.listen(0, '127.0.0.1', () => r()));
     const port = (net.address() as AddressInfo).port;
     try {
-      const s: ModelSpec = { id: 'hostile-redirect', protocol: 'openai-chat', baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', region: 'US', tokenizer: 'o200k' };
+      const s: ModelSpec = {
+        id: 'hostile-redirect',
+        protocol: 'openai-chat',
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        model: 'm',
+        region: 'US',
+        tokenizer: 'o200k',
+      };
       const report = await runBenchmark({ models: [s], prompt: 'x', runs: 1, timeoutMs: 5_000, stallTimeoutMs: 5_000 });
       const error = report.results[0].runs[0].error!;
       expect(error).toMatch(/redirected to http:\/\/elsewhere\.example\//);
@@ -112,23 +134,31 @@ describe('server text in error messages is inert', () => {
     }
   });
 
-  it('the terminal table and the extension log lines escape hostile model ids, warnings and errors', { timeout: T }, async () => {
-    const log: string[] = [];
-    const report = await runBenchmark({
-      models: [spec('error-body', `id${HOSTILE}`), spec('output', 'fine')],
-      prompt: 'x',
-      runs: 1,
-      timeoutMs: 5_000,
-      onProgress: (e) => void log.push(progressLogLine(e)?.message ?? '', progressLogLine({ type: 'warning', modelId: 'w', message: `warn ${HOSTILE}` })!.message),
-    });
-    expect(log.join('\n')).toMatch(/id\\u001b\[31mRED.*run 1: failed \(server\)/);
-    expect(log.join('\n')).not.toMatch(TERMINAL_UNSAFE);
-    report.results[1].warnings.push(`warn ${HOSTILE}`);
-    const table = formatReportTable(report);
-    expect(table).not.toMatch(TERMINAL_UNSAFE);
-    expect(table).toContain('id\\u001b[31mRED');
-    expect(table).toContain('warning: warn \\u001b[31mRED');
-  });
+  it(
+    'the terminal table and the extension log lines escape hostile model ids, warnings and errors',
+    { timeout: T },
+    async () => {
+      const log: string[] = [];
+      const report = await runBenchmark({
+        models: [spec('error-body', `id${HOSTILE}`), spec('output', 'fine')],
+        prompt: 'x',
+        runs: 1,
+        timeoutMs: 5_000,
+        onProgress: (e) =>
+          void log.push(
+            progressLogLine(e)?.message ?? '',
+            progressLogLine({ type: 'warning', modelId: 'w', message: `warn ${HOSTILE}` })!.message,
+          ),
+      });
+      expect(log.join('\n')).toMatch(/id\\u001b\[31mRED.*run 1: failed \(server\)/);
+      expect(log.join('\n')).not.toMatch(TERMINAL_UNSAFE);
+      report.results[1].warnings.push(`warn ${HOSTILE}`);
+      const table = formatReportTable(report);
+      expect(table).not.toMatch(TERMINAL_UNSAFE);
+      expect(table).toContain('id\\u001b[31mRED');
+      expect(table).toContain('warning: warn \\u001b[31mRED');
+    },
+  );
 });
 
 describe('CLI output never carries raw control characters', () => {
@@ -148,7 +178,17 @@ describe('CLI output never carries raw control characters', () => {
 
   it('--json - on stdout: inert, and still the exact data', { timeout: T }, async () => {
     const cfg = config([spec('output'), spec('error-body')]);
-    const r = await runCli(['bench', '--config', cfg, '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--json', '-']);
+    const r = await runCli([
+      'bench',
+      '--config',
+      cfg,
+      '--prompt',
+      join(dir, 'prompt.md'),
+      '--runs',
+      '1',
+      '--json',
+      '-',
+    ]);
     expect(r.out + r.err).not.toMatch(TERMINAL_UNSAFE);
     const json = JSON.parse(r.out);
     // Model output is kept exactly as streamed: only its display on the terminal is escaped.
@@ -156,20 +196,37 @@ describe('CLI output never carries raw control characters', () => {
     // A file written with --json keeps the same text too.
     const file = join(dir, 'out.json');
     await runCli(['bench', '--config', cfg, '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--json', file]);
-    expect(JSON.parse(readFileSync(file, 'utf8')).results[0].runs[0].answerText).toBe(` hi ${HOSTILE} <script>alert(1)</script>`);
+    expect(JSON.parse(readFileSync(file, 'utf8')).results[0].runs[0].answerText).toBe(
+      ` hi ${HOSTILE} <script>alert(1)</script>`,
+    );
   });
 
   it('model names from local-server discovery', { timeout: T }, async () => {
-    const r = await runCli(['bench', join(dir, 'prompt.md'), '--runs', '1'], { TOKENSCOPE_LOCAL_PORTS: `ollama:${raw.port}` });
+    const r = await runCli(['bench', join(dir, 'prompt.md'), '--runs', '1'], {
+      TOKENSCOPE_LOCAL_PORTS: `ollama:${raw.port}`,
+    });
     expect(r.err).toMatch(/No config given: using local-ollama-evil\\u001b\[31mRED/);
     expect(r.out + r.err).not.toMatch(TERMINAL_UNSAFE);
   });
 
   it('a history file with hostile ids and errors (e.g. an imported export)', { timeout: T }, async () => {
-    const report = await runBenchmark({ models: [spec('error-body', `hist${HOSTILE}`), { ...spec('output', `ok${HOSTILE}`), label: `label${HOSTILE}` }], prompt: 'x', runs: 1, timeoutMs: 5_000 });
+    const report = await runBenchmark({
+      models: [spec('error-body', `hist${HOSTILE}`), { ...spec('output', `ok${HOSTILE}`), label: `label${HOSTILE}` }],
+      prompt: 'x',
+      runs: 1,
+      timeoutMs: 5_000,
+    });
     const history = join(dir, 'history.jsonl');
-    await new HistoryStore(history, { sync: false }).append(recordsFromReport(report, { category: 'chat', prompt: 'x', storePrompt: false }));
-    for (const args of [['report'], ['report', '--format', 'csv'], ['report', '--format', 'json'], ['report', '--weekly'], ['report', '--weekly', '--format', 'csv']]) {
+    await new HistoryStore(history, { sync: false }).append(
+      recordsFromReport(report, { category: 'chat', prompt: 'x', storePrompt: false }),
+    );
+    for (const args of [
+      ['report'],
+      ['report', '--format', 'csv'],
+      ['report', '--format', 'json'],
+      ['report', '--weekly'],
+      ['report', '--weekly', '--format', 'csv'],
+    ]) {
       const r = await runCli([...args, '--history', history]);
       expect(r.code).toBe(0);
       expect(r.out + r.err).not.toMatch(TERMINAL_UNSAFE);
@@ -182,21 +239,34 @@ describe('local-server discovery with odd answers', () => {
   it('a model name that is not a string is skipped, not a crash', { timeout: T }, async () => {
     const odd = await startRawServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.path === '/api/tags' ? JSON.stringify({ models: [{ name: { toString: 1 } }] }) : JSON.stringify({ data: [{ id: 42 }] }));
+      res.end(
+        req.path === '/api/tags'
+          ? JSON.stringify({ models: [{ name: { toString: 1 } }] })
+          : JSON.stringify({ data: [{ id: 42 }] }),
+      );
     });
     try {
-      const found = await discoverLocalModels([{ name: 'o', port: odd.port, kind: 'ollama' }, { name: 'v', port: odd.port, kind: 'openai' }], 2_000);
+      const found = await discoverLocalModels(
+        [
+          { name: 'o', port: odd.port, kind: 'ollama' },
+          { name: 'v', port: odd.port, kind: 'openai' },
+        ],
+        2_000,
+      );
       expect(found).toEqual([]);
     } finally {
       await odd.close();
     }
   });
 
-  it('a hostile name is escaped in the id and label, and sent back unchanged as the model name', { timeout: T }, async () => {
-    const [m] = await discoverLocalModels([{ name: 'o', port: raw.port, kind: 'ollama' }], 2_000);
-    expect(m.id).toBe(`local-ollama-evil${printable(HOSTILE)}`);
-    expect(m.label).not.toMatch(TERMINAL_UNSAFE);
-    expect(m.model).toBe(`evil${HOSTILE}`);
-  });
+  it(
+    'a hostile name is escaped in the id and label, and sent back unchanged as the model name',
+    { timeout: T },
+    async () => {
+      const [m] = await discoverLocalModels([{ name: 'o', port: raw.port, kind: 'ollama' }], 2_000);
+      expect(m.id).toBe(`local-ollama-evil${printable(HOSTILE)}`);
+      expect(m.label).not.toMatch(TERMINAL_UNSAFE);
+      expect(m.model).toBe(`evil${HOSTILE}`);
+    },
+  );
 });
-

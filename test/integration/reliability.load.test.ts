@@ -20,7 +20,12 @@ beforeAll(async () => {
   server = await startStreamServer();
   server.setModel('load', { ttftMs: 20, tokensPerSecond: 100, outputTokens: TOKENS });
   // Load the tokenizers and warm the code paths first, so the heap figure below is the benchmark's own.
-  await runBenchmark({ models: ALL_PROTOCOLS.map((p) => specFor(server, p, 'load')), prompt: 'warm up', runs: 1, concurrency: 4 });
+  await runBenchmark({
+    models: ALL_PROTOCOLS.map((p) => specFor(server, p, 'load')),
+    prompt: 'warm up',
+    runs: 1,
+    concurrency: 4,
+  });
   server.reset();
 });
 afterAll(() => server.close());

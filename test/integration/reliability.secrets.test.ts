@@ -68,22 +68,31 @@ beforeAll(async () => {
   server.setModel('keyed-env', { ttftMs: 10, tokensPerSecond: 400, outputTokens: 8, requireKey: ENV_KEY });
   // Providers that echo whatever key they were sent.
   echo = await startRawServer((req, res) => {
-    const key = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? String(req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? '');
-    const model = req.path.includes('/models/') ? decodeURIComponent(/\/models\/([^:]+)/.exec(req.path)![1]) : String(JSON.parse(req.body || '{}').model);
+    const key =
+      /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ??
+      String(req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? '');
+    const model = req.path.includes('/models/')
+      ? decodeURIComponent(/\/models\/([^:]+)/.exec(req.path)![1])
+      : String(JSON.parse(req.body || '{}').model);
     const json = (status: number, message: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: 'invalid_api_key' } }));
     };
     switch (model) {
       case 'echo-full': // OpenAI's wording, with the whole key
-        return json(401, `Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`);
+        return json(
+          401,
+          `Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+        );
       case 'echo-masked':
         return json(401, `Incorrect API key provided: ${key.slice(0, 12)}${'*'.repeat(20)}${key.slice(-4)}.`);
       case 'echo-cut': // the key straddles the 300-character limit of a provider message
         return json(403, `${'Access denied. '.repeat(17)}Key: ${key} was refused.`);
       case 'echo-stream': // an error event inside the stream
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        return res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: ' hi' } }] })}\n\ndata: ${JSON.stringify({ error: { message: `key ${key} is over quota` } })}\n\n`);
+        return res.end(
+          `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: ' hi' } }] })}\n\ndata: ${JSON.stringify({ error: { message: `key ${key} is over quota` } })}\n\n`,
+        );
       case 'echo-html':
         res.writeHead(200, { 'content-type': 'text/html' });
         return res.end(`<html><head><title>Welcome ${key}</title></head></html>`);
@@ -110,13 +119,46 @@ function models(): ModelSpec[] {
   // The env-key variants of the non-streaming cases speak Anthropic (key in x-api-key, not Authorization).
   const anthropic = (m: string) => m !== 'echo-full' && m !== 'echo-stream';
   const echoSpecs = ECHO_MODELS.flatMap((m): ModelSpec[] => [
-    { id: `${m}-secret`, protocol: 'openai-chat', baseUrl: `${echo.url}/v1`, model: m, region: 'US', tokenizer: 'o200k', apiKeyEnv: SECRET_ENV },
-    { id: `${m}-env`, protocol: anthropic(m) ? 'anthropic' : 'openai-chat', baseUrl: anthropic(m) ? echo.url : `${echo.url}/v1`, model: m, region: 'CN', tokenizer: 'o200k', apiKeyEnv: ENV_ENV },
+    {
+      id: `${m}-secret`,
+      protocol: 'openai-chat',
+      baseUrl: `${echo.url}/v1`,
+      model: m,
+      region: 'US',
+      tokenizer: 'o200k',
+      apiKeyEnv: SECRET_ENV,
+    },
+    {
+      id: `${m}-env`,
+      protocol: anthropic(m) ? 'anthropic' : 'openai-chat',
+      baseUrl: anthropic(m) ? echo.url : `${echo.url}/v1`,
+      model: m,
+      region: 'CN',
+      tokenizer: 'o200k',
+      apiKeyEnv: ENV_ENV,
+    },
   ]);
   return [
     ...echoSpecs,
-    { id: 'good-secret', protocol: 'anthropic', baseUrl: server.url, model: 'keyed-secret', region: 'US', tokenizer: 'o200k', apiKeyEnv: SECRET_ENV, price: { inputPerM: 1, outputPerM: 2 } },
-    { id: 'good-env', protocol: 'gemini', baseUrl: server.url, model: 'keyed-env', region: 'CN', tokenizer: 'o200k', apiKeyEnv: ENV_ENV },
+    {
+      id: 'good-secret',
+      protocol: 'anthropic',
+      baseUrl: server.url,
+      model: 'keyed-secret',
+      region: 'US',
+      tokenizer: 'o200k',
+      apiKeyEnv: SECRET_ENV,
+      price: { inputPerM: 1, outputPerM: 2 },
+    },
+    {
+      id: 'good-env',
+      protocol: 'gemini',
+      baseUrl: server.url,
+      model: 'keyed-env',
+      region: 'CN',
+      tokenizer: 'o200k',
+      apiKeyEnv: ENV_ENV,
+    },
   ];
 }
 
@@ -125,11 +167,19 @@ describe('planted keys appear in no output', () => {
   const events: ProgressEvent[] = [];
 
   beforeAll(async () => {
-    const keys = new KeyStore(fakeSecrets({ [`tokenscope.apiKey.${SECRET_ENV}`]: SECRET_KEY }) as never, { [ENV_ENV]: ENV_KEY });
+    const keys = new KeyStore(fakeSecrets({ [`tokenscope.apiKey.${SECRET_ENV}`]: SECRET_KEY }) as never, {
+      [ENV_ENV]: ENV_KEY,
+    });
     expect(await keys.source(SECRET_ENV)).toBe('secret');
     expect(await keys.source(ENV_ENV)).toBe('env');
     const specs = models();
-    const live = new LiveReport(specs, prompt, { runs: 2, warmup: 1, concurrency: 4, maxTokens: 64, timeoutMs: 10_000 });
+    const live = new LiveReport(specs, prompt, {
+      runs: 2,
+      warmup: 1,
+      concurrency: 4,
+      maxTokens: 64,
+      timeoutMs: 10_000,
+    });
     report = await runBenchmark({
       models: specs,
       prompt,
@@ -152,14 +202,18 @@ describe('planted keys appear in no output', () => {
     const byId = new Map(report.results.map((r) => [r.id, r]));
     expect(byId.get('good-secret')!.okRuns).toBe(2);
     expect(byId.get('good-env')!.okRuns).toBe(2);
-    for (const m of ECHO_MODELS) for (const src of ['secret', 'env']) expect(byId.get(`${m}-${src}`)!.failedRuns, `${m}-${src}`).toBe(2);
+    for (const m of ECHO_MODELS)
+      for (const src of ['secret', 'env']) expect(byId.get(`${m}-${src}`)!.failedRuns, `${m}-${src}`).toBe(2);
     expect(echo.seen.some((r) => r.headers.authorization === `Bearer ${SECRET_KEY}`)).toBe(true);
     expect(echo.seen.some((r) => r.headers['x-api-key'] === ENV_KEY)).toBe(true);
     // Each key went only where its model is configured: the env key never to the secret key's models and back.
-    for (const r of server.records) expect(JSON.stringify(r.headers)).toContain(r.model === 'keyed-secret' ? SECRET_KEY : ENV_KEY);
+    for (const r of server.records)
+      expect(JSON.stringify(r.headers)).toContain(r.model === 'keyed-secret' ? SECRET_KEY : ENV_KEY);
     // The messages are still specific: they say what happened.
     const err = (id: string) => byId.get(id)!.runs[0].error!;
-    expect(err('echo-full-secret')).toMatch(/^echo-full-secret \(127\.0\.0\.1:\d+\): the API key is missing or was rejected \(HTTP 401: invalid_request_error: Incorrect API key provided: \*\*\*\. You can find/);
+    expect(err('echo-full-secret')).toMatch(
+      /^echo-full-secret \(127\.0\.0\.1:\d+\): the API key is missing or was rejected \(HTTP 401: invalid_request_error: Incorrect API key provided: \*\*\*\. You can find/,
+    );
     expect(err('echo-masked-env')).toMatch(/Incorrect API key provided: \*\*\*\*{20}/);
     expect(err('echo-cut-secret')).toMatch(/HTTP 403: .*Key: \*\*\*…\)/);
     expect(err('echo-stream-env')).toMatch(/inside the stream after 1 token chunk\(s\): .*key \*\*\* is over quota/);
@@ -177,7 +231,10 @@ describe('planted keys appear in no output', () => {
     expectNoKey('results view', JSON.stringify(buildResultsView(report)));
     expectNoKey('cancelled results view', JSON.stringify(buildResultsView(report, { cancelled: true })));
     expectNoKey('progress events (live view included)', JSON.stringify(events));
-    const log = [benchmarkStartLine(models(), report.settings, prompt.length), ...events.map((e) => progressLogLine(e)?.message ?? '')].join('\n');
+    const log = [
+      benchmarkStartLine(models(), report.settings, prompt.length),
+      ...events.map((e) => progressLogLine(e)?.message ?? ''),
+    ].join('\n');
     expect(log).toMatch(/echo-full-secret run 1: failed \(auth\)/);
     expectNoKey('log lines', log);
   });
@@ -191,7 +248,10 @@ describe('planted keys appear in no output', () => {
     await store.exportTo(exported, { includePrompts: true });
     expectNoKey('history export', readFileSync(exported, 'utf8'));
     const { leaderboard } = await loadLeaderboard(history);
-    expectNoKey('leaderboard view', JSON.stringify(buildLeaderboardView(leaderboard, { category: 'all', range: 'all' }, 10)));
+    expectNoKey(
+      'leaderboard view',
+      JSON.stringify(buildLeaderboardView(leaderboard, { category: 'all', range: 'all' }, 10)),
+    );
   });
 });
 
@@ -203,21 +263,63 @@ describe('CLI with planted keys in the environment', () => {
     const history = join(dir, 'cli-history.jsonl');
     const jsonFile = join(dir, 'cli-out.json');
     const outputs: [string, string][] = [];
-    const table = await runCli(['bench', '--config', cfg, '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--history', history, '--store-prompt'], env);
+    const table = await runCli(
+      [
+        'bench',
+        '--config',
+        cfg,
+        '--prompt',
+        join(dir, 'prompt.md'),
+        '--runs',
+        '1',
+        '--history',
+        history,
+        '--store-prompt',
+      ],
+      env,
+    );
     expect(table.code).toBe(1);
     expect(table.out).toMatch(/failed: echo-full-secret/);
     outputs.push(['bench table stdout', table.out], ['bench table stderr', table.err]);
-    const json = await runCli(['bench', '--config', cfg, '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--json', '-', '--history', history], env);
+    const json = await runCli(
+      [
+        'bench',
+        '--config',
+        cfg,
+        '--prompt',
+        join(dir, 'prompt.md'),
+        '--runs',
+        '1',
+        '--json',
+        '-',
+        '--history',
+        history,
+      ],
+      env,
+    );
     expect(JSON.parse(json.out).results).toHaveLength(models().length);
     outputs.push(['bench --json - stdout', json.out], ['bench --json - stderr', json.err]);
-    const file = await runCli(['bench', '--config', cfg, '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--json', jsonFile], env);
-    outputs.push(['bench --json FILE', readFileSync(jsonFile, 'utf8')], ['its stdout', file.out], ['its stderr', file.err]);
+    const file = await runCli(
+      ['bench', '--config', cfg, '--prompt', join(dir, 'prompt.md'), '--runs', '1', '--json', jsonFile],
+      env,
+    );
+    outputs.push(
+      ['bench --json FILE', readFileSync(jsonFile, 'utf8')],
+      ['its stdout', file.out],
+      ['its stderr', file.err],
+    );
     outputs.push(['CLI history file', readFileSync(history, 'utf8')]);
     const exported = join(dir, 'cli-export.jsonl');
     const ex = await runCli(['history', 'export', exported, '--history', history, '--include-prompts'], env);
     expect(ex.code).toBe(0);
     outputs.push(['history export file', readFileSync(exported, 'utf8')], ['history export stderr', ex.err]);
-    for (const args of [['report'], ['report', '--format', 'json'], ['report', '--format', 'csv'], ['report', '--weekly'], ['report', '--weekly', '--format', 'json']]) {
+    for (const args of [
+      ['report'],
+      ['report', '--format', 'json'],
+      ['report', '--format', 'csv'],
+      ['report', '--weekly'],
+      ['report', '--weekly', '--format', 'json'],
+    ]) {
       const r = await runCli([...args, '--history', history], env);
       expect(r.code).toBe(0);
       outputs.push([args.join(' '), r.out + r.err]);

@@ -20,13 +20,22 @@ const maxTokensOf = (body: unknown) => (body as { max_tokens?: number }).max_tok
 describe('connections of a burst', () => {
   it('warm-up on: one connection per slot opened before the timed runs, all of them reused by the timed runs', async () => {
     server.reset();
-    const report = await runBenchmark({ models: [specFor(server, 'openai-chat', 'burst')], prompt: 'Say something.', runs: 8, warmup: 1, concurrency: 8, maxTokens: 64 });
+    const report = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'burst')],
+      prompt: 'Say something.',
+      runs: 8,
+      warmup: 1,
+      concurrency: 8,
+      maxTokens: 64,
+    });
     expect(report.results[0].okRuns).toBe(8);
     const timed = server.records.filter((r) => maxTokensOf(r.body) === 64);
     const warm = server.records.slice(0, server.records.length - 8);
     expect(timed).toHaveLength(9); // the one full warm-up and the 8 timed runs ask for max_tokens 64
     expect(warm).toHaveLength(8); // 1 warm-up + 7 pre-connects, asking for one token of a tiny prompt
-    expect(warm.filter((r) => maxTokensOf(r.body) === 1).every((r) => JSON.stringify(r.body).includes('"Hi"'))).toBe(true);
+    expect(warm.filter((r) => maxTokensOf(r.body) === 1).every((r) => JSON.stringify(r.body).includes('"Hi"'))).toBe(
+      true,
+    );
     const warmConnections = new Set(warm.map((r) => r.connection));
     expect(warmConnections.size).toBe(8);
     const timedRuns = server.records.slice(-8);
@@ -36,7 +45,14 @@ describe('connections of a burst', () => {
 
   it('warm-up off: the timed burst opens its own connections and nothing else is sent', async () => {
     server.reset();
-    const report = await runBenchmark({ models: [specFor(server, 'openai-chat', 'burst')], prompt: 'Say something.', runs: 8, warmup: 0, concurrency: 8, maxTokens: 64 });
+    const report = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'burst')],
+      prompt: 'Say something.',
+      runs: 8,
+      warmup: 0,
+      concurrency: 8,
+      maxTokens: 64,
+    });
     expect(report.results[0].okRuns).toBe(8);
     expect(server.records).toHaveLength(8);
     expect(new Set(server.records.map((r) => r.connection)).size).toBe(8);
@@ -49,7 +65,14 @@ describe('connections of a burst', () => {
     process.on('warning', onWarning);
     try {
       const controller = new AbortController();
-      const report = await runBenchmark({ models: [specFor(server, 'openai-chat', 'burst')], prompt: 'Say something.', runs: 32, warmup: 1, concurrency: 32, signal: controller.signal });
+      const report = await runBenchmark({
+        models: [specFor(server, 'openai-chat', 'burst')],
+        prompt: 'Say something.',
+        runs: 32,
+        warmup: 1,
+        concurrency: 32,
+        signal: controller.signal,
+      });
       expect(report.results[0].okRuns).toBe(32);
       await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
     } finally {

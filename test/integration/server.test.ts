@@ -7,7 +7,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
-import { ANSWER_WORDS, REASONING_WORDS, planChunks, resolveSchedule, tokenText, type Schedule } from '../server/schedule';
+import {
+  ANSWER_WORDS,
+  REASONING_WORDS,
+  planChunks,
+  resolveSchedule,
+  tokenText,
+  type Schedule,
+} from '../server/schedule';
 import { startStreamServer, truth, type RequestRecord, type StreamServer } from '../server/streamServer';
 
 // ---------------------------------------------------------------- helpers
@@ -26,7 +33,11 @@ interface Collected {
 
 /** POSTs and reads the whole body, stamping each network read. A mid-stream failure lands in `error`. */
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Collected> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const reads: Read[] = [];
   const decoder = new TextDecoder();
   let error: unknown;
@@ -69,11 +80,27 @@ const o200kEnc = new Tiktoken(o200k);
 const cl100kEnc = new Tiktoken(cl100k);
 
 const lastRecord = (s: StreamServer): RequestRecord => s.records[s.records.length - 1];
-const openaiBody = (model: string, extra: Record<string, unknown> = {}) => ({ model, stream: true, messages: [{ role: 'user', content: 'Say something.' }], ...extra });
-const anthropicBody = (model: string, extra: Record<string, unknown> = {}) => ({ model, stream: true, max_tokens: 1024, messages: [{ role: 'user', content: 'Say something.' }], ...extra });
-const ollamaBody = (model: string, extra: Record<string, unknown> = {}) => ({ model, messages: [{ role: 'user', content: 'Say something.' }], ...extra });
+const openaiBody = (model: string, extra: Record<string, unknown> = {}) => ({
+  model,
+  stream: true,
+  messages: [{ role: 'user', content: 'Say something.' }],
+  ...extra,
+});
+const anthropicBody = (model: string, extra: Record<string, unknown> = {}) => ({
+  model,
+  stream: true,
+  max_tokens: 1024,
+  messages: [{ role: 'user', content: 'Say something.' }],
+  ...extra,
+});
+const ollamaBody = (model: string, extra: Record<string, unknown> = {}) => ({
+  model,
+  messages: [{ role: 'user', content: 'Say something.' }],
+  ...extra,
+});
 const geminiBody = { contents: [{ role: 'user', parts: [{ text: 'Say something.' }] }] };
-const geminiUrl = (s: StreamServer, model: string, query = '') => `${s.url}/v1beta/models/${model}:streamGenerateContent?alt=sse${query}`;
+const geminiUrl = (s: StreamServer, model: string, query = '') =>
+  `${s.url}/v1beta/models/${model}:streamGenerateContent?alt=sse${query}`;
 
 /** Schedule error of each sent chunk: (sentAt − receivedAt) − planned offset, ms. */
 function chunkErrors(rec: RequestRecord, schedule: Schedule): number[] {
@@ -105,9 +132,15 @@ describe('token text', () => {
   });
 
   it('plans chunks at ttft + g·1000/tps and never across the reasoning/answer boundary', () => {
-    const plan = planChunks(resolveSchedule({ ttftMs: 100, tokensPerSecond: 50, tokensPerChunk: 4, outputTokens: 10, reasoningTokens: 6 }));
+    const plan = planChunks(
+      resolveSchedule({ ttftMs: 100, tokensPerSecond: 50, tokensPerChunk: 4, outputTokens: 10, reasoningTokens: 6 }),
+    );
     expect(plan.chunks.map((c) => [c.channel, c.tokens, c.atMs])).toEqual([
-      ['reasoning', 4, 100], ['reasoning', 2, 180], ['answer', 4, 220], ['answer', 4, 300], ['answer', 2, 380],
+      ['reasoning', 4, 100],
+      ['reasoning', 2, 180],
+      ['answer', 4, 220],
+      ['answer', 4, 300],
+      ['answer', 2, 380],
     ]);
     expect(plan.endAtMs).toBe(420);
     expect(() => resolveSchedule({ ttftMs: 0, tokensPerSecond: 0, outputTokens: 1 })).toThrow(/tokensPerSecond/);
@@ -118,8 +151,18 @@ describe('token text', () => {
 
 describe('openai-chat', () => {
   it('streams chat.completion.chunk events: role chunk, reasoning_content, content, finish, usage, [DONE]', async () => {
-    server.setModel('ds', { ttftMs: 20, tokensPerSecond: 500, outputTokens: 6, reasoningTokens: 4, inputTokens: 30, cachedInputTokens: 10 });
-    const r = await post(`${server.url}/v1/chat/completions`, openaiBody('ds', { stream_options: { include_usage: true } }));
+    server.setModel('ds', {
+      ttftMs: 20,
+      tokensPerSecond: 500,
+      outputTokens: 6,
+      reasoningTokens: 4,
+      inputTokens: 30,
+      cachedInputTokens: 10,
+    });
+    const r = await post(
+      `${server.url}/v1/chat/completions`,
+      openaiBody('ds', { stream_options: { include_usage: true } }),
+    );
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = parseSse(r.text);
@@ -134,26 +177,57 @@ describe('openai-chat', () => {
     expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '', refusal: null });
     const deltas = chunks.slice(1, -2).map((c: Json) => c.choices[0].delta);
     expect(deltas).toHaveLength(10);
-    expect(deltas.slice(0, 4).every((d: Json) => d.content === null && typeof d.reasoning_content === 'string')).toBe(true);
-    expect(deltas.slice(4).every((d: Json) => typeof d.content === 'string' && d.reasoning_content === null)).toBe(true);
-    expect(deltas.slice(0, 4).map((d: Json) => d.reasoning_content).join('')).toBe(tokenText('reasoning', 0, 4));
-    expect(deltas.slice(4).map((d: Json) => d.content).join('')).toBe(tokenText('answer', 0, 6));
+    expect(deltas.slice(0, 4).every((d: Json) => d.content === null && typeof d.reasoning_content === 'string')).toBe(
+      true,
+    );
+    expect(deltas.slice(4).every((d: Json) => typeof d.content === 'string' && d.reasoning_content === null)).toBe(
+      true,
+    );
+    expect(
+      deltas
+        .slice(0, 4)
+        .map((d: Json) => d.reasoning_content)
+        .join(''),
+    ).toBe(tokenText('reasoning', 0, 4));
+    expect(
+      deltas
+        .slice(4)
+        .map((d: Json) => d.content)
+        .join(''),
+    ).toBe(tokenText('answer', 0, 6));
     const finish = chunks.at(-2);
     expect(finish.choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
     expect(finish.usage).toBeNull();
     const usage = chunks.at(-1);
     expect(usage.choices).toEqual([]);
     expect(usage.usage).toEqual({
-      prompt_tokens: 30, completion_tokens: 10, total_tokens: 40,
-      prompt_tokens_details: { cached_tokens: 10 }, completion_tokens_details: { reasoning_tokens: 4 },
+      prompt_tokens: 30,
+      completion_tokens: 10,
+      total_tokens: 40,
+      prompt_tokens_details: { cached_tokens: 10 },
+      completion_tokens_details: { reasoning_tokens: 4 },
     });
     const rec = lastRecord(server);
-    expect(rec).toMatchObject({ protocol: 'openai-chat', model: 'ds', path: '/v1/chat/completions', status: 200, outcome: 'complete', stream: true });
+    expect(rec).toMatchObject({
+      protocol: 'openai-chat',
+      model: 'ds',
+      path: '/v1/chat/completions',
+      status: 200,
+      outcome: 'complete',
+      stream: true,
+    });
     expect(rec.chunks.map((c) => c.channel)).toEqual([...Array(4).fill('reasoning'), ...Array(6).fill('answer')]);
   });
 
   it('sends no usage chunk unless the request asked for it; also serves /chat/completions and delta.reasoning', async () => {
-    server.setModel('vllm', { ttftMs: 5, tokensPerSecond: 1000, outputTokens: 3, reasoningTokens: 2, openaiReasoningField: 'reasoning', emptyRoleChunk: false });
+    server.setModel('vllm', {
+      ttftMs: 5,
+      tokensPerSecond: 1000,
+      outputTokens: 3,
+      reasoningTokens: 2,
+      openaiReasoningField: 'reasoning',
+      emptyRoleChunk: false,
+    });
     const r = await post(`${server.url}/chat/completions`, openaiBody('vllm'));
     const chunks = parseSse(r.text).slice(0, -1).map(json);
     expect(chunks.some((c: Json) => c.choices.length === 0 || 'usage' in c)).toBe(false);
@@ -164,7 +238,10 @@ describe('openai-chat', () => {
 
   it('answers stream:false with one chat.completion', async () => {
     server.setModel('plain', { ttftMs: 5, tokensPerSecond: 1000, outputTokens: 5, inputTokens: 7 });
-    const res = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'plain', messages: [] }) });
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'plain', messages: [] }),
+    });
     const body = (await res.json()) as Json;
     expect(body.object).toBe('chat.completion');
     expect(body.choices[0].message.content).toBe(tokenText('answer', 0, 5));
@@ -175,37 +252,82 @@ describe('openai-chat', () => {
 
 describe('anthropic', () => {
   it('streams the Messages event sequence with a thinking block and cumulative output_tokens', async () => {
-    server.setModel('claude', { ttftMs: 20, tokensPerSecond: 500, outputTokens: 5, reasoningTokens: 3, inputTokens: 50, cachedInputTokens: 20 });
+    server.setModel('claude', {
+      ttftMs: 20,
+      tokensPerSecond: 500,
+      outputTokens: 5,
+      reasoningTokens: 3,
+      inputTokens: 50,
+      cachedInputTokens: 20,
+    });
     const r = await post(`${server.url}/v1/messages`, anthropicBody('claude'));
     expect(r.status).toBe(200);
     const events = parseSse(r.text);
     for (const e of events) expect(json(e).type).toBe(e.event);
     const names = events.map((e) => {
       const d = json(e);
-      return d.type === 'content_block_delta' ? d.delta.type : d.type === 'content_block_start' ? `start:${d.content_block.type}` : d.type;
+      return d.type === 'content_block_delta'
+        ? d.delta.type
+        : d.type === 'content_block_start'
+          ? `start:${d.content_block.type}`
+          : d.type;
     });
     expect(names).toEqual([
-      'message_start', 'ping',
-      'start:thinking', 'thinking_delta', 'thinking_delta', 'thinking_delta', 'signature_delta', 'content_block_stop',
-      'start:text', 'text_delta', 'text_delta', 'text_delta', 'text_delta', 'text_delta', 'content_block_stop',
-      'message_delta', 'message_stop',
+      'message_start',
+      'ping',
+      'start:thinking',
+      'thinking_delta',
+      'thinking_delta',
+      'thinking_delta',
+      'signature_delta',
+      'content_block_stop',
+      'start:text',
+      'text_delta',
+      'text_delta',
+      'text_delta',
+      'text_delta',
+      'text_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
     ]);
     const start = json(events[0]).message;
-    expect(start).toMatchObject({ type: 'message', role: 'assistant', model: 'claude', content: [], stop_reason: null });
+    expect(start).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude',
+      content: [],
+      stop_reason: null,
+    });
     expect(start.usage).toMatchObject({ input_tokens: 30, cache_read_input_tokens: 20 }); // input_tokens excludes cache reads
     const blocks = events.map(json).filter((d: Json) => d.type === 'content_block_start');
     expect(blocks.map((d: Json) => d.index)).toEqual([0, 1]);
-    const text = events.map(json).filter((d: Json) => d.delta?.type === 'text_delta').map((d: Json) => d.delta.text).join('');
+    const text = events
+      .map(json)
+      .filter((d: Json) => d.delta?.type === 'text_delta')
+      .map((d: Json) => d.delta.text)
+      .join('');
     expect(text).toBe(tokenText('answer', 0, 5));
     const delta = json(events.at(-2)!);
-    expect(delta).toMatchObject({ delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 8 } });
+    expect(delta).toMatchObject({
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 8 },
+    });
   });
 
   it('hidden reasoning: no thinking block, but output_tokens counts it', async () => {
-    server.setModel('claude-hidden', { ttftMs: 10, tokensPerSecond: 1000, outputTokens: 4, reasoningTokens: 6, reasoningVisible: false });
+    server.setModel('claude-hidden', {
+      ttftMs: 10,
+      tokensPerSecond: 1000,
+      outputTokens: 4,
+      reasoningTokens: 6,
+      reasoningVisible: false,
+    });
     const r = await post(`${server.url}/v1/messages`, anthropicBody('claude-hidden'));
     const data = parseSse(r.text).map(json);
-    expect(data.some((d: Json) => d.content_block?.type === 'thinking' || d.delta?.type === 'thinking_delta')).toBe(false);
+    expect(data.some((d: Json) => d.content_block?.type === 'thinking' || d.delta?.type === 'thinking_delta')).toBe(
+      false,
+    );
     expect(data.find((d: Json) => d.type === 'content_block_start').index).toBe(0);
     expect(data.find((d: Json) => d.type === 'message_delta').usage.output_tokens).toBe(10);
   });
@@ -217,17 +339,37 @@ describe('ollama', () => {
     server.setModel('qwen3:8b', sched);
     const r = await post(`${server.url}/api/chat`, ollamaBody('qwen3:8b', { think: true }));
     expect(r.headers.get('content-type')).toBe('application/x-ndjson');
-    const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(15);
     for (const l of lines.slice(0, -1)) {
       expect(l).toMatchObject({ model: 'qwen3:8b', done: false, message: { role: 'assistant' } });
       expect(l.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     }
-    expect(lines.slice(0, 4).map((l) => l.message.thinking).join('')).toBe(tokenText('reasoning', 0, 4));
-    expect(lines.slice(4, -1).map((l) => l.message.content).join('')).toBe(tokenText('answer', 0, 10));
+    expect(
+      lines
+        .slice(0, 4)
+        .map((l) => l.message.thinking)
+        .join(''),
+    ).toBe(tokenText('reasoning', 0, 4));
+    expect(
+      lines
+        .slice(4, -1)
+        .map((l) => l.message.content)
+        .join(''),
+    ).toBe(tokenText('answer', 0, 10));
     const done = lines.at(-1);
-    expect(done).toMatchObject({ done: true, done_reason: 'stop', prompt_eval_count: 12, eval_count: 14, message: { role: 'assistant', content: '' } });
-    for (const k of ['total_duration', 'load_duration', 'prompt_eval_duration', 'eval_duration']) expect(Number.isInteger(done[k])).toBe(true);
+    expect(done).toMatchObject({
+      done: true,
+      done_reason: 'stop',
+      prompt_eval_count: 12,
+      eval_count: 14,
+      message: { role: 'assistant', content: '' },
+    });
+    for (const k of ['total_duration', 'load_duration', 'prompt_eval_duration', 'eval_duration'])
+      expect(Number.isInteger(done[k])).toBe(true);
     // As Ollama measures: prompt eval ends when the first token is sampled, eval runs from there to the done
     // line (14 token slots at 200 tok/s ≈ 70 ms). Checked against the server's own clock readings.
     const rec = lastRecord(server);
@@ -240,7 +382,10 @@ describe('ollama', () => {
 
   it('answers stream:false with a single JSON object', async () => {
     server.setModel('llama3', { ttftMs: 5, tokensPerSecond: 1000, outputTokens: 3 });
-    const res = await fetch(`${server.url}/api/chat`, { method: 'POST', body: JSON.stringify(ollamaBody('llama3', { stream: false })) });
+    const res = await fetch(`${server.url}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify(ollamaBody('llama3', { stream: false })),
+    });
     const body = (await res.json()) as Json;
     expect(body).toMatchObject({ done: true, message: { content: tokenText('answer', 0, 3) }, eval_count: 3 });
   });
@@ -248,7 +393,15 @@ describe('ollama', () => {
 
 describe('gemini', () => {
   it('streams CRLF-framed SSE with thought parts and usageMetadata, ending in finishReason STOP', async () => {
-    server.setModel('gemini-3.5-flash', { ttftMs: 20, tokensPerSecond: 500, tokensPerChunk: 2, outputTokens: 6, reasoningTokens: 4, inputTokens: 9, requireKey: 'gk' });
+    server.setModel('gemini-3.5-flash', {
+      ttftMs: 20,
+      tokensPerSecond: 500,
+      tokensPerChunk: 2,
+      outputTokens: 6,
+      reasoningTokens: 4,
+      inputTokens: 9,
+      requireKey: 'gk',
+    });
     const r = await post(geminiUrl(server, 'gemini-3.5-flash'), geminiBody, { 'x-goog-api-key': 'gk' });
     expect(r.status).toBe(200);
     expect(r.text).toMatch(/^data: \{.*\}\r\n\r\n/);
@@ -260,36 +413,82 @@ describe('gemini', () => {
       expect(d.modelVersion).toBe('gemini-3.5-flash');
     }
     const parts = data.flatMap((d: Json) => d.candidates[0].content.parts);
-    expect(parts.filter((p: Json) => p.thought).map((p: Json) => p.text).join('')).toBe(tokenText('reasoning', 0, 4));
-    expect(parts.filter((p: Json) => !p.thought).map((p: Json) => p.text).join('')).toBe(tokenText('answer', 0, 6));
+    expect(
+      parts
+        .filter((p: Json) => p.thought)
+        .map((p: Json) => p.text)
+        .join(''),
+    ).toBe(tokenText('reasoning', 0, 4));
+    expect(
+      parts
+        .filter((p: Json) => !p.thought)
+        .map((p: Json) => p.text)
+        .join(''),
+    ).toBe(tokenText('answer', 0, 6));
     expect(data.slice(0, -1).every((d: Json) => d.candidates[0].finishReason === undefined)).toBe(true);
     const last = data.at(-1);
     expect(last.candidates[0].finishReason).toBe('STOP');
-    expect(last.usageMetadata).toMatchObject({ promptTokenCount: 9, candidatesTokenCount: 6, thoughtsTokenCount: 4, totalTokenCount: 19 });
+    expect(last.usageMetadata).toMatchObject({
+      promptTokenCount: 9,
+      candidatesTokenCount: 6,
+      thoughtsTokenCount: 4,
+      totalTokenCount: 19,
+    });
     expect(lastRecord(server).model).toBe('gemini-3.5-flash');
   });
 
   it('takes the key from ?key= too; hidden thoughts are only counted', async () => {
-    server.setModel('gemini-hidden', { ttftMs: 10, tokensPerSecond: 1000, outputTokens: 3, reasoningTokens: 5, reasoningVisible: false, requireKey: 'gk' });
+    server.setModel('gemini-hidden', {
+      ttftMs: 10,
+      tokensPerSecond: 1000,
+      outputTokens: 3,
+      reasoningTokens: 5,
+      reasoningVisible: false,
+      requireKey: 'gk',
+    });
     const r = await post(geminiUrl(server, 'gemini-hidden', '&key=gk'), geminiBody);
     expect(r.status).toBe(200);
     const data = parseSse(r.text).map(json);
     expect(data.flatMap((d: Json) => d.candidates[0].content.parts).some((p: Json) => p.thought)).toBe(false);
-    expect(data.at(-1).usageMetadata).toMatchObject({ candidatesTokenCount: 3, thoughtsTokenCount: 5, totalTokenCount: 3 + 5 + data.at(-1).usageMetadata.promptTokenCount });
+    expect(data.at(-1).usageMetadata).toMatchObject({
+      candidatesTokenCount: 3,
+      thoughtsTokenCount: 5,
+      totalTokenCount: 3 + 5 + data.at(-1).usageMetadata.promptTokenCount,
+    });
   });
 });
 
 describe('non-streaming', () => {
   it('anthropic without stream and gemini :generateContent answer with one body once generation is done', async () => {
-    server.setModel('whole', { ttftMs: 30, tokensPerSecond: 500, outputTokens: 5, reasoningTokens: 5, inputTokens: 11 });
-    const an = (await (await fetch(`${server.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'whole', max_tokens: 64, messages: [] }) })).json()) as Json;
-    expect(an).toMatchObject({ type: 'message', stop_reason: 'end_turn', usage: { input_tokens: 11, output_tokens: 10 } });
+    server.setModel('whole', {
+      ttftMs: 30,
+      tokensPerSecond: 500,
+      outputTokens: 5,
+      reasoningTokens: 5,
+      inputTokens: 11,
+    });
+    const an = (await (
+      await fetch(`${server.url}/v1/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'whole', max_tokens: 64, messages: [] }),
+      })
+    ).json()) as Json;
+    expect(an).toMatchObject({
+      type: 'message',
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 11, output_tokens: 10 },
+    });
     expect(an.content.map((b: Json) => b.type)).toEqual(['thinking', 'text']);
     expect(an.content[1].text).toBe(tokenText('answer', 0, 5));
     const rec = lastRecord(server);
     expect(rec.stream).toBe(false);
     expect(rec.headersSentAt! - rec.receivedAt).toBeGreaterThanOrEqual(30 + 10 * 2 - 0.5); // after the stop token's slot
-    const ge = (await (await fetch(`${server.url}/v1beta/models/whole:generateContent`, { method: 'POST', body: JSON.stringify(geminiBody) })).json()) as Json;
+    const ge = (await (
+      await fetch(`${server.url}/v1beta/models/whole:generateContent`, {
+        method: 'POST',
+        body: JSON.stringify(geminiBody),
+      })
+    ).json()) as Json;
     expect(ge.candidates[0]).toMatchObject({ finishReason: 'STOP', content: { role: 'model' } });
     expect(ge.usageMetadata).toMatchObject({ candidatesTokenCount: 5, thoughtsTokenCount: 5 });
   });
@@ -297,12 +496,17 @@ describe('non-streaming', () => {
 
 describe('discovery', () => {
   it('lists the configured models in the OpenAI, Anthropic, Gemini and Ollama shapes', async () => {
-    server.setModels({ 'm-a': { ttftMs: 1, tokensPerSecond: 10, outputTokens: 1 }, 'm-b': { ttftMs: 1, tokensPerSecond: 10, outputTokens: 1 } });
+    server.setModels({
+      'm-a': { ttftMs: 1, tokensPerSecond: 10, outputTokens: 1 },
+      'm-b': { ttftMs: 1, tokensPerSecond: 10, outputTokens: 1 },
+    });
     const openai = (await (await fetch(`${server.url}/v1/models`)).json()) as Json;
     expect(openai.object).toBe('list');
     expect(openai.data.map((m: Json) => m.id)).toEqual(expect.arrayContaining(['m-a', 'm-b']));
     expect(openai.data[0].object).toBe('model');
-    const anthropic = (await (await fetch(`${server.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json()) as Json;
+    const anthropic = (await (
+      await fetch(`${server.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })
+    ).json()) as Json;
     expect(anthropic.data.find((m: Json) => m.id === 'm-a')).toMatchObject({ type: 'model', id: 'm-a' });
     const gemini = (await (await fetch(`${server.url}/v1beta/models`)).json()) as Json;
     expect(gemini.models.map((m: Json) => m.name)).toEqual(expect.arrayContaining(['models/m-a']));
@@ -345,12 +549,25 @@ describe('timing', { retry: 2 }, () => {
   }
 
   it('hidden reasoning is generated at its slots: the first sent chunk waits for it, usage counts it', async () => {
-    const sched: Schedule = { ttftMs: 40, tokensPerSecond: 100, outputTokens: 30, reasoningTokens: 20, reasoningVisible: false, inputTokens: 5 };
+    const sched: Schedule = {
+      ttftMs: 40,
+      tokensPerSecond: 100,
+      outputTokens: 30,
+      reasoningTokens: 20,
+      reasoningVisible: false,
+      inputTokens: 5,
+    };
     server.setModel('o-series', sched);
-    const r = await post(`${server.url}/v1/chat/completions`, openaiBody('o-series', { stream_options: { include_usage: true } }));
+    const r = await post(
+      `${server.url}/v1/chat/completions`,
+      openaiBody('o-series', { stream_options: { include_usage: true } }),
+    );
     const chunks = parseSse(r.text).slice(0, -1).map(json);
     expect(chunks.some((c: Json) => c.choices[0]?.delta?.reasoning_content !== undefined)).toBe(false);
-    expect(chunks.at(-1).usage).toMatchObject({ completion_tokens: 50, completion_tokens_details: { reasoning_tokens: 20 } });
+    expect(chunks.at(-1).usage).toMatchObject({
+      completion_tokens: 50,
+      completion_tokens_details: { reasoning_tokens: 20 },
+    });
     const rec = lastRecord(server);
     expect(rec.chunks).toHaveLength(30);
     const t = truth(rec);
@@ -387,8 +604,12 @@ describe('keys and unknown models', () => {
   beforeEach(() => server.setModel('locked', { ttftMs: 1, tokensPerSecond: 1000, outputTokens: 2, requireKey: 'K' }));
 
   it('openai-chat: Bearer key; 401 invalid_api_key on a wrong one', async () => {
-    expect((await post(`${server.url}/v1/chat/completions`, openaiBody('locked'), { authorization: 'Bearer K' })).status).toBe(200);
-    const wrong = await post(`${server.url}/v1/chat/completions`, openaiBody('locked'), { authorization: 'Bearer nope' });
+    expect(
+      (await post(`${server.url}/v1/chat/completions`, openaiBody('locked'), { authorization: 'Bearer K' })).status,
+    ).toBe(200);
+    const wrong = await post(`${server.url}/v1/chat/completions`, openaiBody('locked'), {
+      authorization: 'Bearer nope',
+    });
     expect(wrong.status).toBe(401);
     expect(JSON.parse(wrong.text).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
     expect(wrong.text).not.toContain('nope');
@@ -405,7 +626,9 @@ describe('keys and unknown models', () => {
   });
 
   it('ollama: Bearer key; 401 {"error":"unauthorized"}', async () => {
-    expect((await post(`${server.url}/api/chat`, ollamaBody('locked'), { authorization: 'Bearer K' })).status).toBe(200);
+    expect((await post(`${server.url}/api/chat`, ollamaBody('locked'), { authorization: 'Bearer K' })).status).toBe(
+      200,
+    );
     const wrong = await post(`${server.url}/api/chat`, ollamaBody('locked'), { authorization: 'Bearer X' });
     expect(wrong.status).toBe(401);
     expect(JSON.parse(wrong.text)).toEqual({ error: 'unauthorized' });
@@ -414,7 +637,11 @@ describe('keys and unknown models', () => {
   it('gemini: a wrong key is 400 API_KEY_INVALID and a missing one 403, as Google answers', async () => {
     const wrong = await post(geminiUrl(server, 'locked'), geminiBody, { 'x-goog-api-key': 'bad' });
     expect(wrong.status).toBe(400);
-    expect(JSON.parse(wrong.text).error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] });
+    expect(JSON.parse(wrong.text).error).toMatchObject({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      details: [{ reason: 'API_KEY_INVALID' }],
+    });
     const missing = await post(geminiUrl(server, 'locked'), geminiBody);
     expect(missing.status).toBe(403);
     expect(JSON.parse(missing.text).error.status).toBe('PERMISSION_DENIED');
@@ -457,8 +684,15 @@ describe('faults', () => {
     expect(JSON.parse(an.text)).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
     server.setModel('busy-gemini', { ...base, fault: { kind: 'status', status: 429, retryAfterSec: 3 } });
     const ge = await post(geminiUrl(server, 'busy-gemini'), geminiBody);
-    expect(JSON.parse(ge.text).error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ retryDelay: '3s' }] });
-    server.setModel('broke', { ...base, fault: { kind: 'status', status: 402, body: '{"error":{"message":"Insufficient Balance"}}' } });
+    expect(JSON.parse(ge.text).error).toMatchObject({
+      code: 429,
+      status: 'RESOURCE_EXHAUSTED',
+      details: [{ retryDelay: '3s' }],
+    });
+    server.setModel('broke', {
+      ...base,
+      fault: { kind: 'status', status: 402, body: '{"error":{"message":"Insufficient Balance"}}' },
+    });
     const ds = await post(`${server.url}/v1/chat/completions`, openaiBody('broke'));
     expect(ds.status).toBe(402);
     expect(ds.text).toBe('{"error":{"message":"Insufficient Balance"}}');
@@ -476,8 +710,14 @@ describe('faults', () => {
   });
 
   it('stream-error sends the protocol error event after N chunks, then ends', async () => {
-    const models = { 'se-openai': 'openai', 'se-anthropic': 'anthropic', 'se-ollama': 'ollama', 'se-gemini': 'gemini' } as const;
-    for (const name of Object.keys(models)) server.setModel(name, { ...base, fault: { kind: 'stream-error', afterChunks: 2 } });
+    const models = {
+      'se-openai': 'openai',
+      'se-anthropic': 'anthropic',
+      'se-ollama': 'ollama',
+      'se-gemini': 'gemini',
+    } as const;
+    for (const name of Object.keys(models))
+      server.setModel(name, { ...base, fault: { kind: 'stream-error', afterChunks: 2 } });
     const oa = parseSse((await post(`${server.url}/v1/chat/completions`, openaiBody('se-openai'))).text);
     expect(json(oa.at(-1)!).error).toMatchObject({ type: 'server_error' });
     expect(oa.map((e) => e.data)).not.toContain('[DONE]');
@@ -515,7 +755,12 @@ describe('faults', () => {
   });
 
   it('stall pauses after N chunks and shifts the rest', { retry: 2 }, async () => {
-    const sched: Schedule = { ttftMs: 10, tokensPerSecond: 200, outputTokens: 6, fault: { kind: 'stall', afterChunks: 2, ms: 150 } };
+    const sched: Schedule = {
+      ttftMs: 10,
+      tokensPerSecond: 200,
+      outputTokens: 6,
+      fault: { kind: 'stall', afterChunks: 2, ms: 150 },
+    };
     server.setModel('staller', sched);
     await post(`${server.url}/api/chat`, ollamaBody('staller'));
     const rec = lastRecord(server);
@@ -546,7 +791,11 @@ describe('faults', () => {
   it('records a client that goes away mid-stream', async () => {
     server.setModel('slow', { ttftMs: 10, tokensPerSecond: 50, outputTokens: 100 });
     const ac = new AbortController();
-    const res = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(openaiBody('slow')), signal: ac.signal });
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(openaiBody('slow')),
+      signal: ac.signal,
+    });
     const reader = res.body!.getReader();
     await reader.read();
     await reader.read();
@@ -563,7 +812,10 @@ describe('close', () => {
     const s = await startStreamServer();
     s.setModel('silent', { ttftMs: 1, tokensPerSecond: 10, outputTokens: 5, fault: { kind: 'no-response' } });
     s.setModel('long', { ttftMs: 1, tokensPerSecond: 5, outputTokens: 1000 });
-    const silent = fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(openaiBody('silent')) }).then((r) => r.text());
+    const silent = fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(openaiBody('silent')),
+    }).then((r) => r.text());
     const long = post(`${s.url}/api/chat`, ollamaBody('long'));
     await new Promise((r) => setTimeout(r, 100));
     expect(s.records.map((r) => r.outcome)).toEqual(['pending', 'pending']);

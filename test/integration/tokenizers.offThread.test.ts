@@ -11,19 +11,31 @@ const WORKER = join(__dirname, '..', '..', 'dist', 'countWorker.js');
 const counter = new OffThreadCounter(WORKER);
 afterAll(() => counter.dispose());
 
-const TEXT = 'Tokenscope measures how fast models produce tokens. 模型的吞吐量取决于分词器。 const x = compute(42);\n'.repeat(50);
+const TEXT =
+  'Tokenscope measures how fast models produce tokens. 模型的吞吐量取决于分词器。 const x = compute(42);\n'.repeat(50);
 
 describe('OffThreadCounter', () => {
-  it.each(['o200k', 'claude', 'qwen3'] as TokenizerFamily[])('%s: the worker counts exactly what the in-thread tokenizer counts', async (family) => {
-    expect(counter.isLoaded(family)).toBe(false);
-    const [offThread, inThread] = await Promise.all([counter.count(family, TEXT), loadTokenizer(family).then((t) => t.count(TEXT))]);
-    expect(offThread).toBe(inThread);
-    expect(offThread).toBeGreaterThan(100);
-    expect(counter.isLoaded(family)).toBe(true);
-  }, 30_000);
+  it.each(['o200k', 'claude', 'qwen3'] as TokenizerFamily[])(
+    '%s: the worker counts exactly what the in-thread tokenizer counts',
+    async (family) => {
+      expect(counter.isLoaded(family)).toBe(false);
+      const [offThread, inThread] = await Promise.all([
+        counter.count(family, TEXT),
+        loadTokenizer(family).then((t) => t.count(TEXT)),
+      ]);
+      expect(offThread).toBe(inThread);
+      expect(offThread).toBeGreaterThan(100);
+      expect(counter.isLoaded(family)).toBe(true);
+    },
+    30_000,
+  );
 
   it('answers many concurrent requests, each with its own text', async () => {
-    const texts = Array.from({ length: 20 }, (_, i) => Array(i + 1).fill('word').join(' ')); // 'word', ' word', …
+    const texts = Array.from({ length: 20 }, (_, i) =>
+      Array(i + 1)
+        .fill('word')
+        .join(' '),
+    ); // 'word', ' word', …
     const counts = await Promise.all(texts.map((t) => counter.count('o200k', t)));
     expect(counts).toEqual(texts.map((_, i) => i + 1));
   });

@@ -37,59 +37,80 @@ const recordsFor = (model: string) => server.records.filter((r) => r.model === m
 const truthMedian = (recs: RequestRecord[]) => median(recs.map((r) => truth(r).ttftMs!));
 
 describe('prompt cache: cold vs warm', () => {
-  it.each(['openai', 'deepseek'] as const)('%s usage dialect: cold never hits, warm reports cached tokens, both medians within 10 ms of the server', async (dialect) => {
-    const model = `cache-${dialect}`;
-    server.setModel(model, { ttftMs: 150, tokensPerSecond: 200, outputTokens: 10, prefixCache: { hitSavingMs: HIT_SAVING_MS }, usageDialect: dialect });
-    const spec = specFor(server, 'openai-chat', model, { price: { inputPerM: 1, outputPerM: 2, cachedInputPerM: 0.1 } });
-    const report = await runBenchmark({ models: [spec], prompt: PROMPT, runs: 3, warmup: 1, cache: 'both' });
-    const result = report.results[0];
-    const recs = recordsFor(model);
-    // 1 warm-up + 3 cold + 1 priming + 3 warm, in that order.
-    expect(recs).toHaveLength(8);
-    const [, ...rest] = recs;
-    const coldRecs = rest.slice(0, 3);
-    const priming = rest[3];
-    const warmRecs = rest.slice(4);
-    expect(coldRecs.every((r) => r.cacheHit === false)).toBe(true);
-    expect(priming.cacheHit).toBe(false);
-    expect(warmRecs.every((r) => r.cacheHit === true)).toBe(true);
+  it.each(['openai', 'deepseek'] as const)(
+    '%s usage dialect: cold never hits, warm reports cached tokens, both medians within 10 ms of the server',
+    async (dialect) => {
+      const model = `cache-${dialect}`;
+      server.setModel(model, {
+        ttftMs: 150,
+        tokensPerSecond: 200,
+        outputTokens: 10,
+        prefixCache: { hitSavingMs: HIT_SAVING_MS },
+        usageDialect: dialect,
+      });
+      const spec = specFor(server, 'openai-chat', model, {
+        price: { inputPerM: 1, outputPerM: 2, cachedInputPerM: 0.1 },
+      });
+      const report = await runBenchmark({ models: [spec], prompt: PROMPT, runs: 3, warmup: 1, cache: 'both' });
+      const result = report.results[0];
+      const recs = recordsFor(model);
+      // 1 warm-up + 3 cold + 1 priming + 3 warm, in that order.
+      expect(recs).toHaveLength(8);
+      const [, ...rest] = recs;
+      const coldRecs = rest.slice(0, 3);
+      const priming = rest[3];
+      const warmRecs = rest.slice(4);
+      expect(coldRecs.every((r) => r.cacheHit === false)).toBe(true);
+      expect(priming.cacheHit).toBe(false);
+      expect(warmRecs.every((r) => r.cacheHit === true)).toBe(true);
 
-    const cold = result.runs.filter((r) => r.cacheState === 'cold');
-    const warm = result.runs.filter((r) => r.cacheState === 'warm');
-    expect(cold).toHaveLength(3);
-    expect(warm).toHaveLength(3);
-    for (const r of cold) expect(r.cachedInputTokens).toBe(0);
-    for (const [i, r] of warm.entries()) {
-      expect(r.cachedInputTokens).toBeGreaterThan(0);
-      expect(r.cachedInputTokens).toBe(warmRecs[i].usage!.cachedInputTokens);
-    }
-    // Cold prompts differ from each other and from the warm prompt; warm prompts are identical.
-    const content = (r: RequestRecord) => (r.body as { messages: { content: string }[] }).messages[0].content;
-    expect(new Set(coldRecs.map(content)).size).toBe(3);
-    expect(new Set(warmRecs.map(content))).toEqual(new Set([PROMPT]));
+      const cold = result.runs.filter((r) => r.cacheState === 'cold');
+      const warm = result.runs.filter((r) => r.cacheState === 'warm');
+      expect(cold).toHaveLength(3);
+      expect(warm).toHaveLength(3);
+      for (const r of cold) expect(r.cachedInputTokens).toBe(0);
+      for (const [i, r] of warm.entries()) {
+        expect(r.cachedInputTokens).toBeGreaterThan(0);
+        expect(r.cachedInputTokens).toBe(warmRecs[i].usage!.cachedInputTokens);
+      }
+      // Cold prompts differ from each other and from the warm prompt; warm prompts are identical.
+      const content = (r: RequestRecord) => (r.body as { messages: { content: string }[] }).messages[0].content;
+      expect(new Set(coldRecs.map(content)).size).toBe(3);
+      expect(new Set(warmRecs.map(content))).toEqual(new Set([PROMPT]));
 
-    const byCache = result.byCache!;
-    expect(Math.abs(byCache.cold!.ttftMs!.median - truthMedian(coldRecs))).toBeLessThan(10);
-    expect(Math.abs(byCache.warm!.ttftMs!.median - truthMedian(warmRecs))).toBeLessThan(10);
-    expect(byCache.cold!.hits).toBe(0);
-    expect(byCache.warm!.hits).toBe(3);
-    // summary means the cold runs when both ran.
-    expect(result.summary.ttftMs!.median).toBeCloseTo(byCache.cold!.ttftMs!.median, 6);
-    expect(result.cache!.neverHit).toBe(false);
-    expect(Math.abs(result.cache!.savingMs! - HIT_SAVING_MS)).toBeLessThan(10);
-    // Input cost: cached tokens at a tenth of the price.
-    const input = warmRecs[0].usage!.inputTokens;
-    const cached = warmRecs[0].usage!.cachedInputTokens;
-    expect(result.cache!.inputCostSavingUsd).toBeCloseTo((cached * (1 - 0.1)) / 1e6, 12);
-    expect(byCache.warm!.inputCostUsd).toBeCloseTo(((input - cached) * 1 + cached * 0.1) / 1e6, 12);
-    expect(result.cache!.inputCostSavingPct).toBeCloseTo(((cached * 0.9) / input) * 100, 6);
-    for (const r of result.runs) expectPhasesInOrder(r);
-    expect(report.settings.cache).toBe('both');
-  });
+      const byCache = result.byCache!;
+      expect(Math.abs(byCache.cold!.ttftMs!.median - truthMedian(coldRecs))).toBeLessThan(10);
+      expect(Math.abs(byCache.warm!.ttftMs!.median - truthMedian(warmRecs))).toBeLessThan(10);
+      expect(byCache.cold!.hits).toBe(0);
+      expect(byCache.warm!.hits).toBe(3);
+      // summary means the cold runs when both ran.
+      expect(result.summary.ttftMs!.median).toBeCloseTo(byCache.cold!.ttftMs!.median, 6);
+      expect(result.cache!.neverHit).toBe(false);
+      expect(Math.abs(result.cache!.savingMs! - HIT_SAVING_MS)).toBeLessThan(10);
+      // Input cost: cached tokens at a tenth of the price.
+      const input = warmRecs[0].usage!.inputTokens;
+      const cached = warmRecs[0].usage!.cachedInputTokens;
+      expect(result.cache!.inputCostSavingUsd).toBeCloseTo((cached * (1 - 0.1)) / 1e6, 12);
+      expect(byCache.warm!.inputCostUsd).toBeCloseTo(((input - cached) * 1 + cached * 0.1) / 1e6, 12);
+      expect(result.cache!.inputCostSavingPct).toBeCloseTo(((cached * 0.9) / input) * 100, 6);
+      for (const r of result.runs) expectPhasesInOrder(r);
+      expect(report.settings.cache).toBe('both');
+    },
+  );
 
   it('anthropic warm requests mark the prompt with cache_control and read cache_read_input_tokens', async () => {
-    server.setModel('cache-claude', { ttftMs: 100, tokensPerSecond: 200, outputTokens: 10, prefixCache: { hitSavingMs: 40 } });
-    const report = await runBenchmark({ models: [specFor(server, 'anthropic', 'cache-claude')], prompt: PROMPT, runs: 2, cache: 'warm' });
+    server.setModel('cache-claude', {
+      ttftMs: 100,
+      tokensPerSecond: 200,
+      outputTokens: 10,
+      prefixCache: { hitSavingMs: 40 },
+    });
+    const report = await runBenchmark({
+      models: [specFor(server, 'anthropic', 'cache-claude')],
+      prompt: PROMPT,
+      runs: 2,
+      cache: 'warm',
+    });
     const recs = recordsFor('cache-claude');
     expect(recs).toHaveLength(3); // priming + 2
     for (const r of recs) {
@@ -103,7 +124,9 @@ describe('prompt cache: cold vs warm', () => {
 
   it('flags "cache never hit" where caching is documented (a cached-input price) but warm runs report none', async () => {
     server.setModel('no-cache', { ttftMs: 60, tokensPerSecond: 200, outputTokens: 10 });
-    const spec = specFor(server, 'openai-chat', 'no-cache', { price: { inputPerM: 1, outputPerM: 2, cachedInputPerM: 0.1 } });
+    const spec = specFor(server, 'openai-chat', 'no-cache', {
+      price: { inputPerM: 1, outputPerM: 2, cachedInputPerM: 0.1 },
+    });
     const report = await runBenchmark({ models: [spec], prompt: PROMPT, runs: 2, cache: 'both' });
     const result = report.results[0];
     expect(result.byCache!.warm!.hits).toBe(0);
@@ -113,8 +136,18 @@ describe('prompt cache: cold vs warm', () => {
   });
 
   it('cold by default: every prompt unique, none cached', async () => {
-    server.setModel('default-cold', { ttftMs: 40, tokensPerSecond: 500, outputTokens: 5, prefixCache: { hitSavingMs: 30 } });
-    const report = await runBenchmark({ models: [specFor(server, 'openai-chat', 'default-cold')], prompt: PROMPT, runs: 3, warmup: 1 });
+    server.setModel('default-cold', {
+      ttftMs: 40,
+      tokensPerSecond: 500,
+      outputTokens: 5,
+      prefixCache: { hitSavingMs: 30 },
+    });
+    const report = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'default-cold')],
+      prompt: PROMPT,
+      runs: 3,
+      warmup: 1,
+    });
     expect(recordsFor('default-cold').every((r) => r.cacheHit === false)).toBe(true);
     expect(report.results[0].runs.every((r) => r.cacheState === 'cold' && r.cachedInputTokens === 0)).toBe(true);
     expect(report.settings.cache).toBe('cold');
@@ -127,11 +160,23 @@ describe('prompt-length sweep', () => {
   const OVERHEAD = 30;
 
   it('fits the prefill rate within 10% and the overhead within 15 ms; sizes past the context window are skipped', async () => {
-    server.setModel('prefill', { ttftMs: OVERHEAD, tokensPerSecond: 500, outputTokens: 5, prefillTokensPerSec: RATE, prefixCache: { hitSavingMs: 20 } });
+    server.setModel('prefill', {
+      ttftMs: OVERHEAD,
+      tokensPerSecond: 500,
+      outputTokens: 5,
+      prefillTokensPerSec: RATE,
+      prefixCache: { hitSavingMs: 20 },
+    });
     const sizes = [256, 1024, 4096];
     const roomy = specFor(server, 'openai-chat', 'prefill');
     const small = specFor(server, 'anthropic', 'prefill', { id: 'small-window', contextWindow: 2048 });
-    const report = await runBenchmark({ models: [roomy, small], prompt: '', runs: 3, inputTokens: sizes, maxTokens: 16 });
+    const report = await runBenchmark({
+      models: [roomy, small],
+      prompt: '',
+      runs: 3,
+      inputTokens: sizes,
+      maxTokens: 16,
+    });
     const [big, little] = report.results;
 
     expect(big.sweep!.map((p) => p.targetTokens)).toEqual(sizes);
@@ -148,13 +193,17 @@ describe('prompt-length sweep', () => {
       const point = big.sweep![i];
       const reported = recs.filter((_, j) => big.runs[j].targetInputTokens === size).map((r) => r.usage!.inputTokens);
       expect(point.inputTokens).toBe(median(reported));
-      const prompt = (recs.find((_, j) => big.runs[j].targetInputTokens === size)!.body as { messages: { content: string }[] }).messages[0].content;
+      const prompt = (
+        recs.find((_, j) => big.runs[j].targetInputTokens === size)!.body as { messages: { content: string }[] }
+      ).messages[0].content;
       const localTokens = o200k.count(prompt.replace(/^\[[0-9a-f]{8}\]\n/, ''));
       expect(Math.abs(localTokens / size - 1)).toBeLessThan(0.03);
     }
 
     expect(little.sweep!.map((p) => p.targetTokens)).toEqual([256, 1024]);
-    expect(little.warnings.join('\n')).toMatch(/small-window: the 4096-token prompt size is skipped .* 2048-token context window/);
+    expect(little.warnings.join('\n')).toMatch(
+      /small-window: the 4096-token prompt size is skipped .* 2048-token context window/,
+    );
     expect(report.settings.inputTokens).toEqual(sizes);
     // The summary covers the smallest size.
     expect(big.summary.ttftMs!.n).toBe(3);

@@ -21,9 +21,12 @@ function arg(name: string): string | undefined {
 
 async function main() {
   const port = Number(arg('port') ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${arg('port')}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got ${arg('port')}`);
   const configPath = arg('config');
-  const config = configPath ? (JSON.parse(readFileSync(configPath, 'utf8')) as { models?: Record<string, Schedule> }) : {};
+  const config = configPath
+    ? (JSON.parse(readFileSync(configPath, 'utf8')) as { models?: Record<string, Schedule> })
+    : {};
 
   const server = await startStreamServer({ port, host: arg('host') ?? '127.0.0.1', controlRoutes: true });
   server.setModels(config.models ?? {});
@@ -33,7 +36,10 @@ async function main() {
   const stop = () => {
     if (closing) return;
     closing = true;
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

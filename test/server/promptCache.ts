@@ -31,8 +31,12 @@ export interface PromptProcessing {
 export function processPrompt(s: ResolvedSchedule, inputTokens: number, seenBefore: boolean): PromptProcessing {
   const cache = s.prefixCache;
   const cacheHit = cache !== undefined && seenBefore;
-  const cachedInputTokens = cacheHit ? Math.floor(inputTokens / cache.blockTokens) * cache.blockTokens : s.cachedInputTokens;
-  const prefillMs = s.prefillTokensPerSec ? ((inputTokens - (cacheHit ? cachedInputTokens : 0)) / s.prefillTokensPerSec) * 1000 : 0;
+  const cachedInputTokens = cacheHit
+    ? Math.floor(inputTokens / cache.blockTokens) * cache.blockTokens
+    : s.cachedInputTokens;
+  const prefillMs = s.prefillTokensPerSec
+    ? ((inputTokens - (cacheHit ? cachedInputTokens : 0)) / s.prefillTokensPerSec) * 1000
+    : 0;
   const ttftMs = Math.max(0, s.ttftMs + prefillMs - (cacheHit ? cache.hitSavingMs : 0));
   return { ttftMs, cachedInputTokens, cacheHit };
 }

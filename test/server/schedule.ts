@@ -57,7 +57,11 @@ export interface WireQuirks {
    * servers without a reasoning parser). `splitCloseTag`: the closing tag is cut in two across chunks, its first
    * half ending the last reasoning chunk (a tokenizer without the tag as one token does this).
    */
-  inlineThinking?: { tag: 'think' | 'mm:think'; splitCloseTag?: boolean; /** The template put the opening tag in the prompt: only the closing tag is sent (DeepSeek-R1 distills). */ prefilled?: boolean };
+  inlineThinking?: {
+    tag: 'think' | 'mm:think';
+    splitCloseTag?: boolean;
+    /** The template put the opening tag in the prompt: only the closing tag is sent (DeepSeek-R1 distills). */ prefilled?: boolean;
+  };
   /** openai-chat: reasoning in `delta.reasoning_details[].text` (MiniMax with reasoning_split: true). */
   reasoningDetails?: boolean;
   /**
@@ -70,7 +74,10 @@ export interface WireQuirks {
   /** openai-chat: OpenAI's `obfuscation` padding field on every chunk. */
   obfuscation?: boolean;
   /** openai-chat: vLLM per-request `metrics` on the usage chunk, with `speculative_decoding` if given. */
-  vllmMetrics?: { queueTimeMs: number; spec?: { steps: number; draftTokens: number; acceptedTokens: number; numSpecTokens: number } };
+  vllmMetrics?: {
+    queueTimeMs: number;
+    spec?: { steps: number; draftTokens: number; acceptedTokens: number; numSpecTokens: number };
+  };
   /** openai-chat: llama.cpp `timings` with draft statistics on the final chunk. */
   llamacppDraft?: { draftTokens: number; accepted: number };
   /** ollama: a cold start (the first `modelLoadMs` of ttftMs were load_duration) and prompt_eval_cached_count. */
@@ -143,7 +150,9 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
     tagUsage: s.tagUsage ?? false,
     quirks: s.quirks ?? {},
     prefillTokensPerSec: s.prefillTokensPerSec,
-    prefixCache: s.prefixCache ? { hitSavingMs: s.prefixCache.hitSavingMs, blockTokens: s.prefixCache.blockTokens ?? 64 } : undefined,
+    prefixCache: s.prefixCache
+      ? { hitSavingMs: s.prefixCache.hitSavingMs, blockTokens: s.prefixCache.blockTokens ?? 64 }
+      : undefined,
     usageDialect: s.usageDialect ?? 'openai',
     processingMsHeader: s.processingMsHeader ?? false,
   };
@@ -152,12 +161,18 @@ export function resolveSchedule(s: Schedule): ResolvedSchedule {
   if (!(r.tokensPerSecond > 0)) throw bad('tokensPerSecond must be > 0');
   if (!Number.isInteger(r.tokensPerChunk) || r.tokensPerChunk < 1) throw bad('tokensPerChunk must be an integer >= 1');
   if (!Number.isInteger(r.outputTokens) || r.outputTokens < 0) throw bad('outputTokens must be an integer >= 0');
-  if (!Number.isInteger(r.reasoningTokens) || r.reasoningTokens < 0) throw bad('reasoningTokens must be an integer >= 0');
+  if (!Number.isInteger(r.reasoningTokens) || r.reasoningTokens < 0)
+    throw bad('reasoningTokens must be an integer >= 0');
   const load = r.quirks.ollama?.modelLoadMs;
-  if (load !== undefined && !(load >= 0 && load <= r.ttftMs)) throw bad('quirks.ollama.modelLoadMs must be between 0 and ttftMs (the load is part of the wait)');
+  if (load !== undefined && !(load >= 0 && load <= r.ttftMs))
+    throw bad('quirks.ollama.modelLoadMs must be between 0 and ttftMs (the load is part of the wait)');
   if (r.quirks.keepAlive && !(r.quirks.keepAlive.everyMs > 0)) throw bad('quirks.keepAlive.everyMs must be > 0');
   if (r.prefillTokensPerSec !== undefined && !(r.prefillTokensPerSec > 0)) throw bad('prefillTokensPerSec must be > 0');
-  if (r.prefixCache && !(r.prefixCache.hitSavingMs >= 0 && Number.isInteger(r.prefixCache.blockTokens) && r.prefixCache.blockTokens >= 1)) throw bad('prefixCache needs hitSavingMs >= 0 and an integer blockTokens >= 1');
+  if (
+    r.prefixCache &&
+    !(r.prefixCache.hitSavingMs >= 0 && Number.isInteger(r.prefixCache.blockTokens) && r.prefixCache.blockTokens >= 1)
+  )
+    throw bad('prefixCache needs hitSavingMs >= 0 and an integer blockTokens >= 1');
   return r;
 }
 
@@ -193,7 +208,14 @@ export function planChunks(s: ResolvedSchedule): ChunkPlan {
   const add = (channel: Channel, total: number, visible: boolean) => {
     for (let first = 0; first < total; first += s.tokensPerChunk) {
       const tokens = Math.min(s.tokensPerChunk, total - first);
-      chunks.push({ index: chunks.length, channel, firstToken: first, tokens, visible, atMs: s.ttftMs + global * msPerToken });
+      chunks.push({
+        index: chunks.length,
+        channel,
+        firstToken: first,
+        tokens,
+        visible,
+        atMs: s.ttftMs + global * msPerToken,
+      });
       global += tokens;
     }
   };
@@ -208,15 +230,77 @@ export function planChunks(s: ResolvedSchedule): ChunkPlan {
  * token count.
  */
 export const ANSWER_WORDS: readonly string[] = [
-  ' the', ' of', ' and', ' to', ' in', ' is', ' that', ' it', ' for', ' on', ' with', ' as', ' was', ' at', ' by',
-  ' be', ' this', ' from', ' or', ' an', ' are', ' not', ' have', ' but', ' all', ' they', ' one', ' his', ' her',
-  ' can', ' we', ' so', ' there', ' more', ' will', ' about', ' up', ' out', ' what', ' time', ' when', ' which',
-  ' their', ' into',
+  ' the',
+  ' of',
+  ' and',
+  ' to',
+  ' in',
+  ' is',
+  ' that',
+  ' it',
+  ' for',
+  ' on',
+  ' with',
+  ' as',
+  ' was',
+  ' at',
+  ' by',
+  ' be',
+  ' this',
+  ' from',
+  ' or',
+  ' an',
+  ' are',
+  ' not',
+  ' have',
+  ' but',
+  ' all',
+  ' they',
+  ' one',
+  ' his',
+  ' her',
+  ' can',
+  ' we',
+  ' so',
+  ' there',
+  ' more',
+  ' will',
+  ' about',
+  ' up',
+  ' out',
+  ' what',
+  ' time',
+  ' when',
+  ' which',
+  ' their',
+  ' into',
 ];
 export const REASONING_WORDS: readonly string[] = [
-  ' think', ' so', ' then', ' maybe', ' check', ' first', ' next', ' wait', ' consider', ' note', ' because',
-  ' given', ' means', ' let', ' suppose', ' same', ' step', ' need', ' look', ' try', ' right', ' also', ' well',
-  ' thus', ' hence',
+  ' think',
+  ' so',
+  ' then',
+  ' maybe',
+  ' check',
+  ' first',
+  ' next',
+  ' wait',
+  ' consider',
+  ' note',
+  ' because',
+  ' given',
+  ' means',
+  ' let',
+  ' suppose',
+  ' same',
+  ' step',
+  ' need',
+  ' look',
+  ' try',
+  ' right',
+  ' also',
+  ' well',
+  ' thus',
+  ' hence',
 ];
 
 /** Text of `count` tokens of a channel starting at token `first`. */

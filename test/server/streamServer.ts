@@ -10,9 +10,28 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Channel, ProtocolId } from '../../src/core/types';
-import { estimateInputTokens, planChunks, resolveSchedule, tokenText, type Fault, type ResolvedSchedule, type Schedule } from './schedule';
+import {
+  estimateInputTokens,
+  planChunks,
+  resolveSchedule,
+  tokenText,
+  type Fault,
+  type ResolvedSchedule,
+  type Schedule,
+} from './schedule';
 import { PrefixCache, processPrompt } from './promptCache';
-import { authError, createEncoder, errorResponse, htmlPage, unknownModel, wholeBody, type ErrorResponse, type ServerTimes, type StreamContext, type Usage } from './wire';
+import {
+  authError,
+  createEncoder,
+  errorResponse,
+  htmlPage,
+  unknownModel,
+  wholeBody,
+  type ErrorResponse,
+  type ServerTimes,
+  type StreamContext,
+  type Usage,
+} from './wire';
 
 export type { Fault, Schedule } from './schedule';
 
@@ -24,14 +43,14 @@ export interface ChunkRecord {
 }
 
 export type Outcome =
-  | 'pending'         // still streaming (or a 'no-response' request still held open)
-  | 'complete'        // the full response was sent
-  | 'error'           // answered with an error status (unknown model, bad key, bad request, status fault)
-  | 'html'            // answered with an HTML page
-  | 'dropped'         // socket destroyed mid-stream by a 'drop' fault
-  | 'stream-error'    // ended by an in-stream error event
-  | 'client-aborted'  // the client went away before the end
-  | 'server-closed';  // close() ended it
+  | 'pending' // still streaming (or a 'no-response' request still held open)
+  | 'complete' // the full response was sent
+  | 'error' // answered with an error status (unknown model, bad key, bad request, status fault)
+  | 'html' // answered with an HTML page
+  | 'dropped' // socket destroyed mid-stream by a 'drop' fault
+  | 'stream-error' // ended by an in-stream error event
+  | 'client-aborted' // the client went away before the end
+  | 'server-closed'; // close() ended it
 
 export interface RequestRecord {
   id: number;
@@ -231,7 +250,13 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     return job;
   };
 
-  const handleGenerate = async (req: IncomingMessage, res: ServerResponse, route: Route, url: URL, receivedAt: number) => {
+  const handleGenerate = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    url: URL,
+    receivedAt: number,
+  ) => {
     const { protocol } = route;
     const raw = await readBody(req);
     let body: unknown = raw;
@@ -244,18 +269,36 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const b = (parsed && body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const model = route.pathModel ?? (typeof b.model === 'string' ? b.model : '');
     const stream =
-      protocol === 'gemini' ? route.geminiAction === 'streamGenerateContent'
-      : protocol === 'ollama' ? b.stream !== false
-      : b.stream === true;
+      protocol === 'gemini'
+        ? route.geminiAction === 'streamGenerateContent'
+        : protocol === 'ollama'
+          ? b.stream !== false
+          : b.stream === true;
     const id = nextId++;
     const requestId = `ts${id.toString(36).padStart(6, '0')}`;
     const rec: RequestRecord = {
-      id, protocol, model, path: url.pathname + url.search, headers: { ...req.headers }, body, stream,
-      connection: connectionIds.get(req.socket) ?? 0, receivedAt, receivedAtEpochMs: performance.timeOrigin + receivedAt, chunks: [], outcome: 'pending', comments: [],
+      id,
+      protocol,
+      model,
+      path: url.pathname + url.search,
+      headers: { ...req.headers },
+      body,
+      stream,
+      connection: connectionIds.get(req.socket) ?? 0,
+      receivedAt,
+      receivedAtEpochMs: performance.timeOrigin + receivedAt,
+      chunks: [],
+      outcome: 'pending',
+      comments: [],
     };
     records.push(rec);
 
-    if (!parsed) return send(res, rec, errorResponse(protocol, 400, { message: 'We could not parse the JSON body of your request.', requestId }));
+    if (!parsed)
+      return send(
+        res,
+        rec,
+        errorResponse(protocol, 400, { message: 'We could not parse the JSON body of your request.', requestId }),
+      );
     const sched = models.get(model);
     if (!sched) return send(res, rec, unknownModel(protocol, model, requestId));
     if (sched.requireKey !== undefined) {
@@ -264,7 +307,11 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     }
     if (protocol === 'gemini' && stream && url.searchParams.get('alt') !== 'sse') {
       // Without alt=sse Gemini streams one JSON array; this server only speaks the SSE form.
-      return send(res, rec, errorResponse(protocol, 400, { message: 'tokenscope test server: use ?alt=sse with streamGenerateContent' }));
+      return send(
+        res,
+        rec,
+        errorResponse(protocol, 400, { message: 'tokenscope test server: use ?alt=sse with streamGenerateContent' }),
+      );
     }
 
     // Faults with `times` only hit the first N requests for this model.
@@ -292,21 +339,45 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     if (sched.prefixCache) rec.cacheHit = prompt.cacheHit;
 
     if (fault?.kind === 'status') {
-      const e = fault.body !== undefined
-        ? { status: fault.status, body: fault.body, headers: { 'content-type': 'application/json', ...(fault.retryAfterSec !== undefined ? { 'retry-after': String(fault.retryAfterSec) } : {}) } }
-        : errorResponse(protocol, fault.status, { retryAfterSec: fault.retryAfterSec, requestId });
+      const e =
+        fault.body !== undefined
+          ? {
+              status: fault.status,
+              body: fault.body,
+              headers: {
+                'content-type': 'application/json',
+                ...(fault.retryAfterSec !== undefined ? { 'retry-after': String(fault.retryAfterSec) } : {}),
+              },
+            }
+          : errorResponse(protocol, fault.status, { retryAfterSec: fault.retryAfterSec, requestId });
       return send(res, rec, e);
     }
     if (fault?.kind === 'html') {
       const status = fault.status ?? 200;
-      return send(res, rec, { status, body: htmlPage(status), headers: { 'content-type': 'text/html; charset=utf-8' } }, 'html');
+      return send(
+        res,
+        rec,
+        { status, body: htmlPage(status), headers: { 'content-type': 'text/html; charset=utf-8' } },
+        'html',
+      );
     }
     const job = track(res, rec);
     if (fault?.kind === 'no-response') return; // held open until the client leaves or close()
 
-    const withUsage = sched.includeUsage && (protocol !== 'openai-chat' || !stream ||
-      (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
-    const ctx: StreamContext = { protocol, model, schedule: { ...sched, ttftMs: prompt.ttftMs }, usage, withUsage, requestId, createdSec: Math.floor(Date.now() / 1000) };
+    const withUsage =
+      sched.includeUsage &&
+      (protocol !== 'openai-chat' ||
+        !stream ||
+        (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true);
+    const ctx: StreamContext = {
+      protocol,
+      model,
+      schedule: { ...sched, ttftMs: prompt.ttftMs },
+      usage,
+      withUsage,
+      requestId,
+      createdSec: Math.floor(Date.now() / 1000),
+    };
     if (stream) runStream(job, rec, ctx, fault);
     else runWhole(job, rec, ctx, fault);
   };
@@ -375,7 +446,12 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
           // Ollama's load_duration: a cold start spends the first modelLoadMs of the wait loading the model.
           const loadMs = ctx.schedule.quirks.ollama?.modelLoadMs;
           const startedAt = loadMs !== undefined ? rec.receivedAt + loadMs : rec.headersSentAt!;
-          const times: ServerTimes = { receivedAt: rec.receivedAt, startedAt, firstGeneratedAt: firstGeneratedAt ?? t, now: t };
+          const times: ServerTimes = {
+            receivedAt: rec.receivedAt,
+            startedAt,
+            firstGeneratedAt: firstGeneratedAt ?? t,
+            now: t,
+          };
           for (const frame of enc.close(times)) res.write(frame);
           job.finish('complete');
           res.end();
@@ -383,7 +459,11 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
         }
         if (chunk.visible) {
           stopKeepAlive();
-          const frame = enc.content(chunk.channel, tokenText(chunk.channel, chunk.firstToken, chunk.tokens), chunk.tokens);
+          const frame = enc.content(
+            chunk.channel,
+            tokenText(chunk.channel, chunk.firstToken, chunk.tokens),
+            chunk.tokens,
+          );
           const sentAt = now();
           firstGeneratedAt ??= sentAt;
           rec.chunks.push({ sentAt, tokens: chunk.tokens, channel: chunk.channel });
@@ -445,12 +525,20 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
       const reasoning = s.reasoningVisible ? tokenText('reasoning', 0, s.reasoningTokens) : '';
       const answer = tokenText('answer', 0, s.outputTokens);
       const t = now();
-      const json = JSON.stringify(wholeBody(ctx, reasoning, answer, { receivedAt: rec.receivedAt, startedAt: rec.receivedAt, firstGeneratedAt: Math.min(firstAt, t), now: t }));
+      const json = JSON.stringify(
+        wholeBody(ctx, reasoning, answer, {
+          receivedAt: rec.receivedAt,
+          startedAt: rec.receivedAt,
+          firstGeneratedAt: Math.min(firstAt, t),
+          now: t,
+        }),
+      );
       const text = fault?.kind === 'malformed' ? json.slice(0, Math.floor(json.length / 2)) : json;
       res.writeHead(200, { 'content-type': 'application/json' });
       rec.status = 200;
       rec.headersSentAt = now();
-      if (s.reasoningVisible && s.reasoningTokens > 0) rec.chunks.push({ sentAt: rec.headersSentAt, tokens: s.reasoningTokens, channel: 'reasoning' });
+      if (s.reasoningVisible && s.reasoningTokens > 0)
+        rec.chunks.push({ sentAt: rec.headersSentAt, tokens: s.reasoningTokens, channel: 'reasoning' });
       if (s.outputTokens > 0) rec.chunks.push({ sentAt: rec.headersSentAt, tokens: s.outputTokens, channel: 'answer' });
       job.finish('complete');
       res.end(text);
@@ -467,25 +555,50 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
       // Anthropic and OpenAI share the path; the anthropic-version header tells them apart.
       if (req.headers['anthropic-version'] !== undefined) {
         sendJson(res, 200, {
-          data: names.map((id) => ({ type: 'model', id, display_name: id, created_at: new Date(created * 1000).toISOString() })),
-          has_more: false, first_id: names[0] ?? null, last_id: names[names.length - 1] ?? null,
+          data: names.map((id) => ({
+            type: 'model',
+            id,
+            display_name: id,
+            created_at: new Date(created * 1000).toISOString(),
+          })),
+          has_more: false,
+          first_id: names[0] ?? null,
+          last_id: names[names.length - 1] ?? null,
         });
       } else {
-        sendJson(res, 200, { object: 'list', data: names.map((id) => ({ id, object: 'model', created, owned_by: 'tokenscope-test' })) });
+        sendJson(res, 200, {
+          object: 'list',
+          data: names.map((id) => ({ id, object: 'model', created, owned_by: 'tokenscope-test' })),
+        });
       }
       return true;
     }
     if (req.method === 'GET' && path === '/v1beta/models') {
       sendJson(res, 200, {
-        models: names.map((n) => ({ name: `models/${n}`, displayName: n, supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'] })),
+        models: names.map((n) => ({
+          name: `models/${n}`,
+          displayName: n,
+          supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],
+        })),
       });
       return true;
     }
     if (req.method === 'GET' && path === '/api/tags') {
       sendJson(res, 200, {
         models: names.map((n) => ({
-          name: n, model: n, modified_at: new Date(created * 1000).toISOString(), size: 0, digest: '0'.repeat(64),
-          details: { parent_model: '', format: 'gguf', family: 'tokenscope', families: ['tokenscope'], parameter_size: '0B', quantization_level: 'Q4_K_M' },
+          name: n,
+          model: n,
+          modified_at: new Date(created * 1000).toISOString(),
+          size: 0,
+          digest: '0'.repeat(64),
+          details: {
+            parent_model: '',
+            format: 'gguf',
+            family: 'tokenscope',
+            families: ['tokenscope'],
+            parameter_size: '0B',
+            quantization_level: 'Q4_K_M',
+          },
         })),
       });
       return true;
@@ -519,7 +632,8 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = routeOf(req.method ?? 'GET', url.pathname);
     const fail = (e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: `tokenscope test server: ${e instanceof Error ? e.message : String(e)}` });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: `tokenscope test server: ${e instanceof Error ? e.message : String(e)}` });
       else res.destroy();
     };
     if (route) {
@@ -530,7 +644,9 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
       if (!handled) sendJson(res, 404, { error: `tokenscope test server: no route for ${req.method} ${url.pathname}` });
     }, fail);
   };
-  const http = opts.tls ? createTlsServer({ noDelay: true, key: opts.tls.key, cert: opts.tls.cert }, onRequest) : createServer({ noDelay: true }, onRequest);
+  const http = opts.tls
+    ? createTlsServer({ noDelay: true, key: opts.tls.key, cert: opts.tls.cert }, onRequest)
+    : createServer({ noDelay: true }, onRequest);
 
   http.on('connection', (socket) => connectionIds.set(socket, ++connections));
 

@@ -64,7 +64,10 @@ const ns = (ms: number) => Math.max(0, Math.round(ms * 1e6));
 /** Go RFC3339Nano-style timestamp, as Ollama writes created_at. */
 export function rfc3339Nano(epochMs: number): string {
   const whole = Math.floor(epochMs);
-  const frac = Math.round((epochMs - whole) * 1e6).toString().padStart(6, '0').slice(0, 6);
+  const frac = Math.round((epochMs - whole) * 1e6)
+    .toString()
+    .padStart(6, '0')
+    .slice(0, 6);
   return new Date(whole).toISOString().replace('Z', `${frac}Z`);
 }
 
@@ -73,9 +76,10 @@ export function rfc3339Nano(epochMs: number): string {
 function openaiUsage(u: Usage, dialect: ResolvedSchedule['usageDialect'] = 'openai') {
   const completion = u.answerTokens + u.reasoningTokens;
   // DeepSeek's documented usage splits the prompt into cache hits and misses at the top level.
-  const prompt = dialect === 'deepseek'
-    ? { prompt_cache_hit_tokens: u.cachedInputTokens, prompt_cache_miss_tokens: u.inputTokens - u.cachedInputTokens }
-    : { prompt_tokens_details: { cached_tokens: u.cachedInputTokens } };
+  const prompt =
+    dialect === 'deepseek'
+      ? { prompt_cache_hit_tokens: u.cachedInputTokens, prompt_cache_miss_tokens: u.inputTokens - u.cachedInputTokens }
+      : { prompt_tokens_details: { cached_tokens: u.cachedInputTokens } };
   return {
     prompt_tokens: u.inputTokens,
     completion_tokens: completion,
@@ -114,7 +118,10 @@ class InlineThinking {
 
 /** A short random-looking string, like OpenAI's `obfuscation` padding (its length varies with the content). */
 function padding(seed: string): string {
-  return createHash('sha256').update(seed).digest('base64url').slice(0, 4 + (seed.length % 12));
+  return createHash('sha256')
+    .update(seed)
+    .digest('base64url')
+    .slice(0, 4 + (seed.length % 12));
 }
 
 class OpenAIEncoder implements StreamEncoder {
@@ -146,15 +153,30 @@ class OpenAIEncoder implements StreamEncoder {
   /** The delta fields that carry reasoning text (or null them on an answer chunk), per dialect. */
   private reasoningFields(text: string | null): Record<string, unknown> {
     const q = this.ctx.schedule.quirks;
-    if (q.openRouter) return { reasoning: text, reasoning_details: text === null ? [] : [{ type: 'reasoning.text', text, format: 'unknown', index: 0 }] };
-    if (q.reasoningDetails) return text === null ? {} : { reasoning_details: [{ type: 'reasoning.text', id: 'reasoning-text-1', format: 'MiniMax-response-v1', index: 0, text }] };
+    if (q.openRouter)
+      return {
+        reasoning: text,
+        reasoning_details: text === null ? [] : [{ type: 'reasoning.text', text, format: 'unknown', index: 0 }],
+      };
+    if (q.reasoningDetails)
+      return text === null
+        ? {}
+        : {
+            reasoning_details: [
+              { type: 'reasoning.text', id: 'reasoning-text-1', format: 'MiniMax-response-v1', index: 0, text },
+            ],
+          };
     return { [this.ctx.schedule.openaiReasoningField]: text };
   }
 
   open(): string[] {
     if (!this.ctx.schedule.emptyRoleChunk) return [];
     this.sentRole = true;
-    return [this.chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])];
+    return [
+      this.chunk([
+        { index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null },
+      ]),
+    ];
   }
 
   content(channel: Channel, text: string, tokens: number): string {
@@ -167,7 +189,13 @@ class OpenAIEncoder implements StreamEncoder {
     if (this.inline) delta.content = this.inline.text(channel, text, tokens);
     // DeepSeek style: the other channel's field is present and null.
     else if (channel === 'reasoning') Object.assign(delta, { content: null, ...this.reasoningFields(text) });
-    else Object.assign(delta, hasVisibleReasoning || this.ctx.schedule.quirks.openRouter ? { content: text, ...this.reasoningFields(null) } : { content: text });
+    else
+      Object.assign(
+        delta,
+        hasVisibleReasoning || this.ctx.schedule.quirks.openRouter
+          ? { content: text, ...this.reasoningFields(null) }
+          : { content: text },
+      );
     return this.chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]);
   }
 
@@ -180,26 +208,51 @@ class OpenAIEncoder implements StreamEncoder {
     const timings = q.llamacppDraft
       ? {
           timings: {
-            cache_n: u.cachedInputTokens, prompt_n: u.inputTokens - u.cachedInputTokens, prompt_ms: times.firstGeneratedAt - times.startedAt,
-            prompt_per_token_ms: (times.firstGeneratedAt - times.startedAt) / Math.max(1, u.inputTokens), prompt_per_second: u.inputTokens / Math.max(1e-3, (times.firstGeneratedAt - times.startedAt) / 1000),
-            predicted_n: generated, predicted_ms: decodeMs, predicted_per_token_ms: decodeMs / Math.max(1, generated), predicted_per_second: generated / Math.max(1e-3, decodeMs / 1000),
-            draft_n: q.llamacppDraft.draftTokens, draft_n_accepted: q.llamacppDraft.accepted,
+            cache_n: u.cachedInputTokens,
+            prompt_n: u.inputTokens - u.cachedInputTokens,
+            prompt_ms: times.firstGeneratedAt - times.startedAt,
+            prompt_per_token_ms: (times.firstGeneratedAt - times.startedAt) / Math.max(1, u.inputTokens),
+            prompt_per_second: u.inputTokens / Math.max(1e-3, (times.firstGeneratedAt - times.startedAt) / 1000),
+            predicted_n: generated,
+            predicted_ms: decodeMs,
+            predicted_per_token_ms: decodeMs / Math.max(1, generated),
+            predicted_per_second: generated / Math.max(1e-3, decodeMs / 1000),
+            draft_n: q.llamacppDraft.draftTokens,
+            draft_n_accepted: q.llamacppDraft.accepted,
           },
         }
       : {};
     const out = [this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], timings)];
     if (this.ctx.withUsage) {
       const usage: Record<string, unknown> = openaiUsage(u, this.ctx.schedule.usageDialect);
-      if (q.openRouter) Object.assign(usage, { cost: q.openRouter.costUsd, is_byok: false, cost_details: { upstream_inference_cost: null } });
-      out.push(this.chunk([], { usage, ...(q.vllmMetrics ? { metrics: vllmMetrics(q.vllmMetrics, times, generated) } : {}) }));
+      if (q.openRouter)
+        Object.assign(usage, {
+          cost: q.openRouter.costUsd,
+          is_byok: false,
+          cost_details: { upstream_inference_cost: null },
+        });
+      out.push(
+        this.chunk([], { usage, ...(q.vllmMetrics ? { metrics: vllmMetrics(q.vllmMetrics, times, generated) } : {}) }),
+      );
     }
     out.push('data: [DONE]\n\n');
     return out;
   }
 
   streamError(): string {
-    if (this.ctx.schedule.quirks.bareErrorEvent) return sseEvent('error', { type: 'server_error', message: 'The server had an error while processing your request. Sorry about that!' });
-    return sse({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
+    if (this.ctx.schedule.quirks.bareErrorEvent)
+      return sseEvent('error', {
+        type: 'server_error',
+        message: 'The server had an error while processing your request. Sorry about that!',
+      });
+    return sse({
+      error: {
+        message: 'The server had an error while processing your request. Sorry about that!',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
+    });
   }
 
   malformed(): string {
@@ -257,8 +310,14 @@ class AnthropicEncoder implements StreamEncoder {
       sseEvent('message_start', {
         type: 'message_start',
         message: {
-          id: `msg_${this.ctx.requestId}`, type: 'message', role: 'assistant', model: this.ctx.model, content: [],
-          stop_reason: null, stop_sequence: null, ...usage,
+          id: `msg_${this.ctx.requestId}`,
+          type: 'message',
+          role: 'assistant',
+          model: this.ctx.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          ...usage,
         },
       }),
       sseEvent('ping', { type: 'ping' }),
@@ -269,9 +328,14 @@ class AnthropicEncoder implements StreamEncoder {
     if (!this.block) return '';
     const { index, channel } = this.block;
     this.block = undefined;
-    const sig = channel === 'reasoning'
-      ? sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: SIGNATURE } })
-      : '';
+    const sig =
+      channel === 'reasoning'
+        ? sseEvent('content_block_delta', {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'signature_delta', signature: SIGNATURE },
+          })
+        : '';
     return sig + sseEvent('content_block_stop', { type: 'content_block_stop', index });
   }
 
@@ -281,7 +345,8 @@ class AnthropicEncoder implements StreamEncoder {
       prefix = this.closeBlock();
       const index = this.nextIndex++;
       this.block = { index, channel };
-      const content_block = channel === 'reasoning' ? { type: 'thinking', thinking: '', signature: '' } : { type: 'text', text: '' };
+      const content_block =
+        channel === 'reasoning' ? { type: 'thinking', thinking: '', signature: '' } : { type: 'text', text: '' };
       prefix += sseEvent('content_block_start', { type: 'content_block_start', index, content_block });
     }
     const delta = channel === 'reasoning' ? { type: 'thinking_delta', thinking: text } : { type: 'text_delta', text };
@@ -293,14 +358,23 @@ class AnthropicEncoder implements StreamEncoder {
     const stop = this.closeBlock();
     if (stop) out.push(stop);
     // output_tokens in message_delta is cumulative and includes thinking tokens, hidden or not.
-    const usage = this.ctx.withUsage ? { usage: { output_tokens: this.ctx.usage.answerTokens + this.ctx.usage.reasoningTokens } } : {};
-    out.push(sseEvent('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, ...usage }));
+    const usage = this.ctx.withUsage
+      ? { usage: { output_tokens: this.ctx.usage.answerTokens + this.ctx.usage.reasoningTokens } }
+      : {};
+    out.push(
+      sseEvent('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        ...usage,
+      }),
+    );
     out.push(sseEvent('message_stop', { type: 'message_stop' }));
     return out;
   }
 
   streamError(): string {
-    if (this.ctx.schedule.quirks.bareErrorEvent) return sseEvent('error', { type: 'overloaded_error', message: 'Overloaded' });
+    if (this.ctx.schedule.quirks.bareErrorEvent)
+      return sseEvent('error', { type: 'overloaded_error', message: 'Overloaded' });
     return sseEvent('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   }
 
@@ -318,7 +392,9 @@ function ollamaStats(ctx: StreamContext, t: ServerTimes) {
     total_duration: ns(t.now - t.receivedAt),
     load_duration: ns(t.startedAt - t.receivedAt),
     prompt_eval_count: ctx.usage.inputTokens,
-    ...(ctx.schedule.quirks.ollama?.promptCachedTokens !== undefined ? { prompt_eval_cached_count: ctx.schedule.quirks.ollama.promptCachedTokens } : {}),
+    ...(ctx.schedule.quirks.ollama?.promptCachedTokens !== undefined
+      ? { prompt_eval_cached_count: ctx.schedule.quirks.ollama.promptCachedTokens }
+      : {}),
     prompt_eval_duration: ns(t.firstGeneratedAt - t.startedAt),
     eval_count: ctx.usage.answerTokens + ctx.usage.reasoningTokens,
     eval_duration: ns(t.now - t.firstGeneratedAt),
@@ -335,7 +411,14 @@ class OllamaEncoder implements StreamEncoder {
   }
 
   private line(message: Record<string, unknown>, rest: Record<string, unknown>) {
-    return JSON.stringify({ model: this.ctx.model, created_at: rfc3339Nano(epochNow()), message: { role: 'assistant', content: '', ...message }, ...rest }) + '\n';
+    return (
+      JSON.stringify({
+        model: this.ctx.model,
+        created_at: rfc3339Nano(epochNow()),
+        message: { role: 'assistant', content: '', ...message },
+        ...rest,
+      }) + '\n'
+    );
   }
 
   open(): string[] {
@@ -410,7 +493,9 @@ class GeminiEncoder implements StreamEncoder {
   }
 
   streamError(): string {
-    return sseCrlf({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } });
+    return sseCrlf({
+      error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' },
+    });
   }
 
   malformed(): string {
@@ -420,10 +505,14 @@ class GeminiEncoder implements StreamEncoder {
 
 export function createEncoder(ctx: StreamContext): StreamEncoder & { countHidden?(tokens: number): void } {
   switch (ctx.protocol) {
-    case 'openai-chat': return new OpenAIEncoder(ctx);
-    case 'anthropic': return new AnthropicEncoder(ctx);
-    case 'ollama': return new OllamaEncoder(ctx);
-    case 'gemini': return new GeminiEncoder(ctx);
+    case 'openai-chat':
+      return new OpenAIEncoder(ctx);
+    case 'anthropic':
+      return new AnthropicEncoder(ctx);
+    case 'ollama':
+      return new OllamaEncoder(ctx);
+    case 'gemini':
+      return new GeminiEncoder(ctx);
   }
 }
 
@@ -435,38 +524,66 @@ export function wholeBody(ctx: StreamContext, reasoning: string, answer: string,
   switch (ctx.protocol) {
     case 'openai-chat':
       return {
-        id: `chatcmpl-${ctx.requestId}`, object: 'chat.completion', created: ctx.createdSec, model: ctx.model, system_fingerprint: 'fp_tokenscope',
-        choices: [{
-          index: 0,
-          message: { role: 'assistant', content: answer, ...(visibleReasoning ? { [ctx.schedule.openaiReasoningField]: reasoning } : {}), refusal: null },
-          logprobs: null, finish_reason: 'stop',
-        }],
+        id: `chatcmpl-${ctx.requestId}`,
+        object: 'chat.completion',
+        created: ctx.createdSec,
+        model: ctx.model,
+        system_fingerprint: 'fp_tokenscope',
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: answer,
+              ...(visibleReasoning ? { [ctx.schedule.openaiReasoningField]: reasoning } : {}),
+              refusal: null,
+            },
+            logprobs: null,
+            finish_reason: 'stop',
+          },
+        ],
         ...(ctx.schedule.includeUsage ? { usage: openaiUsage(u, ctx.schedule.usageDialect) } : {}),
       };
     case 'anthropic':
       return {
-        id: `msg_${ctx.requestId}`, type: 'message', role: 'assistant', model: ctx.model,
+        id: `msg_${ctx.requestId}`,
+        type: 'message',
+        role: 'assistant',
+        model: ctx.model,
         content: [
           ...(visibleReasoning ? [{ type: 'thinking', thinking: reasoning, signature: SIGNATURE }] : []),
           { type: 'text', text: answer },
         ],
-        stop_reason: 'end_turn', stop_sequence: null,
-        ...(ctx.withUsage ? { usage: { ...anthropicUsage(u), output_tokens: u.answerTokens + u.reasoningTokens } } : {}),
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        ...(ctx.withUsage
+          ? { usage: { ...anthropicUsage(u), output_tokens: u.answerTokens + u.reasoningTokens } }
+          : {}),
       };
     case 'ollama':
       return {
-        model: ctx.model, created_at: rfc3339Nano(epochNow()),
+        model: ctx.model,
+        created_at: rfc3339Nano(epochNow()),
         message: { role: 'assistant', content: answer, ...(visibleReasoning ? { thinking: reasoning } : {}) },
-        done_reason: 'stop', done: true, ...ollamaStats(ctx, times),
+        done_reason: 'stop',
+        done: true,
+        ...ollamaStats(ctx, times),
       };
     case 'gemini':
       return {
-        candidates: [{
-          content: { parts: [...(visibleReasoning ? [{ text: reasoning, thought: true }] : []), { text: answer }], role: 'model' },
-          finishReason: 'STOP', index: 0,
-        }],
+        candidates: [
+          {
+            content: {
+              parts: [...(visibleReasoning ? [{ text: reasoning, thought: true }] : []), { text: answer }],
+              role: 'model',
+            },
+            finishReason: 'STOP',
+            index: 0,
+          },
+        ],
         ...(ctx.withUsage ? { usageMetadata: geminiUsage(ctx, u.answerTokens, u.reasoningTokens) } : {}),
-        modelVersion: ctx.model, responseId: ctx.requestId,
+        modelVersion: ctx.model,
+        responseId: ctx.requestId,
       };
   }
 }
@@ -480,17 +597,40 @@ export interface ErrorResponse {
 }
 
 const ANTHROPIC_TYPES: Record<number, string> = {
-  400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error',
-  404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error',
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  402: 'billing_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
 };
 const GOOGLE_STATUS: Record<number, string> = {
-  400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 409: 'ABORTED',
-  429: 'RESOURCE_EXHAUSTED', 499: 'CANCELLED', 500: 'INTERNAL', 501: 'NOT_IMPLEMENTED', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  500: 'INTERNAL',
+  501: 'NOT_IMPLEMENTED',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
 };
 const DEFAULT_MESSAGES: Record<number, string> = {
-  400: 'Invalid request.', 401: 'Invalid authentication.', 402: 'Insufficient Balance', 403: 'Permission denied.',
-  404: 'Not found.', 429: 'Rate limit reached for requests. Please try again later.', 500: 'Internal server error.',
-  502: 'Bad gateway.', 503: 'The server is overloaded or not ready yet.', 529: 'Overloaded',
+  400: 'Invalid request.',
+  401: 'Invalid authentication.',
+  402: 'Insufficient Balance',
+  403: 'Permission denied.',
+  404: 'Not found.',
+  429: 'Rate limit reached for requests. Please try again later.',
+  500: 'Internal server error.',
+  502: 'Bad gateway.',
+  503: 'The server is overloaded or not ready yet.',
+  529: 'Overloaded',
 };
 
 /**
@@ -499,24 +639,77 @@ const DEFAULT_MESSAGES: Record<number, string> = {
  */
 export const PROVIDER_ERRORS = {
   /** Kimi: no balance left, 429 (platform.moonshot.ai/docs/api/errors). */
-  kimiNoBalance: { status: 429, body: JSON.stringify({ error: { message: 'Your account org-tokenscope<ak-tokenscope> is suspended, please check your plan and billing details', type: 'exceeded_current_quota_error' } }) },
+  kimiNoBalance: {
+    status: 429,
+    body: JSON.stringify({
+      error: {
+        message: 'Your account org-tokenscope<ak-tokenscope> is suspended, please check your plan and billing details',
+        type: 'exceeded_current_quota_error',
+      },
+    }),
+  },
   /** Kimi: busy engine, 429, retryable. */
-  kimiOverloaded: { status: 429, body: JSON.stringify({ error: { message: 'The engine is currently overloaded, please try again later', type: 'engine_overloaded_error' } }) },
+  kimiOverloaded: {
+    status: 429,
+    body: JSON.stringify({
+      error: { message: 'The engine is currently overloaded, please try again later', type: 'engine_overloaded_error' },
+    }),
+  },
   /** Kimi: request rate limit, 429, retryable. */
-  kimiRateLimit: { status: 429, body: JSON.stringify({ error: { message: 'Your account org-tokenscope<ak-tokenscope> request reached max request: 3, please try again after 1 seconds', type: 'rate_limit_reached_error' } }) },
+  kimiRateLimit: {
+    status: 429,
+    body: JSON.stringify({
+      error: {
+        message:
+          'Your account org-tokenscope<ak-tokenscope> request reached max request: 3, please try again after 1 seconds',
+        type: 'rate_limit_reached_error',
+      },
+    }),
+  },
   /** Z.ai / Zhipu: account in arrears, 429 with business code 1113 (docs.z.ai/api-reference/api-code). */
-  zaiArrears: { status: 429, body: JSON.stringify({ error: { code: '1113', message: '余额不足或无可用资源包,请充值。' } }) },
+  zaiArrears: {
+    status: 429,
+    body: JSON.stringify({ error: { code: '1113', message: '余额不足或无可用资源包,请充值。' } }),
+  },
   /** OpenAI: quota exhausted, 429 insufficient_quota (platform.openai.com/docs/guides/error-codes). */
   openaiQuota: {
     status: 429,
-    body: JSON.stringify({ error: { message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }),
+    body: JSON.stringify({
+      error: {
+        message:
+          'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      },
+    }),
   },
   /** DeepSeek: no balance, 402 (api-docs.deepseek.com/quick_start/error_codes). */
-  deepseekNoBalance: { status: 402, body: JSON.stringify({ error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }) },
+  deepseekNoBalance: {
+    status: 402,
+    body: JSON.stringify({
+      error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' },
+    }),
+  },
   /** DeepSeek: server overloaded, 503, retryable. */
-  deepseekOverloaded: { status: 503, body: JSON.stringify({ error: { message: 'Server overloaded, please try again later.', type: 'unknown_error', param: null, code: 'invalid_request_error' } }) },
+  deepseekOverloaded: {
+    status: 503,
+    body: JSON.stringify({
+      error: {
+        message: 'Server overloaded, please try again later.',
+        type: 'unknown_error',
+        param: null,
+        code: 'invalid_request_error',
+      },
+    }),
+  },
   /** Gemini: model overloaded, 503 UNAVAILABLE, retryable (ai.google.dev/gemini-api/docs/troubleshooting). */
-  geminiUnavailable: { status: 503, body: JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }) },
+  geminiUnavailable: {
+    status: 503,
+    body: JSON.stringify({
+      error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' },
+    }),
+  },
   /**
    * Gemini: a per-minute limit, 429 RESOURCE_EXHAUSTED whose words say "quota" and whose wait is only in the body's
    * RetryInfo (no retry-after header); it clears, so it is retried.
@@ -526,17 +719,29 @@ export const PROVIDER_ERRORS = {
     body: JSON.stringify({
       error: {
         code: 429,
-        message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
+        message:
+          'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
         status: 'RESOURCE_EXHAUSTED',
         details: [
-          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }] },
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [
+              {
+                quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+                quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+              },
+            ],
+          },
           { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' },
         ],
       },
     }),
   },
   /** Anthropic: 529 overloaded_error, retryable (docs.anthropic.com/en/api/errors). */
-  anthropicOverloaded: { status: 529, body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) },
+  anthropicOverloaded: {
+    status: 529,
+    body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+  },
 } as const;
 
 /** An error response in the protocol's real shape. `code` fills OpenAI's error.code / Google's ErrorInfo reason. */
@@ -569,9 +774,23 @@ export function errorResponse(
       break;
     case 'gemini': {
       const details: unknown[] = [];
-      if (opts.code) details.push({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: opts.code, domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } });
-      if (opts.retryAfterSec !== undefined) details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${opts.retryAfterSec}s` });
-      body = { error: { code: status, message, status: GOOGLE_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'UNKNOWN'), ...(details.length ? { details } : {}) } };
+      if (opts.code)
+        details.push({
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: opts.code,
+          domain: 'googleapis.com',
+          metadata: { service: 'generativelanguage.googleapis.com' },
+        });
+      if (opts.retryAfterSec !== undefined)
+        details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${opts.retryAfterSec}s` });
+      body = {
+        error: {
+          code: status,
+          message,
+          status: GOOGLE_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'UNKNOWN'),
+          ...(details.length ? { details } : {}),
+        },
+      };
       break;
     }
   }
@@ -582,13 +801,18 @@ export function errorResponse(
 export function unknownModel(protocol: ProtocolId, model: string, requestId: string): ErrorResponse {
   switch (protocol) {
     case 'openai-chat':
-      return errorResponse(protocol, 404, { message: `The model \`${model}\` does not exist or you do not have access to it.`, code: 'model_not_found' });
+      return errorResponse(protocol, 404, {
+        message: `The model \`${model}\` does not exist or you do not have access to it.`,
+        code: 'model_not_found',
+      });
     case 'anthropic':
       return errorResponse(protocol, 404, { message: `model: ${model}`, requestId });
     case 'ollama':
       return errorResponse(protocol, 404, { message: `model '${model}' not found` });
     case 'gemini':
-      return errorResponse(protocol, 404, { message: `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.` });
+      return errorResponse(protocol, 404, {
+        message: `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+      });
   }
 }
 
@@ -600,16 +824,33 @@ export function authError(protocol: ProtocolId, present: boolean, requestId: str
   switch (protocol) {
     case 'openai-chat':
       return present
-        ? errorResponse(protocol, 401, { message: 'Incorrect API key provided: sk-****. You can find your API key at https://platform.openai.com/account/api-keys.', code: 'invalid_api_key' })
-        : errorResponse(protocol, 401, { message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", code: null });
+        ? errorResponse(protocol, 401, {
+            message:
+              'Incorrect API key provided: sk-****. You can find your API key at https://platform.openai.com/account/api-keys.',
+            code: 'invalid_api_key',
+          })
+        : errorResponse(protocol, 401, {
+            message:
+              "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            code: null,
+          });
     case 'anthropic':
-      return errorResponse(protocol, 401, { message: present ? 'invalid x-api-key' : 'x-api-key header is required', requestId });
+      return errorResponse(protocol, 401, {
+        message: present ? 'invalid x-api-key' : 'x-api-key header is required',
+        requestId,
+      });
     case 'ollama':
       return errorResponse(protocol, 401, { message: 'unauthorized' });
     case 'gemini':
       return present
-        ? errorResponse(protocol, 400, { message: 'API key not valid. Please pass a valid API key.', code: 'API_KEY_INVALID' })
-        : errorResponse(protocol, 403, { message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API." });
+        ? errorResponse(protocol, 400, {
+            message: 'API key not valid. Please pass a valid API key.',
+            code: 'API_KEY_INVALID',
+          })
+        : errorResponse(protocol, 403, {
+            message:
+              "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+          });
   }
 }
 

@@ -17,7 +17,11 @@ beforeAll(async () => {
 
 describe('advise', () => {
   it('coding edit with its output: the replay flags prompt lookup, in the advisor’s wording', () => {
-    const a = advise({ prompt: read('coding-edit.prompt.md'), output: read('coding-edit.output.md'), tokenizer: o200k });
+    const a = advise({
+      prompt: read('coding-edit.prompt.md'),
+      output: read('coding-edit.output.md'),
+      tokenizer: o200k,
+    });
     expect(a.category).toBe('coding-edit');
     expect(a.flagged).toBe(true);
     expect(a.technique).toBe('prompt-lookup');
@@ -25,7 +29,9 @@ describe('advise', () => {
     expect(pl.basis).toBe('replay');
     expect(pl.speedup!).toBeGreaterThan(1.3);
     expect(pl.copiedShare!).toBeGreaterThan(0.5);
-    expect(a.verdict).toMatch(/^Coding edit — \d+% of the output is copied from the prompt; prompt-lookup speculation would give about \d\.\d× \(vLLM ngram, llama\.cpp lookup; OpenAI predicted outputs on hosted APIs\)/);
+    expect(a.verdict).toMatch(
+      /^Coding edit — \d+% of the output is copied from the prompt; prompt-lookup speculation would give about \d\.\d× \(vLLM ngram, llama\.cpp lookup; OpenAI predicted outputs on hosted APIs\)/,
+    );
     expect(a.verdict).toMatch(/Estimated\.$/);
     expect(a.tokenizer).toBe('o200k_base');
     expect(a.replay!.outputTokens).toBe(pl.outputTokens);
@@ -34,7 +40,9 @@ describe('advise', () => {
 
   it('the JSON has the documented shape', () => {
     const a = JSON.parse(JSON.stringify(advise({ prompt: 'Prove that there are infinitely many primes.' })));
-    expect(Object.keys(a)).toEqual(expect.arrayContaining(['category', 'flagged', 'verdict', 'estimates', 'reasons', 'assumptions']));
+    expect(Object.keys(a)).toEqual(
+      expect.arrayContaining(['category', 'flagged', 'verdict', 'estimates', 'reasons', 'assumptions']),
+    );
     expect(typeof a.estimates.promptLookup.speedup).toBe('number');
     expect(typeof a.estimates.draftModel.speedup).toBe('number');
     expect(a.estimates.promptLookup.basis).toBe('category');
@@ -48,16 +56,23 @@ describe('advise', () => {
     expect(a.category).toBe('reasoning');
     expect(a.flagged).toBe(true);
     expect(a.technique).toBe('draft-model');
-    expect(a.verdict).toMatch(/^Reasoning — model-based drafters gain most on math reasoning: a model-based drafter \(an MTP or EAGLE draft head/);
+    expect(a.verdict).toMatch(
+      /^Reasoning — model-based drafters gain most on math reasoning: a model-based drafter \(an MTP or EAGLE draft head/,
+    );
     expect(a.estimates.promptLookup.speedup).toBe(1.62); // Spec-Bench PLD, math
   });
 
   it('coding edit without an output: names prompt lookup, flags on the model-based estimate', () => {
-    const a = advise({ prompt: 'Rename `cfg` to `config` everywhere.', context: { languageId: 'python', selectionIsCode: true } });
+    const a = advise({
+      prompt: 'Rename `cfg` to `config` everywhere.',
+      context: { languageId: 'python', selectionIsCode: true },
+    });
     expect(a.category).toBe('coding-edit');
     expect(a.estimates.promptLookup.speedup).toBeNull();
     expect(a.flagged).toBe(true);
-    expect(a.verdict).toMatch(/prompt lookup \(vLLM ngram, llama\.cpp lookup; OpenAI predicted outputs on hosted APIs\) should fit: pass the output/);
+    expect(a.verdict).toMatch(
+      /prompt lookup \(vLLM ngram, llama\.cpp lookup; OpenAI predicted outputs on hosted APIs\) should fit: pass the output/,
+    );
   });
 
   it('translation and plain questions are not flagged', () => {
@@ -71,13 +86,20 @@ describe('advise', () => {
   });
 
   it('a replay overrides the category: a chat answer that copies nothing stays unflagged, one that copies is flagged', () => {
-    const prompt = 'What does this error mean? TypeError: Cannot read properties of undefined (reading "map") at renderList (src/List.tsx:14:22) at renderWithHooks (react-dom.development.js:14985:18)';
-    const fresh = advise({ prompt, output: 'It means you called .map on something that was not an array yet; check that the data has loaded before rendering.', tokenizer: o200k });
+    const prompt =
+      'What does this error mean? TypeError: Cannot read properties of undefined (reading "map") at renderList (src/List.tsx:14:22) at renderWithHooks (react-dom.development.js:14985:18)';
+    const fresh = advise({
+      prompt,
+      output:
+        'It means you called .map on something that was not an array yet; check that the data has loaded before rendering.',
+      tokenizer: o200k,
+    });
     expect(fresh.category).toBe('chat');
     expect(fresh.flagged).toBe(false);
     const quoting = advise({
       prompt,
-      output: 'The key part is "TypeError: Cannot read properties of undefined (reading "map") at renderList (src/List.tsx:14:22)": at renderList (src/List.tsx:14:22) you call .map on undefined. The next frame, at renderWithHooks (react-dom.development.js:14985:18), is React calling your component.',
+      output:
+        'The key part is "TypeError: Cannot read properties of undefined (reading "map") at renderList (src/List.tsx:14:22)": at renderList (src/List.tsx:14:22) you call .map on undefined. The next frame, at renderWithHooks (react-dom.development.js:14985:18), is React calling your component.',
       tokenizer: o200k,
     });
     expect(quoting.estimates.promptLookup.speedup!).toBeGreaterThan(fresh.estimates.promptLookup.speedup!);
@@ -91,11 +113,16 @@ describe('advise', () => {
     const a = advise({
       prompt: 'Prove that the sum of two odd numbers is even.',
       serverStats: [{ source: 'vllm', drafts: 40, draftTokens: 120, acceptedTokens: 72 }],
-      chunkTiming: { tokensPerChunk: Array.from({ length: 60 }, (_, i) => 1 + (i % 3)), interChunkMs: Array.from({ length: 59 }, () => 30) },
+      chunkTiming: {
+        tokensPerChunk: Array.from({ length: 60 }, (_, i) => 1 + (i % 3)),
+        interChunkMs: Array.from({ length: 59 }, () => 30),
+      },
     });
     expect(a.measured).toHaveLength(1);
     expect(a.measured[0].acceptanceLength).toBeCloseTo(2.8, 12);
-    expect(a.reasons.join('\n')).toMatch(/measured by vllm: acceptance length 2\.80 tokens per step, 60% of drafted tokens accepted \(model-based estimate 2\.\d\d tokens per step\)/);
+    expect(a.reasons.join('\n')).toMatch(
+      /measured by vllm: acceptance length 2\.80 tokens per step, 60% of drafted tokens accepted \(model-based estimate 2\.\d\d tokens per step\)/,
+    );
     expect(a.chunkTiming!.verdict).toBe('multi-token-steps');
     expect(a.reasons.join('\n')).toMatch(/chunk timing \(hint, not proof\)/);
   });
@@ -124,7 +151,17 @@ function io() {
 describe('tokenscope advise', () => {
   it('--json with --output: the replay, as JSON', async () => {
     const c = io();
-    const code = await main(['advise', '--prompt', join(FIX, 'coding-edit.prompt.md'), '--output', join(FIX, 'coding-edit.output.md'), '--json'], c.io);
+    const code = await main(
+      [
+        'advise',
+        '--prompt',
+        join(FIX, 'coding-edit.prompt.md'),
+        '--output',
+        join(FIX, 'coding-edit.output.md'),
+        '--json',
+      ],
+      c.io,
+    );
     expect(c.err).toEqual([]);
     expect(code).toBe(0);
     const a = JSON.parse(c.out.join(''));
@@ -136,7 +173,10 @@ describe('tokenscope advise', () => {
 
   it('human text without an output; --tokenizer, --gamma, --draft-cost', async () => {
     const c = io();
-    const code = await main(['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--gamma', '5', '--draft-cost', '0.1'], c.io);
+    const code = await main(
+      ['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--gamma', '5', '--draft-cost', '0.1'],
+      c.io,
+    );
     expect(code).toBe(0);
     const text = c.out.join('');
     expect(text).toMatch(/^reasoning \(math, confidence 0\.\d+\) {2}⚑ flagged/);
@@ -147,7 +187,19 @@ describe('tokenscope advise', () => {
 
   it('--vllm-metrics with --vllm-metrics-before: measured acceptance from the diff', async () => {
     const c = io();
-    const code = await main(['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--vllm-metrics', join(FIX, 'vllm-after.prom'), '--vllm-metrics-before', join(FIX, 'vllm-before.prom'), '--json'], c.io);
+    const code = await main(
+      [
+        'advise',
+        '--prompt',
+        join(FIX, 'reasoning.prompt.md'),
+        '--vllm-metrics',
+        join(FIX, 'vllm-after.prom'),
+        '--vllm-metrics-before',
+        join(FIX, 'vllm-before.prom'),
+        '--json',
+      ],
+      c.io,
+    );
     expect(code).toBe(0);
     const a = JSON.parse(c.out.join(''));
     // 40 drafts, 120 draft tokens, 72 accepted: length 1 + 72/40 = 2.8, rate 0.6
@@ -157,7 +209,19 @@ describe('tokenscope advise', () => {
 
   it('--llamacpp-metrics with --llamacpp-metrics-before: measured acceptance from llama.cpp counters', async () => {
     const c = io();
-    const code = await main(['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--llamacpp-metrics', join(FIX, 'llamacpp-after.prom'), '--llamacpp-metrics-before', join(FIX, 'llamacpp-before.prom'), '--json'], c.io);
+    const code = await main(
+      [
+        'advise',
+        '--prompt',
+        join(FIX, 'reasoning.prompt.md'),
+        '--llamacpp-metrics',
+        join(FIX, 'llamacpp-after.prom'),
+        '--llamacpp-metrics-before',
+        join(FIX, 'llamacpp-before.prom'),
+        '--json',
+      ],
+      c.io,
+    );
     expect(code).toBe(0);
     const a = JSON.parse(c.out.join(''));
     // 80 steps, 320 draft tokens, 240 accepted: length 1 + 240/80 = 4, rate 0.75
@@ -172,9 +236,24 @@ describe('tokenscope advise', () => {
       [['advise', '--prompt', join(FIX, 'nope.md')], /cannot read prompt file/],
       [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--tokenizer', 'gpt2'], /--tokenizer must be one of/],
       [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--gamma', '0'], /--gamma must be/],
-      [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--vllm-metrics-before', join(FIX, 'vllm-before.prom')], /needs --vllm-metrics/],
-      [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--vllm-metrics', join(FIX, 'reasoning.prompt.md')], /no vllm:spec_decode_\* counters/],
-      [['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--llamacpp-metrics', join(FIX, 'vllm-after.prom')], /no llamacpp:spec_decode_\* counters/],
+      [
+        [
+          'advise',
+          '--prompt',
+          join(FIX, 'reasoning.prompt.md'),
+          '--vllm-metrics-before',
+          join(FIX, 'vllm-before.prom'),
+        ],
+        /needs --vllm-metrics/,
+      ],
+      [
+        ['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--vllm-metrics', join(FIX, 'reasoning.prompt.md')],
+        /no vllm:spec_decode_\* counters/,
+      ],
+      [
+        ['advise', '--prompt', join(FIX, 'reasoning.prompt.md'), '--llamacpp-metrics', join(FIX, 'vllm-after.prom')],
+        /no llamacpp:spec_decode_\* counters/,
+      ],
     ];
     for (const [argv, msg] of cases) {
       const c = io();
@@ -187,7 +266,9 @@ describe('tokenscope advise', () => {
 describe('where a replayed prompt-lookup gain comes from', () => {
   it('says the output repeats itself when little of it is copied from the prompt, instead of "0% copied … would give 2.5×"', async () => {
     const { copySource } = await import('../../src/core/advisor/advise');
-    expect(copySource(0)).toBe('the output repeats its own earlier text (only 0% of it is copied from the prompt), and prompt lookup drafts from both');
+    expect(copySource(0)).toBe(
+      'the output repeats its own earlier text (only 0% of it is copied from the prompt), and prompt lookup drafts from both',
+    );
     expect(copySource(0.71)).toBe('71% of the output is copied from the prompt');
     const { advise } = await import('../../src/core/advisor');
     const output = 'The answer is short. '.repeat(40);

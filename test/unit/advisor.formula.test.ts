@@ -55,7 +55,8 @@ describe('leviathan', () => {
 
 describe('alphaFromAcceptanceLength (the inverse)', () => {
   it('round-trips', () => {
-    for (const a of [0.1, 0.5, 0.776, 0.9, 0.99]) for (const g of [1, 3, 7]) expect(alphaFromAcceptanceLength(expectedTokensPerStep(a, g), g)).toBeCloseTo(a, 9);
+    for (const a of [0.1, 0.5, 0.776, 0.9, 0.99])
+      for (const g of [1, 3, 7]) expect(alphaFromAcceptanceLength(expectedTokensPerStep(a, g), g)).toBeCloseTo(a, 9);
     expect(alphaFromAcceptanceLength(3.3616, 4)).toBeCloseTo(0.8, 9);
   });
   it('clamps to [1, γ + 1]', () => {
@@ -74,17 +75,22 @@ describe('alphaFromAcceptanceLength (the inverse)', () => {
 
 describe('category estimates', () => {
   it('prompt lookup from the category is Spec-Bench’s measured PLD number, and none for code', () => {
-    for (const t of SPEC_BENCH_TASKS) expect(estimatePromptLookupFromCategory(t).speedup).toBe(SPEC_BENCH.speedup.PLD[t]);
+    for (const t of SPEC_BENCH_TASKS)
+      expect(estimatePromptLookupFromCategory(t).speedup).toBe(SPEC_BENCH.speedup.PLD[t]);
     const none = estimatePromptLookupFromCategory(null);
     expect(none.speedup).toBeNull();
     expect(none.assumptions[0]).toMatch(/no published/);
   });
 
-  it('stock MTP head: the published mean 3.20 split by benchmark in the fine-tuned head\'s proportions', () => {
+  it("stock MTP head: the published mean 3.20 split by benchmark in the fine-tuned head's proportions", () => {
     const ftMean = (3.88 + 4.64 + 5.51) / 3;
     expect(stockMtpAcceptanceLength('MT-Bench')).toBeCloseTo((3.2 * 3.88) / ftMean, 12); // 2.655
     expect(stockMtpAcceptanceLength('HumanEval')).toBeCloseTo(3.175, 3);
-    const mean = (stockMtpAcceptanceLength('MT-Bench') + stockMtpAcceptanceLength('HumanEval') + stockMtpAcceptanceLength('GSM8K')) / 3;
+    const mean =
+      (stockMtpAcceptanceLength('MT-Bench') +
+        stockMtpAcceptanceLength('HumanEval') +
+        stockMtpAcceptanceLength('GSM8K')) /
+      3;
     expect(mean).toBeCloseTo(DEEPSEEK_V3_MTP.stockMean, 12);
   });
 

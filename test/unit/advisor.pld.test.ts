@@ -1,6 +1,11 @@
 /** Prompt lookup replay on hand-made token sequences; every expected value is worked out by hand in the comments. */
 import { describe, expect, it } from 'vitest';
-import { copiedShare, estimatePromptLookupFromReplay, replayPromptLookup, simpleTokenizer } from '../../src/core/advisor';
+import {
+  copiedShare,
+  estimatePromptLookupFromReplay,
+  replayPromptLookup,
+  simpleTokenizer,
+} from '../../src/core/advisor';
 
 describe('replayPromptLookup', () => {
   it('an output that copies the prompt: one undrafted step, then one step that accepts the rest', () => {

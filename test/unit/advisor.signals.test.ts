@@ -1,11 +1,18 @@
 /** The chunk-timing hint on synthetic timings, the Prometheus parser, and measured acceptance. */
 import { describe, expect, it } from 'vitest';
-import { chunkTimingHint, diffVllmSpecCounters, measuredAcceptance, parsePrometheusText, serverStatsFromEvents, vllmSpecCounters } from '../../src/core/advisor';
+import {
+  chunkTimingHint,
+  diffVllmSpecCounters,
+  measuredAcceptance,
+  parsePrometheusText,
+  serverStatsFromEvents,
+  vllmSpecCounters,
+} from '../../src/core/advisor';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function lcg(seed: number) {
   let x = seed >>> 0;
-  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** n chunks; sizes from `size`, gap before each chunk from `gap`. The first chunk is the TTFT chunk. */
@@ -19,7 +26,11 @@ describe('chunkTimingHint', () => {
   it('multi-token chunks at a constant gap → multi-token steps', () => {
     const r = lcg(1);
     // Speculation: each step accepts 0–3 draft tokens (1–4 tokens per chunk); a step takes 30 ms ± 2 whatever it emits.
-    const s = stream(200, () => 1 + Math.floor(r() * 4), () => 30 + (r() - 0.5) * 4);
+    const s = stream(
+      200,
+      () => 1 + Math.floor(r() * 4),
+      () => 30 + (r() - 0.5) * 4,
+    );
     const h = chunkTimingHint(s);
     expect(h.verdict).toBe('multi-token-steps');
     expect(h.label).toBe('hint');
@@ -30,7 +41,11 @@ describe('chunkTimingHint', () => {
   it('gaps growing linearly with tokens per chunk → coalescing', () => {
     const r = lcg(2);
     // One token every 20 ms, handed out in chunks of 1–6 tokens: a k-token chunk waited k × 20 ms.
-    const s = stream(200, () => 1 + Math.floor(r() * 6), (t) => t * 20 + (r() - 0.5) * 4);
+    const s = stream(
+      200,
+      () => 1 + Math.floor(r() * 6),
+      (t) => t * 20 + (r() - 0.5) * 4,
+    );
     const h = chunkTimingHint(s);
     expect(h.verdict).toBe('coalescing');
     expect(h.perTokenMs!).toBeCloseTo(20, 0);
@@ -39,14 +54,24 @@ describe('chunkTimingHint', () => {
 
   it('one token per chunk → single-token', () => {
     const r = lcg(3);
-    const h = chunkTimingHint(stream(100, () => 1, () => 25 + r()));
+    const h = chunkTimingHint(
+      stream(
+        100,
+        () => 1,
+        () => 25 + r(),
+      ),
+    );
     expect(h.verdict).toBe('single-token');
     expect(h.singleTokenShare).toBe(1);
   });
 
   it('stalls are left out', () => {
     const r = lcg(4);
-    const s = stream(200, () => 1 + Math.floor(r() * 4), () => 30 + (r() - 0.5) * 4);
+    const s = stream(
+      200,
+      () => 1 + Math.floor(r() * 4),
+      () => 30 + (r() - 0.5) * 4,
+    );
     s.interChunkMs[50] = 2000;
     s.interChunkMs[120] = 900;
     const h = chunkTimingHint(s);
@@ -55,8 +80,22 @@ describe('chunkTimingHint', () => {
   });
 
   it('too few chunks, or chunks that never vary in size → unclear', () => {
-    expect(chunkTimingHint(stream(5, () => 2, () => 30)).verdict).toBe('unclear');
-    const h = chunkTimingHint(stream(100, () => 3, () => 30));
+    expect(
+      chunkTimingHint(
+        stream(
+          5,
+          () => 2,
+          () => 30,
+        ),
+      ).verdict,
+    ).toBe('unclear');
+    const h = chunkTimingHint(
+      stream(
+        100,
+        () => 3,
+        () => 30,
+      ),
+    );
     expect(h.verdict).toBe('unclear');
     expect(h.reasons.join(' ')).toMatch(/do not vary/);
   });
@@ -64,13 +103,23 @@ describe('chunkTimingHint', () => {
   it('gaps that grow with size but not in proportion → unclear', () => {
     const r = lcg(5);
     // gap = 30 + 10 × tokens: the per-token part is about half the gap.
-    const h = chunkTimingHint(stream(200, () => 1 + Math.floor(r() * 4), (t) => 30 + 10 * t));
+    const h = chunkTimingHint(
+      stream(
+        200,
+        () => 1 + Math.floor(r() * 4),
+        (t) => 30 + 10 * t,
+      ),
+    );
     expect(h.verdict).toBe('unclear');
   });
 
   it('reads fractional token estimates (RunMetrics spreads usage over reads) by rounding', () => {
     const r = lcg(6);
-    const s = stream(150, () => (1 + Math.floor(r() * 3)) * 1.04, () => 40 + r());
+    const s = stream(
+      150,
+      () => (1 + Math.floor(r() * 3)) * 1.04,
+      () => 40 + r(),
+    );
     expect(chunkTimingHint(s).verdict).toBe('multi-token-steps');
   });
 });
@@ -116,7 +165,9 @@ describe('Prometheus text parser', () => {
   it('sums the vLLM speculation counters over engines, with or without the _total suffix', () => {
     const c = vllmSpecCounters(SCRAPE)!;
     expect(c).toEqual({ drafts: 2000, draftTokens: 6000, acceptedTokens: 4000, acceptedPerPosition: [1000, 800, 600] });
-    const bare = vllmSpecCounters('vllm:spec_decode_num_drafts 10\nvllm:spec_decode_num_draft_tokens 30\nvllm:spec_decode_num_accepted_tokens 15\n')!;
+    const bare = vllmSpecCounters(
+      'vllm:spec_decode_num_drafts 10\nvllm:spec_decode_num_draft_tokens 30\nvllm:spec_decode_num_accepted_tokens 15\n',
+    )!;
     expect(bare).toEqual({ drafts: 10, draftTokens: 30, acceptedTokens: 15 });
     expect(vllmSpecCounters('vllm:num_requests_running 1\n')).toBeNull();
     expect(vllmSpecCounters(SCRAPE, 'other-model')).toBeNull();
@@ -126,7 +177,10 @@ describe('Prometheus text parser', () => {
     const before = vllmSpecCounters(SCRAPE)!;
     const after = { drafts: 2100, draftTokens: 6300, acceptedTokens: 4180, acceptedPerPosition: [1070, 850, 620] };
     const d = diffVllmSpecCounters(before, after);
-    expect(d).toEqual({ reset: false, counters: { drafts: 100, draftTokens: 300, acceptedTokens: 180, acceptedPerPosition: [70, 50, 20] } });
+    expect(d).toEqual({
+      reset: false,
+      counters: { drafts: 100, draftTokens: 300, acceptedTokens: 180, acceptedPerPosition: [70, 50, 20] },
+    });
     expect(diffVllmSpecCounters(before, { drafts: 5, draftTokens: 15, acceptedTokens: 9 }).reset).toBe(true);
   });
 });
@@ -149,12 +203,20 @@ describe('measuredAcceptance', () => {
     const m = measuredAcceptance({ source: 'llama.cpp', draftTokens: 120, draftAccepted: 80, generatedTokens: 200 });
     expect(m.acceptanceLength).toBeCloseTo(200 / 120, 12);
     expect(m.acceptanceRate).toBeCloseTo(80 / 120, 12);
-    expect(measuredAcceptance({ source: 'llama.cpp', draftTokens: 120, draftAccepted: 80 }).acceptanceLength).toBeNull();
+    expect(
+      measuredAcceptance({ source: 'llama.cpp', draftTokens: 120, draftAccepted: 80 }).acceptanceLength,
+    ).toBeNull();
   });
 
   it('SGLang and OpenAI predicted outputs', () => {
-    expect(measuredAcceptance({ source: 'sglang', verifyCount: 50, completionTokens: 160 }).acceptanceLength).toBeCloseTo(3.2, 12);
-    const p = measuredAcceptance({ source: 'openai-predicted', acceptedPredictionTokens: 300, rejectedPredictionTokens: 100 });
+    expect(
+      measuredAcceptance({ source: 'sglang', verifyCount: 50, completionTokens: 160 }).acceptanceLength,
+    ).toBeCloseTo(3.2, 12);
+    const p = measuredAcceptance({
+      source: 'openai-predicted',
+      acceptedPredictionTokens: 300,
+      rejectedPredictionTokens: 100,
+    });
     expect(p.acceptanceRate).toBe(0.75);
     expect(p.acceptanceLength).toBeNull();
   });

@@ -10,7 +10,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimatePromptLookupFromReplay, replayPromptLookup, SPEC_BENCH, simpleTokenizer, type SpecBenchTask } from '../../src/core/advisor';
+import {
+  estimatePromptLookupFromReplay,
+  replayPromptLookup,
+  SPEC_BENCH,
+  simpleTokenizer,
+  type SpecBenchTask,
+} from '../../src/core/advisor';
 import { loadTokenizer } from '../../src/core/tokenizers';
 
 const DIR = join(__dirname, '..', 'fixtures/advisor/specbench');
@@ -28,13 +34,18 @@ const BOTTOM: SpecBenchTask[] = ['qa', 'translation'];
 
 function taskSpeedups(encode: (s: string) => number[]): Record<SpecBenchTask, number> {
   const byTask = new Map<SpecBenchTask, number[]>();
-  for (const file of readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of readdirSync(DIR)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
     const task = file.replace(/-\d+\.txt$/, '') as SpecBenchTask;
     const { prompt, output } = readSample(file);
     const e = estimatePromptLookupFromReplay(replayPromptLookup(encode(prompt), encode(output)));
     byTask.set(task, [...(byTask.get(task) ?? []), e.speedup!]);
   }
-  return Object.fromEntries([...byTask].map(([t, xs]) => [t, xs.reduce((a, b) => a + b, 0) / xs.length])) as Record<SpecBenchTask, number>;
+  return Object.fromEntries([...byTask].map(([t, xs]) => [t, xs.reduce((a, b) => a + b, 0) / xs.length])) as Record<
+    SpecBenchTask,
+    number
+  >;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -48,7 +59,8 @@ describe('Spec-Bench ordering of the PLD estimator', () => {
 
   it('has two samples for each of the six task types', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.txt'));
-    for (const t of Object.keys(SPEC_BENCH.speedup.PLD)) expect(files.filter((f) => f.startsWith(`${t}-`))).toHaveLength(2);
+    for (const t of Object.keys(SPEC_BENCH.speedup.PLD))
+      expect(files.filter((f) => f.startsWith(`${t}-`))).toHaveLength(2);
   });
 
   it('the published groups hold (o200k): summarization and RAG > math and multi-turn > QA and translation', () => {

@@ -13,10 +13,22 @@ import type { HistoryRecord } from '../../src/core/history/contract';
 import type { ModelSpec } from '../../src/core/types';
 import { report, result, run } from '../extension/fixtures';
 
-const spec = (id: string, region: ModelSpec['region'], apiKeyEnv?: string): ModelSpec => ({ id, protocol: 'openai-chat', baseUrl: `https://${id}.example.com/v1`, model: id, region, ...(apiKeyEnv ? { apiKeyEnv } : {}) });
+const spec = (id: string, region: ModelSpec['region'], apiKeyEnv?: string): ModelSpec => ({
+  id,
+  protocol: 'openai-chat',
+  baseUrl: `https://${id}.example.com/v1`,
+  model: id,
+  region,
+  ...(apiKeyEnv ? { apiKeyEnv } : {}),
+});
 
 describe('model picker order', () => {
-  const models = [spec('cn-a', 'CN', 'A_KEY'), spec('us-b', 'US', 'B_KEY'), spec('cn-c', 'CN', 'C_KEY'), spec('loc', 'local')];
+  const models = [
+    spec('cn-a', 'CN', 'A_KEY'),
+    spec('us-b', 'US', 'B_KEY'),
+    spec('cn-c', 'CN', 'C_KEY'),
+    spec('loc', 'local'),
+  ];
   const keys: Record<string, 'secret' | 'env' | undefined> = { A_KEY: undefined, B_KEY: 'env', C_KEY: 'secret' };
   const state = (m: ModelSpec) => (m.apiKeyEnv ? keys[m.apiKeyEnv] : 'none');
 
@@ -27,13 +39,20 @@ describe('model picker order', () => {
       ['US', ['us-b']],
       ['local', ['loc']],
     ]);
-    expect(keyless.map((e) => [e.spec.id, e.keyText])).toEqual([['cn-a', 'no key: set A_KEY with Tokenscope: Set API Key']]);
+    expect(keyless.map((e) => [e.spec.id, e.keyText])).toEqual([
+      ['cn-a', 'no key: set A_KEY with Tokenscope: Set API Key'],
+    ]);
   });
 
   it('never pre-ticks a model that cannot run, even when it was the last choice', () => {
     const { ready, keyless } = pickerEntries(models, state, ['cn-a', 'us-b']);
     expect(keyless[0].picked).toBe(false);
-    expect(ready.flatMap((g) => g.entries).filter((e) => e.picked).map((e) => e.spec.id)).toEqual(['us-b']);
+    expect(
+      ready
+        .flatMap((g) => g.entries)
+        .filter((e) => e.picked)
+        .map((e) => e.spec.id),
+    ).toEqual(['us-b']);
   });
 });
 
@@ -63,7 +82,11 @@ describe('Configure Models example', () => {
 });
 
 describe('failures', () => {
-  const auth = run({ ok: false, error: 'm (h): the API key is missing or was rejected (HTTP 401). Run Tokenscope: Set API Key.', errorKind: 'auth' });
+  const auth = run({
+    ok: false,
+    error: 'm (h): the API key is missing or was rejected (HTTP 401). Run Tokenscope: Set API Key.',
+    errorKind: 'auth',
+  });
   const timeout = run({ ok: false, error: 'm (h): no data for 30 s.', errorKind: 'stall' });
   const cancelled = run({ ok: false, error: 'm: cancelled', errorKind: 'cancelled' });
 
@@ -80,17 +103,55 @@ describe('failures', () => {
   });
 
   it('the finish message names every failed model, not only the first', () => {
-    const r = report([result('a', 'CN', [auth, auth]), result('b', 'US', [run(), timeout]), result('c', 'US', [run(), run()])]);
+    const r = report([
+      result('a', 'CN', [auth, auth]),
+      result('b', 'US', [run(), timeout]),
+      result('c', 'US', [run(), run()]),
+    ]);
     expect(failedModels(r).map((m) => m.id)).toEqual(['a', 'b']);
-    expect(failureSummary(r)).toBe('2 of 3 models had failed runs: a label (failed: 401; 2 of 2 runs); b label (failed: stall; 1 of 2 runs).');
+    expect(failureSummary(r)).toBe(
+      '2 of 3 models had failed runs: a label (failed: 401; 2 of 2 runs); b label (failed: stall; 1 of 2 runs).',
+    );
     expect(failureSummary(report([result('c', 'US', [run()])]))).toBeNull();
   });
 });
 
 function rec(time: string, modelId: string, ok: boolean, error: string | null = null): HistoryRecord {
   return {
-    v: 1, time, modelId, region: 'US', protocol: 'anthropic', host: 'h', promptHash: 'a'.repeat(64), category: 'chat', tokenSource: 'usage', toolVersion: '0.1.0',
-    metrics: { ok, error, ...(ok ? {} : { errorKind: 'auth' }), reasoningVisible: false, chunks: 1, setupMs: 1, ttftMs: ok ? 200 : null, ttfoMs: null, decodeTps: ok ? 80 : null, e2eMs: null, itlMs: null, interChunkP50Ms: null, interChunkP95Ms: null, inputTokens: null, outputTokens: null, reasoningTokens: null, cachedInputTokens: null, streamedTokens: null, costUsd: null, charsPerSec: null, normalizedTps: null, serverDecodeTps: null },
+    v: 1,
+    time,
+    modelId,
+    region: 'US',
+    protocol: 'anthropic',
+    host: 'h',
+    promptHash: 'a'.repeat(64),
+    category: 'chat',
+    tokenSource: 'usage',
+    toolVersion: '0.1.0',
+    metrics: {
+      ok,
+      error,
+      ...(ok ? {} : { errorKind: 'auth' }),
+      reasoningVisible: false,
+      chunks: 1,
+      setupMs: 1,
+      ttftMs: ok ? 200 : null,
+      ttfoMs: null,
+      decodeTps: ok ? 80 : null,
+      e2eMs: null,
+      itlMs: null,
+      interChunkP50Ms: null,
+      interChunkP95Ms: null,
+      inputTokens: null,
+      outputTokens: null,
+      reasoningTokens: null,
+      cachedInputTokens: null,
+      streamedTokens: null,
+      costUsd: null,
+      charsPerSec: null,
+      normalizedTps: null,
+      serverDecodeTps: null,
+    },
   } as HistoryRecord;
 }
 
@@ -113,7 +174,11 @@ describe('latest outcomes (hover and sidebar)', () => {
 
   it('the hover says "failed: 401" with its one action, not "not measured yet"', () => {
     const md = buildHoverMarkdown({
-      source: 'selection', chars: 10, counts: [{ family: 'o200k', label: 'o200k', count: 3, exact: true }], outputTokens: 100, now: new Date('2026-12-02T10:05:00Z'),
+      source: 'selection',
+      chars: 10,
+      counts: [{ family: 'o200k', label: 'o200k', count: 3, exact: true }],
+      outputTokens: 100,
+      now: new Date('2026-12-02T10:05:00Z'),
       models: [{ id: 'never-ok', label: 'Never OK', family: 'o200k', failed: { ...o.get('never-ok')!.failed! } }],
     });
     expect(md).toContain('| Never OK | — | failed: 401 5 min ago (run Tokenscope: Set API Key) |');
@@ -121,7 +186,22 @@ describe('latest outcomes (hover and sidebar)', () => {
   });
 
   it('the sidebar marks a model whose newest run failed', () => {
-    const board = { models: [{ key: 'never-ok', region: 'US' as const, runs: 1, failedRuns: 1, medianDecodeTps: null, medianNormalizedTps: null, medianTtftMs: null, costPerMOutput: null, lastRun: '2026-12-02T10:00:00Z' }], regions: [] };
+    const board = {
+      models: [
+        {
+          key: 'never-ok',
+          region: 'US' as const,
+          runs: 1,
+          failedRuns: 1,
+          medianDecodeTps: null,
+          medianNormalizedTps: null,
+          medianTtftMs: null,
+          costPerMOutput: null,
+          lastRun: '2026-12-02T10:00:00Z',
+        },
+      ],
+      regions: [],
+    };
     const view = buildLeaderboardView(board, DEFAULT_LEADERBOARD_FILTER, 1, [], undefined, o);
     expect(view.models[0].failure).toEqual({ label: '401', error: 'y (h): rejected (HTTP 401).', auth: true });
   });
@@ -130,11 +210,35 @@ describe('latest outcomes (hover and sidebar)', () => {
 describe('one speculation estimate for hover and panel', () => {
   it('uses the latest benchmark of the same prompt, else says it comes from the prompt alone', () => {
     const prompt = 'Explain, in three sentences, why time to first token matters.';
-    const r = report([result('a', 'CN', [run()], { speculation: { label: 'estimated', category: 'chat', flagged: true, technique: 'prompt-lookup', verdict: 'Chat — … about 2.5×. Estimated.', promptLookupSpeedup: 2.5, copiedShare: 0, draftModelSpeedup: 2, chunkTiming: null, measuredAcceptanceRate: null, assumptions: [] } })], { prompt: { chars: prompt.length, sha256: sha256(prompt) } });
-    expect(promptAdvice(prompt, undefined, r)).toEqual({ basis: 'benchmark', lines: ['a label: Chat — … about 2.5×. Estimated.'] });
+    const r = report(
+      [
+        result('a', 'CN', [run()], {
+          speculation: {
+            label: 'estimated',
+            category: 'chat',
+            flagged: true,
+            technique: 'prompt-lookup',
+            verdict: 'Chat — … about 2.5×. Estimated.',
+            promptLookupSpeedup: 2.5,
+            copiedShare: 0,
+            draftModelSpeedup: 2,
+            chunkTiming: null,
+            measuredAcceptanceRate: null,
+            assumptions: [],
+          },
+        }),
+      ],
+      { prompt: { chars: prompt.length, sha256: sha256(prompt) } },
+    );
+    expect(promptAdvice(prompt, undefined, r)).toEqual({
+      basis: 'benchmark',
+      lines: ['a label: Chat — … about 2.5×. Estimated.'],
+    });
     const other = promptAdvice(prompt + ' ', undefined, r)!;
     expect(other.basis).toBe('prompt');
-    expect(other.lines[0]).toMatch(/^Chat — .*\(from the prompt alone; benchmark it for an estimate from real output\)$/);
+    expect(other.lines[0]).toMatch(
+      /^Chat — .*\(from the prompt alone; benchmark it for an estimate from real output\)$/,
+    );
   });
 });
 
@@ -175,7 +279,13 @@ describe('invalid tokenscope.models entries', () => {
     ]);
     const message = modelErrorsMessage(errors)!;
     expect(message).toMatch(/^Tokenscope: 4 problems in tokenscope\.models \(those entries are left out\): /);
-    for (const field of ['tokenscope.models[0].protocol', 'tokenscope.models[0].baseUrl', 'tokenscope.models[0].region', 'tokenscope.models[1].colour']) expect(message).toContain(field);
+    for (const field of [
+      'tokenscope.models[0].protocol',
+      'tokenscope.models[0].baseUrl',
+      'tokenscope.models[0].region',
+      'tokenscope.models[1].colour',
+    ])
+      expect(message).toContain(field);
     expect(modelErrorsMessage([])).toBeUndefined();
   });
 });

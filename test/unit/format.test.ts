@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { progressPrinter } from '../../src/cli/bench';
 import type { Io } from '../../src/cli/io';
-import { fixed, formatPct, formatSeconds, formatUsd, percent, runOutcomeText, withUnit } from '../../src/core/report/format';
+import {
+  fixed,
+  formatPct,
+  formatSeconds,
+  formatUsd,
+  percent,
+  runOutcomeText,
+  withUnit,
+} from '../../src/core/report/format';
 import { progressLogLine } from '../../src/core/report/logLines';
 import type { ProgressEvent } from '../../src/core/runner';
 import { run } from '../extension/fixtures';
@@ -29,7 +37,13 @@ describe('number formatting', () => {
   });
 
   it('formatUsd: two significant digits under a cent, four decimals under $10, cents above', () => {
-    expect([0, 0.000093, 0.0042, 0.5, 12.345].map(formatUsd)).toEqual(['$0', '$0.000093', '$0.0042', '$0.5000', '$12.35']);
+    expect([0, 0.000093, 0.0042, 0.5, 12.345].map(formatUsd)).toEqual([
+      '$0',
+      '$0.000093',
+      '$0.0042',
+      '$0.5000',
+      '$12.35',
+    ]);
   });
 
   it('percentages: a fraction as a whole percent, a change with its sign', () => {
@@ -43,7 +57,13 @@ describe('number formatting', () => {
 });
 
 describe('progress lines', () => {
-  const end = (metrics: ReturnType<typeof run>, warmup = false): ProgressEvent => ({ type: 'run-end', modelId: 'qwen3-max', index: 0, warmup, metrics });
+  const end = (metrics: ReturnType<typeof run>, warmup = false): ProgressEvent => ({
+    type: 'run-end',
+    modelId: 'qwen3-max',
+    index: 0,
+    warmup,
+    metrics,
+  });
 
   it('a run without a first token says TTFT — ms, in the terminal and in the output channel alike', () => {
     const metrics = run({ ttftMs: null, decodeTps: null, outputTokens: 0 });
@@ -63,11 +83,19 @@ describe('progress lines', () => {
   it('a failed run: its kind in the terminal; the output channel adds its message', () => {
     const metrics = run({ ok: false, errorKind: 'timeout', error: 'qwen3-max: no answer within 120 s.' });
     expect(cliLines([end(metrics)])).toEqual(['[1/0] qwen3-max: failed (timeout)']);
-    expect(progressLogLine(end(metrics))?.message).toBe('qwen3-max run 1: failed (timeout): qwen3-max: no answer within 120 s.');
+    expect(progressLogLine(end(metrics))?.message).toBe(
+      'qwen3-max run 1: failed (timeout): qwen3-max: no answer within 120 s.',
+    );
   });
 
   it('a retry reads the same in the terminal and the output channel', () => {
-    const retry: ProgressEvent = { type: 'retry', modelId: 'kimi-k2', attempt: 2, waitMs: 1500, reason: 'kimi-k2: rate limited (HTTP 429).' };
+    const retry: ProgressEvent = {
+      type: 'retry',
+      modelId: 'kimi-k2',
+      attempt: 2,
+      waitMs: 1500,
+      reason: 'kimi-k2: rate limited (HTTP 429).',
+    };
     const expected = 'retry 2 for kimi-k2 in 1.5 s: kimi-k2: rate limited (HTTP 429).';
     expect(cliLines([retry])).toEqual([expected]);
     expect(progressLogLine(retry)).toEqual({ level: 'warn', message: expected });

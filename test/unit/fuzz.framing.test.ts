@@ -54,7 +54,7 @@ type Eol = '\n' | '\r\n' | '\r' | 'mixed';
 /** Serialises events; a blank line ends each. With CR-only ends a CR is never followed by a bare LF (that would read as CRLF). */
 function serializeSse(events: SseEvent[], eol: Eol, pick: number[]): string {
   let i = 0;
-  const end = () => (eol === 'mixed' ? (pick[i++ % Math.max(1, pick.length)] ?? 0) % 2 ? '\r\n' : '\n' : eol);
+  const end = () => (eol === 'mixed' ? ((pick[i++ % Math.max(1, pick.length)] ?? 0) % 2 ? '\r\n' : '\n') : eol);
   let out = '';
   for (const e of events) {
     if (e.comment !== undefined) out += `:${e.comment}${end()}`;
@@ -84,22 +84,33 @@ function feedSse(pieces: string[]): [string, string | undefined][] {
 describe('SSE framer under arbitrary chunk boundaries', () => {
   it('gives the same events as one-shot feeding, and the intended ones', within(300), () => {
     fc.assert(
-      fc.property(fc.array(sseEvent, { maxLength: 8 }), fc.constantFrom<Eol>('\n', '\r\n', '\r', 'mixed'), fc.array(fc.nat(), { maxLength: 20 }), cuts, (events, eol, pick, at) => {
-        const wire = serializeSse(events, eol, pick);
-        const whole = feedSse([wire]);
-        expect(whole).toEqual(expectedSse(events));
-        expect(feedSse(splitAt(wire, at))).toEqual(whole);
-      }),
+      fc.property(
+        fc.array(sseEvent, { maxLength: 8 }),
+        fc.constantFrom<Eol>('\n', '\r\n', '\r', 'mixed'),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        cuts,
+        (events, eol, pick, at) => {
+          const wire = serializeSse(events, eol, pick);
+          const whole = feedSse([wire]);
+          expect(whole).toEqual(expectedSse(events));
+          expect(feedSse(splitAt(wire, at))).toEqual(whole);
+        },
+      ),
       fuzz(300),
     );
   });
 
   it('one character at a time (every CRLF split) gives the same events', within(100), () => {
     fc.assert(
-      fc.property(fc.array(sseEvent, { maxLength: 5 }), fc.constantFrom<Eol>('\n', '\r\n', '\r', 'mixed'), fc.array(fc.nat(), { maxLength: 20 }), (events, eol, pick) => {
-        const wire = serializeSse(events, eol, pick);
-        expect(feedSse([...wire])).toEqual(expectedSse(events));
-      }),
+      fc.property(
+        fc.array(sseEvent, { maxLength: 5 }),
+        fc.constantFrom<Eol>('\n', '\r\n', '\r', 'mixed'),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (events, eol, pick) => {
+          const wire = serializeSse(events, eol, pick);
+          expect(feedSse([...wire])).toEqual(expectedSse(events));
+        },
+      ),
       fuzz(100),
     );
   });
@@ -128,7 +139,9 @@ describe('NDJSON framer under arbitrary chunk boundaries', () => {
   it('gives the same lines as one-shot feeding, each parsing to the value sent', within(300), () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('\n', '\r\n'), fc.boolean()), { maxLength: 10 }),
+        fc.array(fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('\n', '\r\n'), fc.boolean()), {
+          maxLength: 10,
+        }),
         fc.boolean(),
         cuts,
         (lines, finalNewline, at) => {
@@ -175,48 +188,135 @@ describe.each(PROTOCOLS)('%s decoder', (protocol) => {
   });
 
   const p = protocolFor(protocol);
-  const any = fc.anything({ maxDepth: 2, withNullPrototype: false, withBoxedValues: false, withMap: false, withSet: false, withTypedArray: false, withSparseArray: false, withDate: false, withObjectString: false }) as fc.Arbitrary<unknown>;
+  const any = fc.anything({
+    maxDepth: 2,
+    withNullPrototype: false,
+    withBoxedValues: false,
+    withMap: false,
+    withSet: false,
+    withTypedArray: false,
+    withSparseArray: false,
+    withDate: false,
+    withObjectString: false,
+  }) as fc.Arbitrary<unknown>;
   const num = fc.oneof(fc.double(), fc.integer(), fc.constant(null), fc.string({ maxLength: 3 }));
   const shaped: Record<ProtocolId, fc.Arbitrary<unknown>> = {
-    'openai-chat': fc.record({ choices: fc.array(fc.record({ delta: fc.oneof(any, fc.record({ content: any, reasoning_content: any, reasoning: any })) }), { maxLength: 2 }), usage: fc.oneof(any, fc.record({ prompt_tokens: num, completion_tokens: num, completion_tokens_details: any, prompt_tokens_details: any })), timings: any, error: any }, { requiredKeys: [] }),
-    anthropic: fc.record({ type: fc.constantFrom('message_start', 'content_block_delta', 'message_delta', 'message_stop', 'error', 'ping'), delta: fc.oneof(any, fc.record({ type: fc.constantFrom('text_delta', 'thinking_delta'), text: any, thinking: any })), message: fc.record({ usage: fc.oneof(any, fc.record({ input_tokens: num, cache_read_input_tokens: num, cache_creation_input_tokens: num })) }), usage: fc.record({ output_tokens: num }), error: any }, { requiredKeys: ['type'] }),
-    ollama: fc.record({ message: fc.oneof(any, fc.record({ content: any, thinking: any })), done: fc.oneof(fc.boolean(), any), eval_count: num, eval_duration: num, prompt_eval_count: num, prompt_eval_duration: num, done_reason: any, error: any }, { requiredKeys: [] }),
-    gemini: fc.record({ candidates: fc.array(fc.record({ content: fc.record({ parts: fc.array(fc.record({ text: any, thought: any }), { maxLength: 3 }) }) }), { maxLength: 2 }), usageMetadata: fc.oneof(any, fc.record({ promptTokenCount: num, candidatesTokenCount: num, thoughtsTokenCount: num, cachedContentTokenCount: num })), error: any }, { requiredKeys: [] }),
+    'openai-chat': fc.record(
+      {
+        choices: fc.array(
+          fc.record({ delta: fc.oneof(any, fc.record({ content: any, reasoning_content: any, reasoning: any })) }),
+          { maxLength: 2 },
+        ),
+        usage: fc.oneof(
+          any,
+          fc.record({
+            prompt_tokens: num,
+            completion_tokens: num,
+            completion_tokens_details: any,
+            prompt_tokens_details: any,
+          }),
+        ),
+        timings: any,
+        error: any,
+      },
+      { requiredKeys: [] },
+    ),
+    anthropic: fc.record(
+      {
+        type: fc.constantFrom('message_start', 'content_block_delta', 'message_delta', 'message_stop', 'error', 'ping'),
+        delta: fc.oneof(
+          any,
+          fc.record({ type: fc.constantFrom('text_delta', 'thinking_delta'), text: any, thinking: any }),
+        ),
+        message: fc.record({
+          usage: fc.oneof(
+            any,
+            fc.record({ input_tokens: num, cache_read_input_tokens: num, cache_creation_input_tokens: num }),
+          ),
+        }),
+        usage: fc.record({ output_tokens: num }),
+        error: any,
+      },
+      { requiredKeys: ['type'] },
+    ),
+    ollama: fc.record(
+      {
+        message: fc.oneof(any, fc.record({ content: any, thinking: any })),
+        done: fc.oneof(fc.boolean(), any),
+        eval_count: num,
+        eval_duration: num,
+        prompt_eval_count: num,
+        prompt_eval_duration: num,
+        done_reason: any,
+        error: any,
+      },
+      { requiredKeys: [] },
+    ),
+    gemini: fc.record(
+      {
+        candidates: fc.array(
+          fc.record({
+            content: fc.record({ parts: fc.array(fc.record({ text: any, thought: any }), { maxLength: 3 }) }),
+          }),
+          { maxLength: 2 },
+        ),
+        usageMetadata: fc.oneof(
+          any,
+          fc.record({
+            promptTokenCount: num,
+            candidatesTokenCount: num,
+            thoughtsTokenCount: num,
+            cachedContentTokenCount: num,
+          }),
+        ),
+        error: any,
+      },
+      { requiredKeys: [] },
+    ),
   };
   const finiteOrUndefined = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
 
-  it('arbitrary JSON, and JSON shaped like this protocol, never throws and gives well-formed events', within(500), () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 3 }), shaped[protocol]), fc.option(fc.constantFrom('message_start', 'content_block_delta', 'error', 'x'), { nil: undefined }), (value, eventName) => {
-        const payload = JSON.stringify(value) ?? 'null';
-        const events = p.decode(payload, eventName);
-        expect(Array.isArray(events)).toBe(true);
-        for (const e of events) {
-          switch (e.kind) {
-            case 'token':
-              expect(['answer', 'reasoning']).toContain(e.channel);
-              expect(typeof e.text === 'string' && e.text.length > 0).toBe(true);
-              break;
-            case 'usage':
-              for (const v of Object.values(e.usage)) expect(finiteOrUndefined(v), JSON.stringify(e)).toBe(true);
-              break;
-            case 'serverTiming':
-              for (const [k, v] of Object.entries(e)) if (k !== 'kind') expect(finiteOrUndefined(v), JSON.stringify(e)).toBe(true);
-              break;
-            case 'error':
-              expect(typeof e.message).toBe('string');
-              break;
-            case 'done':
-              expect(e.reason === undefined || typeof e.reason === 'string').toBe(true);
-              break;
-            default:
-              throw new Error(`unknown event ${JSON.stringify(e)}`);
-          }
-        }
-      }),
-      fuzz(500),
-    );
-  });
+  it(
+    'arbitrary JSON, and JSON shaped like this protocol, never throws and gives well-formed events',
+    within(500),
+    () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.jsonValue({ maxDepth: 3 }), shaped[protocol]),
+          fc.option(fc.constantFrom('message_start', 'content_block_delta', 'error', 'x'), { nil: undefined }),
+          (value, eventName) => {
+            const payload = JSON.stringify(value) ?? 'null';
+            const events = p.decode(payload, eventName);
+            expect(Array.isArray(events)).toBe(true);
+            for (const e of events) {
+              switch (e.kind) {
+                case 'token':
+                  expect(['answer', 'reasoning']).toContain(e.channel);
+                  expect(typeof e.text === 'string' && e.text.length > 0).toBe(true);
+                  break;
+                case 'usage':
+                  for (const v of Object.values(e.usage)) expect(finiteOrUndefined(v), JSON.stringify(e)).toBe(true);
+                  break;
+                case 'serverTiming':
+                  for (const [k, v] of Object.entries(e))
+                    if (k !== 'kind') expect(finiteOrUndefined(v), JSON.stringify(e)).toBe(true);
+                  break;
+                case 'error':
+                  expect(typeof e.message).toBe('string');
+                  break;
+                case 'done':
+                  expect(e.reason === undefined || typeof e.reason === 'string').toBe(true);
+                  break;
+                default:
+                  throw new Error(`unknown event ${JSON.stringify(e)}`);
+              }
+            }
+          },
+        ),
+        fuzz(500),
+      );
+    },
+  );
 
   it('arbitrary text throws nothing but a SyntaxError (reported as a malformed chunk)', within(500), () => {
     fc.assert(
@@ -234,19 +334,30 @@ describe.each(PROTOCOLS)('%s decoder', (protocol) => {
 
 describe('cases the fuzzer found (kept as plain examples)', () => {
   it('SSE with CR line ends keeps its last event at the end of the stream', () => {
-    expect(feedSse(['data: a\r\r', 'data: b\r\r'])).toEqual([['a', undefined], ['b', undefined]]);
+    expect(feedSse(['data: a\r\r', 'data: b\r\r'])).toEqual([
+      ['a', undefined],
+      ['b', undefined],
+    ]);
     expect(feedSse(['data: only\r', '\r'])).toEqual([['only', undefined]]);
   });
   it('an Ollama error that is an object without a usable toString is reported, not thrown', () => {
-    expect(protocolFor('ollama').decode('{"error":{"toString":false}}')).toEqual([{ kind: 'error', message: '{"toString":false}' }]);
+    expect(protocolFor('ollama').decode('{"error":{"toString":false}}')).toEqual([
+      { kind: 'error', message: '{"toString":false}' },
+    ]);
   });
   it('an Anthropic error whose type is not a string has no code', () => {
-    expect(protocolFor('anthropic').decode('{"type":"error","error":{"type":{"toString":false},"message":"m"}}')).toEqual([{ kind: 'error', message: 'm', code: undefined }]);
+    expect(
+      protocolFor('anthropic').decode('{"type":"error","error":{"type":{"toString":false},"message":"m"}}'),
+    ).toEqual([{ kind: 'error', message: 'm', code: undefined }]);
   });
   it('token counts that overflow when summed are unknown, not Infinity', () => {
-    const [gemini] = protocolFor('gemini').decode('{"usageMetadata":{"candidatesTokenCount":1e308,"thoughtsTokenCount":1.7e308}}');
+    const [gemini] = protocolFor('gemini').decode(
+      '{"usageMetadata":{"candidatesTokenCount":1e308,"thoughtsTokenCount":1.7e308}}',
+    );
     expect(gemini).toMatchObject({ kind: 'usage', usage: { outputTokens: undefined } });
-    const [anthropic] = protocolFor('anthropic').decode('{"type":"message_start","message":{"usage":{"input_tokens":1e308,"cache_read_input_tokens":1.7e308}}}');
+    const [anthropic] = protocolFor('anthropic').decode(
+      '{"type":"message_start","message":{"usage":{"input_tokens":1e308,"cache_read_input_tokens":1.7e308}}}',
+    );
     expect(anthropic).toMatchObject({ kind: 'usage', usage: { inputTokens: undefined } });
   });
 });

@@ -19,7 +19,10 @@ export function fuzzTimeout(runs: number, msPerRun: number, floorMs = 20_000): n
 }
 
 /** Cuts `s` at the given positions (taken modulo its length, sorted, de-duplicated). */
-export function splitAt<T extends { length: number; slice(a: number, b?: number): T }>(s: T, cuts: readonly number[]): T[] {
+export function splitAt<T extends { length: number; slice(a: number, b?: number): T }>(
+  s: T,
+  cuts: readonly number[],
+): T[] {
   const points = [...new Set(cuts.map((c) => (s.length ? c % (s.length + 1) : 0)))].sort((a, b) => a - b);
   const pieces: T[] = [];
   let prev = 0;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, GateHistory, parseTolerance, parseWindow, promptSizeClass, type GateOptions } from '../../src/core/gate';
+import {
+  evaluateGate,
+  GateHistory,
+  parseTolerance,
+  parseWindow,
+  promptSizeClass,
+  type GateOptions,
+} from '../../src/core/gate';
 import { recordsFromReport, type HistoryRecord } from '../../src/core/history';
 import { gateLines, gateMarkdown } from '../../src/core/report/gateReport';
 import { junitXml } from '../../src/core/report/junit';
@@ -11,7 +18,9 @@ const NOW = '2026-12-03T10:00:00.000Z';
 
 /** History: `n` runs of a model, one a day back from NOW, ttft spread around `ttft`. */
 function history(id: string, n: number, over: (i: number) => Partial<RunMetrics>): HistoryRecord[] {
-  const runs = Array.from({ length: n }, (_, i) => run({ startedAt: new Date(Date.parse(NOW) - (i + 1) * DAY).toISOString(), ...over(i) }));
+  const runs = Array.from({ length: n }, (_, i) =>
+    run({ startedAt: new Date(Date.parse(NOW) - (i + 1) * DAY).toISOString(), ...over(i) }),
+  );
   return recordsFromReport(report([result(id, 'CN', runs)]), { category: 'chat', storePrompt: false });
 }
 
@@ -51,8 +60,14 @@ describe('regression gate', () => {
   });
 
   it('a slower decode rate (below p10 by more than the tolerance) is a regression', () => {
-    const g = gateOf(report([result('m', 'CN', [run({ ttftMs: 340, e2eMs: 2340, decodeTps: 45 })])], { startedAt: NOW }), steady);
-    expect(g.models[0].checks.find((c) => c.metric === 'decodeTps')).toMatchObject({ regressed: true, baselineName: 'p10' });
+    const g = gateOf(
+      report([result('m', 'CN', [run({ ttftMs: 340, e2eMs: 2340, decodeTps: 45 })])], { startedAt: NOW }),
+      steady,
+    );
+    expect(g.models[0].checks.find((c) => c.metric === 'decodeTps')).toMatchObject({
+      regressed: true,
+      baselineName: 'p10',
+    });
   });
 
   it('compares like with like: other models, other size classes, other cache states, old runs and failures are left out', () => {
@@ -66,21 +81,39 @@ describe('regression gate', () => {
     ];
     const g = gateOf(report([result('m', 'CN', [run({ ttftMs: 340 })])], { startedAt: NOW }), noise);
     expect(g.models[0]).toMatchObject({ status: 'no-history', historyRuns: 0 });
-    expect(g.models[0].reason).toMatch(/passed with a note: only 0 comparable run\(s\) .*cold cache, tiny \(≤256 tokens\) prompt.*needs 5/);
+    expect(g.models[0].reason).toMatch(
+      /passed with a note: only 0 comparable run\(s\) .*cold cache, tiny \(≤256 tokens\) prompt.*needs 5/,
+    );
     expect(g.regressions).toBe(0);
     // a warm-cache run is judged against the warm history only (ttft 10 ms there, so 340 ms regresses)
-    const warm = gateOf(report([result('m', 'CN', [run({ ttftMs: 340, cacheState: 'warm' } as Partial<RunMetrics>)])], { startedAt: NOW }), noise);
+    const warm = gateOf(
+      report([result('m', 'CN', [run({ ttftMs: 340, cacheState: 'warm' } as Partial<RunMetrics>)])], {
+        startedAt: NOW,
+      }),
+      noise,
+    );
     expect(warm.models[0]).toMatchObject({ status: 'regression', cacheState: 'warm', historyRuns: 10 });
   });
 
   it('a benchmark with cold and warm runs of one model is judged per cache state; JUnit keeps one testcase', () => {
-    const warmHistory = history('m', 10, () => ({ ttftMs: 50, e2eMs: 2000, decodeTps: 55 })).map((r) => ({ ...r, cacheState: 'warm' as const }));
+    const warmHistory = history('m', 10, () => ({ ttftMs: 50, e2eMs: 2000, decodeTps: 55 })).map((r) => ({
+      ...r,
+      cacheState: 'warm' as const,
+    }));
     const cur = report(
-      [result('m', 'CN', [run({ ttftMs: 340, e2eMs: 2340, decodeTps: 54 }), run({ ttftMs: 120, e2eMs: 2000, decodeTps: 55, cacheState: 'warm' } as Partial<RunMetrics>)])],
+      [
+        result('m', 'CN', [
+          run({ ttftMs: 340, e2eMs: 2340, decodeTps: 54 }),
+          run({ ttftMs: 120, e2eMs: 2000, decodeTps: 55, cacheState: 'warm' } as Partial<RunMetrics>),
+        ]),
+      ],
       { startedAt: NOW },
     );
     const g = gateOf(cur, [...steady, ...warmHistory]);
-    expect(g.models.map((m) => [m.cacheState, m.status, m.okRuns])).toEqual([['cold', 'pass', 1], ['warm', 'regression', 1]]);
+    expect(g.models.map((m) => [m.cacheState, m.status, m.okRuns])).toEqual([
+      ['cold', 'pass', 1],
+      ['warm', 'regression', 1],
+    ]);
     expect(g.models[1].reason).toMatch(/TTFT median 120 ms vs history p90 50\.0 ms .*warm cache/);
     const xml = junitXml(cur, g);
     expect(xml.match(/<testcase /g)).toHaveLength(1);
@@ -98,7 +131,14 @@ describe('regression gate', () => {
       [
         result('fine', 'CN', [run({ ttftMs: 340 })]),
         result('m', 'CN', [run({ ttftMs: 900 })]),
-        result('broken<&>', 'US', [run(), run({ ok: false, errorKind: 'auth', error: 'broken: the API key is missing or was rejected (HTTP 401). Set "KEY".' })]),
+        result('broken<&>', 'US', [
+          run(),
+          run({
+            ok: false,
+            errorKind: 'auth',
+            error: 'broken: the API key is missing or was rejected (HTTP 401). Set "KEY".',
+          }),
+        ]),
       ],
       { startedAt: NOW },
     );
@@ -107,7 +147,9 @@ describe('regression gate', () => {
     expect(xml).toMatch(/tests="3" failures="2"/);
     expect(xml).toMatch(/<testcase classname="tokenscope.CN" name="fine"[^>]*>\s*<system-out>/);
     expect(xml).toMatch(/name="m"[^>]*>\s*<failure message="slower than its history: TTFT median 900 ms/);
-    expect(xml).toMatch(/name="broken&lt;&amp;&gt;"[^>]*>\s*<failure message="1 run\(s\) failed: broken: the API key .*&quot;KEY&quot;/);
+    expect(xml).toMatch(
+      /name="broken&lt;&amp;&gt;"[^>]*>\s*<failure message="1 run\(s\) failed: broken: the API key .*&quot;KEY&quot;/,
+    );
   });
 
   it('parses windows, tolerances and size classes', () => {
@@ -118,7 +160,13 @@ describe('regression gate', () => {
     expect(parseTolerance('25')).toBeCloseTo(0.25);
     expect(() => parseTolerance('-5%')).toThrow(/--gate-tolerance/);
     expect([100, 256, 257, 5000, 20000, 200000, null].map(promptSizeClass)).toEqual([
-      'tiny (≤256 tokens)', 'tiny (≤256 tokens)', 'short (257–2,048)', 'medium (2,049–16,384)', 'long (16,385–131,072)', 'very long (>131,072)', 'unknown size (no input token count)',
+      'tiny (≤256 tokens)',
+      'tiny (≤256 tokens)',
+      'short (257–2,048)',
+      'medium (2,049–16,384)',
+      'long (16,385–131,072)',
+      'very long (>131,072)',
+      'unknown size (no input token count)',
     ]);
   });
 });

@@ -31,7 +31,12 @@ beforeAll(async () => {
   });
   writeFileSync(
     join(dir, 'config.json'),
-    JSON.stringify({ models: [model('cn-fast', 'fast', 'CN'), model('us-locked', 'locked', 'US', { apiKeyEnv: 'TS_HISTORY_TEST_KEY' })] }),
+    JSON.stringify({
+      models: [
+        model('cn-fast', 'fast', 'CN'),
+        model('us-locked', 'locked', 'US', { apiKeyEnv: 'TS_HISTORY_TEST_KEY' }),
+      ],
+    }),
   );
 });
 afterAll(async () => {
@@ -41,8 +46,26 @@ afterAll(async () => {
 
 async function bench(args: string[], env: NodeJS.ProcessEnv = {}) {
   const err: string[] = [];
-  const io: Io = { out: () => {}, err: (s) => void err.push(s), env: { TS_HISTORY_TEST_KEY: 'a-wrong-key-123456789', ...env }, isTTY: false };
-  const status = await main(['bench', '--config', join(dir, 'config.json'), '--prompt', join(dir, 'prompt.md'), '--runs', '2', '--no-progress', ...args], io);
+  const io: Io = {
+    out: () => {},
+    err: (s) => void err.push(s),
+    env: { TS_HISTORY_TEST_KEY: 'a-wrong-key-123456789', ...env },
+    isTTY: false,
+  };
+  const status = await main(
+    [
+      'bench',
+      '--config',
+      join(dir, 'config.json'),
+      '--prompt',
+      join(dir, 'prompt.md'),
+      '--runs',
+      '2',
+      '--no-progress',
+      ...args,
+    ],
+    io,
+  );
   return { status, err: err.join('\n') };
 }
 
@@ -78,7 +101,9 @@ describe('bench --history', () => {
 
   it('takes the category from --category, stores the prompt with --store-prompt, and uses TOKENSCOPE_HISTORY', async () => {
     const file = join(dir, 'env.jsonl');
-    const r = await bench(['--models', 'cn-fast', '--category', 'chat', '--store-prompt'], { TOKENSCOPE_HISTORY: file });
+    const r = await bench(['--models', 'cn-fast', '--category', 'chat', '--store-prompt'], {
+      TOKENSCOPE_HISTORY: file,
+    });
     expect(r.status).toBe(0);
     const { records } = await new HistoryStore(file).read();
     expect(records).toHaveLength(2);

@@ -17,10 +17,35 @@ import type { Region, TaskCategory } from '../../src/core/types';
 
 // ---- the generated history ----
 
-
 // Twelve ISO weeks across the end of 2026, a 53-week year (worked out by hand from a calendar).
-const WEEKS = ['2026-W45', '2026-W46', '2026-W47', '2026-W48', '2026-W49', '2026-W50', '2026-W51', '2026-W52', '2026-W53', '2027-W01', '2027-W02', '2027-W03'];
-const MONDAYS = ['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14', '2026-12-21', '2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18'];
+const WEEKS = [
+  '2026-W45',
+  '2026-W46',
+  '2026-W47',
+  '2026-W48',
+  '2026-W49',
+  '2026-W50',
+  '2026-W51',
+  '2026-W52',
+  '2026-W53',
+  '2027-W01',
+  '2027-W02',
+  '2027-W03',
+];
+const MONDAYS = [
+  '2026-11-02',
+  '2026-11-09',
+  '2026-11-16',
+  '2026-11-23',
+  '2026-11-30',
+  '2026-12-07',
+  '2026-12-14',
+  '2026-12-21',
+  '2026-12-28',
+  '2027-01-04',
+  '2027-01-11',
+  '2027-01-18',
+];
 const MODELS: { id: string; region: Region; label: string }[] = [
   { id: 'cn-a', region: 'CN', label: 'CN model A' },
   { id: 'cn-b', region: 'CN', label: 'CN model B' },
@@ -116,7 +141,9 @@ function cellOf(gs: Gen[]) {
     medianDecodeTps: middle(vals((m) => m.decodeTps)),
     medianNormalizedTps: middle(vals((m) => m.normalizedTps)),
     medianTtftMs: middle(vals((m) => m.ttftMs)),
-    costPerMOutput: middle(vals((m) => (m.costUsd !== null && m.outputTokens ? (m.costUsd / m.outputTokens) * 1e6 : null))),
+    costPerMOutput: middle(
+      vals((m) => (m.costUsd !== null && m.outputTokens ? (m.costUsd / m.outputTokens) * 1e6 : null)),
+    ),
   };
 }
 
@@ -177,7 +204,9 @@ function expectedReport(gens: Gen[]) {
   const models = MODELS.map((m) => ({
     modelId: m.id,
     runs: gens.filter((g) => g.record.modelId === m.id).length,
-    weeks: WEEKS.map((week, w) => ({ week, ...cellOf(inWeek(w, (g) => g.record.modelId === m.id)) })).filter((x) => x.runs > 0),
+    weeks: WEEKS.map((week, w) => ({ week, ...cellOf(inWeek(w, (g) => g.record.modelId === m.id)) })).filter(
+      (x) => x.runs > 0,
+    ),
   }));
   return { weeks, streaks, models, runs: gens.length, failedRuns: gens.filter((g) => !g.record.metrics.ok).length };
 }
@@ -185,7 +214,9 @@ function expectedReport(gens: Gen[]) {
 /** Deep equality where numbers may differ in the last bits (a + (b − a)/2 vs (a + b)/2). */
 function expectClose(actual: unknown, expected: unknown, path = '$'): void {
   if (typeof expected === 'number' && typeof actual === 'number') {
-    expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+    expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+      1e-9 * Math.max(1, Math.abs(expected)),
+    );
     return;
   }
   if (expected === null || typeof expected !== 'object') {
@@ -258,11 +289,23 @@ describe('report --weekly on 1,000 generated runs over 12 weeks', () => {
 
     expect(report.totals).toMatchObject({ runs: expected.runs, failedRuns: expected.failedRuns, models: 5 });
     expectClose(
-      report.weeks.map((w: Record<string, unknown>) => ({ week: w.week, start: w.start, regions: w.regions, gap: w.gap, leader: w.leader })),
+      report.weeks.map((w: Record<string, unknown>) => ({
+        week: w.week,
+        start: w.start,
+        regions: w.regions,
+        gap: w.gap,
+        leader: w.leader,
+      })),
       expected.weeks,
     );
     expectClose(
-      report.streaks.map((s: Record<string, unknown>) => ({ scope: s.scope, leader: s.leader, weeks: s.weeks, from: s.from, to: s.to })),
+      report.streaks.map((s: Record<string, unknown>) => ({
+        scope: s.scope,
+        leader: s.leader,
+        weeks: s.weeks,
+        from: s.from,
+        to: s.to,
+      })),
       expected.streaks,
     );
     expectClose(
@@ -274,30 +317,69 @@ describe('report --weekly on 1,000 generated runs over 12 weeks', () => {
   it('states the streak the data was built to show', async () => {
     const report = JSON.parse((await cli(['report', '--weekly', '--history', historyFile, '--format', 'json'])).out);
     // By construction: CN slower for 7 weeks, then faster for the last 5 (2026-W52 … 2027-W03).
-    expect(report.headline).toBe('CN has led US in median tok/s (o200k-normalised) for 5 consecutive weeks (2026-W52 … 2027-W03)');
-    expect(report.weeks.map((w: { leader: string }) => w.leader)).toEqual(['US', 'US', 'US', 'US', 'US', 'US', 'US', 'CN', 'CN', 'CN', 'CN', 'CN']);
+    expect(report.headline).toBe(
+      'CN has led US in median tok/s (o200k-normalised) for 5 consecutive weeks (2026-W52 … 2027-W03)',
+    );
+    expect(report.weeks.map((w: { leader: string }) => w.leader)).toEqual([
+      'US',
+      'US',
+      'US',
+      'US',
+      'US',
+      'US',
+      'US',
+      'CN',
+      'CN',
+      'CN',
+      'CN',
+      'CN',
+    ]);
     // Translation has no US runs in 2027-W01, so its streak is only 2027-W02 … 2027-W03.
-    expect(report.streaks.find((s: { scope: string }) => s.scope === 'translation')).toMatchObject({ leader: 'CN', weeks: 2, from: '2027-W02', to: '2027-W03' });
+    expect(report.streaks.find((s: { scope: string }) => s.scope === 'translation')).toMatchObject({
+      leader: 'CN',
+      weeks: 2,
+      from: '2027-W02',
+      to: '2027-W03',
+    });
   });
 
   it('filters by category, and moves week boundaries with --tz-offset', async () => {
-    const t = JSON.parse((await cli(['report', '--weekly', '--history', historyFile, '--format', 'json', '--category', 'translation'])).out);
+    const t = JSON.parse(
+      (await cli(['report', '--weekly', '--history', historyFile, '--format', 'json', '--category', 'translation']))
+        .out,
+    );
     expect(t.totals.runs).toBe(gens.filter((g) => g.record.category === 'translation').length);
-    expect(t.headline).toBe('CN has led US in median tok/s (o200k-normalised) on translation prompts for 2 consecutive weeks (2027-W02 … 2027-W03)');
+    expect(t.headline).toBe(
+      'CN has led US in median tok/s (o200k-normalised) on translation prompts for 2 consecutive weeks (2027-W02 … 2027-W03)',
+    );
     // At UTC+08:00 the runs of the last 8 hours of each UTC week move to the next week, making a 13th week.
-    const east = JSON.parse((await cli(['report', '--weekly', '--history', historyFile, '--format', 'json', '--tz-offset', '+08:00'])).out);
+    const east = JSON.parse(
+      (await cli(['report', '--weekly', '--history', historyFile, '--format', 'json', '--tz-offset', '+08:00'])).out,
+    );
     expect(east.utcOffsetMinutes).toBe(480);
     expect(east.weeks.map((w: { week: string }) => w.week)).toEqual([...WEEKS, '2027-W04']);
-    const moved = gens.filter((g) => Date.parse(g.record.time) >= Date.parse(`${MONDAYS[g.week]}T00:00:00Z`) + 7 * 86_400_000 - 8 * 3_600_000);
-    expect(east.weeks[12].regions.CN?.runs ?? 0).toBe(moved.filter((g) => g.week === 11 && g.record.region === 'CN').length);
+    const moved = gens.filter(
+      (g) => Date.parse(g.record.time) >= Date.parse(`${MONDAYS[g.week]}T00:00:00Z`) + 7 * 86_400_000 - 8 * 3_600_000,
+    );
+    expect(east.weeks[12].regions.CN?.runs ?? 0).toBe(
+      moved.filter((g) => g.week === 11 && g.record.region === 'CN').length,
+    );
     expect(east.totals.runs).toBe(1000);
   });
 
   it('prints Markdown fit for a wiki: the headline, tables with consistent columns, per-model trends', async () => {
     const { status, out } = await cli(['report', '--weekly', '--history', historyFile]);
     expect(status).toBe(0);
-    expect(out).toContain('**CN has led US in median tok/s (o200k-normalised) for 5 consecutive weeks (2026-W52 … 2027-W03).**');
-    for (const h of ['## Weekly medians by region', '## CN − US gap', '## Current streak by task category', '## Per-model trends']) expect(out).toContain(h);
+    expect(out).toContain(
+      '**CN has led US in median tok/s (o200k-normalised) for 5 consecutive weeks (2026-W52 … 2027-W03).**',
+    );
+    for (const h of [
+      '## Weekly medians by region',
+      '## CN − US gap',
+      '## Current streak by task category',
+      '## Per-model trends',
+    ])
+      expect(out).toContain(h);
     // Every table row has as many cells as its header (escaped pipes do not count).
     const blocks = out.split('\n\n').filter((b) => b.startsWith('|'));
     expect(blocks).toHaveLength(4);
@@ -312,7 +394,9 @@ describe('report --weekly on 1,000 generated runs over 12 weeks', () => {
   it('prints long-form CSV', async () => {
     const { out, err } = await cli(['report', '--weekly', '--history', historyFile, '--format', 'csv']);
     const lines = out.trimEnd().split('\n');
-    expect(lines[0]).toBe('section,week,week_start,key,region,runs,failed_runs,median_decode_tps,median_normalized_tps,median_ttft_ms,cost_per_m_output,leader');
+    expect(lines[0]).toBe(
+      'section,week,week_start,key,region,runs,failed_runs,median_decode_tps,median_normalized_tps,median_ttft_ms,cost_per_m_output,leader',
+    );
     const count = (s: string) => lines.filter((l) => l.startsWith(s + ',')).length;
     expect(count('region')).toBe(36);
     expect(count('gap')).toBe(12);
@@ -385,7 +469,9 @@ describe('report and history commands', () => {
     const imp = await cli(['history', 'import', shared, '--history', own]);
     expect(imp.status).toBe(0);
     expect(imp.err).toContain('400 new record(s), 600 already in');
-    expect(JSON.parse((await cli(['report', '--weekly', '--history', own, '--format', 'json'])).out).totals.runs).toBe(1000);
+    expect(JSON.parse((await cli(['report', '--weekly', '--history', own, '--format', 'json'])).out).totals.runs).toBe(
+      1000,
+    );
     expect((await cli(['history', 'import', join(dir, 'missing.jsonl'), '--history', own])).status).toBe(2);
 
     const noYes = await cli(['history', 'clear', '--history', own]);

@@ -85,7 +85,9 @@ describe('HistoryStore: append and read', () => {
     const path = file();
     const store = new HistoryStore(path);
     const bad = { ...rec(2), region: 'EU' } as unknown as HistoryRecord;
-    await expect(store.append([rec(1), bad])).rejects.toThrow(/record 1 is not valid \(region must be one of CN, US, local\)/);
+    await expect(store.append([rec(1), bad])).rejects.toThrow(
+      /record 1 is not valid \(region must be one of CN, US, local\)/,
+    );
     expect(existsSync(path)).toBe(false);
   });
 
@@ -108,7 +110,12 @@ describe('HistoryStore: damaged files', () => {
     writeFileSync(path, line(rec(1)) + line(rec(2)) + full.slice(0, 120));
     const { records, warnings } = await new HistoryStore(path).read();
     expect(records).toEqual([rec(1), rec(2)]);
-    expect(warnings).toEqual([{ line: 3, message: expect.stringMatching(/ line 3: the last line is incomplete \(an interrupted write\?\); skipped$/) }]);
+    expect(warnings).toEqual([
+      {
+        line: 3,
+        message: expect.stringMatching(/ line 3: the last line is incomplete \(an interrupted write\?\); skipped$/),
+      },
+    ]);
   });
 
   it('accepts a complete last record that only lacks its newline', async () => {
@@ -153,7 +160,10 @@ describe('HistoryStore: damaged files', () => {
       [2, 'line 2: not valid JSON (a damaged record); skipped'],
       [3, 'line 3: not valid JSON (a damaged record); skipped'],
       [4, 'line 4: not a valid history record (region must be one of CN, US, local); skipped'],
-      [7, 'line 7: not a valid history record (schema version 2 is newer than this Tokenscope understands (1)); skipped'],
+      [
+        7,
+        'line 7: not a valid history record (schema version 2 is newer than this Tokenscope understands (1)); skipped',
+      ],
       [8, 'line 8: not a valid history record (not a JSON object); skipped'],
       [9, 'line 9: not a valid history record (metrics.decodeTps must be a number or null); skipped'],
       [10, 'line 10: not a valid history record (time must be an ISO date-time); skipped'],
@@ -172,7 +182,14 @@ describe('HistoryStore: concurrent writers and crashes (real processes)', () => 
   let bundle: string;
   beforeAll(async () => {
     bundle = join(dir, 'store.cjs');
-    await build({ entryPoints: ['src/core/history/store.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+    await build({
+      entryPoints: ['src/core/history/store.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
   });
 
   /** A writer process: waits for the go file, then appends `count` records one append() at a time. */
@@ -200,10 +217,14 @@ describe('HistoryStore: concurrent writers and crashes (real processes)', () => 
   });
 
   function startWriter(path: string, go: string, id: number, count: number, promptBytes: number, sync: boolean) {
-    const child = spawn(process.execPath, ['-e', writerScript, path, go, String(id), String(count), String(promptBytes), sync ? '1' : '0'], {
-      env: { ...process.env, BUNDLE: bundle, RECORD: JSON.stringify(rec(0)) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-e', writerScript, path, go, String(id), String(count), String(promptBytes), sync ? '1' : '0'],
+      {
+        env: { ...process.env, BUNDLE: bundle, RECORD: JSON.stringify(rec(0)) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     children.add(child);
     const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -247,7 +268,8 @@ describe('HistoryStore: concurrent writers and crashes (real processes)', () => 
     const w = startWriter(path, go, 7, 1_000_000, 256 * 1024, false);
     await w.ready;
     // Wait for some records to be written, then kill the writer in the middle of its work.
-    for (let i = 0; i < 500 && !(existsSync(path) && readFileSync(path).length > 2_000_000); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 500 && !(existsSync(path) && readFileSync(path).length > 2_000_000); i++)
+      await new Promise((r) => setTimeout(r, 5));
     w.child.kill('SIGKILL');
     await w.exit;
     const { records, warnings } = await new HistoryStore(path).read();
@@ -290,7 +312,17 @@ describe('HistoryStore: clear, export, import', () => {
     await mine.append([rec(1), rec(2)]);
     const theirsPath = file();
     const reordered = Object.fromEntries(Object.entries(rec(2)).reverse());
-    writeFileSync(theirsPath, [line(reordered), line(rec(3)), line(rec(3)), 'garbage\n', line(rec(4)), line(rec(1, { host: 'other.host' }))].join(''));
+    writeFileSync(
+      theirsPath,
+      [
+        line(reordered),
+        line(rec(3)),
+        line(rec(3)),
+        'garbage\n',
+        line(rec(4)),
+        line(rec(1, { host: 'other.host' })),
+      ].join(''),
+    );
     const result = await mine.importFrom(theirsPath);
     expect(result.added).toBe(3); // rec(3) once, rec(4), and rec(1) from another host (a different record)
     expect(result.duplicates).toBe(2); // rec(2) reordered, the second rec(3)
@@ -370,7 +402,11 @@ describe('recordsFromReport', () => {
             hiddenTokens: null,
           }),
           metrics({ startedAt: '2026-11-02T10:00:04.000Z', ok: false, error: 'cancelled', errorKind: 'cancelled' }),
-          metrics({ startedAt: '2026-11-02T10:00:05.000Z', tokenSource: 'tokenizer', tokenizer: 'o200k (js-tiktoken)' }),
+          metrics({
+            startedAt: '2026-11-02T10:00:05.000Z',
+            tokenSource: 'tokenizer',
+            tokenizer: 'o200k (js-tiktoken)',
+          }),
         ],
         summary: {},
         okRuns: 2,
@@ -427,7 +463,9 @@ describe('recordsFromReport', () => {
       },
     });
     expect(records[1].metrics).toMatchObject({ ok: false, errorKind: 'auth', decodeTps: null, normalizedTps: null });
-    expect(records[1].metrics.error).toBe('deepseek-v4-flash: HTTP 401 — key rejected (Authorization: Bearer [redacted])');
+    expect(records[1].metrics.error).toBe(
+      'deepseek-v4-flash: HTTP 401 — key rejected (Authorization: Bearer [redacted])',
+    );
     expect(records[2]).toMatchObject({ tokenSource: 'tokenizer', tokenizer: 'o200k (js-tiktoken)' });
     const text = JSON.stringify(records);
     expect(text).not.toContain('sk-abcdef');
@@ -440,8 +478,12 @@ describe('recordsFromReport', () => {
   it('stores the prompt text only when asked, and only the one the report was run with', () => {
     const records = recordsFromReport(report, { category: 'chat', storePrompt: true, prompt });
     expect(records.every((r) => r.prompt === prompt)).toBe(true);
-    expect(recordsFromReport(report, { category: 'chat', storePrompt: true }).every((r) => r.prompt === undefined)).toBe(true);
-    expect(() => recordsFromReport(report, { category: 'chat', storePrompt: true, prompt: 'another prompt' })).toThrow(/sha256 differs/);
+    expect(
+      recordsFromReport(report, { category: 'chat', storePrompt: true }).every((r) => r.prompt === undefined),
+    ).toBe(true);
+    expect(() => recordsFromReport(report, { category: 'chat', storePrompt: true, prompt: 'another prompt' })).toThrow(
+      /sha256 differs/,
+    );
   });
 
   it('produces records the store accepts', async () => {
@@ -452,9 +494,11 @@ describe('recordsFromReport', () => {
   });
 
   it('redacts key-like strings in free text', () => {
-    expect(redactSecrets('Bearer abcdefghijklmnop and sk-proj-ABCDEFGHIJKLMNOPQRST and ?key=AIzaSyA1234567890abcdefghij&x=1')).toBe(
-      'Bearer [redacted] and [redacted] and ?key=[redacted]&x=1',
-    );
+    expect(
+      redactSecrets(
+        'Bearer abcdefghijklmnop and sk-proj-ABCDEFGHIJKLMNOPQRST and ?key=AIzaSyA1234567890abcdefghij&x=1',
+      ),
+    ).toBe('Bearer [redacted] and [redacted] and ?key=[redacted]&x=1');
     expect(redactSecrets('HTTP 429: slow down')).toBe('HTTP 429: slow down');
   });
 });

@@ -2,8 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { isEnvName, keyVariableFor } from '../../src/core/keyTarget';
 import type { ModelSpec } from '../../src/core/types';
 
-const model = (id: string, apiKeyEnv?: string): ModelSpec => ({ id, protocol: 'openai-chat', baseUrl: 'https://api.example.com/v1', model: id, region: 'CN', ...(apiKeyEnv ? { apiKeyEnv } : {}) }) as ModelSpec;
-const models = [model('deepseek-v4-flash', 'DEEPSEEK_API_KEY'), model('deepseek-v4-pro', 'DEEPSEEK_API_KEY'), model('local_qwen'), model('kimi-k2', 'MOONSHOT_API_KEY')];
+const model = (id: string, apiKeyEnv?: string): ModelSpec =>
+  ({
+    id,
+    protocol: 'openai-chat',
+    baseUrl: 'https://api.example.com/v1',
+    model: id,
+    region: 'CN',
+    ...(apiKeyEnv ? { apiKeyEnv } : {}),
+  }) as ModelSpec;
+const models = [
+  model('deepseek-v4-flash', 'DEEPSEEK_API_KEY'),
+  model('deepseek-v4-pro', 'DEEPSEEK_API_KEY'),
+  model('local_qwen'),
+  model('kimi-k2', 'MOONSHOT_API_KEY'),
+];
 
 describe('the key variable Set API Key asks for', () => {
   it('is the variable itself, or the variable of the model named', () => {

@@ -4,15 +4,29 @@ import { summarizeRuns } from '../../src/core/report/reportParts';
 import { percentile } from '../../src/core/stats';
 import { report, result, run } from '../extension/fixtures';
 
-const shardOf = (index: number, count: number, ttfts: number[], over: Parameters<typeof report>[1] = {}): NamedReport => ({
+const shardOf = (
+  index: number,
+  count: number,
+  ttfts: number[],
+  over: Parameters<typeof report>[1] = {},
+): NamedReport => ({
   name: `shard-${index}.json`,
-  report: report([result('m1', 'CN', ttfts.map((t) => run({ ttftMs: t, e2eMs: t * 10 })))], {
-    settings: { runs: ttfts.length, warmup: 1, concurrency: 2, maxTokens: 512, timeoutMs: 120000 },
-    shard: { index, count, plannedRuns: 8, runs: ttfts.length },
-    startedAt: `2026-12-03T10:00:0${index}.000Z`,
-    finishedAt: `2026-12-03T10:01:0${index}.000Z`,
-    ...over,
-  }),
+  report: report(
+    [
+      result(
+        'm1',
+        'CN',
+        ttfts.map((t) => run({ ttftMs: t, e2eMs: t * 10 })),
+      ),
+    ],
+    {
+      settings: { runs: ttfts.length, warmup: 1, concurrency: 2, maxTokens: 512, timeoutMs: 120000 },
+      shard: { index, count, plannedRuns: 8, runs: ttfts.length },
+      startedAt: `2026-12-03T10:00:0${index}.000Z`,
+      finishedAt: `2026-12-03T10:01:0${index}.000Z`,
+      ...over,
+    },
+  ),
 });
 
 describe('mergeReports', () => {
@@ -38,7 +52,9 @@ describe('mergeReports', () => {
 
   it('counts failed runs from the raw runs and recomputes the SLO over all of them', () => {
     const a = shardOf(1, 2, [100, 200]);
-    a.report.results[0].runs.push(run({ ok: false, errorKind: 'server', error: 'm1: server error (HTTP 500).', ttftMs: null }));
+    a.report.results[0].runs.push(
+      run({ ok: false, errorKind: 'server', error: 'm1: server error (HTTP 500).', ttftMs: null }),
+    );
     a.report.settings.slo = 'ttft<=150';
     const b = shardOf(2, 2, [120, 300]);
     b.report.settings.slo = 'ttft<=150';
@@ -51,23 +67,40 @@ describe('mergeReports', () => {
   it('refuses different prompts, settings, model sets or endpoints, naming the difference', () => {
     const base = shardOf(1, 2, [100]);
     const other = (over: Parameters<typeof report>[1]) => shardOf(2, 2, [100], over);
-    expect(() => mergeReports([base, other({ prompt: { chars: 1, sha256: 'b'.repeat(64) } })])).toThrow(/shard-2\.json was run with a different prompt than shard-1\.json \(sha256 bbbbbbbbbbbb… vs aaaaaaaaaaaa…\)/);
-    expect(() => mergeReports([base, other({ settings: { runs: 1, warmup: 1, concurrency: 8, maxTokens: 512, timeoutMs: 120000 } })])).toThrow(/settings\.concurrency 8 but shard-1\.json has 2/);
+    expect(() => mergeReports([base, other({ prompt: { chars: 1, sha256: 'b'.repeat(64) } })])).toThrow(
+      /shard-2\.json was run with a different prompt than shard-1\.json \(sha256 bbbbbbbbbbbb… vs aaaaaaaaaaaa…\)/,
+    );
+    expect(() =>
+      mergeReports([
+        base,
+        other({ settings: { runs: 1, warmup: 1, concurrency: 8, maxTokens: 512, timeoutMs: 120000 } }),
+      ]),
+    ).toThrow(/settings\.concurrency 8 but shard-1\.json has 2/);
     const extra = other({});
     extra.report.results.push(result('m2', 'US', [run()]));
     expect(() => mergeReports([base, extra])).toThrow(/different set of models .*it adds m2/);
     const moved = other({});
     moved.report.results[0].host = 'elsewhere.example.com';
-    expect(() => mergeReports([base, moved])).toThrow(/model m1: host is "elsewhere\.example\.com" in shard-2\.json but "m1\.example\.com" in shard-1\.json/);
-    expect(() => mergeReports([base, shardOf(1, 2, [100])])).toThrow(/both shard 1\/2; merging them would count those runs twice/);
+    expect(() => mergeReports([base, moved])).toThrow(
+      /model m1: host is "elsewhere\.example\.com" in shard-2\.json but "m1\.example\.com" in shard-1\.json/,
+    );
+    expect(() => mergeReports([base, shardOf(1, 2, [100])])).toThrow(
+      /both shard 1\/2; merging them would count those runs twice/,
+    );
     const third = shardOf(2, 2, [100]);
     third.name = 'again.json';
-    expect(() => mergeReports([base, shardOf(2, 2, [100]), third])).toThrow(/shard-2\.json and again\.json are both shard 2\/2/);
-    expect(() => mergeReports([shardOf(1, 4, [1]), shardOf(2, 2, [1])])).toThrow(/shard 2\/2 of 8 runs but shard-1\.json is shard 1\/4 of 8 runs: they belong to different plans/);
+    expect(() => mergeReports([base, shardOf(2, 2, [100]), third])).toThrow(
+      /shard-2\.json and again\.json are both shard 2\/2/,
+    );
+    expect(() => mergeReports([shardOf(1, 4, [1]), shardOf(2, 2, [1])])).toThrow(
+      /shard 2\/2 of 8 runs but shard-1\.json is shard 1\/4 of 8 runs: they belong to different plans/,
+    );
   });
 
   it('warns when a shard of the plan is missing', () => {
-    expect(mergeWarnings([shardOf(1, 4, [1]), shardOf(3, 4, [1])])).toEqual(['shard(s) 2, 4 of 4 are missing: the merged result holds only part of the plan']);
+    expect(mergeWarnings([shardOf(1, 4, [1]), shardOf(3, 4, [1])])).toEqual([
+      'shard(s) 2, 4 of 4 are missing: the merged result holds only part of the plan',
+    ]);
     expect(mergeWarnings([shardOf(1, 2, [1]), shardOf(2, 2, [1])])).toEqual([]);
   });
 });

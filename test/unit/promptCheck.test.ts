@@ -18,14 +18,24 @@ const prose = (n: number) => 'The quick brown fox jumps over the lazy dog.\n'.re
 
 describe('checkPromptText', () => {
   it('empty: a clear message', () => {
-    expect(checkPromptText('', 'benchmark')).toEqual({ ok: false, reason: 'empty', message: 'The selection is empty: there is nothing to benchmark.' });
-    expect(checkPromptText('', 'hover', 'the document')).toMatchObject({ ok: false, reason: 'empty', message: 'The document is empty: there is nothing to count.' });
+    expect(checkPromptText('', 'benchmark')).toEqual({
+      ok: false,
+      reason: 'empty',
+      message: 'The selection is empty: there is nothing to benchmark.',
+    });
+    expect(checkPromptText('', 'hover', 'the document')).toMatchObject({
+      ok: false,
+      reason: 'empty',
+      message: 'The document is empty: there is nothing to count.',
+    });
   });
   it('whitespace only (spaces, tabs, line ends, NBSP, ideographic space): a clear message', () => {
     for (const s of [' ', '\n\n\n', ' \t\r\n \u00a0\u3000 ']) {
       const c = checkPromptText(s, 'benchmark', 'the file');
       expect(c).toMatchObject({ ok: false, reason: 'whitespace' });
-      expect(!c.ok && c.message).toMatch(/^The file holds only whitespace \(\d+ characters\): there is nothing to benchmark\.$/);
+      expect(!c.ok && c.message).toMatch(
+        /^The file holds only whitespace \(\d+ characters\): there is nothing to benchmark\.$/,
+      );
     }
   });
   it('binary (NUL characters): a clear message, for every purpose', () => {
@@ -46,12 +56,21 @@ describe('checkPromptText', () => {
     });
     expect(checkPromptText(big, 'count')).toMatchObject({ ok: true, chars: FIVE_MB, lineEndings: 'lf' });
     expect(checkPromptText(big, 'benchmark')).toMatchObject({ ok: true, chars: FIVE_MB });
-    expect(checkPromptText('x'.repeat(PROMPT_LIMITS.benchmark + 1), 'benchmark')).toMatchObject({ ok: false, reason: 'too-large', message: expect.stringMatching(/too long to benchmark \(10,000,001 characters; the limit is 10,000,000\)/) });
+    expect(checkPromptText('x'.repeat(PROMPT_LIMITS.benchmark + 1), 'benchmark')).toMatchObject({
+      ok: false,
+      reason: 'too-large',
+      message: expect.stringMatching(/too long to benchmark \(10,000,001 characters; the limit is 10,000,000\)/),
+    });
     expect(checkPromptText('x'.repeat(PROMPT_LIMITS.hover), 'hover').ok).toBe(true);
   });
   it('mixed line endings: a correct result that says so', () => {
     const text = 'line one\r\nline two\nline three\rline four';
-    expect(checkPromptText(text, 'benchmark')).toEqual({ ok: true, chars: text.length, lines: 4, lineEndings: 'mixed' });
+    expect(checkPromptText(text, 'benchmark')).toEqual({
+      ok: true,
+      chars: text.length,
+      lines: 4,
+      lineEndings: 'mixed',
+    });
     expect(lineEndingsOf('a\nb\n')).toEqual({ lines: 3, lineEndings: 'lf' });
     expect(lineEndingsOf('a\r\nb\r\n')).toEqual({ lines: 3, lineEndings: 'crlf' });
     expect(lineEndingsOf('a\rb')).toEqual({ lines: 2, lineEndings: 'cr' });
@@ -67,12 +86,16 @@ describe('the 5 MB hover path is bounded (never a frozen editor)', () => {
     const md = check.ok ? '' : buildHoverNotice('selection', big.length, check.message);
     const ms = performance.now() - t0;
     expect(ms).toBeLessThan(2_000);
-    expect(md).toMatch(/^\*\*Tokenscope\*\* · Selection: 5,242,880 characters\n\nThe selection is too long to count on hover/);
+    expect(md).toMatch(
+      /^\*\*Tokenscope\*\* · Selection: 5,242,880 characters\n\nThe selection is too long to count on hover/,
+    );
     expect(md).toContain('Run "Tokenscope: Compare Tokenizers" to count it\\.'); // Markdown-escaped
   });
   it('finding a string literal in a 5 MB source file takes well under 2 s', () => {
     const line = 'const x = "just a label"; // a comment with "quotes"\n';
-    const code = line.repeat(Math.ceil(FIVE_MB / line.length)) + 'const prompt = "Write a short poem about the sea and the moon, in the style of a sailor\'s song.";\n';
+    const code =
+      line.repeat(Math.ceil(FIVE_MB / line.length)) +
+      'const prompt = "Write a short poem about the sea and the moon, in the style of a sailor\'s song.";\n';
     const at = code.lastIndexOf('poem');
     const t0 = performance.now();
     const lit = findPromptLiteral(code, at, 'typescript');
@@ -89,12 +112,18 @@ describe('the 5 MB hover path is bounded (never a frozen editor)', () => {
 
 describe('string literals in files with mixed line endings', () => {
   it('finds the literal around the cursor whatever the line ends', () => {
-    const src = 'x = 1\r\ny = "short"\nprompt = """Explain in plain words how a transformer\r\nreads a sentence, step by step,\nfor a curious reader."""\r\nz = 2\r\n';
+    const src =
+      'x = 1\r\ny = "short"\nprompt = """Explain in plain words how a transformer\r\nreads a sentence, step by step,\nfor a curious reader."""\r\nz = 2\r\n';
     const at = src.indexOf('transformer');
     const lit = findPromptLiteral(src, at, 'python');
-    expect(lit?.content).toBe('Explain in plain words how a transformer\r\nreads a sentence, step by step,\nfor a curious reader.');
-    const js = '// note\r\nconst a = "x";\nconst p = "Describe the water cycle to a ten year old child in five sentences.";\r\n';
-    expect(findPromptLiteral(js, js.indexOf('water'), 'javascript')?.content).toBe('Describe the water cycle to a ten year old child in five sentences.');
+    expect(lit?.content).toBe(
+      'Explain in plain words how a transformer\r\nreads a sentence, step by step,\nfor a curious reader.',
+    );
+    const js =
+      '// note\r\nconst a = "x";\nconst p = "Describe the water cycle to a ten year old child in five sentences.";\r\n';
+    expect(findPromptLiteral(js, js.indexOf('water'), 'javascript')?.content).toBe(
+      'Describe the water cycle to a ten year old child in five sentences.',
+    );
   });
 });
 

@@ -10,7 +10,13 @@ import type { ModelSpec, StreamEvent } from '../../src/core/types';
 import { PROVIDER_ERRORS } from '../server/wire';
 
 const openai = protocolFor('openai-chat');
-const spec: ModelSpec = { id: 'kimi-k2', protocol: 'openai-chat', baseUrl: 'https://api.moonshot.ai/v1', model: 'kimi-k2.6', region: 'CN' };
+const spec: ModelSpec = {
+  id: 'kimi-k2',
+  protocol: 'openai-chat',
+  baseUrl: 'https://api.moonshot.ai/v1',
+  model: 'kimi-k2.6',
+  region: 'CN',
+};
 const classify = (e: { status: number; body: string }, s: ModelSpec = spec) =>
   httpError(s, e.status, { message: openai.errorMessage(e.body), codes: jsonErrorCodes(e.body) });
 
@@ -25,7 +31,11 @@ function split(pieces: string[]): [number, string, string][] {
   take(pieces.length - 1, s.flush());
   return out;
 }
-const joined = (out: [number, string, string][], channel: string) => out.filter(([, c]) => c === channel).map(([, , t]) => t).join('');
+const joined = (out: [number, string, string][], channel: string) =>
+  out
+    .filter(([, c]) => c === channel)
+    .map(([, , t]) => t)
+    .join('');
 
 describe('inline <think> reasoning', () => {
   it('moves the tagged text to the reasoning channel; the answer starts after the closing tag', () => {
@@ -44,7 +54,10 @@ describe('inline <think> reasoning', () => {
     expect([joined(m3, 'reasoning'), joined(m3, 'answer')]).toEqual(['r', 'A']);
   });
   it('leaves an answer alone when the tag is not at its start, or is only a look-alike', () => {
-    expect(split(['Use <think> tags', ' like this'])).toEqual([[0, 'answer', 'Use <think> tags'], [1, 'answer', ' like this']]);
+    expect(split(['Use <think> tags', ' like this'])).toEqual([
+      [0, 'answer', 'Use <think> tags'],
+      [1, 'answer', ' like this'],
+    ]);
     expect(joined(split(['<thought>x']), 'answer')).toBe('<thought>x');
     expect(joined(split(['<thi']), 'answer')).toBe('<thi'); // the stream ended on a would-be tag: it was answer text
   });
@@ -55,12 +68,26 @@ describe('inline <think> reasoning', () => {
   });
   it('a response with only the closing tag (the template wrote <think> into the prompt) starts as reasoning', () => {
     const pieces = ['Okay, the user', ' wants', '</think>', '\n\nHi'];
-    const s = inlineThinkingSplitter(pieces.map((p) => Buffer.from(`data: ${JSON.stringify({ choices: [{ delta: { content: p } }] })}\n\n`)));
+    const s = inlineThinkingSplitter(
+      pieces.map((p) => Buffer.from(`data: ${JSON.stringify({ choices: [{ delta: { content: p } }] })}\n\n`)),
+    );
     const out = pieces.flatMap((p) => s.push([{ kind: 'token', channel: 'answer', text: p }]));
-    expect(out).toEqual([{ kind: 'token', channel: 'reasoning', text: 'Okay, the user' }, { kind: 'token', channel: 'reasoning', text: ' wants' }, { kind: 'token', channel: 'answer', text: '\n\nHi' }]);
+    expect(out).toEqual([
+      { kind: 'token', channel: 'reasoning', text: 'Okay, the user' },
+      { kind: 'token', channel: 'reasoning', text: ' wants' },
+      { kind: 'token', channel: 'answer', text: '\n\nHi' },
+    ]);
     // Go's JSON (Ollama) escapes the tag; an answer that only mentions an opening tag is not reasoning.
-    expect(inlineThinkingSplitter([Buffer.from('{"content":"a\\u003c/think\\u003eb"}')]).push([{ kind: 'token', channel: 'answer', text: 'a' }])).toEqual([{ kind: 'token', channel: 'reasoning', text: 'a' }]);
-    expect(inlineThinkingSplitter([Buffer.from('Use <think> and </think>')]).push([{ kind: 'token', channel: 'answer', text: 'Use' }])).toEqual([{ kind: 'token', channel: 'answer', text: 'Use' }]);
+    expect(
+      inlineThinkingSplitter([Buffer.from('{"content":"a\\u003c/think\\u003eb"}')]).push([
+        { kind: 'token', channel: 'answer', text: 'a' },
+      ]),
+    ).toEqual([{ kind: 'token', channel: 'reasoning', text: 'a' }]);
+    expect(
+      inlineThinkingSplitter([Buffer.from('Use <think> and </think>')]).push([
+        { kind: 'token', channel: 'answer', text: 'Use' },
+      ]),
+    ).toEqual([{ kind: 'token', channel: 'answer', text: 'Use' }]);
   });
   it('finds the closing tag in the raw bytes wherever the reads cut it, raw or JSON-escaped (property)', () => {
     for (const body of ['data: {"content":"plan</think>Hi"}\n\n', '{"content":"plan\\u003c/think\\u003eHi"}\n']) {
@@ -93,19 +120,31 @@ describe('inline <think> reasoning', () => {
 
 describe('openai-chat dialect quirks', () => {
   it('MiniMax reasoning_split: reasoning_details[].text is reasoning', () => {
-    const ev = openai.decode('{"choices":[{"index":0,"delta":{"role":"assistant","reasoning_details":[{"type":"reasoning.text","id":"reasoning-text-1","format":"MiniMax-response-v1","index":0,"text":"Let me"}]}}]}');
+    const ev = openai.decode(
+      '{"choices":[{"index":0,"delta":{"role":"assistant","reasoning_details":[{"type":"reasoning.text","id":"reasoning-text-1","format":"MiniMax-response-v1","index":0,"text":"Let me"}]}}]}',
+    );
     expect(ev).toEqual([{ kind: 'token', channel: 'reasoning', text: 'Let me' }]);
   });
   it('OpenRouter: reasoning is read once (reasoning_details repeats it); cost, provider and encrypted details', () => {
-    const chunk = '{"id":"gen-1","provider":"DeepInfra","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"hm","reasoning_details":[{"type":"reasoning.text","text":"hm","format":"unknown","index":0}]}}]}';
+    const chunk =
+      '{"id":"gen-1","provider":"DeepInfra","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"hm","reasoning_details":[{"type":"reasoning.text","text":"hm","format":"unknown","index":0}]}}]}';
     expect(openai.decode(chunk)).toEqual([{ kind: 'token', channel: 'reasoning', text: 'hm' }]);
-    expect(openai.decode('{"choices":[{"delta":{"reasoning_details":[{"type":"reasoning.encrypted","data":"gAAA"}]}}]}')).toEqual([]);
-    const usage = openai.decode('{"id":"gen-1","provider":"DeepInfra","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":20,"total_tokens":29,"cost":0.000123,"is_byok":false}}');
-    expect(usage).toContainEqual({ kind: 'usage', usage: expect.objectContaining({ inputTokens: 9, outputTokens: 20, costUsd: 0.000123 }) });
+    expect(
+      openai.decode('{"choices":[{"delta":{"reasoning_details":[{"type":"reasoning.encrypted","data":"gAAA"}]}}]}'),
+    ).toEqual([]);
+    const usage = openai.decode(
+      '{"id":"gen-1","provider":"DeepInfra","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":20,"total_tokens":29,"cost":0.000123,"is_byok":false}}',
+    );
+    expect(usage).toContainEqual({
+      kind: 'usage',
+      usage: expect.objectContaining({ inputTokens: 9, outputTokens: 20, costUsd: 0.000123 }),
+    });
     expect(usage).toContainEqual({ kind: 'servedBy', provider: 'DeepInfra' });
   });
   it('OpenAI obfuscation padding is not text', () => {
-    expect(openai.decode('{"choices":[{"index":0,"delta":{"content":"Hi"}}],"obfuscation":"Xb3kP9"}')).toEqual([{ kind: 'token', channel: 'answer', text: 'Hi' }]);
+    expect(openai.decode('{"choices":[{"index":0,"delta":{"content":"Hi"}}],"obfuscation":"Xb3kP9"}')).toEqual([
+      { kind: 'token', channel: 'answer', text: 'Hi' },
+    ]);
   });
   it('vLLM per-request metrics and speculative decoding on the usage chunk', () => {
     const ev = openai.decode(
@@ -119,7 +158,9 @@ describe('openai-chat dialect quirks', () => {
     expect(m.notes.join(' ')).toMatch(/this request only/);
   });
   it('SGLang meta_info: its own acceptance length wins over completion ÷ verify steps', () => {
-    const ev = openai.decode('{"choices":[],"meta_info":{"completion_tokens":90,"spec_verify_ct":30,"spec_accept_length":2.9}}');
+    const ev = openai.decode(
+      '{"choices":[],"meta_info":{"completion_tokens":90,"spec_verify_ct":30,"spec_accept_length":2.9}}',
+    );
     const m = measuredAcceptance(serverStatsFromEvents(ev)[0]);
     expect(m.acceptanceLength).toBe(2.9);
   });
@@ -129,7 +170,9 @@ describe('event: error without an error key', () => {
   it('is an error in every SSE protocol, JSON or not', () => {
     for (const id of ['openai-chat', 'anthropic', 'gemini'] as const) {
       const p = protocolFor(id);
-      expect(p.decode('{"type":"server_error","message":"boom"}', 'error')).toEqual([{ kind: 'error', message: 'boom', code: 'server_error' }]);
+      expect(p.decode('{"type":"server_error","message":"boom"}', 'error')).toEqual([
+        { kind: 'error', message: 'boom', code: 'server_error' },
+      ]);
       expect(p.decode('upstream timed out', 'error')).toEqual([{ kind: 'error', message: 'upstream timed out' }]);
     }
   });
@@ -140,7 +183,10 @@ describe('ollama final line', () => {
     const ev = protocolFor('ollama').decode(
       '{"model":"m","message":{"role":"assistant","content":""},"done":true,"total_duration":8971147900,"load_duration":3868979700,"prompt_eval_count":948,"prompt_eval_cached_count":512,"prompt_eval_duration":691679000,"eval_count":142,"eval_duration":4401570000}',
     );
-    expect(ev).toContainEqual({ kind: 'usage', usage: { inputTokens: 948, outputTokens: 142, cachedInputTokens: 512 } });
+    expect(ev).toContainEqual({
+      kind: 'usage',
+      usage: { inputTokens: 948, outputTokens: 142, cachedInputTokens: 512 },
+    });
     expect(ev).toContainEqual(expect.objectContaining({ kind: 'serverTiming', loadDurationMs: 3868.9797 }));
   });
 });
@@ -148,9 +194,12 @@ describe('ollama final line', () => {
 describe('llama.cpp /metrics speculation counters', () => {
   it('are read like vLLM counters under their own prefix', () => {
     const scrape = [
-      '# TYPE llamacpp:spec_decode_num_drafts_total counter', 'llamacpp:spec_decode_num_drafts_total 200',
-      'llamacpp:spec_decode_num_draft_tokens_total 1000', 'llamacpp:spec_decode_num_accepted_tokens_total 600',
-      'llamacpp:spec_decode_num_accepted_tokens_per_pos_total{position="0"} 180', 'vllm:spec_decode_num_drafts_total 5',
+      '# TYPE llamacpp:spec_decode_num_drafts_total counter',
+      'llamacpp:spec_decode_num_drafts_total 200',
+      'llamacpp:spec_decode_num_draft_tokens_total 1000',
+      'llamacpp:spec_decode_num_accepted_tokens_total 600',
+      'llamacpp:spec_decode_num_accepted_tokens_per_pos_total{position="0"} 180',
+      'vllm:spec_decode_num_drafts_total 5',
     ].join('\n');
     const c = specCounters(scrape, 'llama.cpp')!;
     expect(c).toEqual({ drafts: 200, draftTokens: 1000, acceptedTokens: 600, acceptedPerPosition: [180] });
@@ -162,16 +211,33 @@ describe('llama.cpp /metrics speculation counters', () => {
 
 describe('error classification', () => {
   it('no money is payment whatever the status, never retried, and says to top up at that provider', () => {
-    for (const e of [PROVIDER_ERRORS.kimiNoBalance, PROVIDER_ERRORS.zaiArrears, PROVIDER_ERRORS.openaiQuota, PROVIDER_ERRORS.deepseekNoBalance]) {
+    for (const e of [
+      PROVIDER_ERRORS.kimiNoBalance,
+      PROVIDER_ERRORS.zaiArrears,
+      PROVIDER_ERRORS.openaiQuota,
+      PROVIDER_ERRORS.deepseekNoBalance,
+    ]) {
       const err = classify(e);
       expect(err.kind, e.body).toBe('payment');
       expect(retryable(err.kind)).toBe(false);
-      expect(err.message).toMatch(/^kimi-k2 \(api\.moonshot\.ai\): the account is out of balance or quota \(HTTP 4\d\d: .+\)\. Top up the balance with the provider \(api\.moonshot\.ai\)/);
+      expect(err.message).toMatch(
+        /^kimi-k2 \(api\.moonshot\.ai\): the account is out of balance or quota \(HTTP 4\d\d: .+\)\. Top up the balance with the provider \(api\.moonshot\.ai\)/,
+      );
     }
-    expect(classify({ status: 403, body: '{"error":{"message":"Your account has insufficient balance","type":"permission_denied_error"}}' }).kind).toBe('payment');
+    expect(
+      classify({
+        status: 403,
+        body: '{"error":{"message":"Your account has insufficient balance","type":"permission_denied_error"}}',
+      }).kind,
+    ).toBe('payment');
   });
   it('overload is retryable: 503 (DeepSeek, Gemini UNAVAILABLE), 529, and Kimi engine_overloaded_error on a 429', () => {
-    for (const e of [PROVIDER_ERRORS.deepseekOverloaded, PROVIDER_ERRORS.geminiUnavailable, PROVIDER_ERRORS.anthropicOverloaded, PROVIDER_ERRORS.kimiOverloaded]) {
+    for (const e of [
+      PROVIDER_ERRORS.deepseekOverloaded,
+      PROVIDER_ERRORS.geminiUnavailable,
+      PROVIDER_ERRORS.anthropicOverloaded,
+      PROVIDER_ERRORS.kimiOverloaded,
+    ]) {
       const err = classify(e);
       expect(err.kind, e.body).toBe('overloaded');
       expect(retryable(err.kind)).toBe(true);
@@ -181,7 +247,9 @@ describe('error classification', () => {
   it('Gemini\'s per-minute 429 ("You exceeded your current quota") is a rate limit, with its RetryInfo wait', () => {
     const e = PROVIDER_ERRORS.geminiRateLimit;
     const g = protocolFor('gemini');
-    expect(httpError(spec, e.status, { message: g.errorMessage(e.body), codes: jsonErrorCodes(e.body) }).kind).toBe('rate-limit');
+    expect(httpError(spec, e.status, { message: g.errorMessage(e.body), codes: jsonErrorCodes(e.body) }).kind).toBe(
+      'rate-limit',
+    );
     expect(jsonRetryDelaySec(e.body)).toBe(1);
     expect(jsonRetryDelaySec('{"error":{"details":[{"retryDelay":"oops"}]}}')).toBeUndefined();
   });
@@ -191,6 +259,11 @@ describe('error classification', () => {
     expect(retryable(classify({ status: 500, body: '{}' }).kind)).toBe(false);
   });
   it('a rate-limit message that mentions topping up to raise the tier is not taken for no balance', () => {
-    expect(classify({ status: 429, body: '{"error":{"message":"Rate limit reached. Increase your cumulative top-up amount to upgrade your tier.","type":"rate_limit_reached_error"}}' }).kind).toBe('rate-limit');
+    expect(
+      classify({
+        status: 429,
+        body: '{"error":{"message":"Rate limit reached. Increase your cumulative top-up amount to upgrade your tier.","type":"rate_limit_reached_error"}}',
+      }).kind,
+    ).toBe('rate-limit');
   });
 });

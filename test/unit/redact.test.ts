@@ -15,7 +15,7 @@ function naive(text: string, key: string): string {
   for (const { text: form, min } of forms)
     for (let i = 0; i + min <= out.length; i++) if (form.includes(out.slice(i, i + min))) mark.fill(1, i, i + min);
   let result = '';
-  for (let i = 0; i < out.length; ) {
+  for (let i = 0; i < out.length;) {
     if (!mark[i]) result += out[i++];
     else {
       result += '***';
@@ -42,8 +42,21 @@ describe('redact', () => {
       const out = redact(`your key: ${echo} (rejected)`, KEY);
       expect(out).toMatch(/^your key: .*\*\*\*.* \(rejected\)$/);
       // No 8 characters of the key in any form are left (forms computed here, with a margin for alignment).
-      const scanned = [KEY, [...KEY].reverse().join(''), encodeURIComponent(KEY), ...['', 'a', 'ab'].flatMap((p) => [b64(p + KEY).slice(4, -4), b64(p + KEY).slice(4, -4).replace(/\+/g, '-').replace(/\//g, '_')])];
-      for (const form of scanned) for (let i = 0; i + 8 <= form.length; i++) expect(out, `${name}: piece ${form.slice(i, i + 8)}`).not.toContain(form.slice(i, i + 8));
+      const scanned = [
+        KEY,
+        [...KEY].reverse().join(''),
+        encodeURIComponent(KEY),
+        ...['', 'a', 'ab'].flatMap((p) => [
+          b64(p + KEY).slice(4, -4),
+          b64(p + KEY)
+            .slice(4, -4)
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_'),
+        ]),
+      ];
+      for (const form of scanned)
+        for (let i = 0; i + 8 <= form.length; i++)
+          expect(out, `${name}: piece ${form.slice(i, i + 8)}`).not.toContain(form.slice(i, i + 8));
       const hex = Buffer.from(KEY).toString('hex');
       for (let i = 0; i + 16 <= hex.length; i++) expect(out.toLowerCase()).not.toContain(hex.slice(i, i + 16));
     });
@@ -57,7 +70,9 @@ describe('redact', () => {
 
   it('matches the straightforward version on random text with pieces of the key planted anywhere', () => {
     const forms = keyForms(KEY).map((f) => f.text);
-    const piece = fc.tuple(fc.constantFrom(...forms), fc.nat(), fc.integer({ min: 4, max: 40 })).map(([f, at, len]) => f.slice(at % f.length, (at % f.length) + len));
+    const piece = fc
+      .tuple(fc.constantFrom(...forms), fc.nat(), fc.integer({ min: 4, max: 40 }))
+      .map(([f, at, len]) => f.slice(at % f.length, (at % f.length) + len));
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.string({ maxLength: 12 }), piece), { maxLength: 12 }), (parts) => {
         const text = parts.join('');

@@ -5,7 +5,14 @@ import { emptyResult, recordRun, reportHeader } from '../../src/core/report/repo
 import type { ModelSpec } from '../../src/core/types';
 import { run } from '../extension/fixtures';
 
-const spec: ModelSpec = { id: 'glm-4.6', region: 'CN', protocol: 'openai-chat', model: 'glm-4.6', baseUrl: 'https://open.bigmodel.cn/api/paas/v4', apiKeyEnv: 'ZHIPU_API_KEY' };
+const spec: ModelSpec = {
+  id: 'glm-4.6',
+  region: 'CN',
+  protocol: 'openai-chat',
+  model: 'glm-4.6',
+  baseUrl: 'https://open.bigmodel.cn/api/paas/v4',
+  apiKeyEnv: 'ZHIPU_API_KEY',
+};
 const settings = { runs: 3, warmup: 1, concurrency: 1, maxTokens: 512, timeoutMs: 120_000 };
 
 describe('report parts shared by the runner and the live report', () => {

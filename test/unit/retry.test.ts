@@ -5,7 +5,11 @@ import type { RunError } from '../../src/core/types';
 type Outcome = { error?: RunError };
 
 /** Runs withRetries over a fixed sequence of outcomes, recording the waits instead of sleeping. */
-async function run(outcomes: Outcome[], policy: Partial<RetryPolicy> = {}, opts: { random?: number; signal?: AbortSignal } = {}) {
+async function run(
+  outcomes: Outcome[],
+  policy: Partial<RetryPolicy> = {},
+  opts: { random?: number; signal?: AbortSignal } = {},
+) {
   let sent = 0;
   const waits: number[] = [];
   const retries: { attempt: number; waitMs: number; reason: string }[] = [];
@@ -13,12 +17,24 @@ async function run(outcomes: Outcome[], policy: Partial<RetryPolicy> = {}, opts:
     async () => outcomes[Math.min(sent++, outcomes.length - 1)],
     (o) => o.error,
     { ...DEFAULT_RETRY, ...policy },
-    { random: () => opts.random ?? 0.5, wait: async (ms) => void waits.push(ms), onRetry: (r) => retries.push(r), signal: opts.signal },
+    {
+      random: () => opts.random ?? 0.5,
+      wait: async (ms) => void waits.push(ms),
+      onRetry: (r) => retries.push(r),
+      signal: opts.signal,
+    },
   );
   return { ...result, sent, waits, retries };
 }
 
-const rateLimit = (retryAfterSec?: number): Outcome => ({ error: { kind: 'rate-limit', status: 429, message: 'm: rate limited (HTTP 429).', ...(retryAfterSec !== undefined ? { retryAfterSec } : {}) } });
+const rateLimit = (retryAfterSec?: number): Outcome => ({
+  error: {
+    kind: 'rate-limit',
+    status: 429,
+    message: 'm: rate limited (HTTP 429).',
+    ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+  },
+});
 const overloaded: Outcome = { error: { kind: 'overloaded', status: 529, message: 'm: overloaded (HTTP 529).' } };
 const ok: Outcome = {};
 
@@ -47,7 +63,10 @@ describe('withRetries', () => {
   it('gives up after maxRetries and says how many, with "try again later" for overload', async () => {
     const r = await run([overloaded], { maxRetries: 2, baseDelayMs: 1 });
     expect(r.sent).toBe(3);
-    expect(r.finalError).toEqual({ ...overloaded.error, message: 'm: overloaded (HTTP 529). Gave up after 2 retries. Try again later.' });
+    expect(r.finalError).toEqual({
+      ...overloaded.error,
+      message: 'm: overloaded (HTTP 529). Gave up after 2 retries. Try again later.',
+    });
     const one = await run([rateLimit()], { maxRetries: 1, baseDelayMs: 1 });
     expect(one.finalError?.message).toBe('m: rate limited (HTTP 429). Gave up after 1 retry.');
   });
@@ -62,7 +81,9 @@ describe('withRetries', () => {
     const r = await run([rateLimit(120), ok], { maxDelayMs: 60_000 });
     expect(r.sent).toBe(1);
     expect(r.waits).toEqual([]);
-    expect(r.finalError?.message).toBe('m: rate limited (HTTP 429). That is longer than the 60 s Tokenscope waits; not retried.');
+    expect(r.finalError?.message).toBe(
+      'm: rate limited (HTTP 429). That is longer than the 60 s Tokenscope waits; not retried.',
+    );
   });
 
   it('never retries other failures, and leaves their error alone', async () => {

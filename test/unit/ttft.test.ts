@@ -11,8 +11,25 @@ import { buildSweepPrompt, fitPrefill, leastSquares, parseInputTokens } from '..
 import { loadTokenizer } from '../../src/core/tokenizers';
 import type { ModelSpec, RunMetrics } from '../../src/core/types';
 
-const spec = (extra: Partial<ModelSpec> = {}): ModelSpec => ({ id: 'm', protocol: 'openai-chat', baseUrl: 'http://127.0.0.1:1/v1', model: 'm', region: 'local', ...extra });
-const run = (extra: Partial<RunMetrics>): RunMetrics => ({ ok: true, ttftMs: 100, ttfoMs: 100, decodeTps: 50, e2eMs: 500, inputTokens: 1000, cachedInputTokens: 0, ...extra }) as RunMetrics;
+const spec = (extra: Partial<ModelSpec> = {}): ModelSpec => ({
+  id: 'm',
+  protocol: 'openai-chat',
+  baseUrl: 'http://127.0.0.1:1/v1',
+  model: 'm',
+  region: 'local',
+  ...extra,
+});
+const run = (extra: Partial<RunMetrics>): RunMetrics =>
+  ({
+    ok: true,
+    ttftMs: 100,
+    ttfoMs: 100,
+    decodeTps: 50,
+    e2eMs: 500,
+    inputTokens: 1000,
+    cachedInputTokens: 0,
+    ...extra,
+  }) as RunMetrics;
 
 describe('cold prompts and the run plan', () => {
   it('gives every cold prompt its own nonce at the start and keeps the prompt after it', () => {
@@ -23,9 +40,20 @@ describe('cold prompts and the run plan', () => {
   });
 
   it('both: warm-up, cold runs, one priming request per model, then warm runs with the identical prompt', () => {
-    const stages = planRuns({ models: [{ prompt: 'p' }, { prompt: 'q' }], runs: 2, warmup: 1, cache: 'both', sweep: false });
+    const stages = planRuns({
+      models: [{ prompt: 'p' }, { prompt: 'q' }],
+      runs: 2,
+      warmup: 1,
+      cache: 'both',
+      sweep: false,
+    });
     const kinds = stages.map((s) => s.map((r) => `${r.model}:${r.warmup ? 'w' : 'm'}:${r.variant().cacheState}`));
-    expect(kinds).toEqual([['0:w:cold', '1:w:cold'], ['0:m:cold', '1:m:cold', '0:m:cold', '1:m:cold'], ['0:w:warm', '1:w:warm'], ['0:m:warm', '1:m:warm', '0:m:warm', '1:m:warm']]);
+    expect(kinds).toEqual([
+      ['0:w:cold', '1:w:cold'],
+      ['0:m:cold', '1:m:cold', '0:m:cold', '1:m:cold'],
+      ['0:w:warm', '1:w:warm'],
+      ['0:m:warm', '1:m:warm', '0:m:warm', '1:m:warm'],
+    ]);
     const warm = stages[3].map((r) => r.variant());
     expect(warm.map((v) => v.prompt)).toEqual(['p', 'q', 'p', 'q']);
     expect(warm.every((v) => v.cacheControl)).toBe(true);
@@ -33,8 +61,26 @@ describe('cold prompts and the run plan', () => {
   });
 
   it('sweep: one stage per size, a model skips sizes it has no prompt for', () => {
-    const stages = planRuns({ models: [{ prompt: '', sweep: [{ target: 256, prompt: 'a' }, { target: 1024, prompt: 'b' }] }, { prompt: '', sweep: [{ target: 256, prompt: 'c' }] }], runs: 2, warmup: 0, cache: 'cold', sweep: true });
-    expect(stages.map((s) => s.map((r) => `${r.model}:${r.variant().targetInputTokens}`))).toEqual([['0:256', '1:256', '0:256', '1:256'], ['0:1024', '0:1024']]);
+    const stages = planRuns({
+      models: [
+        {
+          prompt: '',
+          sweep: [
+            { target: 256, prompt: 'a' },
+            { target: 1024, prompt: 'b' },
+          ],
+        },
+        { prompt: '', sweep: [{ target: 256, prompt: 'c' }] },
+      ],
+      runs: 2,
+      warmup: 0,
+      cache: 'cold',
+      sweep: true,
+    });
+    expect(stages.map((s) => s.map((r) => `${r.model}:${r.variant().targetInputTokens}`))).toEqual([
+      ['0:256', '1:256', '0:256', '1:256'],
+      ['0:1024', '0:1024'],
+    ]);
   });
 });
 
@@ -58,7 +104,12 @@ describe('cache verdict', () => {
 
   it('saving in ms and %; no documented cache and no hit is not flagged', () => {
     const s = spec();
-    const cmp = compareCache(s, summarizeCacheState(s, [run({ ttftMs: 200 })]), summarizeCacheState(s, [run({ ttftMs: 50 })]), 1000);
+    const cmp = compareCache(
+      s,
+      summarizeCacheState(s, [run({ ttftMs: 200 })]),
+      summarizeCacheState(s, [run({ ttftMs: 50 })]),
+      1000,
+    );
     expect(cmp.savingMs).toBe(150);
     expect(cmp.savingPct).toBe(75);
     expect(cmp.neverHit).toBe(false);
@@ -86,11 +137,18 @@ describe('sweep', () => {
     expect(fit.slope).toBeCloseTo(0.05, 12);
     expect(fit.intercept).toBeCloseTo(30, 9);
     expect(fit.r2).toBeCloseTo(1, 12);
-    expect(leastSquares([{ x: 5, y: 1 }, { x: 5, y: 2 }])).toBeNull();
+    expect(
+      leastSquares([
+        { x: 5, y: 1 },
+        { x: 5, y: 2 },
+      ]),
+    ).toBeNull();
   });
 
   it('prefill rate is null when TTFT does not grow with the prompt', () => {
-    const runs = [256, 1024, 4096].flatMap((t) => [run({ targetInputTokens: t, inputTokens: t, ttftMs: 300 - t / 100 })]);
+    const runs = [256, 1024, 4096].flatMap((t) => [
+      run({ targetInputTokens: t, inputTokens: t, ttftMs: 300 - t / 100 }),
+    ]);
     const fit = fitPrefill(runs)!;
     expect(fit.tokensPerSec).toBeNull();
     expect(fit.points).toBe(3);
@@ -106,8 +164,19 @@ describe('phases and processing time', () => {
   });
 
   it('medians each phase over the runs where it happened and counts fresh vs reused connections', () => {
-    const p = (connectMs: number | null) => ({ dnsMs: null, connectMs, tlsMs: null, sentMs: 2, headersMs: 10, firstByteMs: 11 });
-    const s = summarizePhases([run({ phases: p(1), connectionReused: false }), run({ phases: p(null), connectionReused: true }), run({ phases: p(null), connectionReused: true })])!;
+    const p = (connectMs: number | null) => ({
+      dnsMs: null,
+      connectMs,
+      tlsMs: null,
+      sentMs: 2,
+      headersMs: 10,
+      firstByteMs: 11,
+    });
+    const s = summarizePhases([
+      run({ phases: p(1), connectionReused: false }),
+      run({ phases: p(null), connectionReused: true }),
+      run({ phases: p(null), connectionReused: true }),
+    ])!;
     expect(s.connectMs).toBe(1);
     expect(s.dnsMs).toBeNull();
     expect(s.freshConnections).toBe(1);
@@ -117,7 +186,20 @@ describe('phases and processing time', () => {
 
 describe('by hour', () => {
   const base = (time: string, extra: Partial<HistoryRecord> = {}, ttftMs = 100): HistoryRecord =>
-    ({ v: 1, time, modelId: 'ds', region: 'CN', protocol: 'openai-chat', host: 'h', promptHash: 'f'.repeat(64), category: 'chat', tokenSource: 'usage', toolVersion: '0', metrics: { ok: true, ttftMs, decodeTps: 40 }, ...extra }) as HistoryRecord;
+    ({
+      v: 1,
+      time,
+      modelId: 'ds',
+      region: 'CN',
+      protocol: 'openai-chat',
+      host: 'h',
+      promptHash: 'f'.repeat(64),
+      category: 'chat',
+      tokenSource: 'usage',
+      toolVersion: '0',
+      metrics: { ok: true, ttftMs, decodeTps: 40 },
+      ...extra,
+    }) as HistoryRecord;
 
   it('medians per model and UTC hour; warm and sweep runs left out; hour from the time when not stored', () => {
     const r = byHour([
@@ -138,16 +220,46 @@ describe('by hour', () => {
   });
 
   it('the leaderboard leaves warm and sweep runs out of its medians', () => {
-    const lb = leaderboard([base('2026-11-30T01:00:00Z', {}, 300), base('2026-11-30T01:01:00Z', { cacheState: 'cold' }, 500), base('2026-11-30T01:02:00Z', { cacheState: 'warm' }, 10), base('2026-11-30T01:03:00Z', { targetInputTokens: 32768 }, 5000)]);
+    const lb = leaderboard([
+      base('2026-11-30T01:00:00Z', {}, 300),
+      base('2026-11-30T01:01:00Z', { cacheState: 'cold' }, 500),
+      base('2026-11-30T01:02:00Z', { cacheState: 'warm' }, 10),
+      base('2026-11-30T01:03:00Z', { targetInputTokens: 32768 }, 5000),
+    ]);
     expect(lb.models[0].runs).toBe(2);
     expect(lb.models[0].medianTtftMs).toBe(400);
   });
 
   it('history records: the new fields are optional and checked when present', () => {
     const ok = base('2026-11-30T01:10:00Z');
-    const full = { ...ok, metrics: { ...ok.metrics, error: null, reasoningVisible: false, chunks: 1, setupMs: null, ttfoMs: null, e2eMs: null, itlMs: null, interChunkP50Ms: null, interChunkP95Ms: null, inputTokens: null, outputTokens: null, reasoningTokens: null, cachedInputTokens: null, streamedTokens: null, costUsd: null, charsPerSec: null, normalizedTps: null, serverDecodeTps: null } };
+    const full = {
+      ...ok,
+      metrics: {
+        ...ok.metrics,
+        error: null,
+        reasoningVisible: false,
+        chunks: 1,
+        setupMs: null,
+        ttfoMs: null,
+        e2eMs: null,
+        itlMs: null,
+        interChunkP50Ms: null,
+        interChunkP95Ms: null,
+        inputTokens: null,
+        outputTokens: null,
+        reasoningTokens: null,
+        cachedInputTokens: null,
+        streamedTokens: null,
+        costUsd: null,
+        charsPerSec: null,
+        normalizedTps: null,
+        serverDecodeTps: null,
+      },
+    };
     expect(recordProblem(full)).toBeNull();
-    expect(recordProblem({ ...full, cacheState: 'warm', hour: 23, location: 'Lab', targetInputTokens: 256 })).toBeNull();
+    expect(
+      recordProblem({ ...full, cacheState: 'warm', hour: 23, location: 'Lab', targetInputTokens: 256 }),
+    ).toBeNull();
     expect(recordProblem({ ...full, hour: 24 })).toMatch(/hour must be an integer 0–23/);
     expect(recordProblem({ ...full, cacheState: 'hot' })).toMatch(/cacheState must be cold or warm/);
   });

@@ -21,11 +21,27 @@ import type { CompareView, ResultsView } from '../../../src/shared/protocol/resu
 import type { ChartsFactory, ChartsHandle } from './resultsRender';
 import { currentTheme, onThemeChange, themeChart, type ChartTheme } from './theme';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LogarithmicScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  Legend,
+);
 
 type Bar = ChartDataset<'bar', (number | [number, number] | null)[]>;
 
-function spreadBars(view: ResultsView, metric: 'decodeTps' | 'normalizedTps' | 'ttftMs', p: ChartTheme, unit: string): Bar[] {
+function spreadBars(
+  view: ResultsView,
+  metric: 'decodeTps' | 'normalizedTps' | 'ttftMs',
+  p: ChartTheme,
+  unit: string,
+): Bar[] {
   const rows = view.rows;
   const colors = rows.map((r) => p.region[r.region] ?? p.fg);
   return [
@@ -60,7 +76,9 @@ function spreadBars(view: ResultsView, metric: 'decodeTps' | 'normalizedTps' | '
  */
 function comparePoints(view: ResultsView, compare: CompareView, metric: 'ttftMs' | 'decodeTps', p: ChartTheme): Bar[] {
   const side = (which: 'a' | 'b') => {
-    const data = view.rows.flatMap((r) => (compare.rows.find((c) => c.id === r.id)?.values[metric][which] ?? []).map((y) => ({ x: r.label, y })));
+    const data = view.rows.flatMap((r) =>
+      (compare.rows.find((c) => c.id === r.id)?.values[metric][which] ?? []).map((y) => ({ x: r.label, y })),
+    );
     return {
       type: 'line',
       label: `${which.toUpperCase()}: ${which === 'a' ? compare.a.name : compare.b.name} (each run)`,
@@ -86,7 +104,10 @@ function withAlpha(color: string, alpha: number): string {
 /** Axes without colours: themeChart() gives ticks, titles and grid the theme's. */
 function axes(xTitle: string | undefined, yTitle: string, linearX = false) {
   return {
-    x: { type: linearX ? ('linear' as const) : ('category' as const), title: { display: !!xTitle, text: xTitle ?? '' } },
+    x: {
+      type: linearX ? ('linear' as const) : ('category' as const),
+      title: { display: !!xTitle, text: xTitle ?? '' },
+    },
     y: { beginAtZero: true, title: { display: true, text: yTitle } },
   };
 }
@@ -109,7 +130,12 @@ export function logFloor(values: readonly (number | null)[]): number | undefined
 }
 
 /** Switches a bar chart's value axis between linear and logarithmic. */
-function setScale(chart: Chart<'bar', (number | [number, number] | null)[], string>, log: boolean, title: string, values: readonly (number | null)[]): void {
+function setScale(
+  chart: Chart<'bar', (number | [number, number] | null)[], string>,
+  log: boolean,
+  title: string,
+  values: readonly (number | null)[],
+): void {
   const y = chart.options.scales!.y as Record<string, unknown>;
   y.type = log ? 'logarithmic' : 'linear';
   y.beginAtZero = !log;
@@ -128,13 +154,35 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tps
     if (last) fill(last);
   });
   const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
-  const base = { responsive: true, maintainAspectRatio: false, animation: reduceMotion ? (false as const) : { duration: 200 } };
+  const base = {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: reduceMotion ? (false as const) : { duration: 200 },
+  };
 
-  const tpsChart = themeChart('decode-speed', new Chart<'bar', (number | [number, number] | null)[], string>(tps, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, scales: axes(undefined, 'tok/s') } }));
-  const ttftChart = themeChart('ttft', new Chart<'bar', (number | [number, number] | null)[], string>(ttft, { type: 'bar', data: { labels: [], datasets: [] }, options: { ...base, scales: axes(undefined, 'ms') } }));
+  const tpsChart = themeChart(
+    'decode-speed',
+    new Chart<'bar', (number | [number, number] | null)[], string>(tps, {
+      type: 'bar',
+      data: { labels: [], datasets: [] },
+      options: { ...base, scales: axes(undefined, 'tok/s') },
+    }),
+  );
+  const ttftChart = themeChart(
+    'ttft',
+    new Chart<'bar', (number | [number, number] | null)[], string>(ttft, {
+      type: 'bar',
+      data: { labels: [], datasets: [] },
+      options: { ...base, scales: axes(undefined, 'ms') },
+    }),
+  );
   const timelineChart = themeChart(
     'token-arrival',
-    new Chart<'line', { x: number; y: number }[], string>(timeline, { type: 'line', data: { datasets: [] }, options: { ...base, parsing: false, scales: axes('ms from request start', 'tokens received', true) } }),
+    new Chart<'line', { x: number; y: number }[], string>(timeline, {
+      type: 'line',
+      data: { datasets: [] },
+      options: { ...base, parsing: false, scales: axes('ms from request start', 'tokens received', true) },
+    }),
   );
 
   /** Datasets and scales for a view, in the current theme's colours (no redraw). */
@@ -142,7 +190,12 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tps
     const labels = view.rows.map((r) => r.label);
     const metric = tpsBasis.value === 'o200k' ? 'normalizedTps' : 'decodeTps';
     tpsChart.data.labels = labels;
-    tpsChart.data.datasets = spreadBars(view, metric, p, metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)');
+    tpsChart.data.datasets = spreadBars(
+      view,
+      metric,
+      p,
+      metric === 'normalizedTps' ? 'tok/s (o200k)' : 'tok/s (own tokens)',
+    );
     ttftChart.data.labels = labels;
     ttftChart.data.datasets = spreadBars(view, 'ttftMs', p, 'TTFT ms');
     // Each chart goes logarithmic only when its own values span more than LOG_SPAN; one switch turns both off.

@@ -21,7 +21,18 @@ export function hourHeatmapTable(h: Heatmap): HTMLTableElement {
     'table',
     { id: 'hour-heatmap', class: 'leaderboard heatmap' },
     el('caption', {}, 'Median TTFT (ms) by UTC hour'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Model'), h.hours.map((hour) => el('th', { scope: 'col', class: 'num', title: `${hh(hour)}:00–${hh(hour)}:59 UTC` }, hh(hour))))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Model'),
+        h.hours.map((hour) =>
+          el('th', { scope: 'col', class: 'num', title: `${hh(hour)}:00–${hh(hour)}:59 UTC` }, hh(hour)),
+        ),
+      ),
+    ),
     el(
       'tbody',
       {},
@@ -34,7 +45,17 @@ export function hourHeatmapTable(h: Heatmap): HTMLTableElement {
             const v = m.ttftMs[i];
             return v === null
               ? el('td', { class: 'num empty', 'data-hour': hour, 'data-runs': m.runs[i] }, '—')
-              : el('td', { class: `num heat-${heatLevel(v, h.minMs, h.maxMs)}`, 'data-hour': hour, 'data-value': String(v), 'data-runs': m.runs[i], title: `${m.runs[i]} run(s) at ${hh(hour)}:00 UTC` }, v.toFixed(0));
+              : el(
+                  'td',
+                  {
+                    class: `num heat-${heatLevel(v, h.minMs, h.maxMs)}`,
+                    'data-hour': hour,
+                    'data-value': String(v),
+                    'data-runs': m.runs[i],
+                    title: `${m.runs[i]} run(s) at ${hh(hour)}:00 UTC`,
+                  },
+                  v.toFixed(0),
+                );
           }),
         ),
       ),

@@ -27,7 +27,13 @@ export interface ChartsHandle {
   compare?(view: CompareView | null): void;
 }
 
-export type ChartsFactory = (canvases: { tps: HTMLCanvasElement; ttft: HTMLCanvasElement; timeline: HTMLCanvasElement; tpsBasis: HTMLSelectElement; tpsLog: HTMLLabelElement }) => ChartsHandle;
+export type ChartsFactory = (canvases: {
+  tps: HTMLCanvasElement;
+  ttft: HTMLCanvasElement;
+  timeline: HTMLCanvasElement;
+  tpsBasis: HTMLSelectElement;
+  tpsLog: HTMLLabelElement;
+}) => ChartsHandle;
 
 export interface ResultsApp {
   render(view: ResultsView | null): void;
@@ -67,7 +73,9 @@ function metricCell(c: MetricCell, col: ColumnDef, rowLabel: string): HTMLTableC
 function costTitled(td: HTMLTableCellElement, col: ColumnDef, row: ModelRow): HTMLTableCellElement {
   if (col.metric !== 'costUsd') return td;
   td.setAttribute('data-price-source', row.priceSource ?? '');
-  td.title = [td.title, row.priceSource ? `Priced by ${row.priceSource}` : 'No price known for this model'].filter(Boolean).join('\n');
+  td.title = [td.title, row.priceSource ? `Priced by ${row.priceSource}` : 'No price known for this model']
+    .filter(Boolean)
+    .join('\n');
   return td;
 }
 
@@ -79,7 +87,19 @@ function hostGroupTables(view: ResultsView): Child[] {
       'table',
       { class: 'results host-group', 'data-base-model': g.baseModel },
       el('caption', { dir: 'auto' }, g.baseModel),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Served as'), el('th', { scope: 'col' }, 'Provider'), el('th', { scope: 'col', class: 'num' }, 'tok/s (own tokens)'), el('th', { scope: 'col', class: 'num' }, 'TTFT ms'), el('th', { scope: 'col', class: 'num' }, 'cost/run'))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'col' }, 'Served as'),
+          el('th', { scope: 'col' }, 'Provider'),
+          el('th', { scope: 'col', class: 'num' }, 'tok/s (own tokens)'),
+          el('th', { scope: 'col', class: 'num' }, 'TTFT ms'),
+          el('th', { scope: 'col', class: 'num' }, 'cost/run'),
+        ),
+      ),
       el(
         'tbody',
         {},
@@ -89,12 +109,22 @@ function hostGroupTables(view: ResultsView): Child[] {
           const mark = (on: boolean, word: string) => (on ? el('span', { class: 'badge' }, word) : null);
           return el(
             'tr',
-            { 'data-model-id': id, 'data-fastest': id === g.fastestId ? 'true' : null, 'data-cheapest': id === g.cheapestId ? 'true' : null },
+            {
+              'data-model-id': id,
+              'data-fastest': id === g.fastestId ? 'true' : null,
+              'data-cheapest': id === g.cheapestId ? 'true' : null,
+            },
             el('th', { scope: 'row', dir: 'auto' }, r.label),
             el('td', { dir: 'auto' }, r.provider ?? r.host),
             el('td', { class: 'num' }, r.cells.decodeTps.text, ' ', mark(id === g.fastestId, 'fastest')),
             el('td', { class: 'num' }, r.cells.ttftMs.text),
-            el('td', { class: 'num', title: r.priceSource ? `Priced by ${r.priceSource}` : undefined }, r.cells.costUsd.text, ' ', mark(id === g.cheapestId, 'cheapest')),
+            el(
+              'td',
+              { class: 'num', title: r.priceSource ? `Priced by ${r.priceSource}` : undefined },
+              r.cells.costUsd.text,
+              ' ',
+              mark(id === g.cheapestId, 'cheapest'),
+            ),
           );
         }),
       ),
@@ -109,11 +139,14 @@ export function statusText(view: ResultsView): string {
   const { done, total, warmupDone, warmupTotal } = view.progress;
   const demo = view.demo ? 'Demo (simulated): ' : '';
   if (view.running) {
-    const warm = warmupTotal && warmupDone < warmupTotal ? ` Warm-up ${warmupDone} of ${warmupTotal} done (not measured).` : '';
+    const warm =
+      warmupTotal && warmupDone < warmupTotal ? ` Warm-up ${warmupDone} of ${warmupTotal} done (not measured).` : '';
     return `${demo}Running… ${done} of ${plural(total, 'measured run')} done.${warm}`;
   }
   const failedModels = view.rows.filter((r) => r.failedRuns > 0);
-  const failedText = failedModels.length ? ` ${plural(failedModels.length, 'model')} had failed runs: ${failedModels.map((r) => `${r.label} (${r.statusText.replace(/^.*?(failed: )/, '$1')})`).join('; ')}.` : '';
+  const failedText = failedModels.length
+    ? ` ${plural(failedModels.length, 'model')} had failed runs: ${failedModels.map((r) => `${r.label} (${r.statusText.replace(/^.*?(failed: )/, '$1')})`).join('; ')}.`
+    : '';
   if (view.cancelled) {
     const none = view.rows.filter((r) => r.okRuns + r.failedRuns === 0).map((r) => r.label);
     return `${demo}Cancelled after ${done} of ${plural(total, 'measured run')}; ${done ? `the ${done} finished ${done === 1 ? 'is' : 'are'} shown` : 'no run had finished'}.${none.length && done ? ` No finished run: ${none.join(', ')}.` : ''}${failedText}`;
@@ -165,10 +198,42 @@ function table(view: ResultsView): HTMLTableElement {
       el('th', { scope: 'col' }, 'Model'),
       el('th', { scope: 'col' }, 'Region'),
       el('th', { scope: 'col', title: 'Successful / measured runs' }, 'Runs ok'),
-      cols.map((c) => el('th', { scope: 'col', class: 'num', 'data-metric': c.metric, title: c.help }, c.label, c.unit === 'ms' ? el('span', { class: 'unit' }, ' ms') : null)),
-      el('th', { scope: 'col', title: 'Where output token counts came from: the provider\u2019s usage report or a local tokenizer' }, 'Tokens from'),
-      el('th', { scope: 'col', title: 'Estimated speed-up from speculative decoding for this task (prompt lookup replayed over the model\u2019s output, or a draft model by task type). An estimate, not a measurement.' }, 'Spec. decoding (est.)'),
-      view.slo ? el('th', { scope: 'col', 'data-field': 'slo', title: `Runs that met every target of the SLO ${view.slo} (failed runs count as missed), and goodput: requests per second that met it at concurrency ${view.settings.concurrency}` }, 'SLO met, goodput') : null,
+      cols.map((c) =>
+        el(
+          'th',
+          { scope: 'col', class: 'num', 'data-metric': c.metric, title: c.help },
+          c.label,
+          c.unit === 'ms' ? el('span', { class: 'unit' }, ' ms') : null,
+        ),
+      ),
+      el(
+        'th',
+        {
+          scope: 'col',
+          title: 'Where output token counts came from: the provider\u2019s usage report or a local tokenizer',
+        },
+        'Tokens from',
+      ),
+      el(
+        'th',
+        {
+          scope: 'col',
+          title:
+            'Estimated speed-up from speculative decoding for this task (prompt lookup replayed over the model\u2019s output, or a draft model by task type). An estimate, not a measurement.',
+        },
+        'Spec. decoding (est.)',
+      ),
+      view.slo
+        ? el(
+            'th',
+            {
+              scope: 'col',
+              'data-field': 'slo',
+              title: `Runs that met every target of the SLO ${view.slo} (failed runs count as missed), and goodput: requests per second that met it at concurrency ${view.settings.concurrency}`,
+            },
+            'SLO met, goodput',
+          )
+        : null,
     ),
   );
   const body = el(
@@ -177,26 +242,63 @@ function table(view: ResultsView): HTMLTableElement {
     view.rows.map((r) =>
       el(
         'tr',
-        { 'data-model-id': r.id, 'data-region': r.region, 'data-status': r.status, class: r.status === 'failed' ? 'failed' : r.failedRuns ? 'has-failed-runs' : null },
+        {
+          'data-model-id': r.id,
+          'data-region': r.region,
+          'data-status': r.status,
+          class: r.status === 'failed' ? 'failed' : r.failedRuns ? 'has-failed-runs' : null,
+        },
         el(
           'th',
           { scope: 'row', class: 'model' },
           el('span', { class: 'label', dir: 'auto' }, r.label),
           el('span', { class: 'host', dir: 'auto' }, r.host),
           r.status !== 'done' || r.failedRuns
-            ? el('span', { class: `badge status-${r.status.replace(' ', '-')}${r.failedRuns ? ' failure' : ''}`, 'data-field': 'status', title: r.statusText }, badgeText(r))
+            ? el(
+                'span',
+                {
+                  class: `badge status-${r.status.replace(' ', '-')}${r.failedRuns ? ' failure' : ''}`,
+                  'data-field': 'status',
+                  title: r.statusText,
+                },
+                badgeText(r),
+              )
             : null,
         ),
         el('td', { 'data-field': 'region', class: `region region-${r.region}` }, r.region),
         el(
           'td',
-          { 'data-field': 'runs', class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-ok': r.okRuns, 'data-failed': r.failedRuns, 'data-cancelled': r.cancelledRuns },
+          {
+            'data-field': 'runs',
+            class: `num${r.failedRuns ? ' has-failures' : ''}`,
+            'data-ok': r.okRuns,
+            'data-failed': r.failedRuns,
+            'data-cancelled': r.cancelledRuns,
+          },
           `${r.okRuns}/${r.okRuns + r.failedRuns}${r.cancelledRuns ? ` (${r.cancelledRuns} cancelled)` : ''}`,
         ),
         cols.map((c) => costTitled(metricCell(r.cells[c.metric], c, r.label), c, r)),
-        el('td', { 'data-field': 'tokenSource', title: r.tokenizer ? `tokenizer: ${r.tokenizer}` : undefined }, r.tokenSource),
-        el('td', { 'data-field': 'speculation', 'data-flagged': r.speculation ? String(r.speculation.flagged) : null, title: r.speculation?.verdict }, r.speculation?.text ?? '—'),
-        view.slo ? el('td', { 'data-field': 'slo', class: 'num', 'data-met': r.slo?.met ?? null, 'data-total': r.slo?.total ?? null }, r.slo?.text ?? '—') : null,
+        el(
+          'td',
+          { 'data-field': 'tokenSource', title: r.tokenizer ? `tokenizer: ${r.tokenizer}` : undefined },
+          r.tokenSource,
+        ),
+        el(
+          'td',
+          {
+            'data-field': 'speculation',
+            'data-flagged': r.speculation ? String(r.speculation.flagged) : null,
+            title: r.speculation?.verdict,
+          },
+          r.speculation?.text ?? '—',
+        ),
+        view.slo
+          ? el(
+              'td',
+              { 'data-field': 'slo', class: 'num', 'data-met': r.slo?.met ?? null, 'data-total': r.slo?.total ?? null },
+              r.slo?.text ?? '—',
+            )
+          : null,
       ),
     ),
   );
@@ -208,7 +310,11 @@ function table(view: ResultsView): HTMLTableElement {
           el(
             'tr',
             { class: 'aggregate', 'data-aggregate-region': a.region },
-            el('th', { scope: 'row' }, `${REGION_NAMES[a.region] ?? a.region} (median of ${a.models} model${a.models === 1 ? '' : 's'})`),
+            el(
+              'th',
+              { scope: 'row' },
+              `${REGION_NAMES[a.region] ?? a.region} (median of ${a.models} model${a.models === 1 ? '' : 's'})`,
+            ),
             el('td', { 'data-field': 'region', class: `region region-${a.region}` }, a.region),
             el('td', {}),
             cols.map((c) => {
@@ -222,7 +328,9 @@ function table(view: ResultsView): HTMLTableElement {
         ),
       )
     : null;
-  const caption = view.demo ? el('caption', { class: 'demo-caption' }, 'Simulated — demo: not real model measurements') : el('caption', { class: 'visually-hidden' }, 'Benchmark results per model; medians over successful runs');
+  const caption = view.demo
+    ? el('caption', { class: 'demo-caption' }, 'Simulated — demo: not real model measurements')
+    : el('caption', { class: 'visually-hidden' }, 'Benchmark results per model; medians over successful runs');
   return el('table', { id: 'results-table', class: `results${view.demo ? ' demo' : ''}` }, caption, head, body, foot);
 }
 
@@ -231,10 +339,31 @@ function errorCard(row: ModelRow, g: ModelRow['errorGroups'][number]): HTMLEleme
   const measured = row.okRuns + row.failedRuns;
   return el(
     'div',
-    { class: 'run-error', 'data-error-kind': g.kind ?? null, 'data-count': g.count, role: 'group', 'aria-label': `${row.label}: failed ${g.label}` },
-    el('h4', {}, `Failed: ${g.label} — ${g.count} of ${plural(measured, 'run')} (run ${g.runs.map((i) => i + 1).join(', ')})`),
+    {
+      class: 'run-error',
+      'data-error-kind': g.kind ?? null,
+      'data-count': g.count,
+      role: 'group',
+      'aria-label': `${row.label}: failed ${g.label}`,
+    },
+    el(
+      'h4',
+      {},
+      `Failed: ${g.label} — ${g.count} of ${plural(measured, 'run')} (run ${g.runs.map((i) => i + 1).join(', ')})`,
+    ),
     el('p', { dir: 'auto' }, g.message),
-    g.kind === 'auth' ? el('button', { type: 'button', class: 'set-api-key secondary', 'data-model-id': row.id, 'data-focus-key': `key:${row.id}:${g.runs[0]}` }, 'Set API Key…') : null,
+    g.kind === 'auth'
+      ? el(
+          'button',
+          {
+            type: 'button',
+            class: 'set-api-key secondary',
+            'data-model-id': row.id,
+            'data-focus-key': `key:${row.id}:${g.runs[0]}`,
+          },
+          'Set API Key…',
+        )
+      : null,
   );
 }
 
@@ -248,11 +377,36 @@ function runSection(row: ModelRow, run: ModelRow['runs'][number]): HTMLElement {
     'section',
     { class: `run${run.ok ? '' : ' failed'}`, 'data-run-index': run.index, 'data-ok': run.ok ? 'true' : 'false' },
     el('h4', {}, `Run ${run.index + 1} · ${facts.join(' · ')}`),
-    run.notes.length ? el('ul', { class: 'run-notes muted' }, run.notes.map((n) => el('li', { dir: 'auto' }, n))) : null,
-    run.reasoningText
-      ? el('details', { class: 'reasoning', 'data-details-key': `reasoning:${key}` }, el('summary', { 'data-focus-key': `rsum:${key}` }, `Reasoning (${run.reasoningText.length} characters)`), el('pre', { class: 'reasoning-text', dir: 'auto', tabindex: 0 }, run.reasoningText))
+    run.notes.length
+      ? el(
+          'ul',
+          { class: 'run-notes muted' },
+          run.notes.map((n) => el('li', { dir: 'auto' }, n)),
+        )
       : null,
-    run.answerText ? el('pre', { class: 'answer-text', dir: 'auto', 'data-run-index': run.index, tabindex: 0, 'aria-label': `Answer of ${row.label}, run ${run.index + 1}` }, run.answerText) : run.ok ? el('p', { class: 'muted' }, '(no answer text)') : null,
+    run.reasoningText
+      ? el(
+          'details',
+          { class: 'reasoning', 'data-details-key': `reasoning:${key}` },
+          el('summary', { 'data-focus-key': `rsum:${key}` }, `Reasoning (${run.reasoningText.length} characters)`),
+          el('pre', { class: 'reasoning-text', dir: 'auto', tabindex: 0 }, run.reasoningText),
+        )
+      : null,
+    run.answerText
+      ? el(
+          'pre',
+          {
+            class: 'answer-text',
+            dir: 'auto',
+            'data-run-index': run.index,
+            tabindex: 0,
+            'aria-label': `Answer of ${row.label}, run ${run.index + 1}`,
+          },
+          run.answerText,
+        )
+      : run.ok
+        ? el('p', { class: 'muted' }, '(no answer text)')
+        : null,
   );
 }
 
@@ -267,7 +421,13 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
         { 'data-focus-key': `sum:${r.id}` },
         el('span', { class: 'label', dir: 'auto' }, r.label),
         ` — ${r.okRuns} ok, ${r.failedRuns} failed${r.cancelledRuns ? `, ${r.cancelledRuns} cancelled` : ''}`,
-        r.failedRuns ? el('span', { class: 'badge failure' }, `failed: ${[...new Set(r.errorGroups.map((g) => g.label))].join(', ')}`) : null,
+        r.failedRuns
+          ? el(
+              'span',
+              { class: 'badge failure' },
+              `failed: ${[...new Set(r.errorGroups.map((g) => g.label))].join(', ')}`,
+            )
+          : null,
       ),
       r.errorGroups.map((g) => errorCard(r, g)),
       r.speculation
@@ -275,62 +435,177 @@ function outputs(view: ResultsView, open: Set<string>): Child[] {
             'div',
             { class: 'speculation', 'data-model-id': r.id },
             el('p', {}, el('strong', {}, 'Speculative decoding (estimated): '), r.speculation.verdict),
-            el('details', { 'data-details-key': `assumptions:${r.id}` }, el('summary', {}, 'Assumptions'), el('ul', { class: 'muted' }, r.speculation.assumptions.map((a) => el('li', {}, a)))),
+            el(
+              'details',
+              { 'data-details-key': `assumptions:${r.id}` },
+              el('summary', {}, 'Assumptions'),
+              el(
+                'ul',
+                { class: 'muted' },
+                r.speculation.assumptions.map((a) => el('li', {}, a)),
+              ),
+            ),
           )
         : null,
       // Failed runs are told by their error card; a failed run's own section only when it streamed something first.
       r.runs.filter((run) => run.ok || run.answerText || run.reasoningText).map((run) => runSection(r, run)),
-      r.okRuns + r.failedRuns === 0 ? el('p', { class: 'muted' }, view.running ? 'No runs finished yet.' : view.cancelled ? 'Cancelled before any run of this model finished.' : 'No runs.') : null,
+      r.okRuns + r.failedRuns === 0
+        ? el(
+            'p',
+            { class: 'muted' },
+            view.running
+              ? 'No runs finished yet.'
+              : view.cancelled
+                ? 'Cancelled before any run of this model finished.'
+                : 'No runs.',
+          )
+        : null,
     );
-    for (const inner of Array.from(d.querySelectorAll('details[data-details-key]'))) if (open.has(inner.getAttribute('data-details-key')!)) inner.setAttribute('open', '');
+    for (const inner of Array.from(d.querySelectorAll('details[data-details-key]')))
+      if (open.has(inner.getAttribute('data-details-key')!)) inner.setAttribute('open', '');
     return d;
   });
 }
 
 /** Builds the static page skeleton once and returns a renderer for views. */
-export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview) => void, chartsFactory?: ChartsFactory, ttftChartsFactory?: TtftChartsFactory): ResultsApp {
+export function createResultsApp(
+  root: HTMLElement,
+  post: (m: ResultsFromWebview) => void,
+  chartsFactory?: ChartsFactory,
+  ttftChartsFactory?: TtftChartsFactory,
+): ResultsApp {
   const ttft = createTtftSection(ttftChartsFactory);
   const status = el('div', { id: 'results-status', role: 'status', 'aria-live': 'polite' });
   const progress = el('progress', { id: 'results-progress', max: 1, value: 0 });
   const cancel = el('button', { id: 'cancel-benchmark', type: 'button', class: 'secondary' }, 'Cancel');
   const exportButtons = (['json', 'csv', 'markdown'] as const).map((format) =>
-    el('button', { id: `export-${format}`, type: 'button', 'data-format': format }, `Export ${format === 'markdown' ? 'Markdown' : format.toUpperCase()}`),
+    el(
+      'button',
+      { id: `export-${format}`, type: 'button', 'data-format': format },
+      `Export ${format === 'markdown' ? 'Markdown' : format.toUpperCase()}`,
+    ),
   );
   const promptLine = el('p', { id: 'results-prompt', dir: 'auto' });
   const meta = el('p', { id: 'results-meta', class: 'muted' });
-  const compareWith = el('button', { id: 'compare-with', type: 'button', class: 'secondary', title: 'Compare these results with a saved or exported run (JSON): deltas per model, both distributions in the charts' }, 'Compare with…');
+  const compareWith = el(
+    'button',
+    {
+      id: 'compare-with',
+      type: 'button',
+      class: 'secondary',
+      title:
+        'Compare these results with a saved or exported run (JSON): deltas per model, both distributions in the charts',
+    },
+    'Compare with…',
+  );
   const compareBox = el('div', { id: 'compare-container' });
-  const demoBanner = el('p', { id: 'demo-banner', class: 'demo-banner', role: 'note', hidden: true }, 'Simulated — demo. These numbers come from Tokenscope\u2019s built-in local test server on a fixed schedule, not from a real model, and are never saved to the history.');
+  const demoBanner = el(
+    'p',
+    { id: 'demo-banner', class: 'demo-banner', role: 'note', hidden: true },
+    'Simulated — demo. These numbers come from Tokenscope\u2019s built-in local test server on a fixed schedule, not from a real model, and are never saved to the history.',
+  );
   const exportReason = el('span', { id: 'export-reason', class: 'muted' });
   const empty = el(
     'section',
     { id: 'results-empty', 'aria-labelledby': 'results-empty-title' },
     el('h2', { id: 'results-empty-title' }, 'No results yet'),
-    el('p', {}, 'Benchmark a prompt: select text in an editor (or open a Markdown prompt) and run it, or start with one of these:'),
+    el(
+      'p',
+      {},
+      'Benchmark a prompt: select text in an editor (or open a Markdown prompt) and run it, or start with one of these:',
+    ),
     el(
       'ul',
       { class: 'first-steps' },
-      el('li', {}, el('button', { id: 'results-demo', type: 'button' }, 'Try the demo'), ' — a labelled, simulated run against the built-in local test server; no key, nothing saved.'),
-      el('li', {}, el('button', { id: 'results-local', type: 'button', class: 'secondary' }, 'Find local servers'), ' — Ollama, llama.cpp, vLLM or LM Studio on this machine.'),
-      el('li', {}, el('button', { id: 'results-set-key', type: 'button', class: 'secondary' }, 'Set an API key'), ' — one OpenRouter key reaches most Chinese and US models.'),
-      el('li', {}, el('button', { id: 'results-run-benchmark', type: 'button', class: 'secondary' }, 'Benchmark the selection'), ' — pick models and run.'),
+      el(
+        'li',
+        {},
+        el('button', { id: 'results-demo', type: 'button' }, 'Try the demo'),
+        ' — a labelled, simulated run against the built-in local test server; no key, nothing saved.',
+      ),
+      el(
+        'li',
+        {},
+        el('button', { id: 'results-local', type: 'button', class: 'secondary' }, 'Find local servers'),
+        ' — Ollama, llama.cpp, vLLM or LM Studio on this machine.',
+      ),
+      el(
+        'li',
+        {},
+        el('button', { id: 'results-set-key', type: 'button', class: 'secondary' }, 'Set an API key'),
+        ' — one OpenRouter key reaches most Chinese and US models.',
+      ),
+      el(
+        'li',
+        {},
+        el('button', { id: 'results-run-benchmark', type: 'button', class: 'secondary' }, 'Benchmark the selection'),
+        ' — pick models and run.',
+      ),
     ),
   );
-  const tableBox = el('div', { id: 'results-table-container', class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Results table, scrolls sideways; the model column stays in view' });
-  const aggregateNote = el('p', { class: 'muted legend' }, '★ marks the best value of a column. Hover a number for its spread (min–max, MAD).');
-  const tpsBasis = el('select', { id: 'tps-basis', 'aria-label': 'Tokens counted with' }, el('option', { value: 'own' }, "model's own tokens"), el('option', { value: 'o200k' }, 'o200k (normalised)'));
+  const tableBox = el('div', {
+    id: 'results-table-container',
+    class: 'table-scroll',
+    tabindex: 0,
+    role: 'region',
+    'aria-label': 'Results table, scrolls sideways; the model column stays in view',
+  });
+  const aggregateNote = el(
+    'p',
+    { class: 'muted legend' },
+    '★ marks the best value of a column. Hover a number for its spread (min–max, MAD).',
+  );
+  const tpsBasis = el(
+    'select',
+    { id: 'tps-basis', 'aria-label': 'Tokens counted with' },
+    el('option', { value: 'own' }, "model's own tokens"),
+    el('option', { value: 'o200k' }, 'o200k (normalised)'),
+  );
   const canvas = (id: string, label: string) => el('canvas', { id, role: 'img', 'aria-label': label });
   const tpsCanvas = canvas('chart-tps', 'Decode tokens per second per model: median bars with min–max whiskers');
   const ttftCanvas = canvas('chart-ttft', 'Time to first token per model: median bars with min–max whiskers');
   const timelineCanvas = canvas('chart-timeline', 'Cumulative tokens received over time, one line per model');
-  const scaleToggle = el('label', { id: 'tps-scale-label', class: 'scale-toggle', hidden: true }, el('input', { id: 'tps-log', type: 'checkbox', checked: true }), ' log scale');
+  const scaleToggle = el(
+    'label',
+    { id: 'tps-scale-label', class: 'scale-toggle', hidden: true },
+    el('input', { id: 'tps-log', type: 'checkbox', checked: true }),
+    ' log scale',
+  );
   const chartsEmpty = el('p', { id: 'charts-empty', class: 'muted', hidden: true }, 'No finished run to chart yet.');
   const chartGrid = el(
     'div',
     { class: 'chart-grid' },
-    el('figure', { class: 'chart' }, el('figcaption', {}, el('span', { class: 'demo-tag' }), 'Decode speed (tok/s), median and min–max, counted in ', tpsBasis, ' ', scaleToggle), el('div', { class: 'chart-box' }, tpsCanvas)),
-    el('figure', { class: 'chart' }, el('figcaption', {}, el('span', { class: 'demo-tag' }), 'Time to first token (ms), median and min–max'), el('div', { class: 'chart-box' }, ttftCanvas)),
-    el('figure', { class: 'chart wide' }, el('figcaption', {}, el('span', { class: 'demo-tag' }), 'Token arrival: cumulative tokens over time (the run with the median decode speed)'), el('div', { class: 'chart-box' }, timelineCanvas)),
+    el(
+      'figure',
+      { class: 'chart' },
+      el(
+        'figcaption',
+        {},
+        el('span', { class: 'demo-tag' }),
+        'Decode speed (tok/s), median and min–max, counted in ',
+        tpsBasis,
+        ' ',
+        scaleToggle,
+      ),
+      el('div', { class: 'chart-box' }, tpsCanvas),
+    ),
+    el(
+      'figure',
+      { class: 'chart' },
+      el('figcaption', {}, el('span', { class: 'demo-tag' }), 'Time to first token (ms), median and min–max'),
+      el('div', { class: 'chart-box' }, ttftCanvas),
+    ),
+    el(
+      'figure',
+      { class: 'chart wide' },
+      el(
+        'figcaption',
+        {},
+        el('span', { class: 'demo-tag' }),
+        'Token arrival: cumulative tokens over time (the run with the median decode speed)',
+      ),
+      el('div', { class: 'chart-box' }, timelineCanvas),
+    ),
   );
   const charts = el(
     'section',
@@ -338,25 +613,55 @@ export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview
     el('h2', { id: 'charts-title' }, 'Charts'),
     chartsEmpty,
     chartGrid,
-    el('p', { class: 'muted legend', id: 'region-legend' }, 'Bars are coloured by region: ', el('span', { class: 'swatch region-CN' }, 'CN'), ' ', el('span', { class: 'swatch region-US' }, 'US'), ' ', el('span', { class: 'swatch region-local' }, 'local')),
+    el(
+      'p',
+      { class: 'muted legend', id: 'region-legend' },
+      'Bars are coloured by region: ',
+      el('span', { class: 'swatch region-CN' }, 'CN'),
+      ' ',
+      el('span', { class: 'swatch region-US' }, 'US'),
+      ' ',
+      el('span', { class: 'swatch region-local' }, 'local'),
+    ),
   );
   const warnings = el('ul', { id: 'warnings' });
-  const warningsSection = el('section', { id: 'warnings-section', 'aria-labelledby': 'warnings-title' }, el('h2', { id: 'warnings-title' }, 'Warnings'), warnings);
+  const warningsSection = el(
+    'section',
+    { id: 'warnings-section', 'aria-labelledby': 'warnings-title' },
+    el('h2', { id: 'warnings-title' }, 'Warnings'),
+    warnings,
+  );
   const outputsBox = el('div', { id: 'outputs-list' });
-  const outputsSection = el('section', { id: 'outputs', 'aria-labelledby': 'outputs-title' }, el('h2', { id: 'outputs-title' }, 'Outputs and errors'), el('p', { class: 'muted' }, 'Model output is shown as plain text.'), outputsBox);
+  const outputsSection = el(
+    'section',
+    { id: 'outputs', 'aria-labelledby': 'outputs-title' },
+    el('h2', { id: 'outputs-title' }, 'Outputs and errors'),
+    el('p', { class: 'muted' }, 'Model output is shown as plain text.'),
+    outputsBox,
+  );
   const notes = el('ul', { id: 'notes', class: 'muted' });
   const hostGroupsBox = el('div', { class: 'table-scroll' });
   const hostGroupsSection = el(
     'section',
     { id: 'host-groups', 'aria-labelledby': 'host-groups-title' },
     el('h2', { id: 'host-groups-title' }, 'Same model, different hosts'),
-    el('p', { class: 'muted' }, 'Entries that serve one underlying model (from its maker, OpenRouter or another host), fastest first.'),
+    el(
+      'p',
+      { class: 'muted' },
+      'Entries that serve one underlying model (from its maker, OpenRouter or another host), fastest first.',
+    ),
     hostGroupsBox,
   );
   const content = el(
     'div',
     { id: 'results-content' },
-    el('section', { 'aria-labelledby': 'table-title' }, el('h2', { id: 'table-title' }, 'Per model'), tableBox, aggregateNote),
+    el(
+      'section',
+      { 'aria-labelledby': 'table-title' },
+      el('h2', { id: 'table-title' }, 'Per model'),
+      tableBox,
+      aggregateNote,
+    ),
     compareBox,
     hostGroupsSection,
     charts,
@@ -367,13 +672,32 @@ export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview
   );
   append(
     root,
-    el('header', { id: 'results-header' },
+    el(
+      'header',
+      { id: 'results-header' },
       el('h1', {}, 'Tokenscope results'),
       demoBanner,
       promptLine,
       meta,
       el('div', { class: 'status-line' }, status, progress),
-      el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' }, exportButtons, el('button', { id: 'show-comparison', type: 'button', class: 'secondary', title: 'Every saved run, ranked by model and region, week by week' }, 'History and leaderboard'), compareWith, cancel, exportReason),
+      el(
+        'div',
+        { class: 'toolbar', role: 'group', 'aria-label': 'Actions' },
+        exportButtons,
+        el(
+          'button',
+          {
+            id: 'show-comparison',
+            type: 'button',
+            class: 'secondary',
+            title: 'Every saved run, ranked by model and region, week by week',
+          },
+          'History and leaderboard',
+        ),
+        compareWith,
+        cancel,
+        exportReason,
+      ),
     ),
     empty,
     content,
@@ -383,7 +707,13 @@ export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview
   const ensureCharts = () => {
     if (!chartsHandle && chartsFactory) {
       try {
-        chartsHandle = chartsFactory({ tps: tpsCanvas, ttft: ttftCanvas, timeline: timelineCanvas, tpsBasis, tpsLog: scaleToggle });
+        chartsHandle = chartsFactory({
+          tps: tpsCanvas,
+          ttft: ttftCanvas,
+          timeline: timelineCanvas,
+          tpsBasis,
+          tpsLog: scaleToggle,
+        });
       } catch (e) {
         charts.append(el('p', { class: 'error' }, `Charts unavailable: ${(e as Error).message}`));
         post({ type: 'renderError', view: 'results', message: `charts: ${(e as Error).message}` });
@@ -403,11 +733,16 @@ export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview
     else if (target.id === 'show-comparison') post({ type: 'showComparison' });
     else if (target.id === 'compare-with') post({ type: 'compareWith' });
     else if (target.id === 'clear-compare') post({ type: 'clearCompare' });
-    else if (target.dataset.format) post({ type: 'export', format: target.dataset.format as 'json' | 'csv' | 'markdown' });
-    else if (target.classList.contains('set-api-key') && target.dataset.modelId) post({ type: 'setApiKey', modelId: target.dataset.modelId });
+    else if (target.dataset.format)
+      post({ type: 'export', format: target.dataset.format as 'json' | 'csv' | 'markdown' });
+    else if (target.classList.contains('set-api-key') && target.dataset.modelId)
+      post({ type: 'setApiKey', modelId: target.dataset.modelId });
     // The key box takes the focus; when the panel gets it back (Escape, or after the key), it returns to the button
     // that opened it rather than to the top of the page.
-    if (target.dataset.focusKey || target.id) returnFocusTo = target.dataset.focusKey ? `[data-focus-key="${cssEscape(target.dataset.focusKey)}"]` : `#${target.id}`;
+    if (target.dataset.focusKey || target.id)
+      returnFocusTo = target.dataset.focusKey
+        ? `[data-focus-key="${cssEscape(target.dataset.focusKey)}"]`
+        : `#${target.id}`;
   });
   let returnFocusTo: string | null = null;
   root.ownerDocument.defaultView?.addEventListener('focus', () => {
@@ -441,7 +776,8 @@ export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview
       }
       demoBanner.hidden = !view.demo;
       root.classList.toggle('demo', view.demo);
-      for (const tag of Array.from(charts.querySelectorAll('.demo-tag'))) tag.textContent = view.demo ? 'Simulated — demo: ' : '';
+      for (const tag of Array.from(charts.querySelectorAll('.demo-tag')))
+        tag.textContent = view.demo ? 'Simulated — demo: ' : '';
       status.textContent = statusText(view);
       status.setAttribute('data-running', view.running ? 'true' : 'false');
       progress.hidden = !view.running;
@@ -453,16 +789,30 @@ export function createResultsApp(root: HTMLElement, post: (m: ResultsFromWebview
       hostGroupsSection.hidden = view.hostGroups.length === 0;
       replaceChildren(hostGroupsBox, hostGroupTables(view));
 
-      const open = new Set(Array.from(outputsBox.querySelectorAll('details[open][data-details-key]')).map((d) => d.getAttribute('data-details-key')!));
+      const open = new Set(
+        Array.from(outputsBox.querySelectorAll('details[open][data-details-key]')).map((d) =>
+          d.getAttribute('data-details-key')!,
+        ),
+      );
       replaceChildren(outputsBox, outputs(view, open));
 
       const allWarnings = [...new Set(view.rows.flatMap((r) => r.warnings))];
       warningsSection.hidden = allWarnings.length === 0;
-      replaceChildren(warnings, allWarnings.map((w) => el('li', { dir: 'auto' }, w)));
-      replaceChildren(notes, view.notes.map((n) => el('li', {}, n)));
+      replaceChildren(
+        warnings,
+        allWarnings.map((w) => el('li', { dir: 'auto' }, w)),
+      );
+      replaceChildren(
+        notes,
+        view.notes.map((n) => el('li', {}, n)),
+      );
       const anyData = view.rows.some((r) => r.okRuns > 0);
       chartsEmpty.hidden = anyData;
-      chartsEmpty.textContent = view.running ? 'The charts fill in as runs finish.' : view.cancelled ? 'No run finished before the benchmark was cancelled, so there is nothing to chart.' : 'No successful run to chart.';
+      chartsEmpty.textContent = view.running
+        ? 'The charts fill in as runs finish.'
+        : view.cancelled
+          ? 'No run finished before the benchmark was cancelled, so there is nothing to chart.'
+          : 'No successful run to chart.';
       chartGrid.hidden = !anyData;
       if (anyData) ensureCharts()?.update(view);
       ttft.render(view);

@@ -8,9 +8,19 @@
  *   td[data-field=runs] (data-runs, data-failed)
  *   #leaderboard-empty with #run-benchmark; #leaderboard-filtered-empty; #show-results
  */
-import { LEADERBOARD_COLUMNS, TIME_RANGES, TIME_RANGE_LABELS, type LeaderboardViewRow } from '../../../src/core/report/leaderboardView';
+import {
+  LEADERBOARD_COLUMNS,
+  TIME_RANGES,
+  TIME_RANGE_LABELS,
+  type LeaderboardViewRow,
+} from '../../../src/core/report/leaderboardView';
 import { TASK_CATEGORIES } from '../../../src/core/types';
-import type { LeaderboardFilterState, LeaderboardView, SidebarFromWebview, WeeklyTrendView } from '../../../src/shared/protocol/sidebar';
+import type {
+  LeaderboardFilterState,
+  LeaderboardView,
+  SidebarFromWebview,
+  WeeklyTrendView,
+} from '../../../src/shared/protocol/sidebar';
 import { append, el, replaceChildren } from './dom';
 import { hourHeatmapTable } from './hourHeatmap';
 
@@ -35,7 +45,12 @@ function formatValue(key: (typeof LEADERBOARD_COLUMNS)[number]['key'], v: number
   return v.toFixed(1);
 }
 
-function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kind: 'model' | 'region'): HTMLTableElement {
+function boardTable(
+  id: string,
+  caption: string,
+  rows: LeaderboardViewRow[],
+  kind: 'model' | 'region',
+): HTMLTableElement {
   return el(
     'table',
     { id, class: 'leaderboard' },
@@ -43,7 +58,15 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
     el(
       'thead',
       {},
-      el('tr', {}, el('th', { scope: 'col' }, kind === 'model' ? 'Model' : 'Region'), LEADERBOARD_COLUMNS.map((c) => el('th', { scope: 'col', class: 'num', 'data-metric': c.key, title: c.help }, c.label)), el('th', { scope: 'col', class: 'num' }, 'Runs')),
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, kind === 'model' ? 'Model' : 'Region'),
+        LEADERBOARD_COLUMNS.map((c) =>
+          el('th', { scope: 'col', class: 'num', 'data-metric': c.key, title: c.help }, c.label),
+        ),
+        el('th', { scope: 'col', class: 'num' }, 'Runs'),
+      ),
     ),
     el(
       'tbody',
@@ -58,20 +81,52 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
             el('span', { class: `swatch region-${r.region}`, 'aria-hidden': 'true' }),
             ' ',
             el('span', { class: 'label', dir: 'auto' }, kind === 'model' ? (r.label ?? r.key) : r.key),
-            r.failure ? el('span', { class: 'badge failure', 'data-field': 'failure', title: r.failure.error, dir: 'auto' }, ` failed: ${r.failure.label}`) : null,
-            r.failure?.auth ? el('button', { type: 'button', class: 'set-api-key link', 'data-model-id': r.key, title: `Set the API key for ${r.label ?? r.key}` }, 'Set key…') : null,
+            r.failure
+              ? el(
+                  'span',
+                  { class: 'badge failure', 'data-field': 'failure', title: r.failure.error, dir: 'auto' },
+                  ` failed: ${r.failure.label}`,
+                )
+              : null,
+            r.failure?.auth
+              ? el(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'set-api-key link',
+                    'data-model-id': r.key,
+                    title: `Set the API key for ${r.label ?? r.key}`,
+                  },
+                  'Set key…',
+                )
+              : null,
           ),
           LEADERBOARD_COLUMNS.map((c) => {
             const v = r[c.key];
             const best = r.best.includes(c.key);
             return el(
               'td',
-              { class: `num${best ? ' best' : ''}`, 'data-metric': c.key, 'data-value': v === null ? null : String(v), 'data-best': best ? 'true' : null },
+              {
+                class: `num${best ? ' best' : ''}`,
+                'data-metric': c.key,
+                'data-value': v === null ? null : String(v),
+                'data-best': best ? 'true' : null,
+              },
               formatValue(c.key, v),
               best ? el('span', { class: 'visually-hidden' }, ' (best)') : null,
             );
           }),
-          el('td', { class: `num${r.failedRuns ? ' has-failures' : ''}`, 'data-field': 'runs', 'data-runs': r.runs, 'data-failed': r.failedRuns, title: `${r.runs - r.failedRuns} ok, ${r.failedRuns} failed` }, r.failedRuns ? `${r.runs - r.failedRuns} ok / ${r.failedRuns} failed` : String(r.runs)),
+          el(
+            'td',
+            {
+              class: `num${r.failedRuns ? ' has-failures' : ''}`,
+              'data-field': 'runs',
+              'data-runs': r.runs,
+              'data-failed': r.failedRuns,
+              title: `${r.runs - r.failedRuns} ok, ${r.failedRuns} failed`,
+            },
+            r.failedRuns ? `${r.runs - r.failedRuns} ok / ${r.failedRuns} failed` : String(r.runs),
+          ),
         ),
       ),
     ),
@@ -81,32 +136,87 @@ function boardTable(id: string, caption: string, rows: LeaderboardViewRow[], kin
 /** Draws the weekly trend into a canvas; absent in tests without a canvas. */
 export type TrendFactory = (canvas: HTMLCanvasElement) => { update(view: WeeklyTrendView): void };
 
-export function createSidebarApp(root: HTMLElement, post: (m: SidebarFromWebview) => void, trendFactory?: TrendFactory): SidebarApp {
-  const category = el('select', { id: 'filter-category', 'aria-label': 'Task category' }, ['all', ...TASK_CATEGORIES].map((c) => el('option', { value: c }, CATEGORY_LABELS[c] ?? c)));
-  const range = el('select', { id: 'filter-range', 'aria-label': 'Time range' }, TIME_RANGES.map((r) => el('option', { value: r }, TIME_RANGE_LABELS[r])));
+export function createSidebarApp(
+  root: HTMLElement,
+  post: (m: SidebarFromWebview) => void,
+  trendFactory?: TrendFactory,
+): SidebarApp {
+  const category = el(
+    'select',
+    { id: 'filter-category', 'aria-label': 'Task category' },
+    ['all', ...TASK_CATEGORIES].map((c) => el('option', { value: c }, CATEGORY_LABELS[c] ?? c)),
+  );
+  const range = el(
+    'select',
+    { id: 'filter-range', 'aria-label': 'Time range' },
+    TIME_RANGES.map((r) => el('option', { value: r }, TIME_RANGE_LABELS[r])),
+  );
   const filters = el('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, category, range);
   const status = el('p', { id: 'leaderboard-status', class: 'muted', role: 'status', 'aria-live': 'polite' });
   const empty = el(
     'section',
     { id: 'leaderboard-empty', hidden: true },
     el('p', {}, 'No benchmark results yet. Run a benchmark on a prompt and the leaderboard fills in here.'),
-    el('div', { class: 'toolbar' }, el('button', { id: 'run-benchmark', type: 'button' }, 'Run a benchmark'), el('button', { id: 'sidebar-demo', type: 'button', class: 'secondary', title: 'Simulated numbers from the built-in test server; nothing is saved here' }, 'Try the demo')),
+    el(
+      'div',
+      { class: 'toolbar' },
+      el('button', { id: 'run-benchmark', type: 'button' }, 'Run a benchmark'),
+      el(
+        'button',
+        {
+          id: 'sidebar-demo',
+          type: 'button',
+          class: 'secondary',
+          title: 'Simulated numbers from the built-in test server; nothing is saved here',
+        },
+        'Try the demo',
+      ),
+    ),
   );
-  const filteredEmpty = el('p', { id: 'leaderboard-filtered-empty', class: 'muted', hidden: true }, 'No runs match these filters.');
+  const filteredEmpty = el(
+    'p',
+    { id: 'leaderboard-filtered-empty', class: 'muted', hidden: true },
+    'No runs match these filters.',
+  );
   const tables = el('div', { id: 'leaderboard-tables' });
   const headline = el('p', { id: 'streak-headline', dir: 'auto' });
-  const trendCanvas = el('canvas', { id: 'trend-chart', role: 'img', 'aria-label': 'Weekly median tokens per second per region' });
+  const trendCanvas = el('canvas', {
+    id: 'trend-chart',
+    role: 'img',
+    'aria-label': 'Weekly median tokens per second per region',
+  });
   const trendCaption = el('figcaption', { class: 'muted' });
-  const trend = el('figure', { id: 'weekly-trend', class: 'trend', hidden: true }, el('h3', {}, 'Week by week'), headline, el('div', { class: 'trend-box' }, trendCanvas), trendCaption);
+  const trend = el(
+    'figure',
+    { id: 'weekly-trend', class: 'trend', hidden: true },
+    el('h3', {}, 'Week by week'),
+    headline,
+    el('div', { class: 'trend-box' }, trendCanvas),
+    trendCaption,
+  );
   let trendChart: ReturnType<TrendFactory> | undefined;
   const heatmap = el('section', { id: 'hour-heatmap-section', hidden: true }, el('h3', {}, 'By hour of day (UTC)'));
   const heatmapBox = el('div', { class: 'table-scroll' });
-  heatmap.append(heatmapBox, el('p', { class: 'muted' }, 'Cold runs only; darker is slower. Shown once runs span two or more hours.'));
+  heatmap.append(
+    heatmapBox,
+    el('p', { class: 'muted' }, 'Cold runs only; darker is slower. Shown once runs span two or more hours.'),
+  );
   const warnings = el('ul', { id: 'leaderboard-warnings', class: 'warnings' });
-  const footer = el('div', { class: 'toolbar' }, el('button', { id: 'show-results', type: 'button', class: 'secondary' }, 'Open last results'));
+  const footer = el(
+    'div',
+    { class: 'toolbar' },
+    el('button', { id: 'show-results', type: 'button', class: 'secondary' }, 'Open last results'),
+  );
   append(root, filters, status, empty, filteredEmpty, trend, tables, heatmap, warnings, footer);
 
-  const send = () => post({ type: 'setFilter', filter: { category: category.value as LeaderboardFilterState['category'], range: range.value as LeaderboardFilterState['range'] } });
+  const send = () =>
+    post({
+      type: 'setFilter',
+      filter: {
+        category: category.value as LeaderboardFilterState['category'],
+        range: range.value as LeaderboardFilterState['range'],
+      },
+    });
   category.addEventListener('change', send);
   range.addEventListener('change', send);
   root.addEventListener('click', (e) => {
@@ -114,7 +224,8 @@ export function createSidebarApp(root: HTMLElement, post: (m: SidebarFromWebview
     if (b?.id === 'run-benchmark') post({ type: 'runBenchmark' });
     if (b?.id === 'show-results') post({ type: 'showResults' });
     if (b?.id === 'sidebar-demo') post({ type: 'startDemo' });
-    if (b?.classList.contains('set-api-key') && b.dataset.modelId) post({ type: 'setApiKey', modelId: b.dataset.modelId });
+    if (b?.classList.contains('set-api-key') && b.dataset.modelId)
+      post({ type: 'setApiKey', modelId: b.dataset.modelId });
   });
 
   return {
@@ -130,14 +241,19 @@ export function createSidebarApp(root: HTMLElement, post: (m: SidebarFromWebview
       filters.hidden = none;
       footer.hidden = none;
       filteredEmpty.hidden = none || view.models.length > 0;
-      status.textContent = none ? '' : `${view.models.reduce((s, r) => s + r.runs, 0)} run(s) shown of ${view.totalRecords} saved. Medians; cost is per million output tokens.`;
+      status.textContent = none
+        ? ''
+        : `${view.models.reduce((s, r) => s + r.runs, 0)} run(s) shown of ${view.totalRecords} saved. Medians; cost is per million output tokens.`;
       const scroll = (t: HTMLTableElement) => el('div', { class: 'table-scroll' }, t);
       replaceChildren(
         tables,
         view.models.length ? scroll(boardTable('leaderboard-models', 'Per model', view.models, 'model')) : null,
         view.regions.length ? scroll(boardTable('leaderboard-regions', 'Per region', view.regions, 'region')) : null,
       );
-      replaceChildren(warnings, view.warnings.map((w) => el('li', { dir: 'auto' }, w)));
+      replaceChildren(
+        warnings,
+        view.warnings.map((w) => el('li', { dir: 'auto' }, w)),
+      );
       heatmap.hidden = !view.byHour;
       replaceChildren(heatmapBox, view.byHour ? hourHeatmapTable(view.byHour) : null);
       trend.hidden = !view.weekly;

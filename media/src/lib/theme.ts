@@ -64,7 +64,8 @@ export function contrastRatio(text: string, background: string): number {
  */
 export function chartTheme(read: (name: string) => string, background: string): ChartTheme {
   const v = (name: string) => read(name).trim();
-  const bgRgb = opaque(background, [255, 255, 255]) ?? opaque(v('--vscode-editor-background'), [255, 255, 255]) ?? [255, 255, 255];
+  const bgRgb = opaque(background, [255, 255, 255]) ??
+    opaque(v('--vscode-editor-background'), [255, 255, 255]) ?? [255, 255, 255];
   const bg = rgbString(bgRgb);
   const text = (...candidates: string[]) => {
     for (const c of candidates) {
@@ -86,7 +87,10 @@ export function chartTheme(read: (name: string) => string, background: string): 
   };
   const tipBg = v('--vscode-editorHoverWidget-background') || v('--vscode-editorWidget-background') || bg;
   const tipBgRgb = opaque(tipBg, bgRgb) ?? bgRgb;
-  const tipText = [v('--vscode-editorHoverWidget-foreground'), v('--vscode-editorWidget-foreground'), fg].find((c) => c && contrastRatio(c, rgbString(tipBgRgb)) >= MIN_TEXT_CONTRAST) ?? fg;
+  const tipText =
+    [v('--vscode-editorHoverWidget-foreground'), v('--vscode-editorWidget-foreground'), fg].find(
+      (c) => c && contrastRatio(c, rgbString(tipBgRgb)) >= MIN_TEXT_CONTRAST,
+    ) ?? fg;
   return {
     fg,
     muted,
@@ -111,18 +115,40 @@ interface Themable {
   update(mode?: 'none'): void;
 }
 
-type ScaleOptions = { ticks?: { color?: unknown }; grid?: { color?: unknown }; border?: { color?: unknown }; title?: { color?: unknown } };
-type PluginOptions = { legend?: { labels?: { color?: unknown } }; title?: { color?: unknown }; tooltip?: Record<string, unknown> };
+type ScaleOptions = {
+  ticks?: { color?: unknown };
+  grid?: { color?: unknown };
+  border?: { color?: unknown };
+  title?: { color?: unknown };
+};
+type PluginOptions = {
+  legend?: { labels?: { color?: unknown } };
+  title?: { color?: unknown };
+  tooltip?: Record<string, unknown>;
+};
 
 /** Writes the theme's colours into a chart's options: legend, title, tooltip and every scale's ticks, title, grid, border. */
 export function applyChartTheme(options: unknown, t: ChartTheme): void {
-  const o = options as { color?: unknown; borderColor?: unknown; plugins?: PluginOptions; scales?: Record<string, ScaleOptions> };
+  const o = options as {
+    color?: unknown;
+    borderColor?: unknown;
+    plugins?: PluginOptions;
+    scales?: Record<string, ScaleOptions>;
+  };
   o.color = t.fg;
   o.borderColor = t.grid;
   const plugins = (o.plugins ??= {});
   plugins.legend = { ...plugins.legend, labels: { ...plugins.legend?.labels, color: t.fg } };
   plugins.title = { ...plugins.title, color: t.fg };
-  plugins.tooltip = { ...plugins.tooltip, backgroundColor: t.tooltip.background, titleColor: t.tooltip.text, bodyColor: t.tooltip.text, footerColor: t.tooltip.text, borderColor: t.tooltip.border, borderWidth: 1 };
+  plugins.tooltip = {
+    ...plugins.tooltip,
+    backgroundColor: t.tooltip.background,
+    titleColor: t.tooltip.text,
+    bodyColor: t.tooltip.text,
+    footerColor: t.tooltip.text,
+    borderColor: t.tooltip.border,
+    borderWidth: 1,
+  };
   for (const s of Object.values(o.scales ?? {})) {
     s.ticks = { ...s.ticks, color: t.muted };
     s.title = { ...s.title, color: t.fg };

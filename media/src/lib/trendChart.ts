@@ -2,7 +2,16 @@
  * The sidebar's trend chart: weekly medians per region (Chart.js line chart, region colours as in the
  * results panel). Separate from the leaderboard renderer so that tests can render without a canvas.
  */
-import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import {
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 import type { WeeklyTrendView } from '../../../src/shared/protocol/sidebar';
 import { currentTheme, onThemeChange, themeChart } from './theme';
 
@@ -26,7 +35,13 @@ export function createTrendChart(canvas: HTMLCanvasElement): TrendChart {
       type: 'line',
       data: { labels: [], datasets: [] },
       // The caption says which median the y axis is.
-      options: { responsive: true, maintainAspectRatio: false, animation: false, spanGaps: false, scales: { x: {}, y: { beginAtZero: true, title: { display: true, text: 'tok/s' } } } },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        spanGaps: false,
+        scales: { x: {}, y: { beginAtZero: true, title: { display: true, text: 'tok/s' } } },
+      },
     }),
   );
   const fill = (view: WeeklyTrendView) => {

@@ -1,10 +1,33 @@
 /** Chart.js drawings of "where TTFT goes": a stacked TTFT bar per model and TTFT against input tokens (log x). */
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 import type { ResultsView } from '../../../src/shared/protocol/results';
 import { currentTheme, onThemeChange, themeChart } from './theme';
 import type { TtftChartsFactory } from './ttftRender';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LogarithmicScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  Legend,
+);
 
 export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
   const base = { responsive: true, maintainAspectRatio: false, animation: false as const };
@@ -21,7 +44,14 @@ export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
     new Chart<'bar', number[], string>(phases, {
       type: 'bar',
       data: { labels: [], datasets: [] },
-      options: { ...base, indexAxis: 'y', scales: { x: { title: title('ms from request start'), stacked: true, beginAtZero: true }, y: { stacked: true } } },
+      options: {
+        ...base,
+        indexAxis: 'y',
+        scales: {
+          x: { title: title('ms from request start'), stacked: true, beginAtZero: true },
+          y: { stacked: true },
+        },
+      },
     }),
   );
   const line = themeChart(
@@ -29,7 +59,14 @@ export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
     new Chart<'line', { x: number; y: number | null }[], string>(input, {
       type: 'line',
       data: { datasets: [] },
-      options: { ...base, parsing: false, scales: { x: { type: 'logarithmic', title: title('input tokens (log scale)') }, y: { title: title('TTFT ms'), beginAtZero: true } } },
+      options: {
+        ...base,
+        parsing: false,
+        scales: {
+          x: { type: 'logarithmic', title: title('input tokens (log scale)') },
+          y: { title: title('TTFT ms'), beginAtZero: true },
+        },
+      },
     }),
   );
 
@@ -42,7 +79,12 @@ export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
       { key: 'serverMs', label: 'waiting for first byte', color: p.series.red },
       { key: 'streamMs', label: 'first byte → first token', color: p.series.green },
     ] as const;
-    bar.data.datasets = segments.map((s) => ({ label: s.label, data: phased.map((r) => r.phaseBar![s.key]), backgroundColor: s.color, stack: 'ttft' }));
+    bar.data.datasets = segments.map((s) => ({
+      label: s.label,
+      data: phased.map((r) => r.phaseBar![s.key]),
+      backgroundColor: s.color,
+      stack: 'ttft',
+    }));
 
     const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
     const seen = new Map<string, number>();
@@ -52,7 +94,15 @@ export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
         const nth = seen.get(r.region) ?? 0;
         seen.set(r.region, nth + 1);
         const color = p.region[r.region] ?? p.fg;
-        return { label: r.label, data: r.sweep!.points.map((pt) => ({ x: pt.inputTokens, y: pt.ttftMs })), borderColor: color, backgroundColor: color, borderDash: dashes[nth % dashes.length], borderWidth: 2, pointRadius: 3 };
+        return {
+          label: r.label,
+          data: r.sweep!.points.map((pt) => ({ x: pt.inputTokens, y: pt.ttftMs })),
+          borderColor: color,
+          backgroundColor: color,
+          borderDash: dashes[nth % dashes.length],
+          borderWidth: 2,
+          pointRadius: 3,
+        };
       });
   };
   return {

@@ -111,8 +111,13 @@ export function advise(input: AdviseInput): Advice {
   let tokenizerName: string | null = null;
   if (input.output !== undefined && input.output.length > 0) {
     const tok = input.tokenizer ?? simpleTokenizer();
-    tokenizerName = input.tokenizer ? (input.tokenizer.name ?? 'given tokenizer') : (tok as ReturnType<typeof simpleTokenizer>).name;
-    if (!input.tokenizer) assumptions.push('no model tokenizer given: the replay splits text into words and CJK characters, which only approximates real tokens');
+    tokenizerName = input.tokenizer
+      ? (input.tokenizer.name ?? 'given tokenizer')
+      : (tok as ReturnType<typeof simpleTokenizer>).name;
+    if (!input.tokenizer)
+      assumptions.push(
+        'no model tokenizer given: the replay splits text into words and CJK characters, which only approximates real tokens',
+      );
     replay = replayPromptLookup(tok.encode(input.prompt), tok.encode(input.output), opts.pld);
     pld = estimatePromptLookupFromReplay(replay, opts);
     reasons.push(
@@ -132,7 +137,9 @@ export function advise(input: AdviseInput): Advice {
   reasons.push(
     `model-based drafting: α ${draft.alpha.toFixed(2)} for ${draft.anchor === 'code' ? 'code' : SPEC_BENCH_TASK_LABEL[draft.anchor]} → ${draft.expectedTokensPerStep.toFixed(2)} tokens per step at γ ${draft.gamma}, ` +
       `${formatSpeedup(draft.speedup)} at c ${draft.c}` +
-      (draft.published ? ` (Spec-Bench measured EAGLE-2 ${draft.published['EAGLE-2']}×, SpS ${draft.published.SpS}× on this task)` : ''),
+      (draft.published
+        ? ` (Spec-Bench measured EAGLE-2 ${draft.published['EAGLE-2']}×, SpS ${draft.published.SpS}× on this task)`
+        : ''),
   );
   reasons.push(
     draft.fitsTask
@@ -158,10 +165,17 @@ export function advise(input: AdviseInput): Advice {
   );
 
   // Measured acceptance next to the estimate.
-  const measured = (input.serverStats === undefined ? [] : Array.isArray(input.serverStats) ? input.serverStats : [input.serverStats]).map(measuredAcceptance);
+  const measured = (
+    input.serverStats === undefined ? [] : Array.isArray(input.serverStats) ? input.serverStats : [input.serverStats]
+  ).map(measuredAcceptance);
   for (const m of measured) {
-    const parts = [m.acceptanceLength !== null ? `acceptance length ${m.acceptanceLength.toFixed(2)} tokens per step` : null, m.acceptanceRate !== null ? `${percent(m.acceptanceRate)} of drafted tokens accepted` : null].filter(Boolean);
-    const est = replay ? ` (PLD replay estimated ${replay.meanAcceptedPerStep.toFixed(2)} tokens per step; model-based estimate ${draft.expectedTokensPerStep.toFixed(2)})` : ` (model-based estimate ${draft.expectedTokensPerStep.toFixed(2)} tokens per step)`;
+    const parts = [
+      m.acceptanceLength !== null ? `acceptance length ${m.acceptanceLength.toFixed(2)} tokens per step` : null,
+      m.acceptanceRate !== null ? `${percent(m.acceptanceRate)} of drafted tokens accepted` : null,
+    ].filter(Boolean);
+    const est = replay
+      ? ` (PLD replay estimated ${replay.meanAcceptedPerStep.toFixed(2)} tokens per step; model-based estimate ${draft.expectedTokensPerStep.toFixed(2)})`
+      : ` (model-based estimate ${draft.expectedTokensPerStep.toFixed(2)} tokens per step)`;
     reasons.push(`measured by ${m.source}: ${parts.length ? parts.join(', ') : 'no drafts reported'}${est}`);
   }
 
@@ -177,7 +191,10 @@ export function advise(input: AdviseInput): Advice {
   }
 
   assumptions.push(...pld.assumptions, ...draft.assumptions);
-  if (timing) assumptions.push('the chunk-timing reading is a hint: providers coalesce, pad or batch streams for reasons other than speculation');
+  if (timing)
+    assumptions.push(
+      'the chunk-timing reading is a hint: providers coalesce, pad or batch streams for reasons other than speculation',
+    );
 
   const verdict = makeVerdict(cls, pld, draft, technique, flagged, threshold);
   return {
@@ -216,7 +233,14 @@ export function copySource(copiedShare: number): string {
     : `${percent(copiedShare)} of the output is copied from the prompt`;
 }
 
-function makeVerdict(cls: TaskClassification, pld: PromptLookupEstimate, draft: DraftModelEstimate, technique: Technique | null, flagged: boolean, threshold: number): string {
+function makeVerdict(
+  cls: TaskClassification,
+  pld: PromptLookupEstimate,
+  draft: DraftModelEstimate,
+  technique: Technique | null,
+  flagged: boolean,
+  threshold: number,
+): string {
   const head = SUBTYPE_LABEL[cls.subtype];
   const pldWhere = `${TECHNIQUE_NAMES.promptLookup}${cls.subtype === 'code-edit' ? '; ' + TECHNIQUE_NAMES.predictedOutputs : ''}`;
   // Where the prompt-lookup number comes from, in a few words.
@@ -235,17 +259,27 @@ function makeVerdict(cls: TaskClassification, pld: PromptLookupEstimate, draft: 
         : `${head} — prompt-lookup speculation would give about ${formatSpeedup(pld.speedup!)} (${pldSource}; ${pldWhere})`;
     if (draft.fitsTask && draft.speedup >= threshold) s += `; ${drafter} about ${formatSpeedup(draft.speedup)}`;
   } else if (technique === 'draft-model') {
-    const why = draft.anchor === 'code' ? 'drafters accept more tokens on code than on chat' : `model-based drafters gain most on ${draft.anchor === 'math' ? 'math reasoning' : 'multi-turn chat'}`;
+    const why =
+      draft.anchor === 'code'
+        ? 'drafters accept more tokens on code than on chat'
+        : `model-based drafters gain most on ${draft.anchor === 'math' ? 'math reasoning' : 'multi-turn chat'}`;
     if (cls.subtype === 'code-edit' && pld.speedup === null) {
       s = `${head} — edits copy the code in the prompt, so prompt lookup (${pldWhere}) should fit: pass the output to estimate it; ${drafter} would give about ${formatSpeedup(draft.speedup)}`;
     } else {
       s = `${head} — ${why}: ${drafter} would give about ${formatSpeedup(draft.speedup)}`;
-      if (pld.speedup !== null && pld.speedup >= threshold) s += `; prompt lookup about ${formatSpeedup(pld.speedup)} with no extra model (${pldSource})`;
+      if (pld.speedup !== null && pld.speedup >= threshold)
+        s += `; prompt lookup about ${formatSpeedup(pld.speedup)} with no extra model (${pldSource})`;
       else if (pld.speedup !== null) s += `; prompt lookup only about ${formatSpeedup(pld.speedup)} (${pldSource})`;
     }
   } else {
-    const pldPart = pld.speedup === null ? 'prompt lookup needs an output to estimate' : `prompt lookup about ${formatSpeedup(pld.speedup)} (${pldSource})`;
-    const copyHint = COPYING.has(cls.subtype) && pld.speedup === null ? ', and the output will likely copy the input: pass it to replay prompt lookup' : '';
+    const pldPart =
+      pld.speedup === null
+        ? 'prompt lookup needs an output to estimate'
+        : `prompt lookup about ${formatSpeedup(pld.speedup)} (${pldSource})`;
+    const copyHint =
+      COPYING.has(cls.subtype) && pld.speedup === null
+        ? ', and the output will likely copy the input: pass it to replay prompt lookup'
+        : '';
     s = `${head} — no material speedup expected from the technique that fits: ${pldPart}${copyHint}; model-based drafters gain less here than on reasoning, code or multi-turn chat (about ${formatSpeedup(draft.speedup)} at batch 1)`;
   }
   return `${s}. Estimated${flagged ? '' : '; not flagged'}.`;

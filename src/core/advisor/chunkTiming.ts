@@ -92,11 +92,13 @@ export function chunkTimingHint(input: ChunkTimingInput, opts: ChunkTimingOption
   // Steady decode segment: drop the first 10% (at least one chunk) and the last chunk, which often flushes a tail.
   const head = Math.max(1, Math.floor(pairs.length * 0.1));
   pairs = pairs.slice(head, Math.max(head, pairs.length - 1));
-  if (pairs.length < minChunks) return empty(`only ${pairs.length} chunks in the steady decode segment; at least ${minChunks} are needed`);
+  if (pairs.length < minChunks)
+    return empty(`only ${pairs.length} chunks in the steady decode segment; at least ${minChunks} are needed`);
   // Stalls (a gap over 5× the median) are network or scheduling hiccups, not decode steps.
   const med = median(pairs.map((p) => p.gap));
   const kept = med > 0 ? pairs.filter((p) => p.gap <= 5 * med) : pairs;
-  if (kept.length < pairs.length) reasons.push(`${pairs.length - kept.length} stalled gap(s) over 5× the median (${r1(med)} ms) left out`);
+  if (kept.length < pairs.length)
+    reasons.push(`${pairs.length - kept.length} stalled gap(s) over 5× the median (${r1(med)} ms) left out`);
   pairs = kept;
 
   const meanTokens = pairs.reduce((s, p) => s + p.tokens, 0) / pairs.length;
@@ -110,9 +112,15 @@ export function chunkTimingHint(input: ChunkTimingInput, opts: ChunkTimingOption
     const k = size(p.tokens);
     byTokens.set(k, [...(byTokens.get(k) ?? []), p.gap]);
   }
-  const buckets: ChunkTimingBucket[] = [...byTokens.entries()].sort((a, b) => a[0] - b[0]).map(([tokens, gaps]) => ({ tokens, chunks: gaps.length, medianGapMs: r1(median(gaps)) }));
-  reasons.push(`${pairs.length} steady chunks, ${r1(meanTokens)} tokens per chunk on average; ${percent(single)} carry one token`);
-  reasons.push(`median gap by chunk size: ${buckets.map((b) => `${b.tokens} tok → ${b.medianGapMs} ms (${b.chunks})`).join(', ')}`);
+  const buckets: ChunkTimingBucket[] = [...byTokens.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([tokens, gaps]) => ({ tokens, chunks: gaps.length, medianGapMs: r1(median(gaps)) }));
+  reasons.push(
+    `${pairs.length} steady chunks, ${r1(meanTokens)} tokens per chunk on average; ${percent(single)} carry one token`,
+  );
+  reasons.push(
+    `median gap by chunk size: ${buckets.map((b) => `${b.tokens} tok → ${b.medianGapMs} ms (${b.chunks})`).join(', ')}`,
+  );
 
   const base: Omit<ChunkTimingHint, 'verdict' | 'fixedMs' | 'perTokenMs' | 'tokenScaledShare'> = {
     label: 'hint',
@@ -125,7 +133,9 @@ export function chunkTimingHint(input: ChunkTimingInput, opts: ChunkTimingOption
   };
 
   if (multi < 0.1 && meanTokens < 1.3) {
-    reasons.push('chunks carry one token each: no sign of multi-token steps (speculation may still be on with drafts mostly rejected, or hidden by the stream)');
+    reasons.push(
+      'chunks carry one token each: no sign of multi-token steps (speculation may still be on with drafts mostly rejected, or hidden by the stream)',
+    );
     return { ...base, verdict: 'single-token', fixedMs: null, perTokenMs: null, tokenScaledShare: null };
   }
 
@@ -143,7 +153,9 @@ export function chunkTimingHint(input: ChunkTimingInput, opts: ChunkTimingOption
   const perTokenMs = sxx > 0 ? sxy / sxx : 0;
   const fixedMs = my - perTokenMs * mx;
   const share = meanGap > 0 ? Math.max(0, (perTokenMs * meanTokens) / meanGap) : 0;
-  reasons.push(`fit: gap ≈ ${r1(fixedMs)} ms + ${r1(perTokenMs)} ms × tokens; the per-token part is ${percent(Math.min(share, 1))} of the mean gap`);
+  reasons.push(
+    `fit: gap ≈ ${r1(fixedMs)} ms + ${r1(perTokenMs)} ms × tokens; the per-token part is ${percent(Math.min(share, 1))} of the mean gap`,
+  );
 
   let verdict: ChunkTimingVerdict;
   if (share >= coalescingAbove) {
@@ -151,8 +163,11 @@ export function chunkTimingHint(input: ChunkTimingInput, opts: ChunkTimingOption
     reasons.push('gaps grow about linearly with tokens per chunk: looks like single-token steps coalesced into chunks');
   } else if (share <= stepsBelow) {
     verdict = 'multi-token-steps';
-    reasons.push('chunks of several tokens arrive at about the same gap as single-token chunks: looks like multi-token steps (speculative decoding or MTP)');
-    if (single < 0.05) reasons.push('almost no single-token chunks: a server that flushes on a timer would look the same');
+    reasons.push(
+      'chunks of several tokens arrive at about the same gap as single-token chunks: looks like multi-token steps (speculative decoding or MTP)',
+    );
+    if (single < 0.05)
+      reasons.push('almost no single-token chunks: a server that flushes on a timer would look the same');
   } else {
     verdict = 'unclear';
     reasons.push('gaps grow with chunk size, but not in proportion: neither pattern fits well');

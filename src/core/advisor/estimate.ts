@@ -20,7 +20,15 @@
  */
 import { alphaFromAcceptanceLength, leviathan } from './leviathan';
 import type { PldReplay } from './pld';
-import { DEEPSEEK_V3_MTP, SPEC_BENCH, SPEC_BENCH_TASKS, SPEC_BENCH_TASK_LABEL, stockMtpAcceptanceLength, type MtpBenchmark, type SpecBenchTask } from './published';
+import {
+  DEEPSEEK_V3_MTP,
+  SPEC_BENCH,
+  SPEC_BENCH_TASKS,
+  SPEC_BENCH_TASK_LABEL,
+  stockMtpAcceptanceLength,
+  type MtpBenchmark,
+  type SpecBenchTask,
+} from './published';
 
 export interface EstimateOptions {
   /** Draft length for model-based drafting (default 3). */
@@ -86,7 +94,8 @@ export function estimatePromptLookupFromReplay(replay: PldReplay, opts: Estimate
     'drafting by lookup costs ≈ 0',
     `a target step that verifies a draft costs ${1 + v}× a plain decode step (assumption; at batch 1 decoding is memory-bound and verification is cheap, at large batch it is not and the speedup shrinks)`,
   ];
-  if (replay.outputTokens < 30) assumptions.push(`only ${replay.outputTokens} output tokens: too few for a stable estimate`);
+  if (replay.outputTokens < 30)
+    assumptions.push(`only ${replay.outputTokens} output tokens: too few for a stable estimate`);
   return {
     label: 'estimated',
     basis: 'replay',
@@ -103,24 +112,38 @@ export function estimatePromptLookupFromReplay(replay: PldReplay, opts: Estimate
 }
 
 export function estimatePromptLookupFromCategory(task: SpecBenchTask | null): PromptLookupEstimate {
-  const base = { label: 'estimated' as const, basis: 'category' as const, tokensPerStep: null, copiedShare: null, acceptanceRate: null, outputTokens: null, steps: null, verifyOverhead: null };
+  const base = {
+    label: 'estimated' as const,
+    basis: 'category' as const,
+    tokensPerStep: null,
+    copiedShare: null,
+    acceptanceRate: null,
+    outputTokens: null,
+    steps: null,
+    verifyOverhead: null,
+  };
   if (task === null)
     return {
       ...base,
       speedup: null,
       specBenchTask: null,
-      assumptions: ['no published per-task PLD number matches this task (Spec-Bench has no code or text-editing task); replay a real output to estimate it'],
+      assumptions: [
+        'no published per-task PLD number matches this task (Spec-Bench has no code or text-editing task); replay a real output to estimate it',
+      ],
     };
   return {
     ...base,
     speedup: SPEC_BENCH.speedup.PLD[task],
     specBenchTask: task,
-    assumptions: [`PLD speedup measured on Spec-Bench's ${SPEC_BENCH_TASK_LABEL[task]} task (${SETTING}); your model, hardware, batch size and prompt differ`],
+    assumptions: [
+      `PLD speedup measured on Spec-Bench's ${SPEC_BENCH_TASK_LABEL[task]} task (${SETTING}); your model, hardware, batch size and prompt differ`,
+    ],
   };
 }
 
 /** EAGLE-2's mean speedup over Spec-Bench's six tasks: tasks at or above it are where model-based drafters gain most. */
-export const EAGLE2_MEAN = SPEC_BENCH_TASKS.reduce((s, t) => s + SPEC_BENCH.speedup['EAGLE-2'][t], 0) / SPEC_BENCH_TASKS.length;
+export const EAGLE2_MEAN =
+  SPEC_BENCH_TASKS.reduce((s, t) => s + SPEC_BENCH.speedup['EAGLE-2'][t], 0) / SPEC_BENCH_TASKS.length;
 
 export type MtpHead = 'stock' | 'fine-tuned';
 
@@ -156,7 +179,10 @@ export function estimateDraftModel(anchor: SpecBenchTask | 'code', opts: Estimat
         ? `acceptance length ${stockBasis}, K = ${k} drafts`
         : `acceptance length ${e7.toFixed(2)} with K = ${k}: ${stockBasis} × EAGLE-2's ${SPEC_BENCH_TASK_LABEL[anchor]}/multi-turn speedup ratio ${eagle[anchor]}/${eagle['multi-turn']} (${SETTING}); assumes a drafter's speedup is proportional to its tokens per step across tasks`,
     );
-    if (anchor === 'math') assumptions.push(`MTP heads accept more on GSM8K than Spec-Bench's relative gain gives (stock ≈ ${stockMtpAcceptanceLength('GSM8K').toFixed(2)} at K = ${k}): this estimate may be low for math`);
+    if (anchor === 'math')
+      assumptions.push(
+        `MTP heads accept more on GSM8K than Spec-Bench's relative gain gives (stock ≈ ${stockMtpAcceptanceLength('GSM8K').toFixed(2)} at K = ${k}): this estimate may be low for math`,
+      );
   }
   assumptions.push(
     `with a fine-tuned MTP head (${DEEPSEEK_V3_MTP.source}: ${DEEPSEEK_V3_MTP.fineTuned[benchmark]} on ${benchmark}) the same computation gives acceptance length ${e7Tuned.toFixed(2)} and ≈${tunedSpeedup.toFixed(2)}×; providers serving the stock weights do not have that head`,
@@ -166,8 +192,18 @@ export function estimateDraftModel(anchor: SpecBenchTask | 'code', opts: Estimat
     `γ = ${gamma} draft tokens per step (assumption), c = ${c} draft/target cost per draft token (assumption, consistent with the DeepSeek-V3 report's 85–90% second-token acceptance at about 1.8×)`,
     'Leviathan et al. 2023: speedup = (1 − α^(γ+1)) / ((1 − α)(γc + 1)); assumes verifying γ + 1 tokens costs one target step (batch 1), greedy acceptance',
   );
-  const fitsTask = anchor === 'code' ? acceptanceLengthK7('code') > acceptanceLengthK7('multi-turn') : SPEC_BENCH.speedup['EAGLE-2'][anchor] >= EAGLE2_MEAN;
-  const published = anchor === 'code' ? undefined : { 'EAGLE-2': SPEC_BENCH.speedup['EAGLE-2'][anchor], SpS: SPEC_BENCH.speedup.SpS[anchor], Medusa: SPEC_BENCH.speedup.Medusa[anchor] };
+  const fitsTask =
+    anchor === 'code'
+      ? acceptanceLengthK7('code') > acceptanceLengthK7('multi-turn')
+      : SPEC_BENCH.speedup['EAGLE-2'][anchor] >= EAGLE2_MEAN;
+  const published =
+    anchor === 'code'
+      ? undefined
+      : {
+          'EAGLE-2': SPEC_BENCH.speedup['EAGLE-2'][anchor],
+          SpS: SPEC_BENCH.speedup.SpS[anchor],
+          Medusa: SPEC_BENCH.speedup.Medusa[anchor],
+        };
   return {
     label: 'estimated',
     basis: 'category',

@@ -8,11 +8,18 @@ import type { TaskContext } from './classify';
 
 /** The successful run with the median end-to-end time: one real output to replay. */
 function medianRun(runs: readonly RunMetrics[]): RunMetrics | undefined {
-  const ok = runs.filter((r) => r.ok && (r.answerText || r.reasoningText)).sort((a, b) => (a.e2eMs ?? 0) - (b.e2eMs ?? 0));
+  const ok = runs
+    .filter((r) => r.ok && (r.answerText || r.reasoningText))
+    .sort((a, b) => (a.e2eMs ?? 0) - (b.e2eMs ?? 0));
   return ok[Math.floor((ok.length - 1) / 2)];
 }
 
-export function adviseResult(result: ModelResult, prompt: string, encode: ((text: string) => number[]) | undefined, context?: TaskContext): SpeculationSummary | undefined {
+export function adviseResult(
+  result: ModelResult,
+  prompt: string,
+  encode: ((text: string) => number[]) | undefined,
+  context?: TaskContext,
+): SpeculationSummary | undefined {
   const run = medianRun(result.runs);
   if (!run) return undefined;
   const a = advise({

@@ -22,8 +22,36 @@ export {
 } from './estimate';
 export type { PromptLookupEstimate, DraftModelEstimate, EstimateOptions } from './estimate';
 export { chunkTimingHint } from './chunkTiming';
-export type { ChunkTimingHint, ChunkTimingInput, ChunkTimingVerdict, ChunkTimingBucket, ChunkTimingOptions } from './chunkTiming';
-export { parsePrometheusText, vllmSpecCounters, specCounters, diffVllmSpecCounters, measuredAcceptance, serverStatsFromEvents } from './serverStats';
-export type { PromSample, PromParse, VllmSpecCounters, CounterDiff, ServerSpecStats, MeasuredAcceptance } from './serverStats';
-export { SPEC_BENCH, SPEC_BENCH_TASKS, SPEC_BENCH_TASK_LABEL, DEEPSEEK_V3_MTP, DEEPSEEK_V3_REPORT, stockMtpAcceptanceLength, TECHNIQUE_NAMES } from './published';
+export type {
+  ChunkTimingHint,
+  ChunkTimingInput,
+  ChunkTimingVerdict,
+  ChunkTimingBucket,
+  ChunkTimingOptions,
+} from './chunkTiming';
+export {
+  parsePrometheusText,
+  vllmSpecCounters,
+  specCounters,
+  diffVllmSpecCounters,
+  measuredAcceptance,
+  serverStatsFromEvents,
+} from './serverStats';
+export type {
+  PromSample,
+  PromParse,
+  VllmSpecCounters,
+  CounterDiff,
+  ServerSpecStats,
+  MeasuredAcceptance,
+} from './serverStats';
+export {
+  SPEC_BENCH,
+  SPEC_BENCH_TASKS,
+  SPEC_BENCH_TASK_LABEL,
+  DEEPSEEK_V3_MTP,
+  DEEPSEEK_V3_REPORT,
+  stockMtpAcceptanceLength,
+  TECHNIQUE_NAMES,
+} from './published';
 export type { SpecBenchTask, SpecBenchMethod } from './published';

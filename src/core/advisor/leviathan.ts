@@ -43,7 +43,8 @@ export function leviathan(alpha: number, gamma: number, c: number): LeviathanRes
  */
 export function alphaFromAcceptanceLength(acceptanceLength: number, gamma: number): number {
   if (!(gamma > 0)) throw new RangeError(`gamma must be > 0, got ${gamma}`);
-  if (!Number.isFinite(acceptanceLength)) throw new RangeError(`acceptance length must be finite, got ${acceptanceLength}`);
+  if (!Number.isFinite(acceptanceLength))
+    throw new RangeError(`acceptance length must be finite, got ${acceptanceLength}`);
   const target = Math.min(Math.max(acceptanceLength, 1), gamma + 1);
   if (target <= 1) return 0;
   if (target >= gamma + 1) return 1;

@@ -81,7 +81,11 @@ export function copiedShare(promptTokens: readonly number[], outputTokens: reado
   return hits / total;
 }
 
-export function replayPromptLookup(promptTokens: readonly number[], outputTokens: readonly number[], opts: PldOptions = {}): PldReplay {
+export function replayPromptLookup(
+  promptTokens: readonly number[],
+  outputTokens: readonly number[],
+  opts: PldOptions = {},
+): PldReplay {
   const maxNgram = int('maxNgram', opts.maxNgram ?? 3, 1);
   const minNgram = int('minNgram', opts.minNgram ?? 1, 1);
   const numDraft = int('numDraft', opts.numDraft ?? 10, 1);
@@ -129,7 +133,12 @@ export function replayPromptLookup(promptTokens: readonly number[], outputTokens
       break;
     }
     let accepted = 0;
-    while (accepted < draftLen && pos + accepted < outputTokens.length && text[draftStart + accepted] === outputTokens[pos + accepted]) accepted++;
+    while (
+      accepted < draftLen &&
+      pos + accepted < outputTokens.length &&
+      text[draftStart + accepted] === outputTokens[pos + accepted]
+    )
+      accepted++;
     const emitted = Math.min(accepted + 1, outputTokens.length - pos);
     trace.push({ at: pos, ngram, drafted: draftLen, accepted, emitted });
     if (draftLen > 0) draftSteps++;

@@ -5,7 +5,14 @@
 
 /** The six task types of Spec-Bench (Xia et al. 2024). */
 export type SpecBenchTask = 'multi-turn' | 'translation' | 'summarization' | 'qa' | 'math' | 'rag';
-export const SPEC_BENCH_TASKS: readonly SpecBenchTask[] = ['multi-turn', 'translation', 'summarization', 'qa', 'math', 'rag'];
+export const SPEC_BENCH_TASKS: readonly SpecBenchTask[] = [
+  'multi-turn',
+  'translation',
+  'summarization',
+  'qa',
+  'math',
+  'rag',
+];
 
 export const SPEC_BENCH_TASK_LABEL: Record<SpecBenchTask, string> = {
   'multi-turn': 'multi-turn conversation',
@@ -19,7 +26,11 @@ export const SPEC_BENCH_TASK_LABEL: Record<SpecBenchTask, string> = {
 export type SpecBenchMethod = 'PLD' | 'EAGLE-2' | 'Medusa' | 'SpS';
 
 /** Spec-Bench wall-time speedups by task: Vicuna-7B, one A100, greedy decoding, batch 1 (Leaderboard.md of github.com/hemingkx/Spec-Bench). */
-export const SPEC_BENCH: { source: string; setting: string; speedup: Record<SpecBenchMethod, Record<SpecBenchTask, number>> } = {
+export const SPEC_BENCH: {
+  source: string;
+  setting: string;
+  speedup: Record<SpecBenchMethod, Record<SpecBenchTask, number>>;
+} = {
   source: 'Spec-Bench (Xia et al. 2024)',
   setting: 'Vicuna-7B, A100, greedy, batch 1',
   speedup: {
@@ -68,8 +79,10 @@ export const DEEPSEEK_V3_REPORT = {
 /** Where each speculation technique is switched on, for verdicts that name one. */
 export const TECHNIQUE_NAMES = {
   promptLookup: 'vLLM ngram, llama.cpp lookup',
-  promptLookupLong: 'prompt-lookup decoding: vLLM `ngram` speculation, llama.cpp lookup decoding, HF transformers `prompt_lookup_num_tokens`',
+  promptLookupLong:
+    'prompt-lookup decoding: vLLM `ngram` speculation, llama.cpp lookup decoding, HF transformers `prompt_lookup_num_tokens`',
   predictedOutputs: 'OpenAI predicted outputs on hosted APIs',
   draftModel: 'an MTP or EAGLE draft head, or a small draft model of the same family',
-  draftModelLong: 'model-based drafting: the model’s own MTP head (DeepSeek-V3/R1 `mtp`), an EAGLE head (vLLM/SGLang `eagle`), or a small draft model of the same family (vLLM `draft_model`, llama.cpp `--model-draft`)',
+  draftModelLong:
+    'model-based drafting: the model’s own MTP head (DeepSeek-V3/R1 `mtp`), an EAGLE head (vLLM/SGLang `eagle`), or a small draft model of the same family (vLLM `draft_model`, llama.cpp `--model-draft`)',
 } as const;

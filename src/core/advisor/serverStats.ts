@@ -140,9 +140,18 @@ export function vllmSpecCounters(text: string | PromParse, modelName?: string): 
 }
 
 /** The speculation counters of a vLLM or llama.cpp /metrics scrape (same meaning, different prefix). */
-export function specCounters(text: string | PromParse, server: CounterServer, modelName?: string): VllmSpecCounters | null {
+export function specCounters(
+  text: string | PromParse,
+  server: CounterServer,
+  modelName?: string,
+): VllmSpecCounters | null {
   const prefix = SPEC_COUNTERS[server];
-  const names = { drafts: `${prefix}drafts`, draftTokens: `${prefix}draft_tokens`, acceptedTokens: `${prefix}accepted_tokens`, perPos: `${prefix}accepted_tokens_per_pos` };
+  const names = {
+    drafts: `${prefix}drafts`,
+    draftTokens: `${prefix}draft_tokens`,
+    acceptedTokens: `${prefix}accepted_tokens`,
+    perPos: `${prefix}accepted_tokens_per_pos`,
+  };
   const parsed = typeof text === 'string' ? parsePrometheusText(text) : text;
   let found = false;
   const c: VllmSpecCounters = { drafts: 0, draftTokens: 0, acceptedTokens: 0 };
@@ -178,14 +187,18 @@ export interface CounterDiff {
 /** after − before, for counters scraped just before and just after a run. */
 export function diffVllmSpecCounters(before: VllmSpecCounters | null, after: VllmSpecCounters): CounterDiff {
   if (!before) return { counters: after, reset: false };
-  const reset = after.drafts < before.drafts || after.draftTokens < before.draftTokens || after.acceptedTokens < before.acceptedTokens;
+  const reset =
+    after.drafts < before.drafts ||
+    after.draftTokens < before.draftTokens ||
+    after.acceptedTokens < before.acceptedTokens;
   if (reset) return { counters: after, reset: true };
   const counters: VllmSpecCounters = {
     drafts: after.drafts - before.drafts,
     draftTokens: after.draftTokens - before.draftTokens,
     acceptedTokens: after.acceptedTokens - before.acceptedTokens,
   };
-  if (after.acceptedPerPosition) counters.acceptedPerPosition = after.acceptedPerPosition.map((v, i) => v - (before.acceptedPerPosition?.[i] ?? 0));
+  if (after.acceptedPerPosition)
+    counters.acceptedPerPosition = after.acceptedPerPosition.map((v, i) => v - (before.acceptedPerPosition?.[i] ?? 0));
   return { counters, reset: false };
 }
 
@@ -219,7 +232,8 @@ export function measuredAcceptance(stats: ServerSpecStats): MeasuredAcceptance {
       if (stats.generatedTokens !== undefined && stats.generatedTokens > stats.draftAccepted) {
         acceptanceLength = stats.generatedTokens / (stats.generatedTokens - stats.draftAccepted);
         meanDraftLength = stats.draftTokens / (stats.generatedTokens - stats.draftAccepted);
-      } else notes.push('llama.cpp reports no step count; acceptance length needs the generated token count (predicted_n)');
+      } else
+        notes.push('llama.cpp reports no step count; acceptance length needs the generated token count (predicted_n)');
       break;
     }
     case 'vllm':
@@ -228,30 +242,50 @@ export function measuredAcceptance(stats: ServerSpecStats): MeasuredAcceptance {
       acceptanceLength = stats.drafts > 0 ? 1 + stats.acceptedTokens / stats.drafts : null;
       meanDraftLength = ratio(stats.draftTokens, stats.drafts);
       const server = stats.source === 'vllm' ? 'vLLM' : 'llama.cpp';
-      if (stats.source === 'vllm' && stats.scope === 'request') notes.push('vLLM per-request metrics: this request only');
+      if (stats.source === 'vllm' && stats.scope === 'request')
+        notes.push('vLLM per-request metrics: this request only');
       else notes.push(`${server} counters are server-wide: other requests in the same window are included`);
       break;
     }
     case 'sglang': {
       if (stats.acceptLength !== undefined) {
         acceptanceLength = stats.acceptLength;
-        notes.push('SGLang meta_info.spec_accept_length: the server\'s own acceptance length for this request; no per-token acceptance rate');
+        notes.push(
+          "SGLang meta_info.spec_accept_length: the server's own acceptance length for this request; no per-token acceptance rate",
+        );
       } else {
         acceptanceLength = ratio(stats.completionTokens, stats.verifyCount);
-        notes.push('SGLang reports verify steps only: acceptance length = completion tokens ÷ spec_verify_ct; no per-token acceptance rate');
+        notes.push(
+          'SGLang reports verify steps only: acceptance length = completion tokens ÷ spec_verify_ct; no per-token acceptance rate',
+        );
       }
       break;
     }
     case 'openai-predicted': {
-      acceptanceRate = ratio(stats.acceptedPredictionTokens, stats.acceptedPredictionTokens + stats.rejectedPredictionTokens);
-      notes.push('OpenAI predicted outputs: share of the supplied prediction the model kept; not a per-step acceptance length');
+      acceptanceRate = ratio(
+        stats.acceptedPredictionTokens,
+        stats.acceptedPredictionTokens + stats.rejectedPredictionTokens,
+      );
+      notes.push(
+        'OpenAI predicted outputs: share of the supplied prediction the model kept; not a per-step acceptance length',
+      );
       break;
     }
   }
   let impliedAlpha: number | null = null;
-  if (acceptanceLength !== null && meanDraftLength !== null && meanDraftLength > 0) impliedAlpha = alphaFromAcceptanceLength(acceptanceLength, meanDraftLength);
-  if (stats.source !== 'openai-predicted' && acceptanceRate === null && acceptanceLength === null) notes.push('no drafts in the window: speculation looks off');
-  return { source: stats.source, label: 'measured', acceptanceRate, acceptanceLength, meanDraftLength, impliedAlpha, notes };
+  if (acceptanceLength !== null && meanDraftLength !== null && meanDraftLength > 0)
+    impliedAlpha = alphaFromAcceptanceLength(acceptanceLength, meanDraftLength);
+  if (stats.source !== 'openai-predicted' && acceptanceRate === null && acceptanceLength === null)
+    notes.push('no drafts in the window: speculation looks off');
+  return {
+    source: stats.source,
+    label: 'measured',
+    acceptanceRate,
+    acceptanceLength,
+    meanDraftLength,
+    impliedAlpha,
+    notes,
+  };
 }
 
 /**
@@ -270,10 +304,21 @@ export function serverStatsFromEvents(events: readonly StreamEvent[]): ServerSpe
       draftTokens = e.draftTokens ?? draftTokens;
       draftAccepted = e.draftAccepted ?? draftAccepted;
       generated = e.evalCount ?? generated;
-    } else if (e.kind === 'usage') usage = { ...usage, ...Object.fromEntries(Object.entries(e.usage).filter(([, v]) => v !== undefined)) };
+    } else if (e.kind === 'usage')
+      usage = { ...usage, ...Object.fromEntries(Object.entries(e.usage).filter(([, v]) => v !== undefined)) };
   }
-  if (draftTokens !== undefined && draftAccepted !== undefined) out.push({ source: 'llama.cpp', draftTokens, draftAccepted, ...(generated !== undefined ? { generatedTokens: generated } : {}) });
+  if (draftTokens !== undefined && draftAccepted !== undefined)
+    out.push({
+      source: 'llama.cpp',
+      draftTokens,
+      draftAccepted,
+      ...(generated !== undefined ? { generatedTokens: generated } : {}),
+    });
   if (usage.acceptedPredictionTokens !== undefined || usage.rejectedPredictionTokens !== undefined)
-    out.push({ source: 'openai-predicted', acceptedPredictionTokens: usage.acceptedPredictionTokens ?? 0, rejectedPredictionTokens: usage.rejectedPredictionTokens ?? 0 });
+    out.push({
+      source: 'openai-predicted',
+      acceptedPredictionTokens: usage.acceptedPredictionTokens ?? 0,
+      rejectedPredictionTokens: usage.rejectedPredictionTokens ?? 0,
+    });
   return out;
 }

@@ -150,7 +150,8 @@ class Bucket {
     if (m.decodeTps !== null) this.decode.push(m.decodeTps);
     if (m.normalizedTps !== null) this.norm.push(m.normalizedTps);
     if (m.ttftMs !== null) this.ttft.push(m.ttftMs);
-    if (m.costUsd !== null && m.outputTokens !== null && m.outputTokens > 0) this.cost.push((m.costUsd / m.outputTokens) * 1e6);
+    if (m.costUsd !== null && m.outputTokens !== null && m.outputTokens > 0)
+      this.cost.push((m.costUsd / m.outputTokens) * 1e6);
   }
 
   cell(): WeeklyCell {
@@ -185,7 +186,10 @@ function diff(a: number | null | undefined, b: number | null | undefined): numbe
 }
 
 /** Who led one week, CN vs US (see the file comment). */
-export function weekLeader(cn: WeeklyCell | undefined, us: WeeklyCell | undefined): { leader: 'CN' | 'US' | 'tie' | null; metric: LeadMetric | null } {
+export function weekLeader(
+  cn: WeeklyCell | undefined,
+  us: WeeklyCell | undefined,
+): { leader: 'CN' | 'US' | 'tie' | null; metric: LeadMetric | null } {
   if (!cn || !us) return { leader: null, metric: null };
   let metric: LeadMetric;
   let a: number | null, b: number | null;
@@ -216,10 +220,13 @@ function scopeText(scope: TaskCategory | 'all', filter: TaskCategory[] | null): 
 export function streakHeadline(s: Omit<Streak, 'headline'>, filter: TaskCategory[] | null = null): string {
   const scope = scopeText(s.scope, filter);
   if (!s.asOf) return `No benchmark history${scope} yet.`;
-  if (!s.leader || s.weeks === 0) return `No current lead${scope}: ${s.reason ?? `CN and US cannot be compared in ${s.asOf}`}.`;
+  if (!s.leader || s.weeks === 0)
+    return `No current lead${scope}: ${s.reason ?? `CN and US cannot be compared in ${s.asOf}`}.`;
   const other = s.leader === 'CN' ? 'US' : 'CN';
   const what = `${s.leader} has led ${other} in median tok/s (${METRIC_TEXT[s.metric ?? 'decodeTps']})${scope}`;
-  return s.weeks === 1 ? `${what} for 1 week (${s.to})` : `${what} for ${s.weeks} consecutive weeks (${s.from} … ${s.to})`;
+  return s.weeks === 1
+    ? `${what} for 1 week (${s.to})`
+    : `${what} for ${s.weeks} consecutive weeks (${s.from} … ${s.to})`;
 }
 
 function streakOver(
@@ -231,9 +238,21 @@ function streakOver(
   /** Set when every run is in the current, unfinished week: no week can be counted yet. */
   incompleteWeek: string | null = null,
 ): Streak {
-  const base: Omit<Streak, 'headline'> = { scope, leader: null, weeks: 0, from: null, to: null, asOf: lastWeek === null ? null : weekFromIndex(lastWeek).key, metric: null };
+  const base: Omit<Streak, 'headline'> = {
+    scope,
+    leader: null,
+    weeks: 0,
+    from: null,
+    to: null,
+    asOf: lastWeek === null ? null : weekFromIndex(lastWeek).key,
+    metric: null,
+  };
   if (lastWeek === null && incompleteWeek) {
-    const s = { ...base, asOf: incompleteWeek, reason: `no completed week yet; ${incompleteWeek} counts once it ends, if it has runs from both CN and US` };
+    const s = {
+      ...base,
+      asOf: incompleteWeek,
+      reason: `no completed week yet; ${incompleteWeek} counts once it ends, if it has runs from both CN and US`,
+    };
     return { ...s, headline: `No lead yet${scopeText(scope, filter)}: ${s.reason}.` };
   }
   if (lastWeek === null) return { ...base, headline: streakHeadline(base, filter) };
@@ -400,7 +419,16 @@ export class WeeklyAggregator {
     const lastComplete = this.currentWeek === null ? maxW : Math.min(maxW, this.currentWeek - 1);
     const last = hasData && lastComplete >= minW ? lastComplete : null;
     const incomplete = hasData && last === null ? weekFromIndex(this.currentWeek!).key : null;
-    const streaks: Streak[] = [streakOver('all', (w, region) => regionCells.get(w * PER_WEEK + REGION_INDEX[region]), minW, last, filter, incomplete)];
+    const streaks: Streak[] = [
+      streakOver(
+        'all',
+        (w, region) => regionCells.get(w * PER_WEEK + REGION_INDEX[region]),
+        minW,
+        last,
+        filter,
+        incomplete,
+      ),
+    ];
     for (const cat of TASK_CATEGORIES) {
       if (!this.categoriesSeen.has(cat)) continue;
       const catCells = new Map<number, WeeklyCell>();
@@ -426,11 +454,15 @@ export class WeeklyAggregator {
         const b = this.weekModel.get(w * PER_WEEK + model);
         if (b) mweeks.push({ week: weekFromIndex(w).key, ...b.cell() });
       }
-      const trendMetric: LeadMetric = mweeks.some((x) => x.medianNormalizedTps !== null) ? 'normalizedTps' : 'decodeTps';
+      const trendMetric: LeadMetric = mweeks.some((x) => x.medianNormalizedTps !== null)
+        ? 'normalizedTps'
+        : 'decodeTps';
       const pick = (x: ModelWeek) => (trendMetric === 'normalizedTps' ? x.medianNormalizedTps : x.medianDecodeTps);
       const withValue = mweeks.filter((x) => pick(x) !== null);
       const first = withValue.length ? { week: withValue[0].week, value: pick(withValue[0])! } : null;
-      const lastW = withValue.length ? { week: withValue[withValue.length - 1].week, value: pick(withValue[withValue.length - 1])! } : null;
+      const lastW = withValue.length
+        ? { week: withValue[withValue.length - 1].week, value: pick(withValue[withValue.length - 1])! }
+        : null;
       models.push({
         modelId,
         ...(total.label ? { label: total.label } : {}),
@@ -441,16 +473,27 @@ export class WeeklyAggregator {
         trendMetric,
         first,
         last: lastW,
-        changePct: withValue.length >= 2 && first!.value !== 0 ? ((lastW!.value - first!.value) / first!.value) * 100 : null,
+        changePct:
+          withValue.length >= 2 && first!.value !== 0 ? ((lastW!.value - first!.value) / first!.value) * 100 : null,
       });
     });
-    models.sort((a, b) => REGIONS.indexOf(a.region) - REGIONS.indexOf(b.region) || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0));
+    models.sort(
+      (a, b) =>
+        REGIONS.indexOf(a.region) - REGIONS.indexOf(b.region) ||
+        (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0),
+    );
 
     return {
       utcOffsetMinutes: offset,
       category: filter,
       since: this.sinceText,
-      totals: { runs: this.runs, failedRuns: this.failedRuns, firstRun: this.firstRun, lastRun: this.lastRun, models: this.modelIds.length },
+      totals: {
+        runs: this.runs,
+        failedRuns: this.failedRuns,
+        firstRun: this.firstRun,
+        lastRun: this.lastRun,
+        models: this.modelIds.length,
+      },
       weeks,
       streaks,
       headline: streaks[0].headline,

@@ -58,7 +58,13 @@ export class ByHourAggregator {
 
   result(): ByHourReport {
     const rows = [...this.cells.values()]
-      .map((c) => ({ model: c.model, hour: c.hour, ttftMs: c.ttft.length ? median(c.ttft) : null, decodeTps: c.tps.length ? median(c.tps) : null, runs: c.runs }))
+      .map((c) => ({
+        model: c.model,
+        hour: c.hour,
+        ttftMs: c.ttft.length ? median(c.ttft) : null,
+        decodeTps: c.tps.length ? median(c.tps) : null,
+        runs: c.runs,
+      }))
       .sort((a, b) => a.model.localeCompare(b.model) || a.hour - b.hour);
     return { rows };
   }
@@ -76,11 +82,23 @@ export function byHourMarkdown(r: ByHourReport): string {
   const out = ['# Tokenscope by hour (UTC)', ''];
   if (!r.rows.length) return out.concat('The history has no successful cold runs to report.', '').join('\n');
   out.push('| Model | Hour (UTC) | Runs | TTFT ms | tok/s |', '|---|---:|---:|---:|---:|');
-  for (const x of r.rows) out.push(`| ${x.model.replace(/\|/g, '\\|')} | ${String(x.hour).padStart(2, '0')}:00 | ${x.runs} | ${f(0)(x.ttftMs)} | ${f(1)(x.decodeTps)} |`);
-  out.push('', 'Medians over successful cold (or uncontrolled) runs; warm-cache and prompt-sweep runs are left out.', '');
+  for (const x of r.rows)
+    out.push(
+      `| ${x.model.replace(/\|/g, '\\|')} | ${String(x.hour).padStart(2, '0')}:00 | ${x.runs} | ${f(0)(x.ttftMs)} | ${f(1)(x.decodeTps)} |`,
+    );
+  out.push(
+    '',
+    'Medians over successful cold (or uncontrolled) runs; warm-cache and prompt-sweep runs are left out.',
+    '',
+  );
   return out.join('\n');
 }
 
 export function byHourCsv(r: ByHourReport): string {
-  return ['model,hour,ttft_ms,decode_tps,runs', ...r.rows.map((x) => [x.model, x.hour, x.ttftMs, x.decodeTps, x.runs].map(csvField).join(','))].join('\n') + '\n';
+  return (
+    [
+      'model,hour,ttft_ms,decode_tps,runs',
+      ...r.rows.map((x) => [x.model, x.hour, x.ttftMs, x.decodeTps, x.runs].map(csvField).join(',')),
+    ].join('\n') + '\n'
+  );
 }

@@ -9,9 +9,28 @@ export const HISTORY_SCHEMA_VERSION = 1;
 /** The metrics a history record keeps: everything numeric, no output text, no raw gap arrays. */
 export type StoredMetrics = Pick<
   RunMetrics,
-  | 'ok' | 'error' | 'errorKind' | 'setupMs' | 'ttftMs' | 'ttfoMs' | 'decodeTps' | 'e2eMs' | 'itlMs'
-  | 'interChunkP50Ms' | 'interChunkP95Ms' | 'inputTokens' | 'outputTokens' | 'reasoningTokens' | 'cachedInputTokens'
-  | 'streamedTokens' | 'reasoningVisible' | 'costUsd' | 'charsPerSec' | 'normalizedTps' | 'serverDecodeTps' | 'chunks'
+  | 'ok'
+  | 'error'
+  | 'errorKind'
+  | 'setupMs'
+  | 'ttftMs'
+  | 'ttfoMs'
+  | 'decodeTps'
+  | 'e2eMs'
+  | 'itlMs'
+  | 'interChunkP50Ms'
+  | 'interChunkP95Ms'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'reasoningTokens'
+  | 'cachedInputTokens'
+  | 'streamedTokens'
+  | 'reasoningVisible'
+  | 'costUsd'
+  | 'charsPerSec'
+  | 'normalizedTps'
+  | 'serverDecodeTps'
+  | 'chunks'
 > & {
   /** Addition: RunMetrics.hiddenTokens (generated but never streamed), where known. Optional: absent in records written before it existed. */
   hiddenTokens?: number | null;

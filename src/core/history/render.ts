@@ -7,9 +7,12 @@ import { formatUtcOffset } from './week';
 
 const f0 = fixed(0);
 const f1 = fixed(1);
-const signed = (digits: number) => (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`);
-const usd = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `$${v < 1 ? v.toFixed(3) : v.toFixed(2)}`);
-const signedUsd = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${usd(Math.abs(v))}`);
+const signed = (digits: number) => (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`;
+const usd = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `$${v < 1 ? v.toFixed(3) : v.toFixed(2)}`;
+const signedUsd = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${usd(Math.abs(v))}`;
 
 /** Escapes text for a Markdown table cell. */
 function cell(text: string): string {
@@ -33,7 +36,12 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
   out.push('# Tokenscope weekly report', '');
   out.push(`**${r.headline}${r.headline.endsWith('.') ? '' : '.'}**`, '');
   if (r.totals.runs === 0) {
-    out.push('The history has no runs' + (r.category ? ` in category ${r.category.join(', ')}` : '') + (r.since ? ` since ${r.since}` : '') + '.');
+    out.push(
+      'The history has no runs' +
+        (r.category ? ` in category ${r.category.join(', ')}` : '') +
+        (r.since ? ` since ${r.since}` : '') +
+        '.',
+    );
     return out.join('\n') + '\n';
   }
   const scope = [
@@ -55,10 +63,27 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
     }
     for (const g of present) {
       const c = w.regions[g] as WeeklyCell;
-      rows.push([w.week, w.start, g, String(c.runs), String(c.failedRuns), f1(c.medianDecodeTps), f1(c.medianNormalizedTps), f0(c.medianTtftMs), usd(c.costPerMOutput)]);
+      rows.push([
+        w.week,
+        w.start,
+        g,
+        String(c.runs),
+        String(c.failedRuns),
+        f1(c.medianDecodeTps),
+        f1(c.medianNormalizedTps),
+        f0(c.medianTtftMs),
+        usd(c.costPerMOutput),
+      ]);
     }
   }
-  out.push(table(['Week', 'Starts', 'Region', 'Runs', 'Failed', 'tok/s (own tokens)', 'tok/s (o200k)', 'TTFT ms', '$ / 1M output'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r']), '');
+  out.push(
+    table(
+      ['Week', 'Starts', 'Region', 'Runs', 'Failed', 'tok/s (own tokens)', 'tok/s (o200k)', 'TTFT ms', '$ / 1M output'],
+      rows,
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+  );
 
   out.push('## CN − US gap', '');
   out.push(
@@ -70,13 +95,20 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
         signed(1)(w.gap.normalizedTps),
         signed(0)(w.gap.ttftMs),
         signedUsd(w.gap.costPerMOutput),
-        w.leader === null ? '—' : w.leader === 'tie' ? 'tie' : `${w.leader} (${w.leadMetric === 'normalizedTps' ? 'o200k' : 'own tokens'})`,
+        w.leader === null
+          ? '—'
+          : w.leader === 'tie'
+            ? 'tie'
+            : `${w.leader} (${w.leadMetric === 'normalizedTps' ? 'o200k' : 'own tokens'})`,
       ]),
       ['l', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
   );
-  out.push('Positive tok/s gaps favour CN; positive TTFT and cost gaps mean CN is slower to first token or dearer.', '');
+  out.push(
+    'Positive tok/s gaps favour CN; positive TTFT and cost gaps mean CN is slower to first token or dearer.',
+    '',
+  );
 
   out.push('## Current streak by task category', '');
   out.push(
@@ -88,7 +120,13 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
         String(s.weeks),
         s.from ?? '—',
         s.to ?? '—',
-        s.leader ? (s.metric === 'normalizedTps' ? 'tok/s (o200k)' : s.metric === 'decodeTps' ? 'tok/s (own tokens)' : 'o200k, else own tokens') : cell(s.reason ?? '—'),
+        s.leader
+          ? s.metric === 'normalizedTps'
+            ? 'tok/s (o200k)'
+            : s.metric === 'decodeTps'
+              ? 'tok/s (own tokens)'
+              : 'o200k, else own tokens'
+          : cell(s.reason ?? '—'),
       ]),
     ),
     '',
@@ -98,7 +136,16 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
   const shown = r.weeks.slice(-TREND_WEEKS).map((w) => w.week);
   out.push(
     table(
-      ['Model', 'Region', 'Runs', 'Failed', 'Weeks', 'First → last', 'Change', `Weekly median tok/s (${shown[0]} … ${shown[shown.length - 1]})`],
+      [
+        'Model',
+        'Region',
+        'Runs',
+        'Failed',
+        'Weeks',
+        'First → last',
+        'Change',
+        `Weekly median tok/s (${shown[0]} … ${shown[shown.length - 1]})`,
+      ],
       r.models.map((m) => {
         const byWeek = new Map(m.weeks.map((x) => [x.week, x]));
         const series = shown.map((wk) => {
@@ -111,7 +158,9 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
           String(m.runs),
           String(m.failedRuns),
           String(m.weeks.length),
-          m.first && m.last ? `${f1(m.first.value)} → ${f1(m.last.value)} ${m.trendMetric === 'normalizedTps' ? '(o200k)' : '(own tokens)'}` : '—',
+          m.first && m.last
+            ? `${f1(m.first.value)} → ${f1(m.last.value)} ${m.trendMetric === 'normalizedTps' ? '(o200k)' : '(own tokens)'}`
+            : '—',
           m.changePct === null ? '—' : `${signed(1)(m.changePct)} %`,
           series.join(' '),
         ];
@@ -120,7 +169,10 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
     ),
     '',
   );
-  out.push('Trend values are o200k-normalised tok/s where the model has them, else its own-token tok/s; "·" is a week without runs, "—" a week with runs but no figure.', '');
+  out.push(
+    'Trend values are o200k-normalised tok/s where the model has them, else its own-token tok/s; "·" is a week without runs, "—" a week with runs but no figure.',
+    '',
+  );
 
   out.push('## How to read this', '', ...r.rules.map((x) => `- ${x}`));
   return out.join('\n') + '\n';
@@ -132,7 +184,20 @@ export function csvField(v: string | number | null | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_HEADER = ['section', 'week', 'week_start', 'key', 'region', 'runs', 'failed_runs', 'median_decode_tps', 'median_normalized_tps', 'median_ttft_ms', 'cost_per_m_output', 'leader'];
+export const CSV_HEADER = [
+  'section',
+  'week',
+  'week_start',
+  'key',
+  'region',
+  'runs',
+  'failed_runs',
+  'median_decode_tps',
+  'median_normalized_tps',
+  'median_ttft_ms',
+  'cost_per_m_output',
+  'leader',
+];
 
 /**
  * Long-form CSV: one row per week and region ("region"), per week and model ("model"), and the
@@ -141,16 +206,37 @@ export const CSV_HEADER = ['section', 'week', 'week_start', 'key', 'region', 'ru
 export function weeklyReportCsv(r: WeeklyReport): string {
   const lines = [CSV_HEADER.join(',')];
   const push = (xs: (string | number | null | undefined)[]) => lines.push(xs.map(csvField).join(','));
-  const cells = (c: WeeklyCell) => [c.runs, c.failedRuns, c.medianDecodeTps, c.medianNormalizedTps, c.medianTtftMs, c.costPerMOutput];
+  const cells = (c: WeeklyCell) => [
+    c.runs,
+    c.failedRuns,
+    c.medianDecodeTps,
+    c.medianNormalizedTps,
+    c.medianTtftMs,
+    c.costPerMOutput,
+  ];
   const starts = new Map(r.weeks.map((w) => [w.week, w.start]));
   for (const w of r.weeks) {
     for (const g of REGIONS) {
       const c = w.regions[g];
       if (c) push(['region', w.week, w.start, g, g, ...cells(c), '']);
     }
-    push(['gap', w.week, w.start, 'CN-US', '', '', '', w.gap.decodeTps, w.gap.normalizedTps, w.gap.ttftMs, w.gap.costPerMOutput, w.leader ?? '']);
+    push([
+      'gap',
+      w.week,
+      w.start,
+      'CN-US',
+      '',
+      '',
+      '',
+      w.gap.decodeTps,
+      w.gap.normalizedTps,
+      w.gap.ttftMs,
+      w.gap.costPerMOutput,
+      w.leader ?? '',
+    ]);
   }
-  for (const m of r.models) for (const x of m.weeks) push(['model', x.week, starts.get(x.week), m.modelId, m.region, ...cells(x), '']);
+  for (const m of r.models)
+    for (const x of m.weeks) push(['model', x.week, starts.get(x.week), m.modelId, m.region, ...cells(x), '']);
   return lines.join('\n') + '\n';
 }
 
@@ -161,8 +247,30 @@ export function weeklyReportJson(r: WeeklyReport): string {
 /** The all-time leaderboard as Markdown. */
 export function leaderboardMarkdown(lb: Leaderboard, title = 'Tokenscope leaderboard'): string {
   const rows = (xs: LeaderboardRow[]) =>
-    xs.map((x, i) => [String(i + 1), cell(x.label && x.label !== x.key ? `${x.label} (${x.key})` : x.key), x.region, String(x.runs), String(x.failedRuns), f1(x.medianDecodeTps), f1(x.medianNormalizedTps), f0(x.medianTtftMs), usd(x.costPerMOutput), x.lastRun]);
-  const header = ['#', 'Name', 'Region', 'Runs', 'Failed', 'tok/s (own tokens)', 'tok/s (o200k)', 'TTFT ms', '$ / 1M output', 'Last run'];
+    xs.map((x, i) => [
+      String(i + 1),
+      cell(x.label && x.label !== x.key ? `${x.label} (${x.key})` : x.key),
+      x.region,
+      String(x.runs),
+      String(x.failedRuns),
+      f1(x.medianDecodeTps),
+      f1(x.medianNormalizedTps),
+      f0(x.medianTtftMs),
+      usd(x.costPerMOutput),
+      x.lastRun,
+    ]);
+  const header = [
+    '#',
+    'Name',
+    'Region',
+    'Runs',
+    'Failed',
+    'tok/s (own tokens)',
+    'tok/s (o200k)',
+    'TTFT ms',
+    '$ / 1M output',
+    'Last run',
+  ];
   const align: ('l' | 'r')[] = ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
   return [
     `# ${title}`,
@@ -181,8 +289,30 @@ export function leaderboardMarkdown(lb: Leaderboard, title = 'Tokenscope leaderb
 }
 
 export function leaderboardCsv(lb: Leaderboard): string {
-  const lines = ['section,key,label,region,runs,failed_runs,median_decode_tps,median_normalized_tps,median_ttft_ms,cost_per_m_output,last_run'];
-  for (const [section, xs] of [['region', lb.regions], ['model', lb.models]] as const)
-    for (const x of xs) lines.push([section, x.key, x.label, x.region, x.runs, x.failedRuns, x.medianDecodeTps, x.medianNormalizedTps, x.medianTtftMs, x.costPerMOutput, x.lastRun].map(csvField).join(','));
+  const lines = [
+    'section,key,label,region,runs,failed_runs,median_decode_tps,median_normalized_tps,median_ttft_ms,cost_per_m_output,last_run',
+  ];
+  for (const [section, xs] of [
+    ['region', lb.regions],
+    ['model', lb.models],
+  ] as const)
+    for (const x of xs)
+      lines.push(
+        [
+          section,
+          x.key,
+          x.label,
+          x.region,
+          x.runs,
+          x.failedRuns,
+          x.medianDecodeTps,
+          x.medianNormalizedTps,
+          x.medianTtftMs,
+          x.costPerMOutput,
+          x.lastRun,
+        ]
+          .map(csvField)
+          .join(','),
+      );
   return lines.join('\n') + '\n';
 }

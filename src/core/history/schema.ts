@@ -8,9 +8,23 @@ import { HISTORY_SCHEMA_VERSION, type HistoryRecord, type StoredMetrics } from '
 
 /** The numeric metrics of a record: each must be present, as a number or null. */
 export const NUMERIC_METRICS = [
-  'setupMs', 'ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'interChunkP50Ms', 'interChunkP95Ms',
-  'inputTokens', 'outputTokens', 'reasoningTokens', 'cachedInputTokens', 'streamedTokens', 'costUsd',
-  'charsPerSec', 'normalizedTps', 'serverDecodeTps',
+  'setupMs',
+  'ttftMs',
+  'ttfoMs',
+  'decodeTps',
+  'e2eMs',
+  'itlMs',
+  'interChunkP50Ms',
+  'interChunkP95Ms',
+  'inputTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'cachedInputTokens',
+  'streamedTokens',
+  'costUsd',
+  'charsPerSec',
+  'normalizedTps',
+  'serverDecodeTps',
 ] as const satisfies readonly (keyof StoredMetrics)[];
 
 const regions = new Set<string>(REGIONS);
@@ -44,21 +58,31 @@ export function recordProblem(v: unknown, now = Date.now()): string | null {
       ? `schema version ${v.v} is newer than this Tokenscope understands (${HISTORY_SCHEMA_VERSION})`
       : `schema version must be ${HISTORY_SCHEMA_VERSION}, got ${JSON.stringify(v.v) ?? 'none'}`;
   }
-  if (typeof v.time !== 'string' || !TIME_RE.test(v.time) || !Number.isFinite(Date.parse(v.time))) return 'time must be an ISO date-time';
-  if (Date.parse(v.time) > now + DAY_MS) return `${FUTURE_PROBLEM} (${v.time.slice(0, 10)}; this machine's date is ${new Date(now).toISOString().slice(0, 10)})`;
+  if (typeof v.time !== 'string' || !TIME_RE.test(v.time) || !Number.isFinite(Date.parse(v.time)))
+    return 'time must be an ISO date-time';
+  if (Date.parse(v.time) > now + DAY_MS)
+    return `${FUTURE_PROBLEM} (${v.time.slice(0, 10)}; this machine's date is ${new Date(now).toISOString().slice(0, 10)})`;
   const bad = str(v, 'modelId') ?? str(v, 'host') ?? str(v, 'promptHash') ?? str(v, 'toolVersion');
   if (bad) return bad;
   if (typeof v.region !== 'string' || !regions.has(v.region)) return `region must be one of ${REGIONS.join(', ')}`;
-  if (typeof v.protocol !== 'string' || !protocols.has(v.protocol)) return `protocol must be one of ${PROTOCOLS.join(', ')}`;
-  if (typeof v.category !== 'string' || !categories.has(v.category)) return `category must be one of ${TASK_CATEGORIES.join(', ')}`;
+  if (typeof v.protocol !== 'string' || !protocols.has(v.protocol))
+    return `protocol must be one of ${PROTOCOLS.join(', ')}`;
+  if (typeof v.category !== 'string' || !categories.has(v.category))
+    return `category must be one of ${TASK_CATEGORIES.join(', ')}`;
   if (v.tokenSource !== 'usage' && v.tokenSource !== 'tokenizer') return 'tokenSource must be usage or tokenizer';
   if (v.label !== undefined && typeof v.label !== 'string') return 'label must be a string';
   if (v.prompt !== undefined && typeof v.prompt !== 'string') return 'prompt must be a string';
   if (v.tokenizer !== undefined && typeof v.tokenizer !== 'string') return 'tokenizer must be a string';
-  if (v.cacheState !== undefined && v.cacheState !== 'cold' && v.cacheState !== 'warm') return 'cacheState must be cold or warm';
-  if (v.hour !== undefined && !(Number.isInteger(v.hour) && (v.hour as number) >= 0 && (v.hour as number) <= 23)) return 'hour must be an integer 0–23';
+  if (v.cacheState !== undefined && v.cacheState !== 'cold' && v.cacheState !== 'warm')
+    return 'cacheState must be cold or warm';
+  if (v.hour !== undefined && !(Number.isInteger(v.hour) && (v.hour as number) >= 0 && (v.hour as number) <= 23))
+    return 'hour must be an integer 0–23';
   if (v.location !== undefined && typeof v.location !== 'string') return 'location must be a string';
-  if (v.targetInputTokens !== undefined && !(Number.isInteger(v.targetInputTokens) && (v.targetInputTokens as number) > 0)) return 'targetInputTokens must be a positive integer';
+  if (
+    v.targetInputTokens !== undefined &&
+    !(Number.isInteger(v.targetInputTokens) && (v.targetInputTokens as number) > 0)
+  )
+    return 'targetInputTokens must be a positive integer';
   const m = v.metrics;
   if (!isObject(m)) return 'metrics must be an object';
   if (typeof m.ok !== 'boolean') return 'metrics.ok must be true or false';
@@ -66,14 +90,28 @@ export function recordProblem(v: unknown, now = Date.now()): string | null {
   if (m.error !== null && typeof m.error !== 'string') return 'metrics.error must be a string or null';
   if (m.errorKind !== undefined && typeof m.errorKind !== 'string') return 'metrics.errorKind must be a string';
   if (typeof m.chunks !== 'number') return 'metrics.chunks must be a number';
-  if (m.hiddenTokens !== undefined && !numOrNull(m.hiddenTokens)) return 'metrics.hiddenTokens must be a number or null';
+  if (m.hiddenTokens !== undefined && !numOrNull(m.hiddenTokens))
+    return 'metrics.hiddenTokens must be a number or null';
   // Written out rather than looped over NUMERIC_METRICS: constant property loads are several times
   // faster than keyed ones, and this runs once per line of the file.
   if (
-    !numOrNull(m.setupMs) || !numOrNull(m.ttftMs) || !numOrNull(m.ttfoMs) || !numOrNull(m.decodeTps) || !numOrNull(m.e2eMs) ||
-    !numOrNull(m.itlMs) || !numOrNull(m.interChunkP50Ms) || !numOrNull(m.interChunkP95Ms) || !numOrNull(m.inputTokens) ||
-    !numOrNull(m.outputTokens) || !numOrNull(m.reasoningTokens) || !numOrNull(m.cachedInputTokens) || !numOrNull(m.streamedTokens) ||
-    !numOrNull(m.costUsd) || !numOrNull(m.charsPerSec) || !numOrNull(m.normalizedTps) || !numOrNull(m.serverDecodeTps)
+    !numOrNull(m.setupMs) ||
+    !numOrNull(m.ttftMs) ||
+    !numOrNull(m.ttfoMs) ||
+    !numOrNull(m.decodeTps) ||
+    !numOrNull(m.e2eMs) ||
+    !numOrNull(m.itlMs) ||
+    !numOrNull(m.interChunkP50Ms) ||
+    !numOrNull(m.interChunkP95Ms) ||
+    !numOrNull(m.inputTokens) ||
+    !numOrNull(m.outputTokens) ||
+    !numOrNull(m.reasoningTokens) ||
+    !numOrNull(m.cachedInputTokens) ||
+    !numOrNull(m.streamedTokens) ||
+    !numOrNull(m.costUsd) ||
+    !numOrNull(m.charsPerSec) ||
+    !numOrNull(m.normalizedTps) ||
+    !numOrNull(m.serverDecodeTps)
   ) {
     const k = NUMERIC_METRICS.find((key) => !numOrNull(m[key]));
     return `metrics.${k} must be a number or null`;

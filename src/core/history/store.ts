@@ -22,7 +22,13 @@ import { mkdir, open, rename, stat, truncate, unlink, type FileHandle } from 'no
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BenchmarkReport, RunMetrics, TaskCategory } from '../types';
-import { HISTORY_SCHEMA_VERSION, type HistoryReadResult, type HistoryRecord, type HistoryWarning, type StoredMetrics } from './contract';
+import {
+  HISTORY_SCHEMA_VERSION,
+  type HistoryReadResult,
+  type HistoryRecord,
+  type HistoryWarning,
+  type StoredMetrics,
+} from './contract';
 import { MAX_HISTORY_LINE_BYTES, MAX_IMPORT_FILE_BYTES } from '../limits';
 import { formatBytes, openRegularFile } from '../regularFile';
 import { FUTURE_PROBLEM, NUMERIC_METRICS, recordKey, recordProblem, redactSecrets } from './schema';
@@ -103,7 +109,10 @@ async function forEachLine(
     carryBytes = 0;
     skipped = 0;
   };
-  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source.createReadStream({ highWaterMark: 1 << 20, autoClose: false, end: MAX_IMPORT_FILE_BYTES - 1 });
+  const stream =
+    typeof source === 'string'
+      ? createReadStream(source, { highWaterMark: 1 << 20 })
+      : source.createReadStream({ highWaterMark: 1 << 20, autoClose: false, end: MAX_IMPORT_FILE_BYTES - 1 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let pos = 0;
     let nl = chunk.indexOf(NEWLINE);
@@ -271,13 +280,17 @@ export class HistoryStore {
     }
   }
 
-  private async scanFrom(source: string | FileHandle, onRecord: (record: HistoryRecord, line: number) => void): Promise<ScanResult> {
+  private async scanFrom(
+    source: string | FileHandle,
+    onRecord: (record: HistoryRecord, line: number) => void,
+  ): Promise<ScanResult> {
     const warnings: HistoryWarning[] = [];
     const name = basename(this.path);
     const now = Date.now();
     let count = 0;
     let future = 0;
-    const warn = (line: number, what: string) => warnings.push({ line, message: `${name} line ${line}: ${what}; skipped` });
+    const warn = (line: number, what: string) =>
+      warnings.push({ line, message: `${name} line ${line}: ${what}; skipped` });
     await forEachLine(
       source,
       (lineNo, raw, terminated) => {
@@ -288,7 +301,10 @@ export class HistoryStore {
         try {
           value = JSON.parse(line);
         } catch {
-          warn(lineNo, terminated ? 'not valid JSON (a damaged record)' : 'the last line is incomplete (an interrupted write?)');
+          warn(
+            lineNo,
+            terminated ? 'not valid JSON (a damaged record)' : 'the last line is incomplete (an interrupted write?)',
+          );
           return;
         }
         const problem = recordProblem(value, now);
@@ -297,7 +313,11 @@ export class HistoryStore {
         count++;
         onRecord(value as HistoryRecord, lineNo);
       },
-      (lineNo, bytes) => warn(lineNo, `${formatBytes(bytes)} long, over the ${formatBytes(MAX_HISTORY_LINE_BYTES)} a record may take (a damaged line)`),
+      (lineNo, bytes) =>
+        warn(
+          lineNo,
+          `${formatBytes(bytes)} long, over the ${formatBytes(MAX_HISTORY_LINE_BYTES)} a record may take (a damaged line)`,
+        ),
     );
     return { count, warnings, future };
   }

@@ -82,7 +82,8 @@ export function usePricesCache(file: string): void {
   cacheFile = file;
   if (!engine) return;
   const next = applyCacheFile(engine, file);
-  if (next.data === 'updated' || next.problem) status = next.data === 'updated' ? next : { ...status, problem: next.problem };
+  if (next.data === 'updated' || next.problem)
+    status = next.data === 'updated' ? next : { ...status, problem: next.problem };
 }
 
 /** Makes `providers` the engine's data. Throws (and keeps the old data) when the engine refuses them. */
@@ -113,17 +114,26 @@ export function applyCacheFile(e: GenaiPrices, file: string): PriceDataStatus {
   try {
     cache = JSON.parse(text) as PriceCacheFile;
   } catch (err) {
-    return { ...bundled, problem: `the cached price data at ${file} is not valid JSON (${(err as Error).message}); using the bundled data. Run "tokenscope prices --update" to fetch it again.` };
+    return {
+      ...bundled,
+      problem: `the cached price data at ${file} is not valid JSON (${(err as Error).message}); using the bundled data. Run "tokenscope prices --update" to fetch it again.`,
+    };
   }
   const invalid = cache && typeof cache === 'object' ? validatePriceData(cache.providers) : 'it is not a JSON object';
   const fetchedAt = typeof cache?.fetchedAt === 'string' ? cache.fetchedAt.slice(0, 10) : '';
   if (invalid || !/^\d{4}-\d{2}-\d{2}$/.test(fetchedAt)) {
-    return { ...bundled, problem: `the cached price data at ${file} is invalid (${invalid ?? 'no fetchedAt date'}); using the bundled data. Run "tokenscope prices --update" to fetch it again.` };
+    return {
+      ...bundled,
+      problem: `the cached price data at ${file} is invalid (${invalid ?? 'no fetchedAt date'}); using the bundled data. Run "tokenscope prices --update" to fetch it again.`,
+    };
   }
   try {
     e.updatePrices(({ setProviderData }) => setProviderData(cache.providers));
   } catch (err) {
-    return { ...bundled, problem: `genai-prices ${BUNDLED_PRICES.version} refused the cached price data at ${file} (${(err as Error).message}); using the bundled data.` };
+    return {
+      ...bundled,
+      problem: `genai-prices ${BUNDLED_PRICES.version} refused the cached price data at ${file} (${(err as Error).message}); using the bundled data.`,
+    };
   }
   return { data: 'updated', dataDate: fetchedAt };
 }

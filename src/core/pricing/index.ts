@@ -9,7 +9,14 @@ import type { ModelSpec, Price, PriceSource } from '../types';
 import { BUNDLED_PRICES, PRICE_PACKAGE, priceEngine } from './engine';
 
 export { describePriceSource } from './describe';
-export { BUNDLED_PRICES, PRICE_PACKAGE, pricesCachePath, priceEngine, usePricesCache, type PriceDataStatus } from './engine';
+export {
+  BUNDLED_PRICES,
+  PRICE_PACKAGE,
+  pricesCachePath,
+  priceEngine,
+  usePricesCache,
+  type PriceDataStatus,
+} from './engine';
 
 export interface TokenUsage {
   /** All input tokens, cached and cache-written ones included. */
@@ -42,7 +49,13 @@ function configCost(price: Price, u: TokenUsage): number | null {
   const read = Math.min(u.cachedInputTokens ?? 0, u.inputTokens);
   const write = Math.min(u.cacheWriteInputTokens ?? 0, u.inputTokens - read);
   const plain = u.inputTokens - read - write;
-  return (plain * price.inputPerM + read * (price.cachedInputPerM ?? price.inputPerM) + write * (price.cacheWritePerM ?? price.inputPerM) + u.outputTokens * price.outputPerM) / 1e6;
+  return (
+    (plain * price.inputPerM +
+      read * (price.cachedInputPerM ?? price.inputPerM) +
+      write * (price.cacheWritePerM ?? price.inputPerM) +
+      u.outputTokens * price.outputPerM) /
+    1e6
+  );
 }
 
 /** genai-prices wants input_tokens as the whole prompt, with the cached and cache-written parts inside it. */
@@ -77,7 +90,9 @@ function quietly<T>(f: () => T): T {
 export function priceUsage(spec: ModelSpec, usage: TokenUsage, at: Date | string): PricedUsage {
   if (spec.price) {
     const costUsd = configCost(spec.price, usage);
-    return costUsd === null ? { costUsd } : { costUsd, priceSource: { kind: 'config', ...(spec.price.readOn ? { readOn: spec.price.readOn } : {}) } };
+    return costUsd === null
+      ? { costUsd }
+      : { costUsd, priceSource: { kind: 'config', ...(spec.price.readOn ? { readOn: spec.price.readOn } : {}) } };
   }
   if (usage.inputTokens === null || usage.outputTokens === null) return { costUsd: null };
   // A local server bills nothing, and a URL on this machine never matches a provider.
@@ -86,9 +101,14 @@ export function priceUsage(spec: ModelSpec, usage: TokenUsage, at: Date | string
   const data = `genai-prices ${BUNDLED_PRICES.version} (${status.data} data of ${status.dataDate})`;
   let result: ReturnType<GenaiCalc>;
   try {
-    result = quietly(() => engine.calcPrice(genaiUsage(usage), spec.model, { ...providerOptions(spec), timestamp: new Date(at) }));
+    result = quietly(() =>
+      engine.calcPrice(genaiUsage(usage), spec.model, { ...providerOptions(spec), timestamp: new Date(at) }),
+    );
   } catch (e) {
-    return { costUsd: null, note: `${modelWho(spec)}: ${data} could not price this run's usage (${(e as Error).message}); cost left empty.` };
+    return {
+      costUsd: null,
+      note: `${modelWho(spec)}: ${data} could not price this run's usage (${(e as Error).message}); cost left empty.`,
+    };
   }
   if (!result) {
     const where = spec.provider ? `provider "${spec.provider}"` : new URL(spec.baseUrl).host;
@@ -100,7 +120,15 @@ export function priceUsage(spec: ModelSpec, usage: TokenUsage, at: Date | string
   }
   return {
     costUsd: result.total_price,
-    priceSource: { kind: 'genai-prices', package: PRICE_PACKAGE, version: BUNDLED_PRICES.version, data: status.data, dataDate: status.dataDate, providerId: result.provider.id, modelId: result.model.id },
+    priceSource: {
+      kind: 'genai-prices',
+      package: PRICE_PACKAGE,
+      version: BUNDLED_PRICES.version,
+      data: status.data,
+      dataDate: status.dataDate,
+      providerId: result.provider.id,
+      modelId: result.model.id,
+    },
   };
 }
 
@@ -108,7 +136,9 @@ export function priceUsage(spec: ModelSpec, usage: TokenUsage, at: Date | string
 export function catalogPriceSource(spec: ModelSpec, at: Date = new Date()): CatalogPriceSource | undefined {
   if (spec.price) return undefined;
   const p = priceUsage(spec, { inputTokens: 1, outputTokens: 1 }, at).priceSource;
-  return p?.kind === 'genai-prices' ? { package: p.package, version: p.version, providerId: p.providerId, modelId: p.modelId } : undefined;
+  return p?.kind === 'genai-prices'
+    ? { package: p.package, version: p.version, providerId: p.providerId, modelId: p.modelId }
+    : undefined;
 }
 
 /** The warning for a model no price covers (null when one does, or when it runs locally and costs nothing). */
@@ -118,7 +148,10 @@ export function unpricedWarning(spec: ModelSpec, at: Date = new Date()): string 
 }
 
 /** USD per million input and output tokens right now (priced as 1,000 tokens × 1,000, below any long-prompt tier). */
-export function ratesPerM(spec: ModelSpec, at: Date = new Date()): { inputPerM: number; outputPerM: number; source: PriceSource } | null {
+export function ratesPerM(
+  spec: ModelSpec,
+  at: Date = new Date(),
+): { inputPerM: number; outputPerM: number; source: PriceSource } | null {
   const input = priceUsage(spec, { inputTokens: 1000, outputTokens: 0 }, at);
   const output = priceUsage(spec, { inputTokens: 0, outputTokens: 1000 }, at);
   if (input.costUsd === null || output.costUsd === null || !input.priceSource) return null;

@@ -8,7 +8,14 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Provider } from '@pydantic/genai-prices';
-import { activateProviders, BUNDLED_PRICES, priceEngine, pricesCachePath, type PriceCacheFile, type PriceDataStatus } from './engine';
+import {
+  activateProviders,
+  BUNDLED_PRICES,
+  priceEngine,
+  pricesCachePath,
+  type PriceCacheFile,
+  type PriceDataStatus,
+} from './engine';
 import { validatePriceData } from './validate';
 
 export interface UpdateOptions {
@@ -30,7 +37,9 @@ export interface UpdateResult {
 const MAX_BYTES = 32 * 1024 * 1024;
 
 function inUse(status: PriceDataStatus): string {
-  return status.data === 'updated' ? `the update cached on ${status.dataDate}` : `the bundled genai-prices ${BUNDLED_PRICES.version} data of ${status.dataDate}`;
+  return status.data === 'updated'
+    ? `the update cached on ${status.dataDate}`
+    : `the bundled genai-prices ${BUNDLED_PRICES.version} data of ${status.dataDate}`;
 }
 
 function why(e: unknown): string {
@@ -57,7 +66,10 @@ export async function updatePriceData(options: UpdateOptions = {}): Promise<Upda
   let text: string;
   let lastModified: string | undefined;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 15_000), headers: { accept: 'application/json' } });
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      headers: { accept: 'application/json' },
+    });
     if (!res.ok) return keep(`${url} answered HTTP ${res.status}`);
     text = await res.text();
     lastModified = res.headers.get('last-modified') ?? undefined;
@@ -83,7 +95,13 @@ export async function updatePriceData(options: UpdateOptions = {}): Promise<Upda
     return keep(`genai-prices ${BUNDLED_PRICES.version} refused the data from ${url} (${(e as Error).message})`);
   }
 
-  const cache: PriceCacheFile = { fetchedAt, url, ...(lastModified ? { lastModified } : {}), validatedWith: BUNDLED_PRICES.version, providers };
+  const cache: PriceCacheFile = {
+    fetchedAt,
+    url,
+    ...(lastModified ? { lastModified } : {}),
+    validatedWith: BUNDLED_PRICES.version,
+    providers,
+  };
   const models = providers.reduce((n, p) => n + p.models.length, 0);
   const got = `${providers.length} providers, ${models} models from ${url}${lastModified ? ` (last modified ${lastModified})` : ''}`;
   try {
@@ -92,7 +110,15 @@ export async function updatePriceData(options: UpdateOptions = {}): Promise<Upda
     await writeFile(tmp, JSON.stringify(cache));
     await rename(tmp, cachePath);
   } catch (e) {
-    return { ok: true, message: `Prices updated for this session only: ${got}. They could not be cached at ${cachePath} (${why(e)}), so later runs use the bundled data.`, status };
+    return {
+      ok: true,
+      message: `Prices updated for this session only: ${got}. They could not be cached at ${cachePath} (${why(e)}), so later runs use the bundled data.`,
+      status,
+    };
   }
-  return { ok: true, message: `Prices updated: ${got}, cached at ${cachePath}. Costs now say "genai-prices ${BUNDLED_PRICES.version}, updated data of ${status.dataDate}".`, status };
+  return {
+    ok: true,
+    message: `Prices updated: ${got}, cached at ${cachePath}. Costs now say "genai-prices ${BUNDLED_PRICES.version}, updated data of ${status.dataDate}".`,
+    status,
+  };
 }

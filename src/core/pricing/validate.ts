@@ -17,13 +17,25 @@ const match: v.GenericSchema = v.lazy(() =>
   ]),
 );
 
-const price = v.union([v.pipe(v.number(), v.minValue(0)), v.object({ base: v.pipe(v.number(), v.minValue(0)), tiers: v.array(v.object({ start: v.number(), price: v.pipe(v.number(), v.minValue(0)) })) })]);
+const price = v.union([
+  v.pipe(v.number(), v.minValue(0)),
+  v.object({
+    base: v.pipe(v.number(), v.minValue(0)),
+    tiers: v.array(v.object({ start: v.number(), price: v.pipe(v.number(), v.minValue(0)) })),
+  }),
+]);
 const modelPrice = v.record(v.string(), price);
 
 const model = v.object({
   id: v.string(),
   match,
-  prices: v.union([modelPrice, v.pipe(v.array(v.object({ prices: modelPrice, constraint: v.optional(v.record(v.string(), v.unknown())) })), v.minLength(1))]),
+  prices: v.union([
+    modelPrice,
+    v.pipe(
+      v.array(v.object({ prices: modelPrice, constraint: v.optional(v.record(v.string(), v.unknown())) })),
+      v.minLength(1),
+    ),
+  ]),
   context_window: v.optional(v.number()),
 });
 

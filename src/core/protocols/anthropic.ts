@@ -17,7 +17,12 @@ export const anthropic: WireProtocol = {
       max_tokens: opts.maxTokens,
       stream: true,
       // Anthropic caches only what is marked: a warm benchmark marks the whole prompt.
-      messages: [{ role: 'user', content: opts.cacheControl ? [{ type: 'text', text: prompt, cache_control: { type: 'ephemeral' } }] : prompt }],
+      messages: [
+        {
+          role: 'user',
+          content: opts.cacheControl ? [{ type: 'text', text: prompt, cache_control: { type: 'ephemeral' } }] : prompt,
+        },
+      ],
       ...spec.extraBody,
     };
     return {
@@ -41,14 +46,23 @@ export const anthropic: WireProtocol = {
           const cacheWrite = num(usage.cache_creation_input_tokens) ?? 0;
           const input = num(usage.input_tokens);
           // input_tokens counts only the uncached part; the prompt is all three together.
-          events.push({ kind: 'usage', usage: { inputTokens: input === undefined ? undefined : sum(input, cacheRead, cacheWrite), cachedInputTokens: cacheRead, cacheWriteInputTokens: cacheWrite } });
+          events.push({
+            kind: 'usage',
+            usage: {
+              inputTokens: input === undefined ? undefined : sum(input, cacheRead, cacheWrite),
+              cachedInputTokens: cacheRead,
+              cacheWriteInputTokens: cacheWrite,
+            },
+          });
         }
         break;
       }
       case 'content_block_delta': {
         const delta = obj(data.delta);
-        if (delta?.type === 'text_delta' && typeof delta.text === 'string' && delta.text) events.push({ kind: 'token', channel: 'answer', text: delta.text });
-        if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string' && delta.thinking) events.push({ kind: 'token', channel: 'reasoning', text: delta.thinking });
+        if (delta?.type === 'text_delta' && typeof delta.text === 'string' && delta.text)
+          events.push({ kind: 'token', channel: 'answer', text: delta.text });
+        if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string' && delta.thinking)
+          events.push({ kind: 'token', channel: 'reasoning', text: delta.thinking });
         break;
       }
       case 'message_delta': {

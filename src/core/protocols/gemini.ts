@@ -41,17 +41,26 @@ export const gemini: WireProtocol = {
     if (Array.isArray(parts)) {
       for (const part of parts) {
         const p = obj(part);
-        if (typeof p?.text === 'string' && p.text) events.push({ kind: 'token', channel: p.thought === true ? 'reasoning' : 'answer', text: p.text });
+        if (typeof p?.text === 'string' && p.text)
+          events.push({ kind: 'token', channel: p.thought === true ? 'reasoning' : 'answer', text: p.text });
       }
     }
     const usage = obj(data.usageMetadata);
     if (usage) {
       const candidatesTokens = num(usage.candidatesTokenCount);
       const thoughts = num(usage.thoughtsTokenCount);
-      const output = candidatesTokens === undefined && thoughts === undefined ? undefined : sum(candidatesTokens ?? 0, thoughts ?? 0);
+      const output =
+        candidatesTokens === undefined && thoughts === undefined
+          ? undefined
+          : sum(candidatesTokens ?? 0, thoughts ?? 0);
       events.push({
         kind: 'usage',
-        usage: { inputTokens: num(usage.promptTokenCount), outputTokens: output, reasoningTokens: thoughts, cachedInputTokens: num(usage.cachedContentTokenCount) },
+        usage: {
+          inputTokens: num(usage.promptTokenCount),
+          outputTokens: output,
+          reasoningTokens: thoughts,
+          cachedInputTokens: num(usage.cachedContentTokenCount),
+        },
       });
     }
     return events;

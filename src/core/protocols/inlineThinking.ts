@@ -40,7 +40,12 @@ function includesAcross(chunks: readonly Buffer[], tag: string): boolean {
       // A boundary can only hold the tag if the needle's first byte is among the previous read's last k bytes:
       // checking that first saves a copy per read (thousands per response).
       const prev = i > 0 ? chunks[i - 1] : undefined;
-      if (prev && prev.indexOf(n[0], Math.max(0, prev.length - k)) !== -1 && Buffer.concat([prev.subarray(-k), chunks[i].subarray(0, k)]).includes(n)) return true;
+      if (
+        prev &&
+        prev.indexOf(n[0], Math.max(0, prev.length - k)) !== -1 &&
+        Buffer.concat([prev.subarray(-k), chunks[i].subarray(0, k)]).includes(n)
+      )
+        return true;
     }
     return false;
   });

@@ -36,14 +36,23 @@ export const ollama: WireProtocol = {
     if (data.error !== undefined) return [errorEvent(line)];
     const events: StreamEvent[] = [];
     const message = obj(data.message);
-    if (typeof message?.thinking === 'string' && message.thinking) events.push({ kind: 'token', channel: 'reasoning', text: message.thinking });
-    if (typeof message?.content === 'string' && message.content) events.push({ kind: 'token', channel: 'answer', text: message.content });
+    if (typeof message?.thinking === 'string' && message.thinking)
+      events.push({ kind: 'token', channel: 'reasoning', text: message.thinking });
+    if (typeof message?.content === 'string' && message.content)
+      events.push({ kind: 'token', channel: 'answer', text: message.content });
     if (data.done === true) {
       const ms = (ns: unknown) => {
         const v = num(ns);
         return v === undefined ? undefined : v / NS_PER_MS;
       };
-      events.push({ kind: 'usage', usage: { inputTokens: num(data.prompt_eval_count), outputTokens: num(data.eval_count), cachedInputTokens: num(data.prompt_eval_cached_count) } });
+      events.push({
+        kind: 'usage',
+        usage: {
+          inputTokens: num(data.prompt_eval_count),
+          outputTokens: num(data.eval_count),
+          cachedInputTokens: num(data.prompt_eval_cached_count),
+        },
+      });
       events.push({
         kind: 'serverTiming',
         evalCount: num(data.eval_count),

@@ -48,13 +48,15 @@ export const openaiChat: WireProtocol = {
       if (!delta) continue;
       const reasoning = reasoningText(delta);
       if (reasoning) events.push({ kind: 'token', channel: 'reasoning', text: reasoning });
-      if (typeof delta.content === 'string' && delta.content.length > 0) events.push({ kind: 'token', channel: 'answer', text: delta.content });
+      if (typeof delta.content === 'string' && delta.content.length > 0)
+        events.push({ kind: 'token', channel: 'answer', text: delta.content });
     }
     const usage = obj(data.usage);
     if (usage) {
       events.push({ kind: 'usage', usage: openaiUsage(usage) });
       // OpenRouter names the upstream provider on every chunk; once, from the usage chunk, is enough.
-      if (typeof data.provider === 'string' && data.provider) events.push({ kind: 'servedBy', provider: data.provider });
+      if (typeof data.provider === 'string' && data.provider)
+        events.push({ kind: 'servedBy', provider: data.provider });
     }
     const timings = obj(data.timings);
     if (timings) {
@@ -122,7 +124,10 @@ function vllmMetrics(m: Record<string, unknown> | undefined): StreamEvent[] {
   const draftTokens = num(spec?.num_draft_tokens);
   const acceptedTokens = num(spec?.num_accepted_draft_tokens);
   if (drafts !== undefined && draftTokens !== undefined && acceptedTokens !== undefined)
-    events.push({ kind: 'serverSpec', stats: { source: 'vllm', scope: 'request', drafts, draftTokens, acceptedTokens } });
+    events.push({
+      kind: 'serverSpec',
+      stats: { source: 'vllm', scope: 'request', drafts, draftTokens, acceptedTokens },
+    });
   return events;
 }
 
@@ -131,5 +136,15 @@ function sglangMetaInfo(m: Record<string, unknown> | undefined): StreamEvent[] {
   const verifyCount = num(m?.spec_verify_ct);
   if (verifyCount === undefined) return [];
   const acceptLength = num(m?.spec_accept_length);
-  return [{ kind: 'serverSpec', stats: { source: 'sglang', verifyCount, completionTokens: num(m?.completion_tokens) ?? 0, ...(acceptLength !== undefined ? { acceptLength } : {}) } }];
+  return [
+    {
+      kind: 'serverSpec',
+      stats: {
+        source: 'sglang',
+        verifyCount,
+        completionTokens: num(m?.completion_tokens) ?? 0,
+        ...(acceptLength !== undefined ? { acceptLength } : {}),
+      },
+    },
+  ];
 }

@@ -37,7 +37,10 @@ export function joinUrl(baseUrl: string, path: string): URL {
 }
 
 export function jsonHeaders(extra: Record<string, string | undefined>): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream, application/x-ndjson, application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream, application/x-ndjson, application/json',
+  };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) headers[k] = v;
   return headers;
 }

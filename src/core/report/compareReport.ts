@@ -4,7 +4,11 @@ import { formatPct } from './format';
 import { mdCell } from './export';
 
 export function comparisonMarkdown(c: ReportComparison): string {
-  const head = ['Model', ...COMPARE_METRICS.map((m) => `${m.label}${m.unit === 'USD' ? '' : ` (${m.unit})`}: A → B (Δ)`), 'Runs ok A / B'];
+  const head = [
+    'Model',
+    ...COMPARE_METRICS.map((m) => `${m.label}${m.unit === 'USD' ? '' : ` (${m.unit})`}: A → B (Δ)`),
+    'Runs ok A / B',
+  ];
   const rows = c.models.map((m) => [
     mdCell(m.label === m.id ? m.id : `${m.label} (${m.id})`),
     ...COMPARE_METRICS.map(({ metric }) => {

@@ -50,7 +50,15 @@ export function buildCompareView(c: ReportComparison): CompareView {
       cells: Object.fromEntries(
         COMPARE_METRICS.map(({ metric }) => {
           const d = m.metrics[metric];
-          return [metric, { a: formatCompareValue(metric, d.a), b: formatCompareValue(metric, d.b), delta: formatPct(d.deltaPct), better: d.better }];
+          return [
+            metric,
+            {
+              a: formatCompareValue(metric, d.a),
+              b: formatCompareValue(metric, d.b),
+              delta: formatPct(d.deltaPct),
+              better: d.better,
+            },
+          ];
         }),
       ) as Record<CompareMetric, CompareCell>,
       values: { ttftMs: { ...m.values.ttftMs }, decodeTps: { ...m.values.decodeTps } },

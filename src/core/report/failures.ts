@@ -24,7 +24,9 @@ export interface ErrorGroup {
 }
 
 /** Failed runs grouped by message, in order of first occurrence; cancelled runs are not failures. */
-export function groupErrors(runs: readonly { ok: boolean; error: string | null; errorKind?: ErrorKind }[]): ErrorGroup[] {
+export function groupErrors(
+  runs: readonly { ok: boolean; error: string | null; errorKind?: ErrorKind }[],
+): ErrorGroup[] {
   const groups = new Map<string, ErrorGroup>();
   runs.forEach((r, i) => {
     if (r.ok || r.errorKind === 'cancelled') return;
@@ -33,7 +35,14 @@ export function groupErrors(runs: readonly { ok: boolean; error: string | null; 
     if (g) {
       g.count++;
       g.runs.push(i);
-    } else groups.set(message, { message, ...(r.errorKind ? { kind: r.errorKind } : {}), label: failureLabel(r.errorKind, r.error), count: 1, runs: [i] });
+    } else
+      groups.set(message, {
+        message,
+        ...(r.errorKind ? { kind: r.errorKind } : {}),
+        label: failureLabel(r.errorKind, r.error),
+        count: 1,
+        runs: [i],
+      });
   });
   return [...groups.values()];
 }
@@ -72,6 +81,9 @@ export function failureSummary(report: BenchmarkReport): string | null {
   const failed = failedModels(report);
   if (!failed.length) return null;
   const models = report.results.length;
-  const parts = failed.map((m) => `${m.label} (failed: ${m.labels.join(', ')}; ${m.failedRuns} of ${m.measuredRuns} run${m.measuredRuns === 1 ? '' : 's'})`);
+  const parts = failed.map(
+    (m) =>
+      `${m.label} (failed: ${m.labels.join(', ')}; ${m.failedRuns} of ${m.measuredRuns} run${m.measuredRuns === 1 ? '' : 's'})`,
+  );
   return `${failed.length} of ${models} model${models === 1 ? '' : 's'} had failed runs: ${parts.join('; ')}.`;
 }

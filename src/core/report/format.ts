@@ -9,7 +9,10 @@ const MISSING = '—';
 const present = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
 
 /** A formatter with a fixed number of decimals: fixed(1)(12.345) is "12.3", fixed(0)(null) is "—". */
-export const fixed = (digits: number) => (v: number | null | undefined): string => (present(v) ? v.toFixed(digits) : MISSING);
+export const fixed =
+  (digits: number) =>
+  (v: number | null | undefined): string =>
+    present(v) ? v.toFixed(digits) : MISSING;
 
 /** A value and its unit, with one decimal below 100: "12.5 ms", "840 ms", "—". */
 export function withUnit(v: number | null | undefined, unit: string): string {

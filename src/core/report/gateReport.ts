@@ -7,8 +7,12 @@ import { printable } from '../terminalText';
 import { mdCell } from './export';
 import { withUnit } from './format';
 
-const STATUS_WORD: Record<GateModelVerdict['status'], string> = { pass: 'pass', regression: 'REGRESSION', 'no-history': 'pass (too little history)', 'no-data': 'no data' };
-
+const STATUS_WORD: Record<GateModelVerdict['status'], string> = {
+  pass: 'pass',
+  regression: 'REGRESSION',
+  'no-history': 'pass (too little history)',
+  'no-data': 'no data',
+};
 
 /** One line per model for the terminal, then the overall verdict. */
 export function gateLines(gate: GateResult): string[] {
@@ -24,7 +28,16 @@ export function gateLines(gate: GateResult): string[] {
 
 /** A Markdown section for a CI job summary. */
 export function gateMarkdown(gate: GateResult): string {
-  const head = ['Model', 'Verdict', 'TTFT median (history p90)', 'e2e median (history p90)', 'decode tok/s median (history p10)', 'History runs', 'Compared with', 'Runs ok'];
+  const head = [
+    'Model',
+    'Verdict',
+    'TTFT median (history p90)',
+    'e2e median (history p90)',
+    'decode tok/s median (history p10)',
+    'History runs',
+    'Compared with',
+    'Runs ok',
+  ];
   const rows = gate.models.map((m) => {
     const byMetric = (metric: GateCheck['metric']) => {
       const c = m.checks.find((x) => x.metric === metric)!;
@@ -33,7 +46,13 @@ export function gateMarkdown(gate: GateResult): string {
     };
     return [
       mdCell(m.id),
-      m.status === 'regression' ? '❌ regression' : m.status === 'pass' ? '✅ pass' : m.status === 'no-history' ? '✅ pass (too little history)' : '⚠️ no data',
+      m.status === 'regression'
+        ? '❌ regression'
+        : m.status === 'pass'
+          ? '✅ pass'
+          : m.status === 'no-history'
+            ? '✅ pass (too little history)'
+            : '⚠️ no data',
       byMetric('ttftMs'),
       byMetric('e2eMs'),
       byMetric('decodeTps'),
@@ -42,7 +61,9 @@ export function gateMarkdown(gate: GateResult): string {
       `${m.okRuns}/${m.okRuns + m.failedRuns}`,
     ];
   });
-  const table = [head, head.map((_, i) => (i === 0 || i === 1 || i === 6 ? '---' : '---:')), ...rows].map((r) => `| ${r.join(' | ')} |`);
+  const table = [head, head.map((_, i) => (i === 0 || i === 1 || i === 6 ? '---' : '---:')), ...rows].map(
+    (r) => `| ${r.join(' | ')} |`,
+  );
   const verdict = gate.regressions ? `**${gate.regressions} model(s) regressed.**` : 'No regression.';
   const reasons = gate.models.filter((m) => m.status !== 'pass').map((m) => `- ${mdCell(m.id)}: ${mdCell(m.reason)}`);
   return [

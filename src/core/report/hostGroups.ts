@@ -26,13 +26,20 @@ export function hostGroups(results: readonly Groupable[]): HostGroup[] {
   const groups: HostGroup[] = [];
   for (const [baseModel, members] of byBase) {
     if (members.length < 2) continue;
-    const ranked = [...members].sort((a, b) => (median(b, 'decodeTps') ?? -Infinity) - (median(a, 'decodeTps') ?? -Infinity));
+    const ranked = [...members].sort(
+      (a, b) => (median(b, 'decodeTps') ?? -Infinity) - (median(a, 'decodeTps') ?? -Infinity),
+    );
     const best = (metric: 'decodeTps' | 'costUsd', better: (a: number, b: number) => boolean) =>
       members.reduce<Groupable | null>((acc, r) => {
         const v = median(r, metric);
         return v !== null && (acc === null || better(v, median(acc, metric)!)) ? r : acc;
       }, null)?.id ?? null;
-    groups.push({ baseModel, ids: ranked.map((r) => r.id), fastestId: best('decodeTps', (a, b) => a > b), cheapestId: best('costUsd', (a, b) => a < b) });
+    groups.push({
+      baseModel,
+      ids: ranked.map((r) => r.id),
+      fastestId: best('decodeTps', (a, b) => a > b),
+      cheapestId: best('costUsd', (a, b) => a < b),
+    });
   }
   return groups;
 }
@@ -49,7 +56,9 @@ export function hostGroupLines(results: readonly Groupable[]): string[] {
       const tps = median(r, 'decodeTps');
       const ttft = median(r, 'ttftMs');
       const cost = median(r, 'costUsd');
-      const marks = [id === g.fastestId ? 'fastest' : '', id === g.cheapestId ? 'cheapest' : ''].filter(Boolean).join(', ');
+      const marks = [id === g.fastestId ? 'fastest' : '', id === g.cheapestId ? 'cheapest' : '']
+        .filter(Boolean)
+        .join(', ');
       return `${id} ${fixed(1)(tps)} tok/s, ${fixed(0)(ttft)} ms, ${cost === null ? '—' : formatUsd(cost)}${marks ? ` (${marks})` : ''}`;
     });
     lines.push(`  ${g.baseModel}: ${parts.join(' · ')}`);

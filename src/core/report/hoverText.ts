@@ -80,7 +80,11 @@ export function latestMeasurements(records: readonly HistoryRecord[]): Map<strin
   return out;
 }
 
-const SOURCE_TEXT: Record<HoverInput['source'], string> = { selection: 'Selection', literal: 'String literal', document: 'Document' };
+const SOURCE_TEXT: Record<HoverInput['source'], string> = {
+  selection: 'Selection',
+  literal: 'String literal',
+  document: 'Document',
+};
 
 /** What the hover shows instead of counts when the text cannot be counted (see checkPromptText), as Markdown. */
 export function buildHoverNotice(source: HoverInput['source'], chars: number, message: string): string {
@@ -93,22 +97,30 @@ export function buildHoverMarkdown(input: HoverInput): string {
   lines.push(`**Tokenscope** · ${SOURCE_TEXT[input.source]}: ${int.format(input.chars)} characters`, '');
   if (input.counts.length) {
     lines.push('| Tokenizer | Tokens |', '| --- | ---: |');
-    for (const c of input.counts) lines.push(`| ${escapeMarkdown(c.label)}${c.exact || /approximate/i.test(c.label) ? '' : ' (approximate)'} | ${int.format(c.count)} |`);
+    for (const c of input.counts)
+      lines.push(
+        `| ${escapeMarkdown(c.label)}${c.exact || /approximate/i.test(c.label) ? '' : ' (approximate)'} | ${int.format(c.count)} |`,
+      );
     lines.push('');
   }
   if (input.pendingFamilies?.length)
-    lines.push(`_Loading the ${input.pendingFamilies.map(escapeMarkdown).join(', ')} tokenizer${input.pendingFamilies.length > 1 ? 's' : ''} (first use in this window): hover again for ${input.pendingFamilies.length > 1 ? 'their counts' : 'its count'}._`, '');
+    lines.push(
+      `_Loading the ${input.pendingFamilies.map(escapeMarkdown).join(', ')} tokenizer${input.pendingFamilies.length > 1 ? 's' : ''} (first use in this window): hover again for ${input.pendingFamilies.length > 1 ? 'their counts' : 'its count'}._`,
+      '',
+    );
   const countOf = (family: TokenizerFamily) => input.counts.find((c) => c.family === family);
   const reference = input.counts[0];
   const rows: string[] = [];
   for (const m of input.models) {
     const own = countOf(m.family);
     const tokens = own ?? reference;
-    const cost = m.inputPerM !== undefined && tokens ? `${own ? '' : '≈'}${formatUsd((tokens.count * m.inputPerM) / 1e6)}` : '—';
+    const cost =
+      m.inputPerM !== undefined && tokens ? `${own ? '' : '≈'}${formatUsd((tokens.count * m.inputPerM) / 1e6)}` : '—';
     let time = 'not measured yet';
     if (m.measured) {
       const ms = estimateGenerationMs(m.measured, input.outputTokens);
-      if (ms !== null) time = `~${formatSeconds(ms)} (${m.measured.decodeTps.toFixed(1)} tok/s, measured ${relativeTime(m.measured.time, input.now)})`;
+      if (ms !== null)
+        time = `~${formatSeconds(ms)} (${m.measured.decodeTps.toFixed(1)} tok/s, measured ${relativeTime(m.measured.time, input.now)})`;
     }
     if (m.failed) {
       // A model that ran and failed is not "not measured yet": say so, with the one thing to do.
@@ -119,10 +131,21 @@ export function buildHoverMarkdown(input: HoverInput): string {
     rows.push(`| ${escapeMarkdown(m.label)} | ${cost} | ${time} |`);
   }
   if (rows.length) {
-    lines.push(`| Model | Input cost | Estimated time for ${int.format(input.outputTokens)} output tokens |`, '| --- | ---: | --- |', ...rows, '');
-    const sources = [...new Set(input.models.filter((m) => m.inputPerM !== undefined).map((m) => m.priceSource ?? 'list prices'))];
-    const priced = sources.length ? `input costs are at today's rate (${sources.map(escapeMarkdown).join('; ')})` : 'no input price is known';
-    lines.push(`_Times are estimated from the latest measured throughput in the history; ${priced} (≈: counted with a stand-in tokenizer)._`);
+    lines.push(
+      `| Model | Input cost | Estimated time for ${int.format(input.outputTokens)} output tokens |`,
+      '| --- | ---: | --- |',
+      ...rows,
+      '',
+    );
+    const sources = [
+      ...new Set(input.models.filter((m) => m.inputPerM !== undefined).map((m) => m.priceSource ?? 'list prices')),
+    ];
+    const priced = sources.length
+      ? `input costs are at today's rate (${sources.map(escapeMarkdown).join('; ')})`
+      : 'no input price is known';
+    lines.push(
+      `_Times are estimated from the latest measured throughput in the history; ${priced} (≈: counted with a stand-in tokenizer)._`,
+    );
   }
   if (input.advice) lines.push('', escapeMarkdown(input.advice));
   return lines.join('\n');
@@ -153,7 +176,12 @@ export function tokenComparison(chars: number, counts: readonly FamilyCount[]): 
 }
 
 /** The comparison as a Markdown table (to keep open or paste), with what was counted and the reference. */
-export function comparisonMarkdown(rows: readonly TokenComparisonRow[], referenceFamily: TokenizerFamily, what: string, chars: number): string {
+export function comparisonMarkdown(
+  rows: readonly TokenComparisonRow[],
+  referenceFamily: TokenizerFamily,
+  what: string,
+  chars: number,
+): string {
   const lines = [
     `# Token counts: ${what.replace(/[|\r\n]/g, ' ')}`,
     '',
@@ -163,10 +191,18 @@ export function comparisonMarkdown(rows: readonly TokenComparisonRow[], referenc
     '| --- | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    const vs = r.relative === null ? '—' : r.family === referenceFamily ? 'reference' : `${r.relative >= 1 ? '+' : ''}${Math.round((r.relative - 1) * 100)}%`;
-    lines.push(`| ${r.label.replace(/\|/g, '\\|')}${r.exact ? '' : ' (approximate)'} | ${int.format(r.count)} | ${r.charsPerToken === null ? '—' : r.charsPerToken.toFixed(2)} | ${vs} |`);
+    const vs =
+      r.relative === null
+        ? '—'
+        : r.family === referenceFamily
+          ? 'reference'
+          : `${r.relative >= 1 ? '+' : ''}${Math.round((r.relative - 1) * 100)}%`;
+    lines.push(
+      `| ${r.label.replace(/\|/g, '\\|')}${r.exact ? '' : ' (approximate)'} | ${int.format(r.count)} | ${r.charsPerToken === null ? '—' : r.charsPerToken.toFixed(2)} | ${vs} |`,
+    );
   }
-  if (rows.some((r) => !r.exact)) lines.push('', 'Approximate: the public tokenizer differs from the current models of that family.');
+  if (rows.some((r) => !r.exact))
+    lines.push('', 'Approximate: the public tokenizer differs from the current models of that family.');
   return lines.join('\n') + '\n';
 }
 

@@ -28,7 +28,9 @@ export function junitXml(report: BenchmarkReport, gate?: GateResult): string {
   const cases = report.results.map((r) => {
     // A model whose runs had several cache states has one verdict per state.
     const verdicts = gate?.models.filter((m) => m.id === r.id) ?? [];
-    const failedRuns = r.runs.filter((x) => !x.ok && !x.warmup && x.errorKind !== 'cancelled').map((x) => x.error ?? x.errorKind ?? 'unknown error');
+    const failedRuns = r.runs
+      .filter((x) => !x.ok && !x.warmup && x.errorKind !== 'cancelled')
+      .map((x) => x.error ?? x.errorKind ?? 'unknown error');
     const failure = failureOf(failedRuns, verdicts);
     const seconds = r.runs.reduce((s, x) => s + (x.e2eMs ?? 0), 0) / 1000;
     const out = [
@@ -38,9 +40,16 @@ export function junitXml(report: BenchmarkReport, gate?: GateResult): string {
       r.summary.e2eMs ? `e2e median ${r.summary.e2eMs.median.toFixed(0)} ms` : null,
       r.slo ? `SLO ${report.settings.slo ?? ''}: ${r.slo.met}/${r.slo.total} met` : null,
       ...verdicts.map((v) => `gate: ${v.reason}`),
-    ].filter(Boolean).join('\n');
-    const lines = [`    <testcase classname="tokenscope.${xmlText(r.region)}" name="${xmlText(r.id)}" time="${seconds.toFixed(3)}">`];
-    if (failure) lines.push(`      <failure message="${xmlText(failure.message)}" type="${verdicts.some((v) => v.status === 'regression') ? 'regression' : 'failed-runs'}">${xmlText(failure.body)}</failure>`);
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const lines = [
+      `    <testcase classname="tokenscope.${xmlText(r.region)}" name="${xmlText(r.id)}" time="${seconds.toFixed(3)}">`,
+    ];
+    if (failure)
+      lines.push(
+        `      <failure message="${xmlText(failure.message)}" type="${verdicts.some((v) => v.status === 'regression') ? 'regression' : 'failed-runs'}">${xmlText(failure.body)}</failure>`,
+      );
     lines.push(`      <system-out>${xmlText(out)}</system-out>`, '    </testcase>');
     return { failed: failure !== null, xml: lines.join('\n') };
   });

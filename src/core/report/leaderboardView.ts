@@ -10,7 +10,13 @@ import { TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
 
 export type TimeRange = '24h' | '7d' | '30d' | '90d' | 'all';
 export const TIME_RANGES: readonly TimeRange[] = ['24h', '7d', '30d', '90d', 'all'];
-export const TIME_RANGE_LABELS: Readonly<Record<TimeRange, string>> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days', all: 'All time' };
+export const TIME_RANGE_LABELS: Readonly<Record<TimeRange, string>> = {
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+  all: 'All time',
+};
 
 export interface LeaderboardFilterState {
   category: TaskCategory | 'all';
@@ -19,7 +25,12 @@ export interface LeaderboardFilterState {
 
 export const DEFAULT_LEADERBOARD_FILTER: LeaderboardFilterState = { category: 'all', range: '30d' };
 
-const RANGE_MS: Record<Exclude<TimeRange, 'all'>, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 };
+const RANGE_MS: Record<Exclude<TimeRange, 'all'>, number> = {
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+};
 
 export function sinceFor(range: TimeRange, now: Date): string | undefined {
   return range === 'all' ? undefined : new Date(now.getTime() - RANGE_MS[range]).toISOString();
@@ -40,11 +51,26 @@ export function isCategoryFilter(v: unknown): v is TaskCategory | 'all' {
 }
 
 export type LeaderboardColumn = 'medianDecodeTps' | 'medianNormalizedTps' | 'medianTtftMs' | 'costPerMOutput';
-export const LEADERBOARD_COLUMNS: readonly { key: LeaderboardColumn; label: string; help: string; better: 'lower' | 'higher' }[] = [
+export const LEADERBOARD_COLUMNS: readonly {
+  key: LeaderboardColumn;
+  label: string;
+  help: string;
+  better: 'lower' | 'higher';
+}[] = [
   { key: 'medianDecodeTps', label: 'tok/s', help: "Median decode rate in the model's own tokens", better: 'higher' },
-  { key: 'medianNormalizedTps', label: 'o200k', help: 'Median decode rate re-counted with the o200k reference tokenizer (tokens/s)', better: 'higher' },
+  {
+    key: 'medianNormalizedTps',
+    label: 'o200k',
+    help: 'Median decode rate re-counted with the o200k reference tokenizer (tokens/s)',
+    better: 'higher',
+  },
   { key: 'medianTtftMs', label: 'TTFT', help: 'Median time to first token, ms', better: 'lower' },
-  { key: 'costPerMOutput', label: '$/1M', help: 'Median cost per million output tokens actually paid, USD', better: 'lower' },
+  {
+    key: 'costPerMOutput',
+    label: '$/1M',
+    help: 'Median cost per million output tokens actually paid, USD',
+    better: 'lower',
+  },
 ];
 
 export interface LeaderboardViewRow extends LeaderboardRow {
@@ -71,7 +97,8 @@ export function weeklyTrend(report: WeeklyReport, maxWeeks = 12): WeeklyTrendVie
   const weeks = report.weeks.slice(-maxWeeks);
   const hasNormalized = weeks.some((w) => Object.values(w.regions).some((c) => c?.medianNormalizedTps != null));
   const metric = hasNormalized ? 'normalizedTps' : 'decodeTps';
-  const pick = (c: WeeklyReport['weeks'][number]['regions'][Region]) => (c ? (hasNormalized ? c.medianNormalizedTps : c.medianDecodeTps) : null);
+  const pick = (c: WeeklyReport['weeks'][number]['regions'][Region]) =>
+    c ? (hasNormalized ? c.medianNormalizedTps : c.medianDecodeTps) : null;
   const regions = (['CN', 'US', 'local'] as const).filter((r) => weeks.some((w) => w.regions[r]));
   return {
     headline: report.headline,
@@ -93,13 +120,21 @@ export interface HourHeatmapView {
 }
 
 /** The heatmap, once runs span two or more hours of the day (one hour says nothing about the time of day). */
-export function hourHeatmap(report: ByHourReport, labels: ReadonlyMap<string, string> = new Map()): HourHeatmapView | undefined {
+export function hourHeatmap(
+  report: ByHourReport,
+  labels: ReadonlyMap<string, string> = new Map(),
+): HourHeatmapView | undefined {
   const hours = [...new Set(report.rows.map((r) => r.hour))].sort((a, b) => a - b);
   if (hours.length < 2) return undefined;
   const keys = [...new Set(report.rows.map((r) => r.model))];
   const models = keys.map((key) => {
     const at = (h: number) => report.rows.find((r) => r.model === key && r.hour === h);
-    return { key, ...(labels.get(key) ? { label: labels.get(key) } : {}), ttftMs: hours.map((h) => at(h)?.ttftMs ?? null), runs: hours.map((h) => at(h)?.runs ?? 0) };
+    return {
+      key,
+      ...(labels.get(key) ? { label: labels.get(key) } : {}),
+      ttftMs: hours.map((h) => at(h)?.ttftMs ?? null),
+      runs: hours.map((h) => at(h)?.runs ?? 0),
+    };
   });
   const values = models.flatMap((m) => m.ttftMs).filter((v): v is number => v !== null);
   if (!values.length) return undefined;
@@ -130,15 +165,29 @@ function withBest(rows: readonly LeaderboardRow[]): LeaderboardViewRow[] {
   return out;
 }
 
-export function buildLeaderboardView(board: Leaderboard, filter: LeaderboardFilterState, totalRecords: number, warnings: readonly string[] = [], weekly?: WeeklyReport, outcomes?: ReadonlyMap<string, ModelOutcome>, hours?: ByHourReport): LeaderboardView {
+export function buildLeaderboardView(
+  board: Leaderboard,
+  filter: LeaderboardFilterState,
+  totalRecords: number,
+  warnings: readonly string[] = [],
+  weekly?: WeeklyReport,
+  outcomes?: ReadonlyMap<string, ModelOutcome>,
+  hours?: ByHourReport,
+): LeaderboardView {
   const models = withBest(board.models).map((r) => {
     const f = outcomes?.get(r.key)?.failed;
     // A model whose every run failed is marked even when its newest outcome is unknown.
     if (f) return { ...r, failure: { label: f.label, error: f.error, auth: f.auth } };
-    if (r.runs > 0 && r.failedRuns === r.runs) return { ...r, failure: { label: 'every run failed', error: `${r.failedRuns} of ${r.runs} runs failed`, auth: false } };
+    if (r.runs > 0 && r.failedRuns === r.runs)
+      return {
+        ...r,
+        failure: { label: 'every run failed', error: `${r.failedRuns} of ${r.runs} runs failed`, auth: false },
+      };
     return r;
   });
-  const heatmap = hours ? hourHeatmap(hours, new Map(board.models.filter((m) => m.label).map((m) => [m.key, m.label!]))) : undefined;
+  const heatmap = hours
+    ? hourHeatmap(hours, new Map(board.models.filter((m) => m.label).map((m) => [m.key, m.label!])))
+    : undefined;
   return {
     ...(heatmap ? { byHour: heatmap } : {}),
     filter: { ...filter },

@@ -12,7 +12,11 @@ export type LiveSettings = Omit<BenchmarkReport['settings'], 'slo'>;
 
 /** The prompt's first non-empty line for a header: Markdown heading marks dropped, at most `max` characters. */
 export function promptFirstLine(text: string, max = 80): string {
-  const line = text.split(/\r?\n/).map((l) => l.replace(/^\s*#+\s*/, '').trim()).find((l) => l.length > 0) ?? '';
+  const line =
+    text
+      .split(/\r?\n/)
+      .map((l) => l.replace(/^\s*#+\s*/, '').trim())
+      .find((l) => l.length > 0) ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
@@ -58,7 +62,9 @@ export class LiveReport {
         if (!r) return true;
         recordRun(r, event.metrics);
         // As in the final report: with cold and warm runs, the summary is the cold ones.
-        r.summary = summarizeRuns(r.runs.some((x) => x.cacheState === 'cold') ? r.runs.filter((x) => x.cacheState !== 'warm') : r.runs);
+        r.summary = summarizeRuns(
+          r.runs.some((x) => x.cacheState === 'cold') ? r.runs.filter((x) => x.cacheState !== 'warm') : r.runs,
+        );
         return true;
       }
       case 'warning': {

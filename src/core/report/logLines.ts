@@ -13,8 +13,14 @@ export interface LogLine {
 }
 
 /** The line that opens a benchmark in the log. */
-export function benchmarkStartLine(models: readonly ModelSpec[], s: { runs: number; warmup: number; concurrency: number; maxTokens: number }, promptChars: number): string {
-  return printable(`benchmark: ${models.map((m) => m.id).join(', ')} · ${s.runs} run(s), ${s.warmup} warm-up, concurrency ${s.concurrency}, max ${s.maxTokens} tokens · prompt ${promptChars} chars`);
+export function benchmarkStartLine(
+  models: readonly ModelSpec[],
+  s: { runs: number; warmup: number; concurrency: number; maxTokens: number },
+  promptChars: number,
+): string {
+  return printable(
+    `benchmark: ${models.map((m) => m.id).join(', ')} · ${s.runs} run(s), ${s.warmup} warm-up, concurrency ${s.concurrency}, max ${s.maxTokens} tokens · prompt ${promptChars} chars`,
+  );
 }
 
 /** The log line of a progress event, if it has one. */
@@ -27,7 +33,10 @@ export function progressLogLine(e: ProgressEvent): LogLine | undefined {
     case 'run-end': {
       // The output channel is where a failed run's own message is read, so it follows the outcome.
       const what = runOutcomeText(e.metrics) + (e.metrics.ok ? '' : `: ${e.metrics.error}`);
-      return { level: 'info', message: printable(`${e.modelId} run ${e.index + 1}${e.warmup ? ' (warm-up)' : ''}: ${what}`) };
+      return {
+        level: 'info',
+        message: printable(`${e.modelId} run ${e.index + 1}${e.warmup ? ' (warm-up)' : ''}: ${what}`),
+      };
     }
     default:
       return undefined;

@@ -43,13 +43,19 @@ export function latestOutcomes(records: readonly HistoryRecord[]): Map<string, M
     const tps = r.metrics.decodeTps;
     if (!r.metrics.ok || tps === null || !(tps > 0)) continue;
     const o = out.get(r.modelId) ?? {};
-    if (!o.measured || Date.parse(o.measured.time) < Date.parse(r.time)) o.measured = { decodeTps: tps, ttftMs: r.metrics.ttftMs, time: r.time };
+    if (!o.measured || Date.parse(o.measured.time) < Date.parse(r.time))
+      o.measured = { decodeTps: tps, ttftMs: r.metrics.ttftMs, time: r.time };
     out.set(r.modelId, o);
   }
   for (const [id, r] of newest) {
     if (r.metrics.ok || r.metrics.errorKind === 'cancelled') continue;
     const o = out.get(id) ?? {};
-    o.failed = { label: failureLabel(r.metrics.errorKind, r.metrics.error), error: r.metrics.error ?? 'failed', auth: r.metrics.errorKind === 'auth', time: r.time };
+    o.failed = {
+      label: failureLabel(r.metrics.errorKind, r.metrics.error),
+      error: r.metrics.error ?? 'failed',
+      auth: r.metrics.errorKind === 'auth',
+      time: r.time,
+    };
     out.set(id, o);
   }
   return out;
@@ -70,14 +76,23 @@ export interface PromptAdvice {
  * per-model verdicts (replayed over what each model wrote) are the answer, so hover and panel agree; otherwise the
  * advisor's estimate from the prompt alone, labelled as such.
  */
-export function promptAdvice(prompt: string, context: TaskContext | undefined, latest?: BenchmarkReport | null): PromptAdvice | undefined {
+export function promptAdvice(
+  prompt: string,
+  context: TaskContext | undefined,
+  latest?: BenchmarkReport | null,
+): PromptAdvice | undefined {
   if (latest && latest.prompt.sha256 === sha256(prompt)) {
-    const lines = latest.results.filter((r) => r.speculation).map((r) => `${r.label ?? r.id}: ${r.speculation!.verdict}`);
+    const lines = latest.results
+      .filter((r) => r.speculation)
+      .map((r) => `${r.label ?? r.id}: ${r.speculation!.verdict}`);
     if (lines.length) return { basis: 'benchmark', lines };
   }
   try {
     const a = advise({ prompt, context });
-    return { basis: 'prompt', lines: [`${a.verdict} (from the prompt alone; benchmark it for an estimate from real output)`] };
+    return {
+      basis: 'prompt',
+      lines: [`${a.verdict} (from the prompt alone; benchmark it for an estimate from real output)`],
+    };
   } catch {
     return undefined;
   }

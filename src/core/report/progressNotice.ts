@@ -48,7 +48,11 @@ export class ProgressNotice {
     if (e.type !== 'run-end') return undefined;
     if (!e.warmup && e.metrics.errorKind !== 'cancelled') this.measuredDone++;
     else if (e.warmup) this.warmupDone++;
-    const warm = this.warmups && this.warmupDone < this.warmups ? ` · warm-up ${this.warmupDone} of ${this.warmups}` : '';
-    return { increment: 100 / Math.max(1, this.total), message: `${prefix}${this.measuredDone} of ${this.measuredTotal} measured runs done${warm}` };
+    const warm =
+      this.warmups && this.warmupDone < this.warmups ? ` · warm-up ${this.warmupDone} of ${this.warmups}` : '';
+    return {
+      increment: 100 / Math.max(1, this.total),
+      message: `${prefix}${this.measuredDone} of ${this.measuredTotal} measured runs done${warm}`,
+    };
   }
 }

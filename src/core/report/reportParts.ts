@@ -8,7 +8,18 @@ import { summarize } from '../stats';
 import type { BenchmarkReport, MetricName, ModelResult, ModelSpec, RunMetrics } from '../types';
 import { TOOL_VERSION } from '../version';
 
-export const SUMMARY_METRICS: readonly MetricName[] = ['ttftMs', 'ttfoMs', 'decodeTps', 'e2eMs', 'itlMs', 'setupMs', 'normalizedTps', 'charsPerSec', 'costUsd', 'outputTokens'];
+export const SUMMARY_METRICS: readonly MetricName[] = [
+  'ttftMs',
+  'ttfoMs',
+  'decodeTps',
+  'e2eMs',
+  'itlMs',
+  'setupMs',
+  'normalizedTps',
+  'charsPerSec',
+  'costUsd',
+  'outputTokens',
+];
 
 /** Everything of a report but its results and client load; the prompt is kept as its length and hash only. */
 export function reportHeader(

@@ -7,7 +7,16 @@ import { describePriceSource } from '../pricing/describe';
 import { summarize } from '../stats';
 import { formatUsd } from './format';
 import { hostGroups, type HostGroup } from './hostGroups';
-import type { BenchmarkReport, CacheMode, ErrorKind, ModelResult, Region, RunMetrics, Summary, SpeculationSummary } from '../types';
+import type {
+  BenchmarkReport,
+  CacheMode,
+  ErrorKind,
+  ModelResult,
+  Region,
+  RunMetrics,
+  Summary,
+  SpeculationSummary,
+} from '../types';
 import { groupErrors, type ErrorGroup } from './failures';
 import { regionSummaries } from './summaries';
 import { cacheModeNote, ttftFields, type CacheView, type PhaseBarView, type SweepView } from './ttftView';
@@ -29,7 +38,14 @@ export const VIEW_METRICS = [
 export type ViewMetric = (typeof VIEW_METRICS)[number];
 
 /** The metrics of the region aggregate rows. */
-export const AGGREGATE_METRICS = ['ttftMs', 'ttfoMs', 'decodeTps', 'normalizedTps', 'e2eMs', 'costUsd'] as const satisfies readonly ViewMetric[];
+export const AGGREGATE_METRICS = [
+  'ttftMs',
+  'ttfoMs',
+  'decodeTps',
+  'normalizedTps',
+  'e2eMs',
+  'costUsd',
+] as const satisfies readonly ViewMetric[];
 
 export type Better = 'lower' | 'higher' | 'none';
 
@@ -44,17 +60,71 @@ export interface ColumnDef {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { metric: 'ttftMs', label: 'TTFT', unit: 'ms', better: 'lower', help: 'Time to first token of any kind (reasoning included), from request start.' },
-  { metric: 'ttfoMs', label: 'TTFO', unit: 'ms', better: 'lower', help: 'Time to the first answer token (after any visible reasoning).' },
-  { metric: 'decodeTps', label: 'tok/s (own tokens)', unit: 'tok/s', better: 'higher', help: "Decode rate counted in the model's own tokens (provider usage or its tokenizer)." },
-  { metric: 'normalizedTps', label: 'tok/s (o200k)', unit: 'tok/s', better: 'higher', help: 'Decode rate of the same text re-counted with the o200k reference tokenizer, so models compare fairly.' },
+  {
+    metric: 'ttftMs',
+    label: 'TTFT',
+    unit: 'ms',
+    better: 'lower',
+    help: 'Time to first token of any kind (reasoning included), from request start.',
+  },
+  {
+    metric: 'ttfoMs',
+    label: 'TTFO',
+    unit: 'ms',
+    better: 'lower',
+    help: 'Time to the first answer token (after any visible reasoning).',
+  },
+  {
+    metric: 'decodeTps',
+    label: 'tok/s (own tokens)',
+    unit: 'tok/s',
+    better: 'higher',
+    help: "Decode rate counted in the model's own tokens (provider usage or its tokenizer).",
+  },
+  {
+    metric: 'normalizedTps',
+    label: 'tok/s (o200k)',
+    unit: 'tok/s',
+    better: 'higher',
+    help: 'Decode rate of the same text re-counted with the o200k reference tokenizer, so models compare fairly.',
+  },
   { metric: 'e2eMs', label: 'e2e', unit: 'ms', better: 'lower', help: 'Request start to the last token.' },
-  { metric: 'interChunkP50Ms', label: 'gap p50', unit: 'ms', better: 'lower', help: 'Median gap between token-carrying network reads.' },
-  { metric: 'interChunkP95Ms', label: 'gap p95', unit: 'ms', better: 'lower', help: '95th percentile of the gaps between token-carrying network reads.' },
-  { metric: 'inputTokens', label: 'in', unit: 'tokens', better: 'none', help: 'Input tokens as the provider reported them.' },
+  {
+    metric: 'interChunkP50Ms',
+    label: 'gap p50',
+    unit: 'ms',
+    better: 'lower',
+    help: 'Median gap between token-carrying network reads.',
+  },
+  {
+    metric: 'interChunkP95Ms',
+    label: 'gap p95',
+    unit: 'ms',
+    better: 'lower',
+    help: '95th percentile of the gaps between token-carrying network reads.',
+  },
+  {
+    metric: 'inputTokens',
+    label: 'in',
+    unit: 'tokens',
+    better: 'none',
+    help: 'Input tokens as the provider reported them.',
+  },
   { metric: 'outputTokens', label: 'out', unit: 'tokens', better: 'none', help: 'Output tokens, reasoning included.' },
-  { metric: 'reasoningTokens', label: 'reasoning', unit: 'tokens', better: 'none', help: 'Reasoning tokens (part of the output).' },
-  { metric: 'costUsd', label: 'cost/run', unit: 'USD', better: 'lower', help: "Cost of one run: the run's usage priced by genai-prices at its start time (cache reads and writes, tiers, peak hours), or by the price in your config." },
+  {
+    metric: 'reasoningTokens',
+    label: 'reasoning',
+    unit: 'tokens',
+    better: 'none',
+    help: 'Reasoning tokens (part of the output).',
+  },
+  {
+    metric: 'costUsd',
+    label: 'cost/run',
+    unit: 'USD',
+    better: 'lower',
+    help: "Cost of one run: the run's usage priced by genai-prices at its start time (cache reads and writes, tiers, peak hours), or by the price in your config.",
+  },
 ];
 
 export interface Spread {
@@ -107,7 +177,14 @@ export interface TimelineSeries {
 
 /** Where a model is, as it happens: waiting its turn, in a warm-up run, in a measured run, finished. */
 export type ModelStatus = 'queued' | 'warming up' | 'running' | 'done' | 'failed' | 'cancelled';
-export const MODEL_STATUSES: readonly ModelStatus[] = ['queued', 'warming up', 'running', 'done', 'failed', 'cancelled'];
+export const MODEL_STATUSES: readonly ModelStatus[] = [
+  'queued',
+  'warming up',
+  'running',
+  'done',
+  'failed',
+  'cancelled',
+];
 
 export interface ModelRow {
   id: string;
@@ -169,8 +246,14 @@ export interface SpeculationView {
 /** The advisor's verdict as the panel shows it: the speedup of the technique that fits, labelled estimated. */
 export function speculationView(sp: SpeculationSummary | undefined): SpeculationView | undefined {
   if (!sp) return undefined;
-  const x = sp.technique === 'prompt-lookup' ? sp.promptLookupSpeedup : sp.technique === 'draft-model' ? sp.draftModelSpeedup : null;
-  const text = sp.flagged && x !== null ? `${sp.technique === 'prompt-lookup' ? 'lookup' : 'draft'} ${x.toFixed(1)}×` : '—';
+  const x =
+    sp.technique === 'prompt-lookup'
+      ? sp.promptLookupSpeedup
+      : sp.technique === 'draft-model'
+        ? sp.draftModelSpeedup
+        : null;
+  const text =
+    sp.flagged && x !== null ? `${sp.technique === 'prompt-lookup' ? 'lookup' : 'draft'} ${x.toFixed(1)}×` : '—';
   return { text, flagged: sp.flagged, verdict: sp.verdict, assumptions: [...sp.assumptions] };
 }
 
@@ -237,7 +320,8 @@ export interface ViewOptions {
   maxTimelinePoints?: number;
 }
 
-const nf = (digits: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const nf = (digits: number) =>
+  new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const FORMATS = { 0: nf(0), 1: nf(1) };
 
 /** Text of a metric value, as the table shows it. */
@@ -280,7 +364,10 @@ function markBest<K extends ViewMetric>(rows: { cells: Cells<K> }[], metrics: re
 }
 
 /** Cumulative tokens over time of one run, from its first-token time, gaps and tokens per read. */
-export function runTimeline(run: Pick<RunMetrics, 'ttftMs' | 'interChunkMs' | 'tokensPerChunk'>, maxPoints = 400): TimelinePoint[] {
+export function runTimeline(
+  run: Pick<RunMetrics, 'ttftMs' | 'interChunkMs' | 'tokensPerChunk'>,
+  maxPoints = 400,
+): TimelinePoint[] {
   if (run.ttftMs === null || run.tokensPerChunk.length === 0) return [];
   const points: TimelinePoint[] = [{ t: 0, tokens: 0 }];
   let t = run.ttftMs;
@@ -319,7 +406,11 @@ function modelRow(r: ModelResult, plannedRuns: number, warmupRuns: number, optio
   const cells = Object.fromEntries(VIEW_METRICS.map((m) => [m, cell(m, summaryOf(m))])) as Cells<ViewMetric>;
   // Summarized thinking: beside the generated-token rate, the rate of the text that actually arrived.
   const arrived = medianOrNull(ok.map((x) => x.arrivedTps));
-  if (arrived) cells.decodeTps = { ...cells.decodeTps, text: `${cells.decodeTps.text} (arrived ${formatMetric('decodeTps', arrived.median)})` };
+  if (arrived)
+    cells.decodeTps = {
+      ...cells.decodeTps,
+      text: `${cells.decodeTps.text} (arrived ${formatMetric('decodeTps', arrived.median)})`,
+    };
   const sources = [...new Set(ok.map((x) => x.tokenSource))];
   const rep = representativeRun(ok);
   const measured = r.runs.filter((x) => !x.warmup);
@@ -362,7 +453,17 @@ function modelRow(r: ModelResult, plannedRuns: number, warmupRuns: number, optio
     warnings: [...r.warnings],
     errorGroups,
     ...(r.speculation ? { speculation: speculationView(r.speculation) } : {}),
-    ...(r.slo ? { slo: { met: r.slo.met, total: r.slo.total, share: r.slo.share, goodputRps: r.slo.goodputRps, text: sloCellText(r.slo) } } : {}),
+    ...(r.slo
+      ? {
+          slo: {
+            met: r.slo.met,
+            total: r.slo.total,
+            share: r.slo.share,
+            goodputRps: r.slo.goodputRps,
+            text: sloCellText(r.slo),
+          },
+        }
+      : {}),
     ...ttftFields(r),
   };
 }
@@ -375,7 +476,9 @@ function measuredRunsPerModel(settings: BenchmarkReport['settings']): number {
 /** Region rows: every successful measured run of the region's models pooled, as the sidebar's history does. */
 function aggregates(report: BenchmarkReport): AggregateRow[] {
   const out: AggregateRow[] = [];
-  const runs = report.results.flatMap((r) => r.runs.filter((x) => !x.warmup).map((x) => ({ region: r.region, modelId: r.id, run: x })));
+  const runs = report.results.flatMap((r) =>
+    r.runs.filter((x) => !x.warmup).map((x) => ({ region: r.region, modelId: r.id, run: x })),
+  );
   for (const s of regionSummaries(runs, AGGREGATE_METRICS)) {
     const cells = Object.fromEntries(AGGREGATE_METRICS.map((m) => [m, cell(m, s.metrics[m])])) as AggregateRow['cells'];
     out.push({ region: s.region, models: s.models, cells });
@@ -384,29 +487,46 @@ function aggregates(report: BenchmarkReport): AggregateRow[] {
   return out;
 }
 
-function modelStatus(r: ModelResult, plannedRuns: number, warmupRuns: number, options: ViewOptions, errors: ErrorGroup[]): { status: ModelStatus; statusText: string } {
+function modelStatus(
+  r: ModelResult,
+  plannedRuns: number,
+  warmupRuns: number,
+  options: ViewOptions,
+  errors: ErrorGroup[],
+): { status: ModelStatus; statusText: string } {
   const finished = r.okRuns + r.failedRuns;
-  const failedText = () => `failed: ${[...new Set(errors.map((g) => g.label))].join(', ')} (${r.failedRuns} of ${finished} run${finished === 1 ? '' : 's'})`;
+  const failedText = () =>
+    `failed: ${[...new Set(errors.map((g) => g.label))].join(', ')} (${r.failedRuns} of ${finished} run${finished === 1 ? '' : 's'})`;
   const act = options.activity?.[r.id];
   if (options.running) {
-    if (act?.measuredActive) return { status: 'running', statusText: `run ${Math.min(plannedRuns, finished + 1)} of ${plannedRuns}` };
-    if (act?.warmupActive) return { status: 'warming up', statusText: `warm-up ${Math.min(warmupRuns, act.warmupDone + 1)} of ${warmupRuns}` };
-    if (finished < plannedRuns) return { status: 'queued', statusText: finished ? `queued: ${finished} of ${plannedRuns} runs done` : 'queued' };
+    if (act?.measuredActive)
+      return { status: 'running', statusText: `run ${Math.min(plannedRuns, finished + 1)} of ${plannedRuns}` };
+    if (act?.warmupActive)
+      return {
+        status: 'warming up',
+        statusText: `warm-up ${Math.min(warmupRuns, act.warmupDone + 1)} of ${warmupRuns}`,
+      };
+    if (finished < plannedRuns)
+      return { status: 'queued', statusText: finished ? `queued: ${finished} of ${plannedRuns} runs done` : 'queued' };
   }
-  if (finished === 0 && (r.cancelledRuns > 0 || options.cancelled)) return { status: 'cancelled', statusText: 'cancelled before any run finished' };
+  if (finished === 0 && (r.cancelledRuns > 0 || options.cancelled))
+    return { status: 'cancelled', statusText: 'cancelled before any run finished' };
   if (r.okRuns === 0 && r.failedRuns > 0) return { status: 'failed', statusText: failedText() };
   const parts = [`${r.okRuns} of ${plannedRuns} runs ok`];
   if (r.failedRuns) parts.push(failedText());
-  if (r.cancelledRuns || (options.cancelled && finished < plannedRuns)) parts.push(`${plannedRuns - finished} not run (cancelled)`);
+  if (r.cancelledRuns || (options.cancelled && finished < plannedRuns))
+    parts.push(`${plannedRuns - finished} not run (cancelled)`);
   return { status: 'done', statusText: parts.join('; ') };
 }
 
 /** The label every demo number carries. */
 export const DEMO_LABEL = 'simulated — demo';
-export const DEMO_NOTE = 'Simulated — demo: these numbers come from Tokenscope\'s built-in local test server on a fixed schedule, not from a real model. They are never saved to the history.';
+export const DEMO_NOTE =
+  "Simulated — demo: these numbers come from Tokenscope's built-in local test server on a fixed schedule, not from a real model. They are never saved to the history.";
 
 /** The prompt the demo runs when the user has none selected. */
-export const DEMO_PROMPT = 'Explain, in three sentences, why time to first token matters for interactive coding assistants.';
+export const DEMO_PROMPT =
+  'Explain, in three sentences, why time to first token matters for interactive coding assistants.';
 
 /** Builds the results panel's view of a report (finished, or partial while running). */
 export function buildResultsView(report: BenchmarkReport, options: ViewOptions = {}): ResultsView {
@@ -419,17 +539,26 @@ export function buildResultsView(report: BenchmarkReport, options: ViewOptions =
   const notes = [
     `Medians over ${report.settings.runs} measured run(s) per model${report.settings.warmup ? ` after ${report.settings.warmup} warm-up run(s)` : ''}; spread is min–max and median absolute deviation.`,
     '"tok/s (own tokens)" counts each model\'s own tokens; "tok/s (o200k)" re-counts the same text with one reference tokenizer so models compare fairly.',
-    'Region rows pool every successful measured run of the region\'s models (as the sidebar does), so a model run more often weighs more.',
+    "Region rows pool every successful measured run of the region's models (as the sidebar does), so a model run more often weighs more.",
     ...(options.demo ? [DEMO_NOTE] : []),
     ...(report.settings.cache ? [cacheModeNote(report.settings.cache)] : []),
-    ...(report.settings.inputTokens?.length ? [`Prompt-length sweep over ${report.settings.inputTokens.join(', ')} tokens: the table shows the smallest size.`] : []),
+    ...(report.settings.inputTokens?.length
+      ? [
+          `Prompt-length sweep over ${report.settings.inputTokens.join(', ')} tokens: the table shows the smallest size.`,
+        ]
+      : []),
   ];
   return {
     startedAt: report.startedAt,
     finishedAt: options.running ? null : report.finishedAt,
     running: options.running ?? false,
     cancelled: options.cancelled ?? false,
-    progress: { done: doneRuns, total: totalRuns, warmupDone: Math.min(warmupTotal, options.warmupDone ?? (options.running ? 0 : warmupTotal)), warmupTotal },
+    progress: {
+      done: doneRuns,
+      total: totalRuns,
+      warmupDone: Math.min(warmupTotal, options.warmupDone ?? (options.running ? 0 : warmupTotal)),
+      warmupTotal,
+    },
     settings: { ...report.settings },
     prompt: { ...report.prompt, ...options.prompt },
     demo: options.demo ?? false,

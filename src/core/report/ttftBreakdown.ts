@@ -17,9 +17,18 @@ function cacheRows(results: readonly ModelResult[]): string[][] {
     .map((r) => {
       const c = r.cache!;
       const saving = c.savingMs === null ? '—' : `${ms(c.savingMs)} (${pct(c.savingPct)})`;
-      const cost = c.inputCostSavingUsd === null ? '—' : `${formatUsd(c.inputCostSavingUsd)} (${pct(c.inputCostSavingPct)})`;
+      const cost =
+        c.inputCostSavingUsd === null ? '—' : `${formatUsd(c.inputCostSavingUsd)} (${pct(c.inputCostSavingPct)})`;
       const hits = r.byCache?.warm ? `${r.byCache.warm.hits}/${r.byCache.warm.runs}` : '—';
-      return [printable(r.id), ms(c.coldTtftMs), ms(c.warmTtftMs), saving, cost, hits, c.neverHit ? 'CACHE NEVER HIT' : ''];
+      return [
+        printable(r.id),
+        ms(c.coldTtftMs),
+        ms(c.warmTtftMs),
+        saving,
+        cost,
+        hits,
+        c.neverHit ? 'CACHE NEVER HIT' : '',
+      ];
     });
 }
 
@@ -41,8 +50,16 @@ function phaseRows(results: readonly ModelResult[]): string[][] {
     .map((r) => {
       const p = r.phases!;
       return [
-        printable(r.id), ms(p.dnsMs), ms(p.connectMs), ms(p.tlsMs), ms(p.sentMs), ms(p.headersMs), ms(p.firstByteMs), ms(p.ttftMs),
-        p.serverProcessingMs === null ? '—' : `${ms(p.serverProcessingMs)} (server)`, `${p.freshConnections}/${p.reusedConnections}`,
+        printable(r.id),
+        ms(p.dnsMs),
+        ms(p.connectMs),
+        ms(p.tlsMs),
+        ms(p.sentMs),
+        ms(p.headersMs),
+        ms(p.firstByteMs),
+        ms(p.ttftMs),
+        p.serverProcessingMs === null ? '—' : `${ms(p.serverProcessingMs)} (server)`,
+        `${p.freshConnections}/${p.reusedConnections}`,
       ];
     });
 }
@@ -51,7 +68,12 @@ function phaseRows(results: readonly ModelResult[]): string[][] {
 export function formatTtftBreakdown(report: BenchmarkReport): string {
   const out: string[] = [];
   const cache = cacheRows(report.results);
-  if (cache.length) out.push('', 'Prompt cache (median TTFT ms):', alignColumns([['model', 'cold', 'warm', 'saving', 'input cost saving/run', 'warm hits', ''], ...cache]));
+  if (cache.length)
+    out.push(
+      '',
+      'Prompt cache (median TTFT ms):',
+      alignColumns([['model', 'cold', 'warm', 'saving', 'input cost saving/run', 'warm hits', ''], ...cache]),
+    );
   for (const r of report.results) if (r.cache && !r.cache.neverHit) out.push(printable(r.cache.note));
   const sweep = report.results.flatMap(sweepLines);
   if (sweep.length) out.push('', 'TTFT by prompt length (cold; provider-reported input tokens):', ...sweep);
@@ -60,8 +82,16 @@ export function formatTtftBreakdown(report: BenchmarkReport): string {
     out.push(
       '',
       'Request phases (median ms from request start; — where a phase did not happen, e.g. on a reused connection):',
-      alignColumns([['model', 'DNS', 'connect', 'TLS', 'sent', 'headers', 'first byte', 'TTFT', 'processing', 'fresh/reused'], ...phases]),
+      alignColumns([
+        ['model', 'DNS', 'connect', 'TLS', 'sent', 'headers', 'first byte', 'TTFT', 'processing', 'fresh/reused'],
+        ...phases,
+      ]),
     );
-  if (report.settings.cache) out.push('', cacheModeNote(report.settings.cache) + (report.settings.location ? ` Measured from: ${printable(report.settings.location)}.` : ''));
+  if (report.settings.cache)
+    out.push(
+      '',
+      cacheModeNote(report.settings.cache) +
+        (report.settings.location ? ` Measured from: ${printable(report.settings.location)}.` : ''),
+    );
   return out.join('\n');
 }

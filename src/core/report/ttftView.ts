@@ -63,9 +63,18 @@ export function cacheView(r: ModelResult): CacheView | undefined {
 /** The stacked bar from the measured runs (cold ones when both ran, so the bar matches the summary). */
 export function phaseBarView(r: ModelResult): PhaseBarView | undefined {
   const both = r.byCache?.cold && r.byCache?.warm;
-  const runs = r.runs.filter((x): x is RunMetrics & { phases: NonNullable<RunMetrics['phases']> } => x.ok && !x.warmup && !!x.phases && x.ttftMs !== null && (!both || x.cacheState === 'cold'));
+  const runs = r.runs.filter(
+    (x): x is RunMetrics & { phases: NonNullable<RunMetrics['phases']> } =>
+      x.ok && !x.warmup && !!x.phases && x.ttftMs !== null && (!both || x.cacheState === 'cold'),
+  );
   const segs = runs
-    .map((x) => ({ sent: x.phases.sentMs, first: x.phases.firstByteMs, ttft: x.ttftMs!, proc: x.serverProcessingMs ?? null, reused: x.connectionReused === true }))
+    .map((x) => ({
+      sent: x.phases.sentMs,
+      first: x.phases.firstByteMs,
+      ttft: x.ttftMs!,
+      proc: x.serverProcessingMs ?? null,
+      reused: x.connectionReused === true,
+    }))
     .filter((x): x is typeof x & { sent: number; first: number } => x.sent !== null && x.first !== null);
   if (!segs.length) return undefined;
   const procs = segs.map((x) => x.proc).filter((v): v is number => v !== null);
@@ -88,7 +97,10 @@ export function sweepView(r: ModelResult): SweepView | undefined {
       ? {
           tokensPerSec: fit.tokensPerSec,
           overheadMs: fit.overheadMs,
-          text: fit.tokensPerSec === null ? `TTFT did not grow with the prompt; overhead ${fit.overheadMs.toFixed(0)} ms` : `prefill ${Math.round(fit.tokensPerSec).toLocaleString('en-US')} tok/s, overhead ${fit.overheadMs.toFixed(0)} ms`,
+          text:
+            fit.tokensPerSec === null
+              ? `TTFT did not grow with the prompt; overhead ${fit.overheadMs.toFixed(0)} ms`
+              : `prefill ${Math.round(fit.tokensPerSec).toLocaleString('en-US')} tok/s, overhead ${fit.overheadMs.toFixed(0)} ms`,
         }
       : null,
   };
@@ -105,6 +117,11 @@ export function ttftFields(r: ModelResult): { cache?: CacheView; phaseBar?: Phas
 /** What a report says about how the cache state was controlled. */
 export function cacheModeNote(mode: CacheMode): string {
   const cold = 'cold runs start their prompt with a unique 8-character tag, so no prefix cache can hit';
-  const warm = 'warm runs repeat the prompt after one uncounted priming request (Anthropic requests carry cache_control)';
-  return mode === 'cold' ? `Cache: ${cold}.` : mode === 'warm' ? `Cache: ${warm}.` : `Cache: ${cold}; ${warm}. Summaries are the cold runs.`;
+  const warm =
+    'warm runs repeat the prompt after one uncounted priming request (Anthropic requests carry cache_control)';
+  return mode === 'cold'
+    ? `Cache: ${cold}.`
+    : mode === 'warm'
+      ? `Cache: ${warm}.`
+      : `Cache: ${cold}; ${warm}. Summaries are the cold runs.`;
 }

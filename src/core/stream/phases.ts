@@ -36,7 +36,12 @@ export function watchPhases(request: ClientRequest): PhaseStamps {
 }
 
 /** The phases as ms from request start. */
-export function phasesFrom(stamps: PhaseStamps, requestStart: number, headersAt: number | undefined, firstByteAt: number | undefined): RunPhases {
+export function phasesFrom(
+  stamps: PhaseStamps,
+  requestStart: number,
+  headersAt: number | undefined,
+  firstByteAt: number | undefined,
+): RunPhases {
   const at = (t: number | undefined) => (t === undefined ? null : t - requestStart);
   return {
     dnsMs: at(stamps.lookupAt),
@@ -49,7 +54,14 @@ export function phasesFrom(stamps: PhaseStamps, requestStart: number, headersAt:
 }
 
 /** The phases that happened, in the order they must have happened. */
-export const PHASE_ORDER = ['dnsMs', 'connectMs', 'tlsMs', 'sentMs', 'headersMs', 'firstByteMs'] as const satisfies readonly (keyof RunPhases)[];
+export const PHASE_ORDER = [
+  'dnsMs',
+  'connectMs',
+  'tlsMs',
+  'sentMs',
+  'headersMs',
+  'firstByteMs',
+] as const satisfies readonly (keyof RunPhases)[];
 
 /**
  * The provider's processing time from response headers, when it sends one: OpenAI's `openai-processing-ms`,
@@ -64,7 +76,9 @@ export function serverProcessingMs(headers: Record<string, string | string[] | u
   if (first('openai-processing-ms') !== undefined && Number.isFinite(openai) && openai >= 0) return openai;
   const timing = first('server-timing');
   if (!timing) return undefined;
-  const durs = [...timing.matchAll(/;\s*dur=([0-9.]+)/g)].map((m) => Number(m[1])).filter((v) => Number.isFinite(v) && v >= 0);
+  const durs = [...timing.matchAll(/;\s*dur=([0-9.]+)/g)]
+    .map((m) => Number(m[1]))
+    .filter((v) => Number.isFinite(v) && v >= 0);
   return durs.length ? Math.max(...durs) : undefined;
 }
 

@@ -63,7 +63,11 @@ export interface RawTrace {
 /** Sends the request and records every read; never rejects. */
 export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<RawTrace> {
   const protocol = protocolFor(spec.protocol);
-  const req = protocol.buildRequest(spec, opts.prompt, { maxTokens: opts.maxTokens, apiKey: opts.apiKey, ...(opts.cacheControl ? { cacheControl: true } : {}) });
+  const req = protocol.buildRequest(spec, opts.prompt, {
+    maxTokens: opts.maxTokens,
+    apiKey: opts.apiKey,
+    ...(opts.cacheControl ? { cacheControl: true } : {}),
+  });
   const raw: RawTrace = { requestStart: 0, times: [], chunks: [], bytes: 0 };
   const who = modelWho(spec);
 
@@ -98,10 +102,20 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       finish(
         raw.headersAt === undefined
           ? { kind: 'timeout', message: `${who}: no response within ${opts.stallTimeoutMs} ms.` }
-          : { kind: 'stall', message: `${who}: the stream stalled for more than ${opts.stallTimeoutMs} ms after ${reads()} read(s); what arrived is kept.` },
+          : {
+              kind: 'stall',
+              message: `${who}: the stream stalled for more than ${opts.stallTimeoutMs} ms after ${reads()} read(s); what arrived is kept.`,
+            },
       ),
     );
-    timer = setTimeout(() => finish({ kind: 'timeout', message: `${who}: the request took longer than the ${opts.timeoutMs} ms limit; what arrived is kept.` }), Math.min(opts.timeoutMs, MAX_TIMER_MS));
+    timer = setTimeout(
+      () =>
+        finish({
+          kind: 'timeout',
+          message: `${who}: the request took longer than the ${opts.timeoutMs} ms limit; what arrived is kept.`,
+        }),
+      Math.min(opts.timeoutMs, MAX_TIMER_MS),
+    );
 
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -113,12 +127,23 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       const status = raw.status;
       const contentType = String(res.headers['content-type'] ?? '');
       raw.contentType = contentType;
-      const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+      const encoding = String(res.headers['content-encoding'] ?? 'identity')
+        .trim()
+        .toLowerCase();
       if (status < 300 && encoding !== 'identity') {
         // Nothing asked for compression (no Accept-Encoding is sent), and compressed reads cannot be timed as tokens.
-        return finish({ kind: 'not-a-stream', status, message: `${who}: the server answered HTTP ${status} with a compressed body (content-encoding: ${oneLine(encoding, 40)}) though Tokenscope asked for none, so it is not a stream that can be timed. A proxy may be in the way; check "baseUrl".` });
+        return finish({
+          kind: 'not-a-stream',
+          status,
+          message: `${who}: the server answered HTTP ${status} with a compressed body (content-encoding: ${oneLine(encoding, 40)}) though Tokenscope asked for none, so it is not a stream that can be timed. A proxy may be in the way; check "baseUrl".`,
+        });
       }
-      if (status === 204 || status === 205) return finish({ kind: 'not-a-stream', status, message: `${who}: the server answered HTTP ${status} (no content) instead of a stream. Check "baseUrl" and the endpoint path.` });
+      if (status === 204 || status === 205)
+        return finish({
+          kind: 'not-a-stream',
+          status,
+          message: `${who}: the server answered HTTP ${status} (no content) instead of a stream. Check "baseUrl" and the endpoint path.`,
+        });
       const html = /text\/html/i.test(contentType);
       const json = status < 300 && /^application\/json\b/i.test(contentType.trim());
       if (status >= 300 || html || json) {
@@ -126,12 +151,27 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
         res.setEncoding('utf8');
         const done = () => {
           if (status >= 300) {
-            finish(httpError(spec, status, { message: protocol.errorMessage(body) ?? htmlTitle(body), codes: jsonErrorCodes(body), retryAfterSec: parseRetryAfter(res.headers['retry-after']) ?? jsonRetryDelaySec(body), location: res.headers.location }));
+            finish(
+              httpError(spec, status, {
+                message: protocol.errorMessage(body) ?? htmlTitle(body),
+                codes: jsonErrorCodes(body),
+                retryAfterSec: parseRetryAfter(res.headers['retry-after']) ?? jsonRetryDelaySec(body),
+                location: res.headers.location,
+              }),
+            );
           } else if (html) {
-            finish({ kind: 'not-a-stream', status, message: `${who}: the server answered with an HTML page instead of a stream${htmlTitle(body) ? ` ("${htmlTitle(body)}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.` });
+            finish({
+              kind: 'not-a-stream',
+              status,
+              message: `${who}: the server answered with an HTML page instead of a stream${htmlTitle(body) ? ` ("${htmlTitle(body)}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.`,
+            });
           } else {
             const said = protocol.errorMessage(body);
-            finish({ kind: 'not-a-stream', status, message: `${who}: the server answered with one JSON body instead of a stream${said ? ` ("${oneLine(said, 300)}")` : ''}. It ignored "stream": true — check "extraBody" for a "stream" setting and that "baseUrl" points at the model server.` });
+            finish({
+              kind: 'not-a-stream',
+              status,
+              message: `${who}: the server answered with one JSON body instead of a stream${said ? ` ("${oneLine(said, 300)}")` : ''}. It ignored "stream": true — check "extraBody" for a "stream" setting and that "baseUrl" points at the model server.`,
+            });
           }
         };
         res.on('data', (s: string) => {
@@ -152,13 +192,20 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
         raw.chunks.push(buf);
         raw.bytes += buf.length;
         if (raw.bytes > maxBytes)
-          finish({ kind: 'overrun', message: `${who}: the server kept sending past max tokens: ${formatBytes(raw.bytes)} arrived for a limit of ${opts.maxTokens} token(s) (at most ${formatBytes(maxBytes)} expected), so the stream was cut off after ${reads()} read(s); what arrived is kept.` });
+          finish({
+            kind: 'overrun',
+            message: `${who}: the server kept sending past max tokens: ${formatBytes(raw.bytes)} arrived for a limit of ${opts.maxTokens} token(s) (at most ${formatBytes(maxBytes)} expected), so the stream was cut off after ${reads()} read(s); what arrived is kept.`,
+          });
       });
       res.on('end', () => finish());
-      res.on('aborted', () => finish(networkError(spec, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), true, reads())));
+      res.on('aborted', () =>
+        finish(networkError(spec, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), true, reads())),
+      );
       res.on('error', (err: NodeJS.ErrnoException) => finish(networkError(spec, err, true, reads())));
     });
-    request.on('error', (err: NodeJS.ErrnoException) => finish(networkError(spec, err, raw.headersAt !== undefined, reads())));
+    request.on('error', (err: NodeJS.ErrnoException) =>
+      finish(networkError(spec, err, raw.headersAt !== undefined, reads())),
+    );
     request.end(req.body);
   });
 }
@@ -172,7 +219,15 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
 export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): StreamTrace {
   const protocol = protocolFor(spec.protocol);
   const who = modelWho(spec);
-  const trace: StreamTrace = { requestStart: raw.requestStart, headersAt: raw.headersAt, endAt: raw.endAt, status: raw.status, events: [], reads: raw.times.length, bytes: raw.bytes };
+  const trace: StreamTrace = {
+    requestStart: raw.requestStart,
+    headersAt: raw.headersAt,
+    endAt: raw.endAt,
+    status: raw.status,
+    events: [],
+    reads: raw.times.length,
+    bytes: raw.bytes,
+  };
   if (raw.phaseStamps) {
     trace.phases = phasesFrom(raw.phaseStamps, raw.requestStart, raw.headersAt, raw.times[0]);
     trace.connectionReused = raw.phaseStamps.reused === true;
@@ -191,15 +246,25 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
     const decoded = decodePayload(protocol.decode, payload, eventName);
     const events = decoded && thinking ? thinking.push(decoded) : decoded;
     if (!events) {
-      contentError = { kind: 'malformed', message: `${who}: the server sent a chunk that is not valid JSON after ${tokenReads} token chunk(s): ${JSON.stringify(payload.slice(0, 80))}. What arrived before it is kept.` };
+      contentError = {
+        kind: 'malformed',
+        message: `${who}: the server sent a chunk that is not valid JSON after ${tokenReads} token chunk(s): ${JSON.stringify(payload.slice(0, 80))}. What arrived before it is kept.`,
+      };
       return;
     }
     for (const event of events) {
       if (event.kind === 'error') {
         // An overload reported before any token (Anthropic's `event: error` overloaded_error after the 200) is a 529 in all but status.
-        contentError = tokenReads === 0 && isOverloadedCode(event.code)
-          ? { kind: 'overloaded', message: `${who}: the provider is overloaded (an error event before any token: ${event.message}).` }
-          : { kind: 'stream-error', message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.` };
+        contentError =
+          tokenReads === 0 && isOverloadedCode(event.code)
+            ? {
+                kind: 'overloaded',
+                message: `${who}: the provider is overloaded (an error event before any token: ${event.message}).`,
+              }
+            : {
+                kind: 'stream-error',
+                message: `${who}: the server reported an error inside the stream after ${tokenReads} token chunk(s): ${event.message}. What arrived before it is kept.`,
+              };
         return;
       }
       trace.events.push({ t: raw.times[read], read, event });
@@ -211,7 +276,8 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
     }
   });
   const decoder = new TextDecoder('utf-8');
-  for (read = 0; read < raw.chunks.length && !contentError; read++) framer.feed(decoder.decode(raw.chunks[read], { stream: true }));
+  for (read = 0; read < raw.chunks.length && !contentError; read++)
+    framer.feed(decoder.decode(raw.chunks[read], { stream: true }));
   if (!contentError) {
     read = Math.max(0, raw.chunks.length - 1);
     framer.feed(decoder.decode());
@@ -238,7 +304,11 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
  * newlines, so a server that separates its events by single newlines sends several JSON documents as one
  * payload: each line is then decoded on its own, and the payload is malformed only if one of them is.
  */
-function decodePayload(decode: (payload: string, eventName?: string) => StreamEvent[], payload: string, eventName: string | undefined): StreamEvent[] | undefined {
+function decodePayload(
+  decode: (payload: string, eventName?: string) => StreamEvent[],
+  payload: string,
+  eventName: string | undefined,
+): StreamEvent[] | undefined {
   try {
     return decode(payload, eventName);
   } catch {
@@ -259,18 +329,39 @@ function decodePayload(decode: (payload: string, eventName?: string) => StreamEv
 /** Why a cleanly ended 2xx response held no token: not a stream at all, or a stream that said nothing. */
 function noTokenError(raw: RawTrace, who: string, payloads: number, doneReason: string | undefined): RunError {
   const status = raw.status;
-  if (raw.bytes === 0) return { kind: 'not-a-stream', status, message: `${who}: the server answered HTTP ${status} with an empty body instead of a stream. Check "baseUrl" and the endpoint path.` };
+  if (raw.bytes === 0)
+    return {
+      kind: 'not-a-stream',
+      status,
+      message: `${who}: the server answered HTTP ${status} with an empty body instead of a stream. Check "baseUrl" and the endpoint path.`,
+    };
   const head = Buffer.concat(raw.chunks.slice(0, 4)).subarray(0, MAX_ERROR_BODY).toString('utf8').trimStart();
   if (payloads === 0 && head.startsWith('<')) {
     const title = htmlTitle(head);
-    return { kind: 'not-a-stream', status, message: `${who}: the server answered with an HTML page instead of a stream${title ? ` ("${title}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.` };
+    return {
+      kind: 'not-a-stream',
+      status,
+      message: `${who}: the server answered with an HTML page instead of a stream${title ? ` ("${title}")` : ''}. Check "baseUrl" — a proxy or login page may be in the way.`,
+    };
   }
   if (payloads === 0 && (head.startsWith('{') || head.startsWith('[')))
-    return { kind: 'not-a-stream', status, message: `${who}: the server answered with one JSON body instead of a stream. It ignored "stream": true — check "extraBody" for a "stream" setting and that "baseUrl" points at the model server.` };
+    return {
+      kind: 'not-a-stream',
+      status,
+      message: `${who}: the server answered with one JSON body instead of a stream. It ignored "stream": true — check "extraBody" for a "stream" setting and that "baseUrl" points at the model server.`,
+    };
   if (payloads === 0)
-    return { kind: 'not-a-stream', status, message: `${who}: the server's answer (HTTP ${status}${raw.contentType ? `, ${oneLine(raw.contentType, 80)}` : ''}) holds no stream event; it begins ${JSON.stringify(oneLine(head, 80))}. Check "baseUrl" and "protocol" for this model.` };
+    return {
+      kind: 'not-a-stream',
+      status,
+      message: `${who}: the server's answer (HTTP ${status}${raw.contentType ? `, ${oneLine(raw.contentType, 80)}` : ''}) holds no stream event; it begins ${JSON.stringify(oneLine(head, 80))}. Check "baseUrl" and "protocol" for this model.`,
+    };
   const reason = doneReason ? ` (finish reason "${oneLine(doneReason, 80)}")` : '';
-  return { kind: 'no-tokens', status, message: `${who}: the stream ended without a single token after ${payloads} event(s)${reason}, so there is nothing to time. Check the prompt, "maxTokens" and the provider's content filter.` };
+  return {
+    kind: 'no-tokens',
+    status,
+    message: `${who}: the stream ended without a single token after ${payloads} event(s)${reason}, so there is nothing to time. Check the prompt, "maxTokens" and the provider's content filter.`,
+  };
 }
 
 /** Streams one request and decodes it as soon as it ends (for single requests; the runner defers decoding). */

@@ -10,7 +10,10 @@
  */
 import { HfByteLevelBpe, type HfAddedToken, type HfTokenizerJson } from './hfbpe';
 
-export function hfCounter(json: Omit<HfTokenizerJson, 'added_tokens'> & { added_tokens: unknown[] }): { count(text: string): number; encode(text: string): number[] } {
+export function hfCounter(json: Omit<HfTokenizerJson, 'added_tokens'> & { added_tokens: unknown[] }): {
+  count(text: string): number;
+  encode(text: string): number[];
+} {
   const added = (json.added_tokens as HfAddedToken[]).filter((t) => !t.special);
   const bpe = new HfByteLevelBpe({ ...json, added_tokens: added });
   return { encode: (text) => bpe.encode(text), count: (text) => bpe.count(text) };

@@ -60,11 +60,16 @@ function byteLevelChars(): string[] {
 }
 
 /** transformers.js's rewrite of a case-insensitive group that JS (before regexp modifiers) cannot parse. */
-const CASE_INSENSITIVE_CONTRACTIONS: [string, string] = ["(?i:'s|'t|'re|'ve|'m|'ll|'d)", "(?:'([sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))"];
+const CASE_INSENSITIVE_CONTRACTIONS: [string, string] = [
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)",
+  "(?:'([sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))",
+];
 
 /** An Oniguruma pattern from a tokenizer.json as an equivalent JS regex (flags gu). */
 export function portRegex(source: string): RegExp {
-  let s = source.replace(/\\([#&~])/g, '$1').replaceAll(CASE_INSENSITIVE_CONTRACTIONS[0], CASE_INSENSITIVE_CONTRACTIONS[1]);
+  let s = source
+    .replace(/\\([#&~])/g, '$1')
+    .replaceAll(CASE_INSENSITIVE_CONTRACTIONS[0], CASE_INSENSITIVE_CONTRACTIONS[1]);
   if (s.includes('(?i')) throw new Error(`unsupported inline flag in pattern: ${source}`);
   s = unicodeWhitespace(s);
   return new RegExp(s, 'gu');
@@ -90,8 +95,16 @@ function readPreTokenizer(p: unknown): RegExp[] {
   const steps = o?.type === 'Sequence' && Array.isArray(o.pretokenizers) ? o.pretokenizers : [p];
   const splits: RegExp[] = [];
   steps.forEach((step, i) => {
-    const s = step as { type?: string; pattern?: { Regex?: string }; behavior?: string; invert?: boolean; add_prefix_space?: boolean; use_regex?: boolean };
-    if (s.type === 'Split' && s.behavior === 'Isolated' && !s.invert && typeof s.pattern?.Regex === 'string') splits.push(portRegex(s.pattern.Regex));
+    const s = step as {
+      type?: string;
+      pattern?: { Regex?: string };
+      behavior?: string;
+      invert?: boolean;
+      add_prefix_space?: boolean;
+      use_regex?: boolean;
+    };
+    if (s.type === 'Split' && s.behavior === 'Isolated' && !s.invert && typeof s.pattern?.Regex === 'string')
+      splits.push(portRegex(s.pattern.Regex));
     else if (s.type === 'ByteLevel' && i === steps.length - 1 && !s.add_prefix_space && s.use_regex === false) return;
     else fail('pre_tokenizer step', step);
   });
@@ -163,7 +176,8 @@ export class HfByteLevelBpe {
   constructor(json: HfTokenizerJson) {
     const model = json.model as BpeModel;
     if (model?.type !== 'BPE') fail('model', model?.type);
-    if (model.dropout || model.byte_fallback || model.continuing_subword_prefix || model.end_of_word_suffix) fail('BPE option', { ...model, vocab: undefined, merges: undefined });
+    if (model.dropout || model.byte_fallback || model.continuing_subword_prefix || model.end_of_word_suffix)
+      fail('BPE option', { ...model, vocab: undefined, merges: undefined });
     this.normalize = readNormalizer(json.normalizer);
     this.splits = readPreTokenizer(json.pre_tokenizer);
 
@@ -205,7 +219,9 @@ export class HfByteLevelBpe {
     }
     // Leftmost-longest, as the Rust library's Aho-Corasick: at one position the longest content is listed first.
     const contents = [...this.addedId.keys()].sort((x, y) => y.length - x.length);
-    this.added = contents.length ? new RegExp(contents.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gu') : null;
+    this.added = contents.length
+      ? new RegExp(contents.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gu')
+      : null;
   }
 
   encode(text: string): number[] {

@@ -39,7 +39,10 @@ export function measureText(text: string): { chars: number; bytes: number } {
 }
 
 /** Counts `text` with each family (default: all), loading the families it needs. */
-export async function tokenStats(text: string, families: readonly TokenizerFamily[] = TOKENIZER_FAMILIES): Promise<TokenStats> {
+export async function tokenStats(
+  text: string,
+  families: readonly TokenizerFamily[] = TOKENIZER_FAMILIES,
+): Promise<TokenStats> {
   const { chars, bytes } = measureText(text);
   const out: TokenStats = { chars, bytes, families: {} };
   for (const family of families) {

@@ -26,10 +26,15 @@ export type CommonFromWebview<V extends WebviewKind> =
 export function commonReaders<V extends WebviewKind>(view: V): MessageReaders<CommonFromWebview<V>> {
   return {
     ready: (d) => (d.view === view ? { type: 'ready', view } : undefined),
-    renderError: (d) => (d.view === view && isStr(d.message) ? { type: 'renderError', view, message: d.message.slice(0, MAX_RENDER_ERROR_LENGTH) } : undefined),
+    renderError: (d) =>
+      d.view === view && isStr(d.message)
+        ? { type: 'renderError', view, message: d.message.slice(0, MAX_RENDER_ERROR_LENGTH) }
+        : undefined,
     setApiKey: (d) => {
       if (d.modelId === undefined) return { type: 'setApiKey' };
-      return isStr(d.modelId) && d.modelId.length > 0 && d.modelId.length <= MAX_ID_LENGTH ? { type: 'setApiKey', modelId: d.modelId } : undefined;
+      return isStr(d.modelId) && d.modelId.length > 0 && d.modelId.length <= MAX_ID_LENGTH
+        ? { type: 'setApiKey', modelId: d.modelId }
+        : undefined;
     },
     startDemo: () => ({ type: 'startDemo' }),
     runBenchmark: () => ({ type: 'runBenchmark' }),

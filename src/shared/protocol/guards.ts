@@ -4,7 +4,8 @@
  */
 export type Guard<T> = (v: unknown) => v is T;
 
-export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 export const isStr: Guard<string> = (v): v is string => typeof v === 'string';
 export const isBool: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
 export const isNum: Guard<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -36,7 +37,9 @@ export function record<K extends string, V>(keys: readonly K[], g: Guard<V>): Gu
 }
 
 /** One reader per message type of a union: the compiler insists on a reader for every type. */
-export type MessageReaders<M extends { type: string }> = { [T in M['type']]: (data: Record<string, unknown>) => Extract<M, { type: T }> | undefined };
+export type MessageReaders<M extends { type: string }> = {
+  [T in M['type']]: (data: Record<string, unknown>) => Extract<M, { type: T }> | undefined;
+};
 
 /**
  * Validates a message with its type's reader; undefined when it is malformed or of a type this union does not

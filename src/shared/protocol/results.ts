@@ -4,7 +4,20 @@
  * what it receives with `parseResultsToWebview` before rendering. No `vscode`, no DOM.
  */
 import { EXPORT_FORMATS, type ExportFormat } from '../../core/report/export';
-import { AGGREGATE_METRICS, MODEL_STATUSES, VIEW_METRICS, type ColumnDef, type MetricCell, type ModelRow, type PromptInfo, type ResultsView, type RunView, type SloView, type SpeculationView, type TimelineSeries } from '../../core/report/resultsView';
+import {
+  AGGREGATE_METRICS,
+  MODEL_STATUSES,
+  VIEW_METRICS,
+  type ColumnDef,
+  type MetricCell,
+  type ModelRow,
+  type PromptInfo,
+  type ResultsView,
+  type RunView,
+  type SloView,
+  type SpeculationView,
+  type TimelineSeries,
+} from '../../core/report/resultsView';
 import type { HostGroup } from '../../core/report/hostGroups';
 import type { ErrorGroup } from '../../core/report/failures';
 import { CACHE_MODES, REGIONS } from '../../core/types';
@@ -12,7 +25,21 @@ import type { CacheView, PhaseBarView, SweepView } from '../../core/report/ttftV
 import { COMPARE_METRICS } from '../../core/compare';
 import type { CompareCell, CompareRow, CompareView } from '../../core/report/compareView';
 import { commonReaders, type CommonFromWebview } from './common';
-import { arrayOf, isBool, isNum, isNumOrNull, isStr, isStrOrNull, oneOf, optional, readMessage, record, shape, type Guard, type MessageReaders } from './guards';
+import {
+  arrayOf,
+  isBool,
+  isNum,
+  isNumOrNull,
+  isStr,
+  isStrOrNull,
+  oneOf,
+  optional,
+  readMessage,
+  record,
+  shape,
+  type Guard,
+  type MessageReaders,
+} from './guards';
 
 export type { CompareView, ExportFormat, ResultsView };
 
@@ -44,7 +71,13 @@ const isRegion = oneOf(REGIONS);
 const isSpread = shape<NonNullable<MetricCell['spread']>>({ n: isNum, min: isNum, max: isNum, mad: isNum });
 const isCell = shape<MetricCell>({ value: isNumOrNull, text: isStr, spread: optional(isSpread), best: isBool });
 
-const isColumn = shape<ColumnDef>({ metric: oneOf(VIEW_METRICS), label: isStr, unit: isStr, better: oneOf(['lower', 'higher', 'none'] as const), help: isStr });
+const isColumn = shape<ColumnDef>({
+  metric: oneOf(VIEW_METRICS),
+  label: isStr,
+  unit: isStr,
+  better: oneOf(['lower', 'higher', 'none'] as const),
+  help: isStr,
+});
 
 const isRun = shape<RunView>({
   index: isNum,
@@ -76,11 +109,20 @@ const isCacheView = shape<CacheView>({
   text: shape({ cold: isStr, warm: isStr, saving: isStr, cost: isStr }),
 });
 
-const isPhaseBar = shape<PhaseBarView>({ networkMs: isNum, serverMs: isNum, streamMs: isNum, processingMs: isNumOrNull, freshConnections: isNum, reusedConnections: isNum });
+const isPhaseBar = shape<PhaseBarView>({
+  networkMs: isNum,
+  serverMs: isNum,
+  streamMs: isNum,
+  processingMs: isNumOrNull,
+  freshConnections: isNum,
+  reusedConnections: isNum,
+});
 
 const isSweepView = shape<SweepView>({
   points: arrayOf(shape({ inputTokens: isNum, ttftMs: isNumOrNull })),
-  prefill: (v): v is SweepView['prefill'] => v === null || shape<NonNullable<SweepView['prefill']>>({ tokensPerSec: isNumOrNull, overheadMs: isNum, text: isStr })(v),
+  prefill: (v): v is SweepView['prefill'] =>
+    v === null ||
+    shape<NonNullable<SweepView['prefill']>>({ tokensPerSec: isNumOrNull, overheadMs: isNum, text: isStr })(v),
 });
 
 const isModelRow = shape<ModelRow>({
@@ -104,8 +146,18 @@ const isModelRow = shape<ModelRow>({
   runs: arrayOf(isRun),
   timeline: (v): v is TimelineSeries | null => v === null || isTimeline(v),
   warnings: arrayOf(isStr),
-  errorGroups: arrayOf(shape<ErrorGroup>({ message: isStr, kind: optional(isStr) as Guard<ErrorGroup['kind']>, label: isStr, count: isNum, runs: arrayOf(isNum) })),
-  speculation: optional(shape<SpeculationView>({ text: isStr, flagged: isBool, verdict: isStr, assumptions: arrayOf(isStr) })),
+  errorGroups: arrayOf(
+    shape<ErrorGroup>({
+      message: isStr,
+      kind: optional(isStr) as Guard<ErrorGroup['kind']>,
+      label: isStr,
+      count: isNum,
+      runs: arrayOf(isNum),
+    }),
+  ),
+  speculation: optional(
+    shape<SpeculationView>({ text: isStr, flagged: isBool, verdict: isStr, assumptions: arrayOf(isStr) }),
+  ),
   slo: optional(shape<SloView>({ met: isNum, total: isNum, share: isNum, goodputRps: isNumOrNull, text: isStr })),
   cache: optional(isCacheView),
   phaseBar: optional(isPhaseBar),
@@ -125,7 +177,9 @@ export const isResultsView = shape<ResultsView>({
   columns: arrayOf(isColumn),
   rows: arrayOf(isModelRow),
   aggregates: arrayOf(shape({ region: isRegion, models: isNum, cells: record(AGGREGATE_METRICS, isCell) })),
-  hostGroups: arrayOf(shape<HostGroup>({ baseModel: isStr, ids: arrayOf(isStr), fastestId: isStrOrNull, cheapestId: isStrOrNull })),
+  hostGroups: arrayOf(
+    shape<HostGroup>({ baseModel: isStr, ids: arrayOf(isStr), fastestId: isStrOrNull, cheapestId: isStrOrNull }),
+  ),
   notes: arrayOf(isStr),
   slo: optional(isStr),
   cacheMode: optional(oneOf(CACHE_MODES)),
@@ -135,12 +189,19 @@ export const isResultsView = shape<ResultsView>({
 const COMPARE_METRIC_NAMES = COMPARE_METRICS.map((m) => m.metric);
 const isRunName = shape<CompareView['a']>({ name: isStr, startedAt: isStr });
 const isSides = shape<{ a: number[]; b: number[] }>({ a: arrayOf(isNum), b: arrayOf(isNum) });
-const isCompareCell = shape<CompareCell>({ a: isStr, b: isStr, delta: isStr, better: (v): v is CompareCell['better'] => v === null || v === 'a' || v === 'b' });
+const isCompareCell = shape<CompareCell>({
+  a: isStr,
+  b: isStr,
+  delta: isStr,
+  better: (v): v is CompareCell['better'] => v === null || v === 'a' || v === 'b',
+});
 
 export const isCompareView = shape<CompareView>({
   a: isRunName,
   b: isRunName,
-  columns: arrayOf(shape<CompareView['columns'][number]>({ metric: oneOf(COMPARE_METRIC_NAMES), label: isStr, unit: isStr })),
+  columns: arrayOf(
+    shape<CompareView['columns'][number]>({ metric: oneOf(COMPARE_METRIC_NAMES), label: isStr, unit: isStr }),
+  ),
   rows: arrayOf(
     shape<CompareRow>({
       id: isStr,
@@ -160,7 +221,12 @@ export const isCompareView = shape<CompareView>({
 const toWebview: MessageReaders<ResultsToWebview> = {
   results: (d) => (isResultsView(d.view) ? { type: 'results', view: d.view } : undefined),
   noResults: () => ({ type: 'noResults' }),
-  compare: (d) => (d.view === null ? { type: 'compare', view: null } : isCompareView(d.view) ? { type: 'compare', view: d.view } : undefined),
+  compare: (d) =>
+    d.view === null
+      ? { type: 'compare', view: null }
+      : isCompareView(d.view)
+        ? { type: 'compare', view: d.view }
+        : undefined,
 };
 
 const fromWebview: MessageReaders<ResultsFromWebview> = {
@@ -177,4 +243,5 @@ const fromWebview: MessageReaders<ResultsFromWebview> = {
 export const parseResultsToWebview = (data: unknown): ResultsToWebview | undefined => readMessage(toWebview, data);
 
 /** Validates a message the results panel posted; undefined when it is malformed or not the panel's. A fresh object. */
-export const parseResultsFromWebview = (data: unknown): ResultsFromWebview | undefined => readMessage(fromWebview, data);
+export const parseResultsFromWebview = (data: unknown): ResultsFromWebview | undefined =>
+  readMessage(fromWebview, data);

@@ -3,10 +3,30 @@
  * asks for another filter or for an action. The extension validates what the page posts with
  * `parseSidebarFromWebview`; the page validates what it receives with `parseSidebarToWebview`. No `vscode`, no DOM.
  */
-import { isCategoryFilter, isTimeRange, LEADERBOARD_COLUMNS, type HourHeatmapView, type LeaderboardFilterState, type LeaderboardView, type LeaderboardViewRow, type WeeklyTrendView } from '../../core/report/leaderboardView';
+import {
+  isCategoryFilter,
+  isTimeRange,
+  LEADERBOARD_COLUMNS,
+  type HourHeatmapView,
+  type LeaderboardFilterState,
+  type LeaderboardView,
+  type LeaderboardViewRow,
+  type WeeklyTrendView,
+} from '../../core/report/leaderboardView';
 import { REGIONS } from '../../core/types';
 import { commonReaders, type CommonFromWebview } from './common';
-import { arrayOf, isBool, isNum, isNumOrNull, isStr, oneOf, optional, readMessage, shape, type MessageReaders } from './guards';
+import {
+  arrayOf,
+  isBool,
+  isNum,
+  isNumOrNull,
+  isStr,
+  oneOf,
+  optional,
+  readMessage,
+  shape,
+  type MessageReaders,
+} from './guards';
 
 export type { LeaderboardFilterState, LeaderboardView, WeeklyTrendView };
 
@@ -76,7 +96,10 @@ const toWebview: MessageReaders<SidebarToWebview> = {
 
 const fromWebview: MessageReaders<SidebarFromWebview> = {
   ...commonReaders('sidebar'),
-  setFilter: (d) => (isLeaderboardFilter(d.filter) ? { type: 'setFilter', filter: { category: d.filter.category, range: d.filter.range } } : undefined),
+  setFilter: (d) =>
+    isLeaderboardFilter(d.filter)
+      ? { type: 'setFilter', filter: { category: d.filter.category, range: d.filter.range } }
+      : undefined,
   showResults: () => ({ type: 'showResults' }),
 };
 
@@ -84,4 +107,5 @@ const fromWebview: MessageReaders<SidebarFromWebview> = {
 export const parseSidebarToWebview = (data: unknown): SidebarToWebview | undefined => readMessage(toWebview, data);
 
 /** Validates a message the sidebar posted; undefined when it is malformed or not the sidebar's. A fresh object. */
-export const parseSidebarFromWebview = (data: unknown): SidebarFromWebview | undefined => readMessage(fromWebview, data);
+export const parseSidebarFromWebview = (data: unknown): SidebarFromWebview | undefined =>
+  readMessage(fromWebview, data);

@@ -45,7 +45,11 @@ suite('Tokenscope extension host', function () {
     let ours;
     let texts = [];
     for (let i = 0; i < 60; i++) {
-      const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, 10));
+      const hovers = await vscode.commands.executeCommand(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        new vscode.Position(2, 10),
+      );
       texts = (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)));
       ours = texts.find((t) => t.includes('Tokenscope'));
       if (!ours || !ours.includes('Loading the')) break;
