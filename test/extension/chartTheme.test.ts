@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 /** Chart colours from the VS Code theme: readable text in every theme, and charts restyled when the theme changes. */
+import { regionLineStyler } from '../../media/src/lib/regionLines';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -149,5 +150,23 @@ describe('hour heatmap shades (media/sidebar.css)', () => {
         MIN_TEXT_CONTRAST,
       );
     }
+  });
+});
+
+describe('region line styles', () => {
+  it("take the region's colour, differ by dash within a region, and restart with each styler", () => {
+    const t = { region: { CN: '#f00', US: '#00f' }, fg: '#888' };
+    const style = regionLineStyler(t);
+    const [cn1, us1, cn2, other] = [style('CN'), style('US'), style('CN'), style('local')];
+    expect([cn1.borderColor, us1.borderColor, cn2.borderColor, other.borderColor]).toEqual([
+      '#f00',
+      '#00f',
+      '#f00',
+      '#888',
+    ]);
+    expect(cn1.borderDash).toEqual([]);
+    expect(cn2.borderDash).not.toEqual(cn1.borderDash);
+    expect(us1.borderDash).toEqual([]);
+    expect(regionLineStyler(t)('CN').borderDash).toEqual([]);
   });
 });

@@ -3,36 +3,12 @@
  * Colours come from VS Code's theme (./theme) and follow it when it changes. Chart.js sets canvas sizes
  * through the CSSOM (element.style), which the strict style-src CSP allows; it injects no <style> elements.
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LogarithmicScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-} from 'chart.js';
+import type { ChartDataset } from 'chart.js';
+import { Chart } from './chartjs';
 import type { CompareView, ResultsView } from '../../../src/shared/protocol/results';
 import type { ChartsFactory, ChartsHandle } from './resultsRender';
+import { regionLineStyler } from './regionLines';
 import { currentTheme, onThemeChange, themeChart, type ChartTheme } from './theme';
-
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  LogarithmicScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  Legend,
-);
 
 type Bar = ChartDataset<'bar', (number | [number, number] | null)[]>;
 
@@ -210,26 +186,16 @@ export const createCharts: ChartsFactory = ({ tps, ttft, timeline, tpsBasis, tps
       // Only the own-token rate is compared (the o200k re-count is not kept per run in a comparison).
       if (metric === 'decodeTps') tpsChart.data.datasets.push(...comparePoints(view, compare, 'decodeTps', p));
     }
-    // Lines take their region's colour, as the bars do; models of the same region differ by dash.
-    const seenInRegion = new Map<string, number>();
-    const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+    const lineStyle = regionLineStyler(p);
     timelineChart.data.datasets = view.rows
       .filter((r) => r.timeline && r.timeline.points.length)
-      .map((r) => {
-        const nth = seenInRegion.get(r.region) ?? 0;
-        seenInRegion.set(r.region, nth + 1);
-        const color = p.region[r.region] ?? p.fg;
-        return {
-          label: r.label,
-          data: r.timeline!.points.map((pt) => ({ x: pt.t, y: pt.tokens })),
-          borderColor: color,
-          backgroundColor: color,
-          borderDash: dashes[nth % dashes.length],
-          borderWidth: 2,
-          pointRadius: 0,
-          stepped: 'after' as const,
-        };
-      });
+      .map((r) => ({
+        label: r.label,
+        data: r.timeline!.points.map((pt) => ({ x: pt.t, y: pt.tokens })),
+        ...lineStyle(r.region),
+        pointRadius: 0,
+        stepped: 'after' as const,
+      }));
   };
   const draw = (view: ResultsView, mode: 'none' | undefined) => {
     fill(view);

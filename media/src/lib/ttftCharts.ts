@@ -1,33 +1,9 @@
 /** Chart.js drawings of "where TTFT goes": a stacked TTFT bar per model and TTFT against input tokens (log x). */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-} from 'chart.js';
+import { Chart } from './chartjs';
 import type { ResultsView } from '../../../src/shared/protocol/results';
+import { regionLineStyler } from './regionLines';
 import { currentTheme, onThemeChange, themeChart } from './theme';
 import type { TtftChartsFactory } from './ttftRender';
-
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  LogarithmicScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  Legend,
-);
 
 export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
   const base = { responsive: true, maintainAspectRatio: false, animation: false as const };
@@ -86,24 +62,15 @@ export const createTtftCharts: TtftChartsFactory = ({ phases, input }) => {
       stack: 'ttft',
     }));
 
-    const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
-    const seen = new Map<string, number>();
+    const lineStyle = regionLineStyler(p);
     line.data.datasets = view.rows
       .filter((r) => r.sweep)
-      .map((r) => {
-        const nth = seen.get(r.region) ?? 0;
-        seen.set(r.region, nth + 1);
-        const color = p.region[r.region] ?? p.fg;
-        return {
-          label: r.label,
-          data: r.sweep!.points.map((pt) => ({ x: pt.inputTokens, y: pt.ttftMs })),
-          borderColor: color,
-          backgroundColor: color,
-          borderDash: dashes[nth % dashes.length],
-          borderWidth: 2,
-          pointRadius: 3,
-        };
-      });
+      .map((r) => ({
+        label: r.label,
+        data: r.sweep!.points.map((pt) => ({ x: pt.inputTokens, y: pt.ttftMs })),
+        ...lineStyle(r.region),
+        pointRadius: 3,
+      }));
   };
   return {
     update(view: ResultsView) {
