@@ -164,7 +164,13 @@ describe('layer tsconfigs', () => {
     30_000,
   );
 
-  it('tsconfig.webviews.json has the DOM', () => {
+  it('tsconfig.webviews.json has the DOM and no Node: process and Buffer are unknown', () => {
     expect(diagnostics('tsconfig.webviews.json', browserCode)).toEqual([]);
+    const found = diagnostics(
+      'tsconfig.webviews.json',
+      'export const a = process.pid;\nexport const b = Buffer.from("x");\n',
+    );
+    expect(found.some((m) => m.includes("Cannot find name 'process'"))).toBe(true);
+    expect(found.some((m) => m.includes("Cannot find name 'Buffer'"))).toBe(true);
   }, 30_000);
 });

@@ -14,7 +14,7 @@ import {
   type LeaderboardFilterState,
   type LeaderboardView,
 } from './leaderboardView';
-import type { ModelOutcome } from './outcomes';
+import type { ModelOutcome } from './outcomeTypes';
 
 /** Warnings shown above the leaderboard; the rest are counted. */
 const SHOWN_WARNINGS = 3;

@@ -5,7 +5,7 @@
 import type { WeeklyReport } from '../history/aggregate';
 import type { ByHourReport } from '../history/byHour';
 import type { Leaderboard, LeaderboardFilter, LeaderboardRow } from '../history/contract';
-import type { ModelOutcome } from './outcomes';
+import type { ModelOutcome } from './outcomeTypes';
 import { TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
 
 export type TimeRange = '24h' | '7d' | '30d' | '90d' | 'all';

@@ -8,30 +8,10 @@ import { advise } from '../advisor';
 import type { TaskContext } from '../advisor/classify';
 import type { HistoryRecord } from '../history/contract';
 import type { BenchmarkReport } from '../types';
+import type { ModelOutcome } from './outcomeTypes';
 import { failureLabel } from './failures';
 
-/** A model's latest measured speed, as the hover shows it. */
-export interface Measurement {
-  decodeTps: number;
-  ttftMs: number | null;
-  /** ISO time of the run. */
-  time: string;
-}
-
-export interface LatestFailure {
-  /** e.g. "401", "timeout". */
-  label: string;
-  error: string;
-  auth: boolean;
-  time: string;
-}
-
-export interface ModelOutcome {
-  /** The newest successful run with a decode rate. */
-  measured?: Measurement;
-  /** The newest run, when it failed (and nothing succeeded after it). */
-  failed?: LatestFailure;
-}
+export type { LatestFailure, Measurement, ModelOutcome } from './outcomeTypes';
 
 /** Per model id: its newest measurement and, when its newest run failed, that failure. */
 export function latestOutcomes(records: readonly HistoryRecord[]): Map<string, ModelOutcome> {
