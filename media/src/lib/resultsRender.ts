@@ -313,7 +313,7 @@ function table(view: ResultsView): HTMLTableElement {
             el(
               'th',
               { scope: 'row' },
-              `${REGION_NAMES[a.region] ?? a.region} (median of ${a.models} model${a.models === 1 ? '' : 's'})`,
+              `${REGION_NAMES[a.region] ?? a.region} (runs of ${a.models} model${a.models === 1 ? '' : 's'})`,
             ),
             el('td', { 'data-field': 'region', class: `region region-${a.region}` }, a.region),
             el('td', {}),

@@ -178,7 +178,7 @@ export function reportToMarkdown(report: BenchmarkReport): string {
   if (view.aggregates.length) {
     out.push(
       '',
-      '## By region (median of model medians)',
+      "## By region (median over every successful run of the region's models)",
       '',
       `| Region | Models | ${
         view.aggregates[0]

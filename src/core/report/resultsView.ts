@@ -277,7 +277,7 @@ export interface ResultsView {
   toolVersion: string;
   columns: ColumnDef[];
   rows: ModelRow[];
-  /** Median of the model medians per region, for regions with data (CN vs US, and local). */
+  /** Per region with data (CN vs US, and local): the median over every successful run of its models, pooled. */
   aggregates: AggregateRow[];
   /** Rows serving the same underlying model from different hosts, fastest first. */
   hostGroups: HostGroup[];
