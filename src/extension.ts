@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { CODE_LANGUAGES, PROSE_LANGUAGES } from './core/promptLiterals';
 import { BenchmarkController } from './extension/benchmark';
 import { benchmarkCommands } from './extension/benchmarkCommands';
-import { RUNNING_CONTEXT, ViewId, type CommandHandlers } from './extension/commandIds';
+import { combineHandlers, RUNNING_CONTEXT, ViewId, type CommandHandlers } from './extension/commandIds';
 import { registerCommands } from './extension/commands';
 import { HistoryService } from './extension/history';
 import { PromptHoverProvider, TokenCountCache } from './extension/hover';
@@ -51,14 +51,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(sidebar, vscode.window.registerWebviewViewProvider(ViewId.leaderboard, sidebar));
 
   // Typed as every command's handler: a command in commandIds.ts without one is a compile error here.
-  const handlers: CommandHandlers = {
-    ...benchmarkCommands(benchmark, log),
-    ...resultsCommands({ benchmark, panel, history, log }),
-    ...keyCommands(keys, log),
-    ...modelCommands(log),
-    ...tokenizerCommands(log),
-    ...sidebar.commands(),
-  };
+  const handlers: CommandHandlers = combineHandlers(
+    benchmarkCommands(benchmark, log),
+    resultsCommands({ benchmark, panel, history, log }),
+    keyCommands(keys, log),
+    modelCommands(log),
+    tokenizerCommands(log),
+    sidebar.commands(),
+  );
   registerCommands(context, log, handlers);
 
   const cache = new TokenCountCache();

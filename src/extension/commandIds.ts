@@ -44,3 +44,19 @@ export type HandlersOf<N extends CommandName> = { [P in N as (typeof Command)[P]
 
 /** A handler for every command: what activation registers. */
 export type CommandHandlers = HandlersOf<CommandName>;
+
+/**
+ * The feature modules' handlers as one map; an id two modules both handle is a wiring mistake (the later one would
+ * win silently), so it throws, naming the id.
+ */
+type AllOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+export function combineHandlers<T extends Record<string, CommandHandler>[]>(...parts: T): AllOf<T[number]> {
+  const all: Record<string, CommandHandler> = {};
+  for (const part of parts)
+    for (const [id, handler] of Object.entries(part)) {
+      if (id in all) throw new Error(`Tokenscope: command ${id} has two handlers`);
+      all[id] = handler;
+    }
+  return all as AllOf<T[number]>;
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { modelSchema } from '../../src/core/config';
 import { CODE_LANGUAGES, PROSE_LANGUAGES } from '../../src/core/promptLiterals';
 import { TOKENIZER_FAMILIES } from '../../src/core/types';
-import { Command, RUNNING_CONTEXT, VIEW_CONTAINER_ID, ViewId } from '../../src/extension/commandIds';
+import { combineHandlers, Command, RUNNING_CONTEXT, VIEW_CONTAINER_ID, ViewId } from '../../src/extension/commandIds';
 
 const root = join(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -129,6 +129,18 @@ describe('.vscodeignore', () => {
         'dist/tokenizers/*.js',
         'dist/media/*.js',
       ]),
+    );
+  });
+});
+
+describe('combineHandlers', () => {
+  it('merges the feature modules’ handlers and refuses an id handled twice, naming it', () => {
+    const a = () => 'a';
+    const b = () => 'b';
+    const all = combineHandlers({ [Command.startDemo]: a }, { [Command.setApiKey]: b });
+    expect(Object.keys(all).sort()).toEqual([Command.setApiKey, Command.startDemo].sort());
+    expect(() => combineHandlers({ [Command.startDemo]: a }, { [Command.startDemo]: b })).toThrow(
+      `command ${Command.startDemo} has two handlers`,
     );
   });
 });

@@ -2,6 +2,8 @@
  * Runtime guards for what crosses the webview boundary. Both sides validate: a webview can be scripted by
  * whatever it renders, and a message from the extension passes through structured cloning.
  */
+import { REGIONS, type Region } from '../../core/types';
+
 export type Guard<T> = (v: unknown) => v is T;
 
 export const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -26,6 +28,8 @@ export const oneOf =
   <T extends string>(values: readonly T[]): Guard<T> =>
   (v): v is T =>
     typeof v === 'string' && (values as readonly string[]).includes(v);
+
+export const isRegion: Guard<Region> = oneOf(REGIONS);
 
 /** An object whose listed fields pass their guards (other fields are ignored by the renderer). */
 export function shape<T>(fields: { [K in keyof T]-?: Guard<T[K]> }): Guard<T> {

@@ -20,7 +20,7 @@ import {
 } from '../../core/report/resultsView';
 import type { HostGroup } from '../../core/report/hostGroups';
 import type { ErrorGroup } from '../../core/report/failures';
-import { CACHE_MODES, REGIONS } from '../../core/types';
+import { CACHE_MODES } from '../../core/types';
 import type { CacheView, PhaseBarView, SweepView } from '../../core/report/ttftView';
 import { COMPARE_METRICS } from '../../core/compare';
 import type { CompareCell, CompareRow, CompareView } from '../../core/report/compareView';
@@ -30,6 +30,7 @@ import {
   isBool,
   isNum,
   isNumOrNull,
+  isRegion,
   isStr,
   isStrOrNull,
   oneOf,
@@ -65,8 +66,6 @@ export type ResultsFromWebview =
   | { type: 'clearCompare' };
 
 // ------------------------------------------------------------------------------------------------ view guards
-
-const isRegion = oneOf(REGIONS);
 
 const isSpread = shape<NonNullable<MetricCell['spread']>>({ n: isNum, min: isNum, max: isNum, mad: isNum });
 const isCell = shape<MetricCell>({ value: isNumOrNull, text: isStr, spread: optional(isSpread), best: isBool });

@@ -13,13 +13,13 @@ import {
   type LeaderboardViewRow,
   type WeeklyTrendView,
 } from '../../core/report/leaderboardView';
-import { REGIONS } from '../../core/types';
 import { commonReaders, type CommonFromWebview } from './common';
 import {
   arrayOf,
   isBool,
   isNum,
   isNumOrNull,
+  isRegion,
   isStr,
   oneOf,
   optional,
@@ -43,8 +43,6 @@ export type SidebarFromWebview =
   | { type: 'showResults' };
 
 // ------------------------------------------------------------------------------------------------ view guards
-
-const isRegion = oneOf(REGIONS);
 
 const isLeaderboardFilter = shape<LeaderboardFilterState>({ category: isCategoryFilter, range: isTimeRange });
 
