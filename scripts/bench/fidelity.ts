@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { USER_DEFAULT_WARMUP } from '../../src/core/defaults';
 import { runBenchmark } from '../../src/core/runner';
@@ -88,7 +88,19 @@ interface Sample {
   tpsErr: number[];
   cpuUsPerToken: number;
   cpuUserUsPerToken: number;
+  /** Garbage-collection pauses during the burst (they delay reads), ms. */
+  gcMajorMs: number;
+  gcMinorMs: number;
 }
+
+const gcTotals = { majorMs: 0, minorMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcTotals.majorMs += e.duration;
+    else gcTotals.minorMs += e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
@@ -189,6 +201,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
   const measured: { id?: number; ttftMs: number | null; tps: number | null }[] = [];
   let tokens = 0;
   const cpu0 = process.cpuUsage();
+  const gc0 = { ...gcTotals };
   if (client === 'bare node:http') {
     const agent = new http.Agent({ keepAlive: true });
     // At most `conc` requests at a time, as the engine runs them.
@@ -228,6 +241,8 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     tpsErr: [],
     cpuUsPerToken: (cpu.user + cpu.system) / Math.max(1, tokens),
     cpuUserUsPerToken: cpu.user / Math.max(1, tokens),
+    gcMajorMs: gcTotals.majorMs - gc0.majorMs,
+    gcMinorMs: gcTotals.minorMs - gc0.minorMs,
   };
   for (const m of measured) {
     const rec = m.id === undefined ? undefined : byId.get(m.id);
@@ -301,7 +316,7 @@ async function main() {
             fmt(sample.cpuUsPerToken, 1),
           ]);
           process.stderr.write(
-            `  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token)\n`,
+            `  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token; GC pauses major ${fmt(sample.gcMajorMs, 1)} + minor ${fmt(sample.gcMinorMs, 1)} ms)\n`,
           );
           if (client !== 'bare node:http' && p(absTps, 0.99) > TARGETS.tpsErrP99Pct)
             misses.push(

@@ -17,6 +17,7 @@ import { oneLine, printable } from '../terminalText';
 import type { ModelSpec, RunError, StreamEvent, StreamTrace } from '../types';
 import { framerFor } from './framing';
 import { phasesFrom, serverProcessingMs, watchPhases, type PhaseStamps } from './phases';
+import { ReadBuffer } from './readBuffer';
 
 export interface StreamRequestOptions {
   prompt: string;
@@ -70,6 +71,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
   });
   const raw: RawTrace = { requestStart: 0, times: [], chunks: [], bytes: 0 };
   const who = modelWho(spec);
+  const kept = new ReadBuffer();
 
   return new Promise<RawTrace>((resolve) => {
     let settled = false;
@@ -79,6 +81,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       if (settled) return;
       settled = true;
       raw.endAt = performance.now();
+      raw.chunks = kept.reads();
       if (error) raw.error = { ...error, message: safeMessage(error.message, opts.apiKey) };
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -189,7 +192,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
         const t = performance.now();
         if (settled) return; // cut off, timed out or cancelled: nothing more is kept
         raw.times.push(t);
-        raw.chunks.push(buf);
+        kept.append(buf);
         raw.bytes += buf.length;
         if (raw.bytes > maxBytes)
           finish({

@@ -1,0 +1,21 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ReadBuffer } from '../../src/core/stream/readBuffer';
+
+describe('ReadBuffer', () => {
+  it('gives back each read as it came, across growth, from copies (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 64 }),
+        (reads, initial) => {
+          const kept = new ReadBuffer(initial);
+          const sources = reads.map((r) => Buffer.from(r));
+          for (const s of sources) kept.append(s);
+          for (const s of sources) s.fill(0xff); // the socket may reuse its memory: what was kept must not change
+          expect(kept.reads().map((b) => [...b])).toEqual(reads.map((r) => [...r]));
+        },
+      ),
+    );
+  });
+});
