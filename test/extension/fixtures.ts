@@ -1,6 +1,7 @@
 /** Synthetic benchmark reports for the extension's tests. */
 import { emptyResult, recordRun, summarizeRuns } from '../../src/core/report/reportParts';
 import type { BenchmarkReport, ModelResult, Region, RunMetrics } from '../../src/core/types';
+import type { HistoryRecord } from '../../src/core/history';
 
 export function run(over: Partial<RunMetrics> = {}): RunMetrics {
   return {
@@ -102,4 +103,49 @@ export function sampleReport(): BenchmarkReport {
       run({ decodeTps: 62, normalizedTps: 61, ttftMs: 260 }),
     ]),
   ]);
+}
+
+/** One successful saved run (a history record) of `modelId` in `region` at `time`, at `tps` (own and normalised). */
+export function historyRecord(
+  time: string,
+  modelId: string,
+  region: 'CN' | 'US',
+  tps: number,
+  category: HistoryRecord['category'] = 'chat',
+): HistoryRecord {
+  return {
+    v: 1,
+    time,
+    modelId,
+    region,
+    protocol: 'openai-chat',
+    host: 'x',
+    promptHash: 'h',
+    category,
+    tokenSource: 'usage',
+    toolVersion: '0.1.0',
+    metrics: {
+      ok: true,
+      error: null,
+      setupMs: 1,
+      ttftMs: 100,
+      ttfoMs: 100,
+      decodeTps: tps,
+      e2eMs: 900,
+      itlMs: 10,
+      interChunkP50Ms: 10,
+      interChunkP95Ms: 12,
+      inputTokens: 10,
+      outputTokens: 100,
+      reasoningTokens: null,
+      cachedInputTokens: null,
+      streamedTokens: 100,
+      reasoningVisible: false,
+      costUsd: 0.001,
+      charsPerSec: 400,
+      normalizedTps: tps,
+      serverDecodeTps: null,
+      chunks: 100,
+    },
+  } as HistoryRecord;
 }

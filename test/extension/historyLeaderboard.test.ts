@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryRecord } from '../../src/core/history';
+import { historyRecord } from './fixtures';
 import {
   historyLeaderboardView,
   leaderboardFilterState,
@@ -8,49 +8,7 @@ import {
 import { DEFAULT_LEADERBOARD_FILTER } from '../../src/core/report/leaderboardView';
 import { parseSidebarToWebview } from '../../src/shared/protocol/sidebar';
 
-function rec(
-  time: string,
-  modelId: string,
-  region: 'CN' | 'US',
-  tps: number,
-  category: HistoryRecord['category'] = 'chat',
-): HistoryRecord {
-  return {
-    v: 1,
-    time,
-    modelId,
-    region,
-    protocol: 'openai-chat',
-    host: 'x',
-    promptHash: 'h',
-    category,
-    tokenSource: 'usage',
-    toolVersion: '0.1.0',
-    metrics: {
-      ok: true,
-      error: null,
-      setupMs: 1,
-      ttftMs: 100,
-      ttfoMs: 100,
-      decodeTps: tps,
-      e2eMs: 900,
-      itlMs: 10,
-      interChunkP50Ms: 10,
-      interChunkP95Ms: 12,
-      inputTokens: 10,
-      outputTokens: 100,
-      reasoningTokens: null,
-      cachedInputTokens: null,
-      streamedTokens: 100,
-      reasoningVisible: false,
-      costUsd: 0.001,
-      charsPerSec: 400,
-      normalizedTps: tps,
-      serverDecodeTps: null,
-      chunks: 100,
-    },
-  } as HistoryRecord;
-}
+const rec = historyRecord;
 
 const now = new Date('2026-11-20T12:00:00Z');
 const records = [

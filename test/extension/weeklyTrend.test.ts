@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import { historyRecord } from './fixtures';
 import { createSidebarApp } from '../../media/src/lib/sidebarRender';
-import { aggregateWeekly, type HistoryRecord } from '../../src/core/history';
+import { aggregateWeekly } from '../../src/core/history';
 import { buildLeaderboardView, weeklyTrend } from '../../src/core/report/leaderboardView';
 import { parseResultsFromWebview } from '../../src/shared/protocol/results';
 import {
@@ -12,43 +13,7 @@ import {
 } from '../../src/shared/protocol/sidebar';
 
 /** One successful run of a model in a region at a time, with a given normalised rate. */
-function rec(time: string, region: 'CN' | 'US', tps: number): HistoryRecord {
-  return {
-    v: 1,
-    time,
-    modelId: `${region}-model`,
-    region,
-    protocol: 'openai-chat',
-    host: 'x',
-    promptHash: 'h',
-    category: 'chat',
-    tokenSource: 'usage',
-    toolVersion: '0.1.0',
-    metrics: {
-      ok: true,
-      error: null,
-      setupMs: 1,
-      ttftMs: 100,
-      ttfoMs: 100,
-      decodeTps: tps,
-      e2eMs: 900,
-      itlMs: 10,
-      interChunkP50Ms: 10,
-      interChunkP95Ms: 12,
-      inputTokens: 10,
-      outputTokens: 100,
-      reasoningTokens: null,
-      cachedInputTokens: null,
-      streamedTokens: 100,
-      reasoningVisible: false,
-      costUsd: 0.001,
-      charsPerSec: 400,
-      normalizedTps: tps,
-      serverDecodeTps: null,
-      chunks: 100,
-    },
-  } as HistoryRecord;
-}
+const rec = (time: string, region: 'CN' | 'US', tps: number) => historyRecord(time, `${region}-model`, region, tps);
 
 // Three ISO weeks: 2026-W45 (Nov 2), W46 (Nov 9), W47 (Nov 16). CN leads W46 and W47.
 const records = [
