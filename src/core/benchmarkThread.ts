@@ -5,7 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { envApiKey } from './keyEnv';
-import type { BenchmarkOptions, ProgressEvent } from './runner';
+import type { BenchmarkOptions } from './runner';
+import type { ProgressEvent } from './types';
 import type { BenchmarkReport } from './types';
 
 /** What crosses to the worker: the options without functions or signals, and each model's key. */

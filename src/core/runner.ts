@@ -24,8 +24,6 @@ import { loadTokenizer } from './tokenizers';
 import { REFERENCE_TOKENIZER, tokenizerFamilyFor } from './tokenizers/forModel';
 import type { BenchmarkReport, CacheMode, ModelSpec, ProgressEvent, RunMetrics, TokenizerFamily } from './types';
 
-export type { ProgressEvent } from './types';
-
 export interface BenchmarkOptions {
   models: ModelSpec[];
   prompt: string;
@@ -189,53 +187,54 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       { onRetry: (r) => emit({ type: 'retry', modelId: spec.id, ...r }) },
     );
     inFlight--;
-    if (preconnect) {
-      // Its connection is back in the pool, which is all it was for: nothing of it is decoded or measured.
-      if (inFlight === 0) await flushMetrics();
-      return;
+    // A pre-connect's connection is back in the pool, which is all it was for: nothing of it is decoded or measured.
+    if (!preconnect) {
+      pendingBytes += finished.bytes;
+      pendingMetrics.push(() => {
+        // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
+        if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) {
+          finished.error = {
+            kind: 'cancelled',
+            message: `${modelWho(spec)}: cancelled before this run's data was decoded.`,
+          };
+          finished.chunks.length = 0;
+        }
+        let metrics: RunMetrics;
+        try {
+          const trace = decodeTrace(finished, spec, apiKey);
+          finished.chunks.length = 0; // decoded: the raw bytes need not stay for the metrics
+          // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
+          if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
+          metrics = computeRunMetrics(trace, {
+            spec,
+            modelCounter,
+            referenceCounter: referenceCounter.count,
+            startedAt: runStartedAt,
+            warmup: isWarmup,
+            apiKey,
+          });
+          metrics.cacheState = variant.cacheState;
+          if (variant.targetInputTokens !== undefined) metrics.targetInputTokens = variant.targetInputTokens;
+        } catch (e) {
+          // One run that cannot be measured fails alone; the other runs and models go on.
+          const message = redact(
+            `${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`,
+            apiKey,
+          );
+          const trace = {
+            requestStart: finished.requestStart,
+            events: [],
+            reads: 0,
+            bytes: 0,
+            error: { kind: 'malformed' as const, message },
+          };
+          metrics = computeRunMetrics(trace, { spec, startedAt: runStartedAt, warmup: isWarmup });
+        }
+        if (!isWarmup) recordRun(result, metrics);
+        else if (index === 0 && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
+        emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
+      });
     }
-    pendingBytes += finished.bytes;
-    pendingMetrics.push(() => {
-      // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
-      if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) {
-        finished.error = {
-          kind: 'cancelled',
-          message: `${modelWho(spec)}: cancelled before this run's data was decoded.`,
-        };
-        finished.chunks.length = 0;
-      }
-      let metrics: RunMetrics;
-      try {
-        const trace = decodeTrace(finished, spec, apiKey);
-        finished.chunks.length = 0; // decoded: the raw bytes need not stay for the metrics
-        // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
-        if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
-        metrics = computeRunMetrics(trace, {
-          spec,
-          modelCounter,
-          referenceCounter: referenceCounter.count,
-          startedAt: runStartedAt,
-          warmup: isWarmup,
-          apiKey,
-        });
-        metrics.cacheState = variant.cacheState;
-        if (variant.targetInputTokens !== undefined) metrics.targetInputTokens = variant.targetInputTokens;
-      } catch (e) {
-        // One run that cannot be measured fails alone; the other runs and models go on.
-        const message = redact(`${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`, apiKey);
-        const trace = {
-          requestStart: finished.requestStart,
-          events: [],
-          reads: 0,
-          bytes: 0,
-          error: { kind: 'malformed' as const, message },
-        };
-        metrics = computeRunMetrics(trace, { spec, startedAt: runStartedAt, warmup: isWarmup });
-      }
-      if (!isWarmup) recordRun(result, metrics);
-      else if (index === 0 && !preconnect && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
-      if (!preconnect) emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
-    });
     if (inFlight === 0) await flushMetrics();
     // Bounded memory: past this much undecoded data, decode now even though streams are open (the
     // event-loop monitor stays on, so a run that suffers from it is flagged).

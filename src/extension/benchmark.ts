@@ -15,7 +15,7 @@ import { LiveReport, promptFirstLine } from '../core/report/live';
 import { benchmarkStartLine, progressLogLine } from '../core/report/logLines';
 import { ProgressNotice } from '../core/report/progressNotice';
 import { buildResultsView, type PromptInfo, type ResultsView } from '../core/report/resultsView';
-import type { ProgressEvent } from '../core/runner';
+import type { ProgressEvent } from '../core/types';
 import { applySlo } from '../core/slo';
 import { checkPromptText } from '../core/promptCheck';
 import type { BenchmarkReport, CacheMode, ModelSpec } from '../core/types';

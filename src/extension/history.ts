@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fileErrorMessage } from '../core/fileErrors';
 import { HistoryStore, recordsFromReport, type HistoryReadResult } from '../core/history';
-import { latestOutcomes, type ModelOutcome } from '../core/report/outcomes';
+import { latestOutcomes } from '../core/report/outcomes';
+import type { ModelOutcome } from '../core/report/outcomeTypes';
 import type { BenchmarkReport, TaskCategory } from '../core/types';
 
 export class HistoryService implements vscode.Disposable {

@@ -12,7 +12,8 @@ import {
   type HoverInput,
   type HoverModel,
 } from '../core/report/hoverText';
-import { promptAdvice, type ModelOutcome } from '../core/report/outcomes';
+import { promptAdvice } from '../core/report/outcomes';
+import type { ModelOutcome } from '../core/report/outcomeTypes';
 import type { BenchmarkReport } from '../core/types';
 import { tokenizerFamilyFor } from '../core/tokenizers/forModel';
 import { describePriceSource, ratesPerM } from '../core/pricing';

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarkThread } from '../../src/core/benchmarkThread';
-import type { ProgressEvent } from '../../src/core/runner';
+import type { ProgressEvent } from '../../src/core/types';
 import { startStreamServer, truth, type StreamServer } from '../server/streamServer';
 import { specFor } from './helpers';
 

@@ -3,7 +3,8 @@
  * checked against the server's own record of what it sent (the truth), and every fault keeps partial data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBenchmark, type BenchmarkOptions, type ProgressEvent } from '../../src/core/runner';
+import { runBenchmark, type BenchmarkOptions } from '../../src/core/runner';
+import type { ProgressEvent } from '../../src/core/types';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { formatReportTable } from '../../src/core/report/table';
 import type { BenchmarkReport, ModelResult, ProtocolId, RunMetrics } from '../../src/core/types';

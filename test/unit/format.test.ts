@@ -11,7 +11,7 @@ import {
   withUnit,
 } from '../../src/core/report/format';
 import { progressLogLine } from '../../src/core/report/logLines';
-import type { ProgressEvent } from '../../src/core/runner';
+import type { ProgressEvent } from '../../src/core/types';
 import { run } from '../extension/fixtures';
 
 function cliLines(events: ProgressEvent[]): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressNotice } from '../../src/core/report/progressNotice';
-import type { ProgressEvent } from '../../src/core/runner';
+import type { ProgressEvent } from '../../src/core/types';
 
 const runEnd = (warmup: boolean, errorKind?: string): ProgressEvent => ({
   type: 'run-end',

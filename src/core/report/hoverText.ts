@@ -5,9 +5,8 @@
  */
 import type { HistoryRecord } from '../history/contract';
 import type { TokenizerFamily } from '../types';
-import { latestOutcomes, type Measurement } from './outcomes';
-
-export type { Measurement } from './outcomes';
+import { latestOutcomes } from './outcomes';
+import type { Measurement } from './outcomeTypes';
 import { formatSeconds, formatUsd } from './format';
 
 export interface FamilyCount {

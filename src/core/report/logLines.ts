@@ -2,7 +2,7 @@
  * The lines the extension writes to its "Tokenscope" output channel during a benchmark. Pure: no `vscode`, so
  * what reaches the log is tested (no key, no raw control characters) without an editor.
  */
-import type { ProgressEvent } from '../runner';
+import type { ProgressEvent } from '../types';
 import { printable } from '../terminalText';
 import { retryText, runOutcomeText } from './format';
 import type { ModelSpec } from '../types';

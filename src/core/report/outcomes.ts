@@ -11,8 +11,6 @@ import type { BenchmarkReport } from '../types';
 import type { ModelOutcome } from './outcomeTypes';
 import { failureLabel } from './failures';
 
-export type { LatestFailure, Measurement, ModelOutcome } from './outcomeTypes';
-
 /** Per model id: its newest measurement and, when its newest run failed, that failure. */
 export function latestOutcomes(records: readonly HistoryRecord[]): Map<string, ModelOutcome> {
   const out = new Map<string, ModelOutcome>();

@@ -2,7 +2,7 @@
  * The editor's progress notification during a benchmark: measured runs done of the planned total, warm-ups said
  * apart, and the bar's increment per finished run. The same counts as the results panel. Pure: no `vscode`.
  */
-import type { ProgressEvent } from '../runner';
+import type { ProgressEvent } from '../types';
 import type { CacheMode } from '../types';
 
 export interface ProgressPlan {
