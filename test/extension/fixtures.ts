@@ -1,6 +1,6 @@
 /** Synthetic benchmark reports for the extension's tests. */
 import { emptyResult, recordRun, summarizeRuns } from '../../src/core/report/reportParts';
-import type { BenchmarkReport, ModelResult, Region, RunMetrics } from '../../src/core/types';
+import type { BenchmarkReport, ErrorKind, ModelResult, Region, RunMetrics } from '../../src/core/types';
 import type { HistoryRecord } from '../../src/core/history';
 
 export function run(over: Partial<RunMetrics> = {}): RunMetrics {
@@ -38,6 +38,24 @@ export function run(over: Partial<RunMetrics> = {}): RunMetrics {
     chunks: 4,
     ...over,
   };
+}
+
+/** A run that failed with `error`: no timings, tokens, cost or text. */
+export function failedRun(error: string, errorKind: ErrorKind): RunMetrics {
+  return run({
+    ok: false,
+    error,
+    errorKind,
+    ttftMs: null,
+    decodeTps: null,
+    normalizedTps: null,
+    e2eMs: null,
+    costUsd: null,
+    answerText: '',
+    outputTokens: null,
+    interChunkMs: [],
+    tokensPerChunk: [],
+  });
 }
 
 export function result(id: string, region: Region, runs: RunMetrics[], over: Partial<ModelResult> = {}): ModelResult {
@@ -83,20 +101,7 @@ export function sampleReport(): BenchmarkReport {
         ttftMs: 600,
         answerText: '<script>window.pwned = 1</script><img src=x onerror="window.pwned=2">',
       }),
-      run({
-        ok: false,
-        error: 'kimi-k3 (api.moonshot.ai): the API key is missing or was rejected (HTTP 401). <b>bold</b>',
-        errorKind: 'auth',
-        ttftMs: null,
-        decodeTps: null,
-        normalizedTps: null,
-        e2eMs: null,
-        costUsd: null,
-        answerText: '',
-        outputTokens: null,
-        interChunkMs: [],
-        tokensPerChunk: [],
-      }),
+      failedRun('kimi-k3 (api.moonshot.ai): the API key is missing or was rejected (HTTP 401). <b>bold</b>', 'auth'),
     ]),
     result('gpt-6-sol', 'US', [
       run({ decodeTps: 60, normalizedTps: 60, ttftMs: 250, reasoningText: 'thinking <i>hard</i>' }),

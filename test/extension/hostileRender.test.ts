@@ -15,7 +15,7 @@ import type { LeaderboardRow } from '../../src/core/history/contract';
 import { buildLeaderboardView } from '../../src/core/report/leaderboardView';
 import { buildResultsView } from '../../src/core/report/resultsView';
 import { parseResultsToWebview } from '../../src/shared/protocol/results';
-import { report, result, run } from './fixtures';
+import { failedRun, report, result, run } from './fixtures';
 
 const HTML =
   '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><a href="javascript:window.pwned=3">click</a>[md](javascript:alert(1))<svg onload="window.pwned=4"></svg><iframe srcdoc="<script>parent.pwned=5</script>"></iframe><style>*{display:none}</style>';
@@ -34,20 +34,7 @@ function hostileReport() {
       'CN',
       [
         run({ answerText: ANSWER, reasoningText: `${HTML}${BIDI}`, notes: [`note ${HTML} ${BIDI}`] }),
-        run({
-          ok: false,
-          error: `${ID} (host): server error (HTTP 500: ${HTML} ${BIDI} ${NUL})`,
-          errorKind: 'server',
-          ttftMs: null,
-          decodeTps: null,
-          normalizedTps: null,
-          e2eMs: null,
-          costUsd: null,
-          answerText: '',
-          outputTokens: null,
-          interChunkMs: [],
-          tokensPerChunk: [],
-        }),
+        failedRun(`${ID} (host): server error (HTTP 500: ${HTML} ${BIDI} ${NUL})`, 'server'),
       ],
       { label: LABEL, warnings: [`warning ${HTML} ${BIDI}`] },
     ),
