@@ -10,7 +10,9 @@
  *   - tokenscope --warmup 0: the full engine (runBenchmark) on fresh connections;
  *   - tokenscope default: the full engine with the settings a user gets (one warm-up run).
  * It prints p50 and worst case of every figure, checks each against its target and exits 1 when one is missed.
- *   Usage: npm run bench:fidelity [-- --quick] [--only CONC[/CLIENT]] [--schedule N]   (FIDELITY_DEBUG=1: each run off by > 0.5%)
+ *   Usage: npm run bench:fidelity [-- --quick] [--only CONC[/CLIENT]] [--schedule N]
+ *   FIDELITY_DEBUG=1 lists each run off by > 0.5%; FIDELITY_DEBUG=all lists every run with its first and last
+ *   reads' lag behind the server's sends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
@@ -250,6 +252,14 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
       throw new Error(`${client}: a run could not be paired with the server's record (tag ${m.id})`);
     sample.ttftErr.push(m.ttftMs - rec.truth.ttftMs);
     if (m.tps !== null && rec.truth.decodeTps) sample.tpsErr.push((m.tps / rec.truth.decodeTps - 1) * 100);
+    if (process.env.FIDELITY_DEBUG === 'all' && m.tps !== null && rec.truth.decodeTps) {
+      const n = rec.chunks.reduce((a, c) => a + c.tokens, 0) - rec.chunks[0].tokens;
+      const lastLag = m.ttftMs - rec.truth.ttftMs + (n / m.tps - n / rec.truth.decodeTps) * 1000;
+      const t0 = Math.min(...records.map((r) => r.receivedAt));
+      process.stderr.write(
+        `RUN ${m.id} recv ${(rec.receivedAt - t0).toFixed(1)} first ${(rec.chunks[0].sentAt - t0).toFixed(1)} last ${(rec.chunks.at(-1)!.sentAt - t0).toFixed(1)} firstLag ${(m.ttftMs - rec.truth.ttftMs).toFixed(2)} lastLag ${lastLag.toFixed(2)} err ${((m.tps / rec.truth.decodeTps - 1) * 100).toFixed(3)}\n`,
+      );
+    }
     if (
       process.env.FIDELITY_DEBUG &&
       m.tps !== null &&

@@ -13,8 +13,6 @@ export interface RunVariant {
   /** Anthropic: mark the prompt cacheable. */
   cacheControl: boolean;
   targetInputTokens?: number;
-  /** Output limit when it is not the benchmark's (a pre-connect asks for one token). */
-  maxTokens?: number;
 }
 
 export interface PlannedRun {
@@ -23,8 +21,6 @@ export interface PlannedRun {
   index: number;
   /** Not measured: warm-up and priming requests. */
   warmup: boolean;
-  /** Only opens a connection for the timed runs to reuse: not a run, never shown as progress. */
-  preconnect?: boolean;
   variant: () => RunVariant;
 }
 
@@ -33,14 +29,10 @@ export interface PlanInput {
   models: { prompt: string; sweep?: { target: number; prompt: string }[] }[];
   runs: number;
   warmup: number;
-  /** Per model, pre-connect requests added to the warm-up stage (warm-up must be on). */
-  preconnects?: number;
   cache: CacheMode;
   /** Sweeping: sizes in the order to run them. */
   sweep: boolean;
 }
-
-const PRECONNECT: RunVariant = { prompt: 'Hi', cacheState: 'cold', cacheControl: false, maxTokens: 1 };
 
 /** Stages of runs, in order. Variants are made when a run starts, so each cold run draws its own nonce. */
 export function planRuns(input: PlanInput): PlannedRun[][] {
@@ -57,19 +49,9 @@ export function planRuns(input: PlanInput): PlannedRun[][] {
   });
   const warm = (prompt: string) => (): RunVariant => ({ prompt, cacheState: 'warm', cacheControl: true });
 
-  // Warm-up absorbs connection setup; its prompts are unique so it never primes a cache. Pre-connects only open
-  // connections the timed runs then reuse: one token of a two-character prompt, which costs next to nothing.
+  // Warm-up absorbs connection setup; its prompts are unique so it never primes a cache.
   const stages: PlannedRun[][] = [
-    [
-      ...interleave(warmup, (model, index) => ({ model, index, warmup: true, variant: cold(models[model].prompt) })),
-      ...interleave(input.preconnects ?? 0, (model, i) => ({
-        model,
-        index: warmup + i,
-        warmup: true,
-        preconnect: true,
-        variant: () => PRECONNECT,
-      })),
-    ],
+    interleave(warmup, (model, index) => ({ model, index, warmup: true, variant: cold(models[model].prompt) })),
   ];
   if (input.sweep) {
     const sizes = [...new Set(models.flatMap((m) => (m.sweep ?? []).map((s) => s.target)))].sort((a, b) => a - b);

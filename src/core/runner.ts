@@ -4,8 +4,7 @@
  * completing each model's result finishResults.ts.
  */
 import { setMaxListeners } from 'node:events';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { setTimeout } from 'node:timers/promises';
 import type { TaskContext } from './advisor/classify';
 import { ClientLoadMonitor } from './clientLoad';
 import { DEFAULTS } from './defaults';
@@ -18,6 +17,7 @@ import { unpricedWarning } from './pricing';
 import { emptyResult, recordRun, reportHeader } from './report/reportParts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { sendRun } from './sendRun';
+import { PreconnectHttpAgent, PreconnectHttpsAgent } from './stream/preconnectAgent';
 import { decodeTrace } from './stream/streamRequest';
 import { buildSweepPrompt } from './sweep';
 import { loadTokenizer } from './tokenizers';
@@ -50,6 +50,8 @@ export interface BenchmarkOptions {
 
 /** After Ctrl-C, a finished trace larger than this is not decoded (that could take seconds). */
 const CANCELLED_DECODE_BYTES = 1024 * 1024;
+/** Pause after opening plain-HTTP connections ahead, so that the server has accepted them before the burst. */
+const PRECONNECT_SETTLE_MS = 50;
 /** Undecoded response bytes the runner holds before decoding even while streams are open. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
@@ -90,7 +92,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   // Every request of a burst listens on the caller's signal; that is expected, not a leak.
   if (options.signal) setMaxListeners(Math.max(10, concurrency * 2 + 10), options.signal);
   // Keep-alive agents of this benchmark only: warm-up connections carry the timed runs, and none outlives it.
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const agents = {
+    http: new PreconnectHttpAgent({ keepAlive: true }),
+    https: new PreconnectHttpsAgent({ keepAlive: true }),
+  };
   const agentFor = (spec: ModelSpec) => (spec.baseUrl.startsWith('https:') ? agents.https : agents.http);
   const sweepSizes = options.inputTokens?.length ? options.inputTokens : undefined;
   // A sweep measures prefill, which a cache hit would hide: its runs are always cold.
@@ -158,24 +163,17 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   };
   const clientLoad = new ClientLoadMonitor();
 
-  const runOnce = async (
-    p: (typeof prepared)[number],
-    index: number,
-    isWarmup: boolean,
-    variant: RunVariant,
-    preconnect: boolean,
-  ) => {
+  const runOnce = async (p: (typeof prepared)[number], index: number, isWarmup: boolean, variant: RunVariant) => {
     if (options.signal?.aborted) return;
     const { spec, result, modelCounter, apiKey } = p;
-    // A pre-connect only opens a connection: it is plumbing, not a run, and progress never shows it.
-    if (!preconnect) emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
+    emit({ type: 'run-start', modelId: spec.id, index, warmup: isWarmup });
     const runStartedAt = new Date().toISOString();
     inFlight++;
     const finished = await sendRun(
       spec,
       {
         prompt: variant.prompt,
-        maxTokens: variant.maxTokens ?? maxTokens,
+        maxTokens,
         apiKey,
         timeoutMs,
         stallTimeoutMs,
@@ -187,54 +185,48 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       { onRetry: (r) => emit({ type: 'retry', modelId: spec.id, ...r }) },
     );
     inFlight--;
-    // A pre-connect's connection is back in the pool, which is all it was for: nothing of it is decoded or measured.
-    if (!preconnect) {
-      pendingBytes += finished.bytes;
-      pendingMetrics.push(() => {
-        // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
-        if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) {
-          finished.error = {
-            kind: 'cancelled',
-            message: `${modelWho(spec)}: cancelled before this run's data was decoded.`,
-          };
-          finished.chunks.length = 0;
-        }
-        let metrics: RunMetrics;
-        try {
-          const trace = decodeTrace(finished, spec, apiKey);
-          finished.chunks.length = 0; // decoded: the raw bytes need not stay for the metrics
-          // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
-          if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
-          metrics = computeRunMetrics(trace, {
-            spec,
-            modelCounter,
-            referenceCounter: referenceCounter.count,
-            startedAt: runStartedAt,
-            warmup: isWarmup,
-            apiKey,
-          });
-          metrics.cacheState = variant.cacheState;
-          if (variant.targetInputTokens !== undefined) metrics.targetInputTokens = variant.targetInputTokens;
-        } catch (e) {
-          // One run that cannot be measured fails alone; the other runs and models go on.
-          const message = redact(
-            `${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`,
-            apiKey,
-          );
-          const trace = {
-            requestStart: finished.requestStart,
-            events: [],
-            reads: 0,
-            bytes: 0,
-            error: { kind: 'malformed' as const, message },
-          };
-          metrics = computeRunMetrics(trace, { spec, startedAt: runStartedAt, warmup: isWarmup });
-        }
-        if (!isWarmup) recordRun(result, metrics);
-        else if (index === 0 && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
-        emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
-      });
-    }
+    pendingBytes += finished.bytes;
+    pendingMetrics.push(() => {
+      // Cancelled while large traces waited: report them as cancelled rather than spend seconds decoding them.
+      if (options.signal?.aborted && !finished.error && finished.bytes > CANCELLED_DECODE_BYTES) {
+        finished.error = {
+          kind: 'cancelled',
+          message: `${modelWho(spec)}: cancelled before this run's data was decoded.`,
+        };
+        finished.body.release();
+      }
+      let metrics: RunMetrics;
+      try {
+        const trace = decodeTrace(finished, spec, apiKey);
+        finished.body.release(); // decoded: the raw bytes need not stay for the metrics
+        // An in-stream overload the runner retried: its account ("Gave up after …") replaces the decoder's.
+        if (finished.error?.kind === 'overloaded' && trace.error?.kind === 'overloaded') trace.error = finished.error;
+        metrics = computeRunMetrics(trace, {
+          spec,
+          modelCounter,
+          referenceCounter: referenceCounter.count,
+          startedAt: runStartedAt,
+          warmup: isWarmup,
+          apiKey,
+        });
+        metrics.cacheState = variant.cacheState;
+        if (variant.targetInputTokens !== undefined) metrics.targetInputTokens = variant.targetInputTokens;
+      } catch (e) {
+        // One run that cannot be measured fails alone; the other runs and models go on.
+        const message = redact(`${modelWho(spec)}: this run could not be measured (${(e as Error).message}).`, apiKey);
+        const trace = {
+          requestStart: finished.requestStart,
+          events: [],
+          reads: 0,
+          bytes: 0,
+          error: { kind: 'malformed' as const, message },
+        };
+        metrics = computeRunMetrics(trace, { spec, startedAt: runStartedAt, warmup: isWarmup });
+      }
+      if (!isWarmup) recordRun(result, metrics);
+      else if (index === 0 && metrics.setupMs !== null) result.coldSetupMs = metrics.setupMs;
+      emit({ type: 'run-end', modelId: spec.id, index, warmup: isWarmup, metrics });
+    });
     if (inFlight === 0) await flushMetrics();
     // Bounded memory: past this much undecoded data, decode now even though streams are open (the
     // event-loop monitor stays on, so a run that suffers from it is flagged).
@@ -242,23 +234,33 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   };
 
   // Stages: warm-up, then each cache state (or prompt size); models interleave within a stage so that a slow
-  // minute on the network does not land on one model only. With warm-up on, the warm-up stage also opens as many
-  // connections per model as the timed runs will hold at once (one pre-connect per slot the warm-ups did not open),
-  // so a burst measures the provider, not this client's handshakes.
-  const preconnects = warmup > 0 ? Math.max(0, Math.min(concurrency, runs) - warmup) : 0;
+  // minute on the network does not land on one model only.
   const stages = planRuns({
     models: prepared.map((p) => ({ prompt: options.prompt, sweep: p.sweep })),
     runs,
     warmup,
-    preconnects,
     cache: cacheMode,
     sweep: sweepSizes !== undefined,
   });
   const tasksOf = (stage: (typeof stages)[number]) =>
-    stage.map((r) => () => runOnce(prepared[r.model], r.index, r.warmup, r.variant(), r.preconnect === true));
+    stage.map((r) => () => runOnce(prepared[r.model], r.index, r.warmup, r.variant()));
+  // With warm-up on, as many connections per model as the timed runs will hold at once are opened before them
+  // (the warm-ups' own connections are reused too), so a burst measures the provider, not this client's
+  // handshakes. After the warm-up, so that the warm-up still pays for (and shows) a first connection.
+  const preconnects = warmup > 0 ? Math.max(0, Math.min(concurrency, runs) - warmup) : 0;
+  const preconnect = async () => {
+    await Promise.all(
+      prepared.map((p) => agentFor(p.spec).preconnect(p.spec.baseUrl, preconnects, stallTimeoutMs, options.signal)),
+    );
+    // A TCP handshake completes in the kernel before the server process accepts the connection (TLS ones it has
+    // taken part in). A local server that accepts 256 connections as the burst starts would put that work inside
+    // the timed runs' TTFT (measured at 256: error p50 up to 30 ms without this pause, 1–2 ms with it): give
+    // plain-HTTP servers a moment to accept them.
+    if (prepared.some((p) => !p.spec.baseUrl.startsWith('https:'))) await setTimeout(PRECONNECT_SETTLE_MS);
+  };
   emit({
     type: 'start',
-    totalRuns: stages.reduce((n, s) => n + s.filter((r) => !r.preconnect).length, 0),
+    totalRuns: stages.reduce((n, s) => n + s.length, 0),
     models: options.models.map((m) => m.id),
   });
   let monitoring = false;
@@ -266,6 +268,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     for (const stage of stages) {
       const measured = stage.some((r) => !r.warmup);
       if (measured && !monitoring) {
+        if (preconnects > 0) await preconnect();
         clientLoad.start();
         monitoring = true;
       }

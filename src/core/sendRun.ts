@@ -5,6 +5,7 @@
  */
 import { keyHint, modelWho, redact } from './errors';
 import { withRetries, type RetryHooks, type RetryPolicy } from './retry';
+import { ReadBuffer } from './stream/readBuffer';
 import { decodeTrace, streamRaw, type RawTrace, type StreamRequestOptions } from './stream/streamRequest';
 import type { ModelSpec, RunError } from './types';
 
@@ -16,8 +17,7 @@ const EARLY_DECODE_BYTES = 4096;
  * overloaded_error): retried like a 529. Only tiny responses are decoded here, so no stream's timing pays for it.
  */
 function earlyOverload(raw: RawTrace, spec: ModelSpec, apiKey: string | undefined): RunError | undefined {
-  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES || !Buffer.concat(raw.chunks).includes('error'))
-    return undefined;
+  if (raw.status !== 200 || raw.bytes > EARLY_DECODE_BYTES || !raw.body.bytes().includes('error')) return undefined;
   const error = decodeTrace(raw, spec, apiKey).error;
   return error?.kind === 'overloaded' ? error : undefined;
 }
@@ -39,7 +39,7 @@ async function streamRawOrFail(spec: ModelSpec, opts: StreamRequestOptions): Pro
       requestStart: now,
       endAt: performance.now(),
       times: [],
-      chunks: [],
+      body: new ReadBuffer(),
       bytes: 0,
       error: { kind: 'config', message },
     };
@@ -59,7 +59,7 @@ export async function sendRun(
       requestStart: now,
       endAt: now,
       times: [],
-      chunks: [],
+      body: new ReadBuffer(),
       bytes: 0,
       error: { kind: 'auth', message: `${spec.id}: no API key — ${spec.apiKeyEnv} is not set. ${keyHint(spec)}` },
     };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHASE_ORDER } from '../../src/core/stream/phases';
+import { PreconnectHttpsAgent } from '../../src/core/stream/preconnectAgent';
 import { streamRequest } from '../../src/core/stream/streamRequest';
 import { computeRunMetrics } from '../../src/core/metrics';
 import type { ModelSpec, RunPhases, StreamTrace } from '../../src/core/types';
@@ -127,6 +128,26 @@ describe('request phases', () => {
       expect(reused.phases!.tlsMs).toBeNull();
       expect(reused.phases!.connectMs).toBeNull();
       expectInOrder(reused.phases!);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('https: a connection opened ahead carries its first request with neither connect nor TLS in its phases', async () => {
+    const agent = new PreconnectHttpsAgent({ keepAlive: true, ca: tls.cert });
+    try {
+      const before = secure.connectionsAcceptedAt.length;
+      const spec = specFor(secure, 'openai-chat', 'phases');
+      expect(await agent.preconnect(spec.baseUrl, 2, 5_000)).toBe(2);
+      const opts = { prompt: 'Say something.', maxTokens: 16, timeoutMs: 10_000, stallTimeoutMs: 5_000, agent };
+      const traces = await Promise.all([streamRequest(spec, opts), streamRequest(spec, opts)]);
+      for (const t of traces) {
+        expect(t.error).toBeUndefined();
+        expect(t.connectionReused).toBe(true);
+        expect(t.phases!.connectMs).toBeNull();
+        expect(t.phases!.tlsMs).toBeNull();
+      }
+      expect(secure.connectionsAcceptedAt.length - before).toBe(2);
     } finally {
       agent.destroy();
     }

@@ -138,6 +138,8 @@ export interface StreamServer {
   setModels(models: Record<string, Schedule>): void;
   /** Live list of generation requests, oldest first. */
   records: RequestRecord[];
+  /** When each TCP connection was accepted (performance.now()), in order: connection id N is at index N − 1. */
+  connectionsAcceptedAt: number[];
   /** Clear the records, the fault counters and the simulated prefix cache. */
   reset(): void;
   /** Stop listening and end every open request (held 'no-response' ones included). */
@@ -209,7 +211,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
   const prefixCache = new PrefixCache();
   let nextId = 1;
   const connectionIds = new WeakMap<object, number>();
-  let connections = 0;
+  const connectionsAcceptedAt: number[] = [];
 
   const setModel = (name: string, schedule: Schedule) => {
     models.set(name, resolveSchedule(schedule));
@@ -648,7 +650,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     ? createTlsServer({ noDelay: true, key: opts.tls.key, cert: opts.tls.cert }, onRequest)
     : createServer({ noDelay: true }, onRequest);
 
-  http.on('connection', (socket) => connectionIds.set(socket, ++connections));
+  http.on('connection', (socket) => connectionIds.set(socket, connectionsAcceptedAt.push(now())));
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -668,6 +670,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
       for (const [name, s] of Object.entries(record)) setModel(name, s);
     },
     records,
+    connectionsAcceptedAt,
     reset() {
       records.length = 0;
       faultCounts.clear();

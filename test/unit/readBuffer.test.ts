@@ -13,9 +13,24 @@ describe('ReadBuffer', () => {
           const sources = reads.map((r) => Buffer.from(r));
           for (const s of sources) kept.append(s);
           for (const s of sources) s.fill(0xff); // the socket may reuse its memory: what was kept must not change
+          expect(kept.count).toBe(reads.length);
           expect(kept.reads().map((b) => [...b])).toEqual(reads.map((r) => [...r]));
+          reads.forEach((r, i) => expect([...kept.read(i)]).toEqual([...r]));
+          expect([...kept.bytes()]).toEqual(reads.flatMap((r) => [...r]));
         },
       ),
     );
+  });
+
+  it('holds nothing before the first read and after release', () => {
+    const kept = new ReadBuffer();
+    expect(kept.count).toBe(0);
+    expect(kept.bytes().length).toBe(0);
+    kept.append(Buffer.from('data: {}\n\n'));
+    expect(kept.bytes().toString()).toBe('data: {}\n\n');
+    kept.release();
+    expect(kept.count).toBe(0);
+    expect(kept.bytes().length).toBe(0);
+    expect(kept.reads()).toEqual([]);
   });
 });

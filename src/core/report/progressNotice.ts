@@ -25,7 +25,7 @@ export interface ProgressStep {
 export class ProgressNotice {
   /** Per model: each cache state's (or sweep size's) runs. */
   readonly measuredTotal: number;
-  /** Warm-ups (with pre-connects and a priming request for a warm cache): what the runner plans beyond the measured runs, known from its start event. */
+  /** Warm-ups (and a priming request for a warm cache): what the runner plans beyond the measured runs, known from its start event. */
   private warmups: number;
   private total: number;
   private measuredDone = 0;

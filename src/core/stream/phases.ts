@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { median } from '../stats';
 import type { PhaseSummary, RunMetrics, RunPhases } from '../types';
+import { openedAhead } from './preconnectAgent';
 
 /** Raw performance.now() stamps of one request; undefined where the event did not happen. */
 export interface PhaseStamps {
@@ -25,8 +26,9 @@ export interface PhaseStamps {
 export function watchPhases(request: ClientRequest): PhaseStamps {
   const stamps: PhaseStamps = {};
   request.once('socket', (socket: Socket) => {
-    stamps.reused = request.reusedSocket;
-    if (request.reusedSocket) return;
+    // A connection opened ahead of its request counts as reused: this request paid for no connect.
+    stamps.reused = request.reusedSocket || openedAhead(socket);
+    if (stamps.reused) return;
     socket.once('lookup', () => (stamps.lookupAt = performance.now()));
     socket.once('connect', () => (stamps.connectAt = performance.now()));
     socket.once('secureConnect', () => (stamps.secureConnectAt = performance.now()));

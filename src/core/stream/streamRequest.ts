@@ -48,9 +48,10 @@ export interface RawTrace {
   headersAt?: number;
   endAt?: number;
   status?: number;
-  /** Arrival time of each network read, and its bytes. */
+  /** Arrival time of each network read. */
   times: number[];
-  chunks: Buffer[];
+  /** Each network read's bytes, in order. */
+  body: ReadBuffer;
   bytes: number;
   /** Response headers that tell a stream from something else. */
   contentType?: string;
@@ -69,9 +70,8 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
     apiKey: opts.apiKey,
     ...(opts.cacheControl ? { cacheControl: true } : {}),
   });
-  const raw: RawTrace = { requestStart: 0, times: [], chunks: [], bytes: 0 };
+  const raw: RawTrace = { requestStart: 0, times: [], body: new ReadBuffer(), bytes: 0 };
   const who = modelWho(spec);
-  const kept = new ReadBuffer();
 
   return new Promise<RawTrace>((resolve) => {
     let settled = false;
@@ -81,7 +81,6 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       if (settled) return;
       settled = true;
       raw.endAt = performance.now();
-      raw.chunks = kept.reads();
       if (error) raw.error = { ...error, message: safeMessage(error.message, opts.apiKey) };
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -192,7 +191,7 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
         const t = performance.now();
         if (settled) return; // cut off, timed out or cancelled: nothing more is kept
         raw.times.push(t);
-        kept.append(buf);
+        raw.body.append(buf);
         raw.bytes += buf.length;
         if (raw.bytes > maxBytes)
           finish({
@@ -242,7 +241,7 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
   let read = 0;
   let payloads = 0;
   let doneReason: string | undefined;
-  const thinking = protocol.inlineThinking ? inlineThinkingSplitter(raw.chunks) : undefined;
+  const thinking = protocol.inlineThinking ? inlineThinkingSplitter([raw.body.bytes()]) : undefined;
   const framer = framerFor(protocol.framing, (payload, eventName) => {
     if (contentError) return;
     payloads++;
@@ -279,10 +278,10 @@ export function decodeTrace(raw: RawTrace, spec: ModelSpec, apiKey?: string): St
     }
   });
   const decoder = new TextDecoder('utf-8');
-  for (read = 0; read < raw.chunks.length && !contentError; read++)
-    framer.feed(decoder.decode(raw.chunks[read], { stream: true }));
+  for (read = 0; read < raw.body.count && !contentError; read++)
+    framer.feed(decoder.decode(raw.body.read(read), { stream: true }));
   if (!contentError) {
-    read = Math.max(0, raw.chunks.length - 1);
+    read = Math.max(0, raw.body.count - 1);
     framer.feed(decoder.decode());
     // A payload left without its terminating newline (or blank line) counts only if the stream ended cleanly.
     if (!raw.error) framer.end();
@@ -338,7 +337,7 @@ function noTokenError(raw: RawTrace, who: string, payloads: number, doneReason: 
       status,
       message: `${who}: the server answered HTTP ${status} with an empty body instead of a stream. Check "baseUrl" and the endpoint path.`,
     };
-  const head = Buffer.concat(raw.chunks.slice(0, 4)).subarray(0, MAX_ERROR_BODY).toString('utf8').trimStart();
+  const head = raw.body.bytes().subarray(0, MAX_ERROR_BODY).toString('utf8').trimStart();
   if (payloads === 0 && head.startsWith('<')) {
     const title = htmlTitle(head);
     return {
