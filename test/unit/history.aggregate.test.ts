@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateWeekly, leaderboard, WeeklyAggregator } from '../../src/core/history/aggregate';
 import type { HistoryRecord } from '../../src/core/history/contract';
+import { weeklyReportMarkdown } from '../../src/core/history/render';
 import type { Region, TaskCategory } from '../../src/core/types';
 
 interface Run {
@@ -130,6 +131,35 @@ describe('weekly medians', () => {
       rec({ time: t, cost: 0.01, out: null }),
     ]);
     expect(r.weeks[0].regions.CN?.costPerMOutput).toBeNull();
+  });
+
+  it('says where the costs came from: each price source with its runs, and the priced runs that kept none', () => {
+    const t = wed('2026-11-02');
+    const db = {
+      kind: 'genai-prices',
+      package: '@pydantic/genai-prices',
+      version: '0.1.8',
+      data: 'bundled',
+      dataDate: '2026-11-20',
+      providerId: 'x',
+      modelId: 'y',
+    } as const;
+    const r = aggregateWeekly([
+      { ...rec({ time: t, cost: 0.01 }), priceSource: db },
+      { ...rec({ time: t, cost: 0.02, region: 'US' }), priceSource: db },
+      { ...rec({ time: t, cost: 0.03 }), priceSource: { kind: 'config', readOn: '2026-12-01' } },
+      rec({ time: t, cost: 0.04 }),
+      rec({ time: t, cost: null }),
+    ]);
+    expect(r.prices).toEqual([
+      { source: 'genai-prices 0.1.8, data of 2026-11-20', runs: 2 },
+      { source: 'your config (read 2026-12-01)', runs: 1 },
+    ]);
+    expect(r.pricedRunsWithoutSource).toBe(1);
+    expect(weeklyReportMarkdown(r)).toContain(
+      'Costs priced from: genai-prices 0.1.8, data of 2026-11-20 (2 runs); your config (read 2026-12-01) (1 run); 1 run(s) recorded before the history kept price sources.',
+    );
+    expect(weeklyReportMarkdown(aggregateWeekly([rec({ time: t, cost: null })]))).not.toContain('Costs priced from');
   });
 
   it('falls back to own-token tok/s when a region has no normalised rate that week', () => {

@@ -486,6 +486,34 @@ describe('recordsFromReport', () => {
     );
   });
 
+  it("keeps where each priced run's price came from, and no source for a run without a cost", () => {
+    const source = {
+      kind: 'genai-prices',
+      package: '@pydantic/genai-prices',
+      version: '0.1.8',
+      data: 'bundled',
+      dataDate: '2026-11-20',
+      providerId: 'deepseek',
+      modelId: 'deepseek-chat',
+    } as const;
+    const priced = structuredClone(report);
+    priced.results[0].runs[0].priceSource = source;
+    priced.results[0].runs[4] = { ...priced.results[0].runs[4], costUsd: null, priceSource: source };
+    const records = recordsFromReport(priced, { category: 'chat', storePrompt: false });
+    expect(records[0].priceSource).toEqual(source);
+    expect(records[2].priceSource).toBeUndefined(); // no cost: a source would claim a price that was not used
+  });
+
+  it('refuses a record whose price source is not one', async () => {
+    const store = new HistoryStore(file());
+    const bad = { ...rec(1), priceSource: { kind: 'genai-prices', version: 1 } } as unknown as HistoryRecord;
+    await expect(store.append([bad])).rejects.toThrow(/priceSource\.package must be a string/);
+    const worse = { ...rec(1), priceSource: { kind: 'guess' } } as unknown as HistoryRecord;
+    await expect(store.append([worse])).rejects.toThrow(/priceSource\.kind must be genai-prices, config or provider/);
+    await store.append([{ ...rec(1), priceSource: { kind: 'config', readOn: '2026-12-01' } }]);
+    expect((await store.read()).records[0].priceSource).toEqual({ kind: 'config', readOn: '2026-12-01' });
+  });
+
   it('produces records the store accepts', async () => {
     const store = new HistoryStore(file());
     const records = recordsFromReport(report, { category: 'chat', storePrompt: false });

@@ -22,6 +22,7 @@
  *   together and for each task category on its own (same latest week for all).
  */
 import { isComparableRun } from './comparable';
+import { describePriceSource } from '../pricing/describe';
 import { percentile } from '../stats';
 import { REGIONS, TASK_CATEGORIES, type Region, type TaskCategory } from '../types';
 import type { HistoryRecord, Leaderboard, LeaderboardFilter, LeaderboardRow, MedianCell } from './contract';
@@ -104,6 +105,10 @@ export interface WeeklyReport {
   /** The headline of the 'all' streak. */
   headline: string;
   models: ModelTrend[];
+  /** Where the costs came from: each price source of the priced runs, with its number of runs, most used first. */
+  prices: { source: string; runs: number }[];
+  /** Priced runs recorded before history records kept their price source. */
+  pricedRunsWithoutSource: number;
   /** The rules this report follows, in words. */
   rules: string[];
 }
@@ -343,6 +348,8 @@ export class WeeklyAggregator {
   private lastMs = -Infinity;
   private firstRun: string | null = null;
   private lastRun: string | null = null;
+  private readonly priceSources = new Map<string, number>();
+  private pricedRunsWithoutSource = 0;
 
   constructor(options: AggregateOptions = {}) {
     this.offset = options.utcOffsetMinutes ?? 0;
@@ -365,6 +372,12 @@ export class WeeklyAggregator {
     if (ms > this.lastMs) [this.lastMs, this.lastRun] = [ms, r.time];
     this.runs++;
     if (!r.metrics.ok) this.failedRuns++;
+    if (r.metrics.costUsd !== null) {
+      if (r.priceSource) {
+        const source = describePriceSource(r.priceSource);
+        this.priceSources.set(source, (this.priceSources.get(source) ?? 0) + 1);
+      } else this.pricedRunsWithoutSource++;
+    }
     this.categoriesSeen.add(r.category);
     let model = this.modelIndex.get(r.modelId);
     if (model === undefined) {
@@ -498,6 +511,10 @@ export class WeeklyAggregator {
       streaks,
       headline: streaks[0].headline,
       models,
+      prices: [...this.priceSources]
+        .map(([source, runs]) => ({ source, runs }))
+        .sort((a, b) => b.runs - a.runs || (a.source < b.source ? -1 : 1)),
+      pricedRunsWithoutSource: this.pricedRunsWithoutSource,
       rules: REPORT_RULES(offset),
     };
   }

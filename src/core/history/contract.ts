@@ -2,7 +2,7 @@
  * The history store's contract, shared by the CLI, the extension's sidebar and the weekly report.
  * Implementation: src/core/history/store.ts (append-only JSON Lines) and aggregate.ts.
  */
-import type { CacheState, ProtocolId, Region, RunMetrics, TaskCategory, TokenSource } from '../types';
+import type { CacheState, PriceSource, ProtocolId, Region, RunMetrics, TaskCategory, TokenSource } from '../types';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 
@@ -64,6 +64,8 @@ export interface HistoryRecord {
   location?: string;
   /** Addition: sweep runs: the prompt size, in tokens, the prompt was built to. */
   targetInputTokens?: number;
+  /** Addition: where the price behind metrics.costUsd came from (absent for unpriced runs and older records). */
+  priceSource?: PriceSource;
 }
 
 export interface LeaderboardFilter {

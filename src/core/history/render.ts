@@ -52,6 +52,13 @@ export function weeklyReportMarkdown(r: WeeklyReport): string {
     ...(r.since ? [`since ${r.since}`] : []),
   ];
   out.push(scope.join(' · '), '');
+  const prices = [
+    ...r.prices.map((x) => `${cell(x.source)} (${x.runs.toLocaleString('en-US')} run${x.runs === 1 ? '' : 's'})`),
+    ...(r.pricedRunsWithoutSource
+      ? [`${r.pricedRunsWithoutSource.toLocaleString('en-US')} run(s) recorded before the history kept price sources`]
+      : []),
+  ];
+  if (prices.length) out.push(`Costs priced from: ${prices.join('; ')}.`, '');
 
   out.push('## Weekly medians by region', '');
   const rows: string[][] = [];

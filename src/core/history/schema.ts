@@ -39,6 +39,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Why a stored price source is not one (a hand-edited or foreign line), or null. */
+function priceSourceProblem(p: unknown): string | null {
+  if (!isObject(p)) return 'priceSource must be an object';
+  if (p.kind === 'provider') return null;
+  if (p.kind === 'config')
+    return p.readOn === undefined || typeof p.readOn === 'string' ? null : 'priceSource.readOn must be a string';
+  if (p.kind !== 'genai-prices') return 'priceSource.kind must be genai-prices, config or provider';
+  for (const k of ['package', 'version', 'dataDate', 'providerId', 'modelId'])
+    if (typeof p[k] !== 'string') return `priceSource.${k} must be a string`;
+  return p.data === 'bundled' || p.data === 'updated' ? null : 'priceSource.data must be bundled or updated';
+}
+
 function numOrNull(x: unknown): boolean {
   return x === null || typeof x === 'number';
 }
@@ -83,6 +95,10 @@ export function recordProblem(v: unknown, now = Date.now()): string | null {
     !(Number.isInteger(v.targetInputTokens) && (v.targetInputTokens as number) > 0)
   )
     return 'targetInputTokens must be a positive integer';
+  if (v.priceSource !== undefined) {
+    const problem = priceSourceProblem(v.priceSource);
+    if (problem) return problem;
+  }
   const m = v.metrics;
   if (!isObject(m)) return 'metrics must be an object';
   if (typeof m.ok !== 'boolean') return 'metrics.ok must be true or false';

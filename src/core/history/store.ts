@@ -193,6 +193,7 @@ export function recordsFromReport(report: BenchmarkReport, options: RecordsFromR
         ...(Number.isFinite(Date.parse(run.startedAt)) ? { hour: new Date(run.startedAt).getUTCHours() } : {}),
         ...(report.settings.location ? { location: redactSecrets(report.settings.location) } : {}),
         ...(run.targetInputTokens !== undefined ? { targetInputTokens: run.targetInputTokens } : {}),
+        ...(run.priceSource && run.costUsd !== null ? { priceSource: run.priceSource } : {}),
       };
       if (storePrompt) record.prompt = options.prompt;
       records.push(record);
