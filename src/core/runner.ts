@@ -96,7 +96,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     http: new PreconnectHttpAgent({ keepAlive: true }),
     https: new PreconnectHttpsAgent({ keepAlive: true }),
   };
-  const agentFor = (spec: ModelSpec) => (spec.baseUrl.startsWith('https:') ? agents.https : agents.http);
+  const agentFor = (baseUrl: string) => (baseUrl.startsWith('https:') ? agents.https : agents.http);
   const sweepSizes = options.inputTokens?.length ? options.inputTokens : undefined;
   // A sweep measures prefill, which a cache hit would hide: its runs are always cold.
   const cacheMode: CacheMode = sweepSizes ? 'cold' : (options.cache ?? 'cold');
@@ -178,7 +178,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         timeoutMs,
         stallTimeoutMs,
         signal: options.signal,
-        agent: agentFor(spec),
+        agent: agentFor(spec.baseUrl),
         cacheControl: variant.cacheControl && spec.protocol === 'anthropic',
       },
       retry,
@@ -244,19 +244,31 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   });
   const tasksOf = (stage: (typeof stages)[number]) =>
     stage.map((r) => () => runOnce(prepared[r.model], r.index, r.warmup, r.variant()));
-  // With warm-up on, as many connections per model as the timed runs will hold at once are opened before them
+  // With warm-up on, as many connections per origin as the timed runs will hold at once are opened before them
   // (the warm-ups' own connections are reused too), so a burst measures the provider, not this client's
   // handshakes. After the warm-up, so that the warm-up still pays for (and shows) a first connection.
-  const preconnects = warmup > 0 ? Math.max(0, Math.min(concurrency, runs) - warmup) : 0;
+  const modelsPerOrigin = new Map<string, { baseUrl: string; models: number }>();
+  for (const { spec } of prepared) {
+    const origin = new URL(spec.baseUrl).origin;
+    const entry = modelsPerOrigin.get(origin) ?? { baseUrl: spec.baseUrl, models: 0 };
+    entry.models++;
+    modelsPerOrigin.set(origin, entry);
+  }
+  const preconnects = [...modelsPerOrigin.values()].map(({ baseUrl, models }) => ({
+    baseUrl,
+    count: warmup > 0 ? Math.max(0, Math.min(concurrency, runs * models) - Math.min(concurrency, warmup * models)) : 0,
+  }));
   const preconnect = async () => {
     await Promise.all(
-      prepared.map((p) => agentFor(p.spec).preconnect(p.spec.baseUrl, preconnects, stallTimeoutMs, options.signal)),
+      preconnects.map(({ baseUrl, count }) =>
+        count > 0 ? agentFor(baseUrl).preconnect(baseUrl, count, stallTimeoutMs, options.signal) : 0,
+      ),
     );
     // A TCP handshake completes in the kernel before the server process accepts the connection (TLS ones it has
     // taken part in). A local server that accepts 256 connections as the burst starts would put that work inside
     // the timed runs' TTFT (measured at 256: error p50 up to 30 ms without this pause, 1–2 ms with it): give
     // plain-HTTP servers a moment to accept them.
-    if (prepared.some((p) => !p.spec.baseUrl.startsWith('https:'))) await setTimeout(PRECONNECT_SETTLE_MS);
+    if (preconnects.some((p) => p.count > 0 && !p.baseUrl.startsWith('https:'))) await setTimeout(PRECONNECT_SETTLE_MS);
   };
   emit({
     type: 'start',
@@ -268,7 +280,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     for (const stage of stages) {
       const measured = stage.some((r) => !r.warmup);
       if (measured && !monitoring) {
-        if (preconnects > 0) await preconnect();
+        if (preconnects.some((p) => p.count > 0)) await preconnect();
         clientLoad.start();
         monitoring = true;
       }

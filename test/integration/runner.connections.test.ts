@@ -45,6 +45,25 @@ describe('connections of a burst', () => {
     expect(runs.every((r) => r.connectionReused === true && !r.phases?.connectMs)).toBe(true);
   });
 
+  it('models on one origin share its connections: as many are opened as the burst holds at once, no more', async () => {
+    server.reset();
+    const before = server.connectionsAcceptedAt.length;
+    const report = await runBenchmark({
+      models: [specFor(server, 'openai-chat', 'burst'), specFor(server, 'anthropic', 'burst')],
+      prompt: 'Say something.',
+      runs: 8,
+      warmup: 1,
+      concurrency: 8,
+      maxTokens: 64,
+    });
+    expect(report.results.map((r) => r.okRuns)).toEqual([8, 8]);
+    expect(server.records).toHaveLength(18); // 2 warm-ups + 16 timed runs, nothing else
+    // At most 8 timed runs at once on the one origin: the 2 warm-ups' connections and 6 opened ahead (counted per
+    // model instead, 16 would be open).
+    expect(server.connectionsAcceptedAt.length - before).toBe(8);
+    for (const r of report.results) expect(r.runs.every((x) => x.connectionReused === true)).toBe(true);
+  });
+
   it('warm-up off: the timed burst opens its own connections and nothing else is sent', async () => {
     server.reset();
     const report = await runBenchmark({
