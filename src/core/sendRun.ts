@@ -9,6 +9,8 @@ import { ReadBuffer } from './stream/readBuffer';
 import { decodeTrace, streamRaw, type RawTrace, type StreamRequestOptions } from './stream/streamRequest';
 import type { ModelSpec, RunError } from './types';
 
+/** Sends again after a request failed on a connection the server had already closed (see streamRawOrFail). */
+const STALE_CONNECTION_RETRIES = 3;
 /** Responses this small are decoded at once to see whether they are only an overload notice (cheap: a few events). */
 const EARLY_DECODE_BYTES = 4096;
 
@@ -29,7 +31,12 @@ function earlyOverload(raw: RawTrace, spec: ModelSpec, apiKey: string | undefine
 async function streamRawOrFail(spec: ModelSpec, opts: StreamRequestOptions): Promise<RawTrace> {
   const now = performance.now();
   try {
-    return await streamRaw(spec, opts);
+    let raw = await streamRaw(spec, opts);
+    // A kept-alive connection the server closed just as the request went out: nothing was processed, so the
+    // request goes again at once on another connection (a few times at most: several idle ones may be stale).
+    for (let i = 0; i < STALE_CONNECTION_RETRIES && raw.staleConnection && !opts.signal?.aborted; i++)
+      raw = await streamRaw(spec, opts);
+    return raw;
   } catch (e) {
     const message = redact(
       `${modelWho(spec)}: the request could not be sent (${(e as Error).message}). Check this model's "baseUrl" and "headers".`,

@@ -1,11 +1,14 @@
 /**
  * Connections opened ahead: requests take them instead of connecting, a connection the server closed while idle is
- * never handed out, and a cancelled or failed pre-connect leaves nothing behind.
+ * never handed out, a cancelled or failed pre-connect leaves nothing behind, and a request on a connection the
+ * server closed just as it went out is sent again.
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendRun } from '../../src/core/sendRun';
 import { openedAhead, PreconnectHttpAgent } from '../../src/core/stream/preconnectAgent';
+import type { ModelSpec } from '../../src/core/types';
 
 let server: http.Server;
 let url: string;
@@ -92,5 +95,68 @@ describe('PreconnectHttpAgent', () => {
     agent.destroy();
     await new Promise((r) => setTimeout(r, 50));
     expect(mine.every((s) => s.destroyed || s.readableEnded)).toBe(true);
+  });
+});
+
+describe('a request on a connection the server closes as it arrives', () => {
+  const spec: ModelSpec = {
+    id: 'stale',
+    protocol: 'openai-chat',
+    baseUrl: '',
+    model: 'm',
+    region: 'local',
+    tokenizer: 'o200k',
+  };
+  const opts = { prompt: 'x', maxTokens: 8, timeoutMs: 5_000, stallTimeoutMs: 5_000 };
+  const noRetry = { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 };
+  let closing: http.Server;
+  const connections: Socket[] = [];
+  let requests = 0;
+  beforeAll(async () => {
+    // The first connection is dropped when its request arrives (a server that had closed it as idle); the
+    // others answer with a one-token stream.
+    closing = http.createServer((req, res) => {
+      requests++;
+      if (req.socket === connections[0]) return req.socket.destroy();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {"choices":[{"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n');
+    });
+    closing.on('connection', (s) => connections.push(s));
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    spec.baseUrl = `http://127.0.0.1:${(closing.address() as AddressInfo).port}/v1`;
+  });
+  afterAll(() => {
+    closing.closeAllConnections();
+    return new Promise<void>((resolve) => closing.close(() => resolve()));
+  });
+
+  it('is sent again on another connection when the connection was open before it (nothing was processed)', async () => {
+    connections.length = 0;
+    requests = 0;
+    const agent = new PreconnectHttpAgent({ keepAlive: true });
+    try {
+      expect(await agent.preconnect(spec.baseUrl, 1, 5_000)).toBe(1);
+      const raw = await sendRun(spec, { ...opts, agent }, noRetry);
+      expect(raw.error).toBeUndefined();
+      expect(raw.body.bytes().toString()).toContain('"hi"');
+      expect(requests).toBe(2);
+      expect(connections).toHaveLength(2);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('fails with a network error, and is not sent again, on a connection it opened itself', async () => {
+    connections.length = 0;
+    requests = 0;
+    const agent = new PreconnectHttpAgent({ keepAlive: true });
+    try {
+      const raw = await sendRun(spec, { ...opts, agent }, noRetry);
+      expect(raw.error?.kind).toBe('network');
+      expect(raw.staleConnection).toBeUndefined();
+      expect(requests).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -59,6 +59,11 @@ export interface RawTrace {
   error?: RunError;
   /** Socket event stamps (DNS, connect, TLS, sent). */
   phaseStamps?: PhaseStamps;
+  /**
+   * The request failed before any response on a connection that was already open (kept alive, or opened ahead):
+   * the server had closed it as the request went out, so nothing was processed and sending again is safe.
+   */
+  staleConnection?: boolean;
   serverProcessingMs?: number;
 }
 
@@ -205,9 +210,11 @@ export function streamRaw(spec: ModelSpec, opts: StreamRequestOptions): Promise<
       );
       res.on('error', (err: NodeJS.ErrnoException) => finish(networkError(spec, err, true, reads())));
     });
-    request.on('error', (err: NodeJS.ErrnoException) =>
-      finish(networkError(spec, err, raw.headersAt !== undefined, reads())),
-    );
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      if (raw.headersAt === undefined && raw.phaseStamps?.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE'))
+        raw.staleConnection = true;
+      finish(networkError(spec, err, raw.headersAt !== undefined, reads()));
+    });
     request.end(req.body);
   });
 }
