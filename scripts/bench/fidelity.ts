@@ -83,7 +83,8 @@ const TARGETS = {
 interface ServerRecord {
   id: number;
   receivedAt: number;
-  chunks: { sentAt: number; tokens: number }[];
+  /** flushedAt: first and last chunk, when the write reached the kernel. */
+  chunks: { sentAt: number; tokens: number; flushedAt?: number }[];
   truth: { ttftMs: number | null; decodeTps: number | null };
 }
 
@@ -96,6 +97,8 @@ interface Sample {
   cpuUserUsPerToken: number;
   /** Until the last stream closed (the engine decodes after that). */
   cpuStreamingUsPerToken: number;
+  /** The engine's own event-loop monitor over the timed runs: the longest delay, ms. */
+  loopDelayMaxMs?: number;
   /** Garbage-collection pauses during the burst (they delay reads), ms. */
   gcMajorMs: number;
   gcMinorMs: number;
@@ -217,6 +220,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
   let tokens = 0;
   const cpu0 = process.cpuUsage();
   let streamingCpu: NodeJS.CpuUsage | undefined;
+  let loopDelayMaxMs: number | undefined;
   const gc0 = { ...gcTotals };
   if (client === 'bare node:http') {
     const agent = new http.Agent({ keepAlive: true });
@@ -249,6 +253,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
         if (e.type === 'run-end' && !e.warmup && !streamingCpu) streamingCpu = process.cpuUsage(cpu0);
       },
     });
+    loopDelayMaxMs = report.client?.eventLoopDelayMaxMs;
     for (const r of report.results[0].runs) {
       measured.push({ id: r.inputTokens ?? undefined, ttftMs: r.ttftMs, tps: r.decodeTps });
       tokens += r.streamedTokens ?? 0;
@@ -264,6 +269,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     cpuUsPerToken: (cpu.user + cpu.system) / Math.max(1, tokens),
     cpuUserUsPerToken: cpu.user / Math.max(1, tokens),
     cpuStreamingUsPerToken: (streamingCpu.user + streamingCpu.system) / Math.max(1, tokens),
+    loopDelayMaxMs,
     gcMajorMs: gcTotals.majorMs - gc0.majorMs,
     gcMinorMs: gcTotals.minorMs - gc0.minorMs,
   };
@@ -278,7 +284,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
       const lastLag = m.ttftMs - rec.truth.ttftMs + (n / m.tps - n / rec.truth.decodeTps) * 1000;
       const t0 = Math.min(...records.map((r) => r.receivedAt));
       process.stderr.write(
-        `RUN ${m.id} recv ${(rec.receivedAt - t0).toFixed(1)} first ${(rec.chunks[0].sentAt - t0).toFixed(1)} last ${(rec.chunks.at(-1)!.sentAt - t0).toFixed(1)} firstLag ${(m.ttftMs - rec.truth.ttftMs).toFixed(2)} lastLag ${lastLag.toFixed(2)} err ${((m.tps / rec.truth.decodeTps - 1) * 100).toFixed(3)}\n`,
+        `RUN ${m.id} recv ${(rec.receivedAt - t0).toFixed(1)} first ${(rec.chunks[0].sentAt - t0).toFixed(1)} last ${(rec.chunks.at(-1)!.sentAt - t0).toFixed(1)} firstLag ${(m.ttftMs - rec.truth.ttftMs).toFixed(2)} lastLag ${lastLag.toFixed(2)} err ${((m.tps / rec.truth.decodeTps - 1) * 100).toFixed(3)} serverSlackFirst ${slack(rec.chunks[0])} serverSlackLast ${slack(rec.chunks.at(-1)!)}\n`,
       );
     }
     if (
@@ -294,6 +300,9 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
   return sample;
 }
 
+/** The server's own delay between stamping a chunk and handing it to the kernel, ms. */
+const slack = (c: { sentAt: number; flushedAt?: number }) =>
+  c.flushedAt === undefined ? '—' : (c.flushedAt - c.sentAt).toFixed(2);
 const fmt = (v: number | undefined, d = 1) => (v !== undefined && Number.isFinite(v) ? v.toFixed(d) : '—');
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const p = (xs: number[], q: number) => (xs.length ? percentile(sorted(xs), q) : NaN);
@@ -347,7 +356,7 @@ async function main() {
             fmt(sample.cpuUsPerToken, 1),
           ]);
           process.stderr.write(
-            `  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token, ${fmt(sample.cpuStreamingUsPerToken, 1)} of it until the streams closed; GC pauses major ${fmt(sample.gcMajorMs, 1)} + minor ${fmt(sample.gcMinorMs, 1)} ms)\n`,
+            `  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token, ${fmt(sample.cpuStreamingUsPerToken, 1)} of it until the streams closed;${sample.loopDelayMaxMs === undefined ? '' : ` event-loop delay max ${fmt(sample.loopDelayMaxMs, 1)} ms;`} GC pauses major ${fmt(sample.gcMajorMs, 1)} + minor ${fmt(sample.gcMinorMs, 1)} ms)\n`,
           );
           const floorTps = byClient.get('bare node:http')?.tpsErr.map(Math.abs);
           if (client !== 'bare node:http' && p(absTps, 0.99) > TARGETS.tpsErrP99Pct)

@@ -38,6 +38,11 @@ export type { Fault, Schedule } from './schedule';
 export interface ChunkRecord {
   /** performance.now() just before the write. */
   sentAt: number;
+  /**
+   * First and last visible chunk only: performance.now() when the write was handed to the kernel (its callback).
+   * Under CPU contention the server can lose the core between the two, which a client then sees as its own lag.
+   */
+  flushedAt?: number;
   tokens: number;
   channel: Channel;
 }
@@ -389,6 +394,7 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
     const { res } = job;
     const enc = createEncoder(ctx);
     const plan = planChunks(ctx.schedule);
+    const lastVisible = plan.chunks.reduce((last, c, k) => (c.visible ? k : last), -1);
     res.socket?.setNoDelay(true);
     // OpenAI reports the time from receiving the request to answering it, in whole ms.
     if (ctx.schedule.processingMsHeader) rec.processingMs = Math.round(now() - rec.receivedAt);
@@ -468,8 +474,10 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
           );
           const sentAt = now();
           firstGeneratedAt ??= sentAt;
-          rec.chunks.push({ sentAt, tokens: chunk.tokens, channel: chunk.channel });
-          res.write(frame);
+          const record: ChunkRecord = { sentAt, tokens: chunk.tokens, channel: chunk.channel };
+          rec.chunks.push(record);
+          if (sent === 0 || i === lastVisible) res.write(frame, () => (record.flushedAt = now()));
+          else res.write(frame);
           sent++;
         } else {
           firstGeneratedAt ??= now();
@@ -698,7 +706,7 @@ export function toEpochRecord(r: RequestRecord): RequestRecord & { truth: Truth 
     receivedAt: epoch(r.receivedAt)!,
     headersSentAt: epoch(r.headersSentAt),
     endedAt: epoch(r.endedAt),
-    chunks: r.chunks.map((c) => ({ ...c, sentAt: epoch(c.sentAt)! })),
+    chunks: r.chunks.map((c) => ({ ...c, sentAt: epoch(c.sentAt)!, flushedAt: epoch(c.flushedAt) })),
     truth: truth(r),
   };
 }
