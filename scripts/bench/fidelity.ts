@@ -216,7 +216,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     region: 'local',
     tokenizer: 'o200k',
   };
-  const measured: { id?: number; ttftMs: number | null; tps: number | null }[] = [];
+  const measured: { id?: number; ttftMs: number | null; tps: number | null; gaps?: number[] }[] = [];
   let tokens = 0;
   const cpu0 = process.cpuUsage();
   let streamingCpu: NodeJS.CpuUsage | undefined;
@@ -255,7 +255,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     });
     loopDelayMaxMs = report.client?.eventLoopDelayMaxMs;
     for (const r of report.results[0].runs) {
-      measured.push({ id: r.inputTokens ?? undefined, ttftMs: r.ttftMs, tps: r.decodeTps });
+      measured.push({ id: r.inputTokens ?? undefined, ttftMs: r.ttftMs, tps: r.decodeTps, gaps: r.interChunkMs });
       tokens += r.streamedTokens ?? 0;
     }
   }
@@ -284,7 +284,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
       const lastLag = m.ttftMs - rec.truth.ttftMs + (n / m.tps - n / rec.truth.decodeTps) * 1000;
       const t0 = Math.min(...records.map((r) => r.receivedAt));
       process.stderr.write(
-        `RUN ${m.id} recv ${(rec.receivedAt - t0).toFixed(1)} first ${(rec.chunks[0].sentAt - t0).toFixed(1)} last ${(rec.chunks.at(-1)!.sentAt - t0).toFixed(1)} firstLag ${(m.ttftMs - rec.truth.ttftMs).toFixed(2)} lastLag ${lastLag.toFixed(2)} err ${((m.tps / rec.truth.decodeTps - 1) * 100).toFixed(3)} serverSlackFirst ${slack(rec.chunks[0])} serverSlackLast ${slack(rec.chunks.at(-1)!)}\n`,
+        `RUN ${m.id} recv ${(rec.receivedAt - t0).toFixed(1)} first ${(rec.chunks[0].sentAt - t0).toFixed(1)} last ${(rec.chunks.at(-1)!.sentAt - t0).toFixed(1)} firstLag ${(m.ttftMs - rec.truth.ttftMs).toFixed(2)} lastLag ${lastLag.toFixed(2)} err ${((m.tps / rec.truth.decodeTps - 1) * 100).toFixed(3)} serverSlackFirst ${slack(rec.chunks[0])} serverSlackLast ${slack(rec.chunks.at(-1)!)} ${gapText(m.gaps, rec.chunks)}\n`,
       );
     }
     if (
@@ -298,6 +298,14 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
       );
   }
   return sample;
+}
+
+/** The longest gap between the client's reads and between the server's sends, and where each was. */
+function gapText(gaps: number[] | undefined, chunks: { sentAt: number }[]): string {
+  const at = (xs: number[]) => xs.reduce((best, x, i) => (x > xs[best] ? i : best), 0);
+  const sends = chunks.slice(1).map((c, i) => c.sentAt - chunks[i].sentAt);
+  const c = gaps?.length ? `clientMaxGap ${gaps[at(gaps)].toFixed(1)}@${at(gaps)}/${gaps.length}` : 'clientMaxGap —';
+  return `${c} serverMaxGap ${sends.length ? `${sends[at(sends)].toFixed(1)}@${at(sends)}/${sends.length}` : '—'}`;
 }
 
 /** The server's own delay between stamping a chunk and handing it to the kernel, ms. */
