@@ -111,15 +111,18 @@ export function truth(r: RequestRecord): Truth {
   const c = r.chunks;
   const streamedTokens = c.reduce((n, x) => n + x.tokens, 0);
   if (c.length === 0) return { ttftMs: null, ttfoMs: null, decodeTps: null, e2eMs: null, streamedTokens };
+  // When the first and last chunk reached the kernel: a server short of CPU can stamp a chunk and lose the core
+  // before writing it, and that delay is the server's, not the client's.
+  const sent = (x: ChunkRecord) => x.flushedAt ?? x.sentAt;
   const first = c[0];
   const last = c[c.length - 1];
   const firstAnswer = c.find((x) => x.channel === 'answer');
-  const window = last.sentAt - first.sentAt;
+  const window = sent(last) - sent(first);
   return {
-    ttftMs: first.sentAt - r.receivedAt,
-    ttfoMs: firstAnswer ? firstAnswer.sentAt - r.receivedAt : null,
+    ttftMs: sent(first) - r.receivedAt,
+    ttfoMs: firstAnswer ? sent(firstAnswer) - r.receivedAt : null,
     decodeTps: c.length > 1 && window > 0 ? (streamedTokens - first.tokens) / (window / 1000) : null,
-    e2eMs: last.sentAt - r.receivedAt,
+    e2eMs: sent(last) - r.receivedAt,
     streamedTokens,
   };
 }
