@@ -56,7 +56,11 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
     .option('-c, --config <file>', 'JSON config listing models (see README)')
     .option('-m, --models <ids>', 'comma-separated model ids to run (from the config or the built-in catalog)')
     .option('-n, --runs <n>', 'measured runs per model', settingInt('--runs', 'runs'))
-    .option('--warmup <n>', 'warm-up runs per model, not counted (default 1)', settingInt('--warmup', 'warmup'))
+    .option(
+      '--warmup <n>',
+      'warm-up runs per model, not counted (default 1); with warm-up on, one connection per concurrency slot is opened before the timed runs',
+      settingInt('--warmup', 'warmup'),
+    )
     .option('--concurrency <n>', 'requests in flight at once', settingInt('--concurrency', 'concurrency'))
     .option('--max-tokens <n>', 'output token limit per request', settingInt('--max-tokens', 'maxTokens'))
     .option('--timeout <ms>', 'per-request time limit in ms', settingInt('--timeout', 'timeoutMs'))
