@@ -254,21 +254,23 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     entry.models++;
     modelsPerOrigin.set(origin, entry);
   }
-  const preconnects = [...modelsPerOrigin.values()].map(({ baseUrl, models }) => ({
-    baseUrl,
-    count: warmup > 0 ? Math.max(0, Math.min(concurrency, runs * models) - Math.min(concurrency, warmup * models)) : 0,
-  }));
+  const preconnects = [...modelsPerOrigin.values()]
+    .map(({ baseUrl, models }) => ({
+      baseUrl,
+      count: warmup > 0 ? Math.min(concurrency, runs * models) - Math.min(concurrency, warmup * models) : 0,
+    }))
+    .filter((p) => p.count > 0);
   const preconnect = async () => {
     await Promise.all(
       preconnects.map(({ baseUrl, count }) =>
-        count > 0 ? agentFor(baseUrl).preconnect(baseUrl, count, stallTimeoutMs, options.signal) : 0,
+        agentFor(baseUrl).preconnect(baseUrl, count, stallTimeoutMs, options.signal),
       ),
     );
     // A TCP handshake completes in the kernel before the server process accepts the connection (TLS ones it has
     // taken part in). A local server that accepts 256 connections as the burst starts would put that work inside
     // the timed runs' TTFT (measured at 256: error p50 up to 30 ms without this pause, 1–2 ms with it): give
     // plain-HTTP servers a moment to accept them.
-    if (preconnects.some((p) => p.count > 0 && !p.baseUrl.startsWith('https:'))) await setTimeout(PRECONNECT_SETTLE_MS);
+    if (preconnects.some((p) => !p.baseUrl.startsWith('https:'))) await setTimeout(PRECONNECT_SETTLE_MS);
   };
   emit({
     type: 'start',
@@ -280,7 +282,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     for (const stage of stages) {
       const measured = stage.some((r) => !r.warmup);
       if (measured && !monitoring) {
-        if (preconnects.some((p) => p.count > 0)) await preconnect();
+        if (preconnects.length) await preconnect();
         clientLoad.start();
         monitoring = true;
       }

@@ -14,8 +14,7 @@ describe('ReadBuffer', () => {
           for (const s of sources) kept.append(s);
           for (const s of sources) s.fill(0xff); // the socket may reuse its memory: what was kept must not change
           expect(kept.count).toBe(reads.length);
-          expect(kept.reads().map((b) => [...b])).toEqual(reads.map((r) => [...r]));
-          reads.forEach((r, i) => expect([...kept.read(i)]).toEqual([...r]));
+          expect(Array.from({ length: kept.count }, (_, i) => [...kept.read(i)])).toEqual(reads.map((r) => [...r]));
           expect([...kept.bytes()]).toEqual(reads.flatMap((r) => [...r]));
         },
       ),
@@ -31,6 +30,5 @@ describe('ReadBuffer', () => {
     kept.release();
     expect(kept.count).toBe(0);
     expect(kept.bytes().length).toBe(0);
-    expect(kept.reads()).toEqual([]);
   });
 });

@@ -34,14 +34,9 @@ export class ReadBuffer {
     return this.buf ? this.buf.subarray(0, this.length) : Buffer.alloc(0);
   }
 
-  /** Read `i`'s bytes (a view, no copy). */
+  /** Read `i` (0 ≤ i < count)'s bytes (a view, no copy). */
   read(i: number): Buffer {
-    return this.bytes().subarray(i > 0 ? this.ends[i - 1] : 0, this.ends[i]);
-  }
-
-  /** Each read's bytes, in order (views, no copies). */
-  reads(): Buffer[] {
-    return this.ends.map((_, i) => this.read(i));
+    return this.buf!.subarray(i > 0 ? this.ends[i - 1] : 0, this.ends[i]);
   }
 
   /** Drops the bytes (decoded: only the metrics are kept). */
