@@ -2,12 +2,8 @@
  * Request phases (DNS, connect, TLS, sent, headers, first byte) over http and https, on a fresh and on a reused
  * connection, and the provider's own processing time, against the test server's records.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHASE_ORDER } from '../../src/core/stream/phases';
 import { PreconnectHttpsAgent } from '../../src/core/stream/preconnectAgent';
@@ -16,45 +12,15 @@ import { computeRunMetrics } from '../../src/core/metrics';
 import type { ModelSpec, RunPhases, StreamTrace } from '../../src/core/types';
 import { startStreamServer, truth, type StreamServer } from '../server/streamServer';
 import { specFor } from './helpers';
+import { selfSignedCert } from './reliability.helpers';
 
 const SCHEDULE = { ttftMs: 60, tokensPerSecond: 400, outputTokens: 8, processingMsHeader: true };
-
-/** A self-signed certificate for 127.0.0.1 and localhost, made for this run only. */
-function selfSigned(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 let plain: StreamServer;
 let secure: StreamServer;
 let tls: { key: string; cert: string };
 beforeAll(async () => {
-  tls = selfSigned();
+  tls = await selfSignedCert();
   plain = await startStreamServer();
   secure = await startStreamServer({ tls });
   for (const s of [plain, secure]) s.setModel('phases', SCHEDULE);

@@ -1,6 +1,6 @@
 /** Small local servers and captures for the reliability tests (faults the streaming test server does not model). */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -97,8 +97,12 @@ export function selfSignedCert(): Promise<{ key: string; cert: string }> {
   ];
   return new Promise((resolve, reject) => {
     execFile('openssl', args, { timeout: 20_000 }, (err) => {
-      if (err) return reject(err);
-      resolve({ key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') });
+      try {
+        if (err) return reject(err);
+        resolve({ key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }
