@@ -39,10 +39,11 @@ export interface ChunkRecord {
   /** performance.now() just before the write. */
   sentAt: number;
   /**
-   * First and last visible chunk only: performance.now() when the write was handed to the kernel (its callback).
-   * Under CPU contention the server can lose the core between the two, which a client then sees as its own lag.
+   * First and last visible chunk only: performance.now() once the write has gone to the socket. Node's HTTP
+   * response holds a tick's chunked writes until the tick ends, so a late timer that writes many chunks at once
+   * sends the first of them only after building the rest; this stamp is taken just after that.
    */
-  flushedAt?: number;
+  writtenAt?: number;
   tokens: number;
   channel: Channel;
 }
@@ -111,9 +112,10 @@ export function truth(r: RequestRecord): Truth {
   const c = r.chunks;
   const streamedTokens = c.reduce((n, x) => n + x.tokens, 0);
   if (c.length === 0) return { ttftMs: null, ttfoMs: null, decodeTps: null, e2eMs: null, streamedTokens };
-  // When the first and last chunk reached the kernel: a server short of CPU can stamp a chunk and lose the core
-  // before writing it, and that delay is the server's, not the client's.
-  const sent = (x: ChunkRecord) => x.flushedAt ?? x.sentAt;
+  // When the server wrote the first and last chunk. Not the write's callback: that waits until the kernel has
+  // taken every byte queued on the socket, and under load it came 250–580 ms after the client had read the
+  // chunk. A client that reads late (a full socket buffer) is charged for it, as a real provider's would be.
+  const sent = (x: ChunkRecord) => x.writtenAt ?? x.sentAt;
   const first = c[0];
   const last = c[c.length - 1];
   const firstAnswer = c.find((x) => x.channel === 'answer');
@@ -479,8 +481,10 @@ export async function startStreamServer(opts: StreamServerOptions = {}): Promise
           firstGeneratedAt ??= sentAt;
           const record: ChunkRecord = { sentAt, tokens: chunk.tokens, channel: chunk.channel };
           rec.chunks.push(record);
-          if (sent === 0 || i === lastVisible) res.write(frame, () => (record.flushedAt = now()));
-          else res.write(frame);
+          res.write(frame);
+          // Queued after the response's own uncork (registered at the tick's first write), so it runs once the
+          // tick's writes have been handed to the socket.
+          if (sent === 0 || i === lastVisible) process.nextTick(() => (record.writtenAt = now()));
           sent++;
         } else {
           firstGeneratedAt ??= now();
@@ -709,7 +713,7 @@ export function toEpochRecord(r: RequestRecord): RequestRecord & { truth: Truth 
     receivedAt: epoch(r.receivedAt)!,
     headersSentAt: epoch(r.headersSentAt),
     endedAt: epoch(r.endedAt),
-    chunks: r.chunks.map((c) => ({ ...c, sentAt: epoch(c.sentAt)!, flushedAt: epoch(c.flushedAt) })),
+    chunks: r.chunks.map((c) => ({ ...c, sentAt: epoch(c.sentAt)!, writtenAt: epoch(c.writtenAt) })),
     truth: truth(r),
   };
 }
