@@ -12,10 +12,12 @@
  * It prints p50 and worst case of every figure, checks each against its target and exits 1 when one is missed.
  *   Usage: npm run bench:fidelity [-- --quick] [--only CONC[/CLIENT]] [--schedule N] [--server-nice N]
  *   FIDELITY_DEBUG=1 lists each run off by > 0.5%; FIDELITY_DEBUG=all lists every run with its first and last
- *   reads' lag behind the server's sends.
+ *   reads' lag behind the server's sends. FIDELITY_SERVER_FLAGS passes node flags to the test server (e.g.
+ *   "--cpu-prof --cpu-prof-dir=/tmp/prof") and echoes its output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -83,8 +85,8 @@ const TARGETS = {
 interface ServerRecord {
   id: number;
   receivedAt: number;
-  /** flushedAt: first and last chunk, when the write reached the kernel. */
-  chunks: { sentAt: number; tokens: number; flushedAt?: number }[];
+  /** writtenAt: first and last chunk, once the write had gone to the socket. */
+  chunks: { sentAt: number; tokens: number; writtenAt?: number }[];
   truth: { ttftMs: number | null; decodeTps: number | null };
 }
 
@@ -94,6 +96,15 @@ interface Sample {
   /** Client decode rate vs the rate of the chunks as sent, %. */
   tpsErr: number[];
   cpuUsPerToken: number;
+  /** The test server's CPU over the burst, µs per token (it shares the cores). */
+  serverCpuUsPerToken?: number;
+  /**
+   * Cores the schedule needs to stream in real time: client (until the streams closed) and server CPU per token ×
+   * the tokens per second all streams together carry.
+   */
+  coresNeeded?: number;
+  /** The slowest run's decode rate as the server sent it, as a share of the schedule's, %. */
+  serverPaceMinPct: number;
   cpuUserUsPerToken: number;
   /** Until the last stream closed (the engine decodes after that). */
   cpuStreamingUsPerToken: number;
@@ -115,7 +126,12 @@ new PerformanceObserver((list) => {
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const args = [join(__dirname, '..', 'test-server.js'), '--port', '0'];
+    const args = [
+      ...(process.env.FIDELITY_SERVER_FLAGS?.split(' ') ?? []),
+      join(__dirname, '..', 'test-server.js'),
+      '--port',
+      '0',
+    ];
     // Diagnostic only: the server at a lower CPU priority shows how much of an error is the two processes
     // competing for the cores (a real provider's server is not on the client's machine); its figures are not the
     // ones to quote.
@@ -127,6 +143,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
           });
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (s: string) => {
+      if (process.env.FIDELITY_SERVER_FLAGS) process.stderr.write(`server: ${s}`);
       const m = /listening on (http:\/\/\S+)/.exec(s);
       if (m) resolve({ child, url: m[1] });
     });
@@ -152,7 +169,7 @@ function bareRequest(
   prompt: string,
   agent: http.Agent,
   tokensPerChunk: number,
-): Promise<{ ttftMs: number | null; tps: number | null; id?: number }> {
+): Promise<{ ttftMs: number | null; tps: number | null; id?: number; firstEpoch?: number; lastEpoch?: number }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({
       model: 'bench',
@@ -196,6 +213,8 @@ function bareRequest(
             ttftMs,
             tps: lastAt > firstAt ? (tokens - firstTokens) / ((lastAt - firstAt) / 1000) : null,
             id: m ? Number(m[1]) : undefined,
+            firstEpoch: performance.timeOrigin + firstAt,
+            lastEpoch: performance.timeOrigin + lastAt,
           });
         });
       },
@@ -205,8 +224,20 @@ function bareRequest(
   });
 }
 
+/** The test server's CPU time so far, µs (Linux: /proc; undefined elsewhere). */
+function serverCpuUs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return undefined;
+  }
+}
+let serverPid: number | undefined;
+
 async function burst(url: string, client: Client, conc: number, schedule: Sched): Promise<Sample> {
   await control(url, '/__reset', {});
+  const server0 = serverCpuUs();
   const n = Math.max(conc, quick ? 8 : 16);
   const spec: ModelSpec = {
     id: 'bench',
@@ -216,7 +247,14 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     region: 'local',
     tokenizer: 'o200k',
   };
-  const measured: { id?: number; ttftMs: number | null; tps: number | null; gaps?: number[] }[] = [];
+  const measured: {
+    id?: number;
+    ttftMs: number | null;
+    tps: number | null;
+    gaps?: number[];
+    firstEpoch?: number;
+    lastEpoch?: number;
+  }[] = [];
   let tokens = 0;
   const cpu0 = process.cpuUsage();
   let streamingCpu: NodeJS.CpuUsage | undefined;
@@ -260,6 +298,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     }
   }
   const cpu = process.cpuUsage(cpu0);
+  const server1 = serverCpuUs();
   streamingCpu ??= cpu;
   const { records } = (await control(url, '/__records')) as { records: ServerRecord[] };
   const byId = new Map(records.map((r) => [r.id, r]));
@@ -267,6 +306,18 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     ttftErr: [],
     tpsErr: [],
     cpuUsPerToken: (cpu.user + cpu.system) / Math.max(1, tokens),
+    serverCpuUsPerToken:
+      server0 === undefined || server1 === undefined ? undefined : (server1 - server0) / Math.max(1, tokens),
+    coresNeeded:
+      server0 === undefined || server1 === undefined
+        ? undefined
+        : ((streamingCpu.user + streamingCpu.system + server1 - server0) / Math.max(1, tokens)) *
+          Math.min(conc, n) *
+          schedule.tokensPerSecond *
+          1e-6,
+    serverPaceMinPct:
+      (Math.min(...records.flatMap((r) => (r.truth.decodeTps ? [r.truth.decodeTps] : []))) / schedule.tokensPerSecond) *
+      100,
     cpuUserUsPerToken: cpu.user / Math.max(1, tokens),
     cpuStreamingUsPerToken: (streamingCpu.user + streamingCpu.system) / Math.max(1, tokens),
     loopDelayMaxMs,
@@ -284,7 +335,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
       const lastLag = m.ttftMs - rec.truth.ttftMs + (n / m.tps - n / rec.truth.decodeTps) * 1000;
       const t0 = Math.min(...records.map((r) => r.receivedAt));
       process.stderr.write(
-        `RUN ${m.id} recv ${(rec.receivedAt - t0).toFixed(1)} first ${(rec.chunks[0].sentAt - t0).toFixed(1)} last ${(rec.chunks.at(-1)!.sentAt - t0).toFixed(1)} firstLag ${(m.ttftMs - rec.truth.ttftMs).toFixed(2)} lastLag ${lastLag.toFixed(2)} err ${((m.tps / rec.truth.decodeTps - 1) * 100).toFixed(3)} serverSlackFirst ${slack(rec.chunks[0])} serverSlackLast ${slack(rec.chunks.at(-1)!)} ${gapText(m.gaps, rec.chunks)}\n`,
+        `RUN ${m.id} recv ${(rec.receivedAt - t0).toFixed(1)} first ${(rec.chunks[0].sentAt - t0).toFixed(1)} last ${(rec.chunks.at(-1)!.sentAt - t0).toFixed(1)} firstLag ${(m.ttftMs - rec.truth.ttftMs).toFixed(2)} lastLag ${lastLag.toFixed(2)} err ${((m.tps / rec.truth.decodeTps - 1) * 100).toFixed(3)} serverSlackFirst ${slack(rec.chunks[0])} serverSlackLast ${slack(rec.chunks.at(-1)!)} ${gapText(m.gaps, rec.chunks)}${m.lastEpoch ? ` clientFirst ${(m.firstEpoch! - t0).toFixed(1)} clientLast ${(m.lastEpoch - t0).toFixed(1)}` : ''}\n`,
       );
     }
     if (
@@ -308,9 +359,9 @@ function gapText(gaps: number[] | undefined, chunks: { sentAt: number }[]): stri
   return `${c} serverMaxGap ${sends.length ? `${sends[at(sends)].toFixed(1)}@${at(sends)}/${sends.length}` : '—'}`;
 }
 
-/** The server's own delay between stamping a chunk and handing it to the kernel, ms. */
-const slack = (c: { sentAt: number; flushedAt?: number }) =>
-  c.flushedAt === undefined ? '—' : (c.flushedAt - c.sentAt).toFixed(2);
+/** The server's own delay between stamping a chunk and writing it to the socket, ms. */
+const slack = (c: { sentAt: number; writtenAt?: number }) =>
+  c.writtenAt === undefined ? '—' : (c.writtenAt - c.sentAt).toFixed(2);
 const fmt = (v: number | undefined, d = 1) => (v !== undefined && Number.isFinite(v) ? v.toFixed(d) : '—');
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const p = (xs: number[], q: number) => (xs.length ? percentile(sorted(xs), q) : NaN);
@@ -318,6 +369,7 @@ const worst = (xs: number[]) => (xs.length ? Math.max(...xs.map(Math.abs)) : NaN
 
 async function main() {
   const { child, url } = await startServer();
+  serverPid = child.pid;
   await loadTokenizer('o200k'); // loaded once, as the runner would before its first request
   const header = [
     'schedule',
@@ -364,12 +416,12 @@ async function main() {
             fmt(sample.cpuUsPerToken, 1),
           ]);
           process.stderr.write(
-            `  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token, ${fmt(sample.cpuStreamingUsPerToken, 1)} of it until the streams closed;${sample.loopDelayMaxMs === undefined ? '' : ` event-loop delay max ${fmt(sample.loopDelayMaxMs, 1)} ms;`} GC pauses major ${fmt(sample.gcMajorMs, 1)} + minor ${fmt(sample.gcMinorMs, 1)} ms)\n`,
+            `  done: ${s.name} / ${client} / ${conc} (CPU user ${fmt(sample.cpuUserUsPerToken, 1)} + system ${fmt(sample.cpuUsPerToken - sample.cpuUserUsPerToken, 1)} µs/token, ${fmt(sample.cpuStreamingUsPerToken, 1)} of it until the streams closed;${sample.loopDelayMaxMs === undefined ? '' : ` event-loop delay max ${fmt(sample.loopDelayMaxMs, 1)} ms;`} GC pauses major ${fmt(sample.gcMajorMs, 1)} + minor ${fmt(sample.gcMinorMs, 1)} ms; test server ${fmt(sample.serverCpuUsPerToken, 1)} µs/token, its slowest run at ${fmt(sample.serverPaceMinPct, 1)}% of the schedule's rate; the schedule needs ${fmt(sample.coresNeeded, 2)} of ${cpus().length} cores)\n`,
           );
           const floorTps = byClient.get('bare node:http')?.tpsErr.map(Math.abs);
           if (client !== 'bare node:http' && p(absTps, 0.99) > TARGETS.tpsErrP99Pct)
             misses.push(
-              `${s.name}, ${client}, concurrency ${conc}: tok/s error p99 ${fmt(p(absTps, 0.99), 3)}% > ${TARGETS.tpsErrP99Pct}%${floorTps ? ` (bare node:http floor in this burst's row: ${fmt(p(floorTps, 0.99), 3)}%)` : ''}`,
+              `${s.name}, ${client}, concurrency ${conc}: tok/s error p99 ${fmt(p(absTps, 0.99), 3)}% > ${TARGETS.tpsErrP99Pct}%${floorTps ? ` (bare node:http floor in this burst's row: ${fmt(p(floorTps, 0.99), 3)}%)` : ''}; streaming it needs ${fmt(sample.coresNeeded, 2)} of ${cpus().length} cores (client and test server) and the server's slowest run went at ${fmt(sample.serverPaceMinPct, 1)}% of the schedule's rate`,
             );
         }
         const floor = byClient.get('bare node:http')!;

@@ -124,10 +124,14 @@ function padding(seed: string): string {
     .slice(0, 4 + (seed.length % 12));
 }
 
+/** Stands in for a chunk's text in a frame template (no token text contains NUL). */
+const TEXT_MARKER = '\u0000text\u0000';
+
 class OpenAIEncoder implements StreamEncoder {
   contentType = 'text/event-stream; charset=utf-8';
   private sentRole = false;
   private inline: InlineThinking | undefined;
+  private framed = new Map<Channel, string[]>();
   constructor(private ctx: StreamContext) {
     if (ctx.schedule.quirks.inlineThinking) this.inline = new InlineThinking(ctx);
   }
@@ -180,6 +184,20 @@ class OpenAIEncoder implements StreamEncoder {
   }
 
   content(channel: Channel, text: string, tokens: number): string {
+    // Once the role has gone out, a channel's frames differ only in their text: built once around a marker and
+    // filled in after, so that a server streaming 256 × 1,000 chunks/s spends its CPU on sending, not on JSON.
+    if (this.sentRole && !this.inline && !this.ctx.schedule.quirks.obfuscation) {
+      let parts = this.framed.get(channel);
+      if (!parts) {
+        parts = this.buildContent(channel, TEXT_MARKER, tokens).split(JSON.stringify(TEXT_MARKER));
+        this.framed.set(channel, parts);
+      }
+      return parts.join(JSON.stringify(text));
+    }
+    return this.buildContent(channel, text, tokens);
+  }
+
+  private buildContent(channel: Channel, text: string, tokens: number): string {
     const hasVisibleReasoning = this.ctx.schedule.reasoningVisible && this.ctx.schedule.reasoningTokens > 0;
     const delta: Record<string, unknown> = {};
     if (!this.sentRole) {
