@@ -285,10 +285,11 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
       warmup,
       concurrency: conc,
       maxTokens: 4096,
-      // Decoding starts when the last stream has closed, with the first measured run-end: CPU up to there is the
-      // streaming part, the figure to hold against the bare client's.
+      // In a single burst (all runs at once), decoding starts when the last stream has closed, with the first
+      // measured run-end: CPU up to there is the streaming part, the figure to hold against the bare client's.
+      // With runs in turn, each is decoded before the next starts, so there is no such split.
       onProgress: (e) => {
-        if (e.type === 'run-end' && !e.warmup && !streamingCpu) streamingCpu = process.cpuUsage(cpu0);
+        if (conc >= n && e.type === 'run-end' && !e.warmup && !streamingCpu) streamingCpu = process.cpuUsage(cpu0);
       },
     });
     loopDelayMaxMs = report.client?.eventLoopDelayMaxMs;
