@@ -127,7 +127,7 @@ new PerformanceObserver((list) => {
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const args = [
-      ...(process.env.FIDELITY_SERVER_FLAGS?.split(' ') ?? []),
+      ...(process.env.FIDELITY_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
       join(__dirname, '..', 'test-server.js'),
       '--port',
       '0',
