@@ -46,7 +46,9 @@ export class ClientLoadMonitor {
     if (!this.sampling) return;
     this.histogram.disable();
     this.sampling = false;
-    this.fold(this.past);
+    const { sumNs, count } = addSamples(this.past, this.histogram);
+    this.pastSumNs += sumNs;
+    this.pastCount += count;
   }
 
   resume(): void {
@@ -63,9 +65,9 @@ export class ClientLoadMonitor {
     if (this.sampling) {
       all = createHistogram();
       all.add(this.past);
-      sumNs += this.histogram.mean * this.histogram.count;
-      count += this.histogram.count;
-      addSamples(all, this.histogram);
+      const current = addSamples(all, this.histogram);
+      sumNs += current.sumNs;
+      count += current.count;
     }
     // The histogram counts the sampling interval itself; the delay is what comes on top of it.
     const ms = (ns: number) => (Number.isFinite(ns) && count > 0 ? Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS) : 0);
@@ -80,25 +82,20 @@ export class ClientLoadMonitor {
         load.eventLoopDelayMeanMs > CLIENT_BOUND_DELAY.meanMs || load.eventLoopDelayP99Ms > CLIENT_BOUND_DELAY.p99Ms,
     };
   }
-
-  private fold(into: RecordableHistogram): void {
-    if (this.histogram.count === 0) return;
-    this.pastSumNs += this.histogram.mean * this.histogram.count;
-    this.pastCount += this.histogram.count;
-    addSamples(into, this.histogram);
-  }
 }
 
 /**
  * Adds an event-loop-delay histogram's samples to a recordable one (node cannot add the one to the other): each
- * step of its percentile distribution as that many samples of the step's value.
+ * step of its percentile distribution as that many samples of the step's value. Returns their exact sum and count.
  */
-function addSamples(into: RecordableHistogram, from: IntervalHistogram): void {
+function addSamples(into: RecordableHistogram, from: IntervalHistogram): { sumNs: number; count: number } {
+  if (from.count === 0) return { sumNs: 0, count: 0 };
   let added = 0;
   for (const [pct, ns] of [...from.percentiles].sort((a, b) => a[0] - b[0])) {
     const upTo = Math.round((pct / 100) * from.count);
     for (; added < upTo; added++) into.record(Math.max(1, Math.round(ns)));
   }
+  return { sumNs: from.mean * from.count, count: from.count };
 }
 
 /** The warning a model's result carries when the client was busy. */
