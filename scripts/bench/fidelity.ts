@@ -300,6 +300,7 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
   }
   const cpu = process.cpuUsage(cpu0);
   const server1 = serverCpuUs();
+  const serverCpu = server0 === undefined || server1 === undefined ? undefined : server1 - server0;
   streamingCpu ??= cpu;
   const { records } = (await control(url, '/__records')) as { records: ServerRecord[] };
   const byId = new Map(records.map((r) => [r.id, r]));
@@ -307,12 +308,11 @@ async function burst(url: string, client: Client, conc: number, schedule: Sched)
     ttftErr: [],
     tpsErr: [],
     cpuUsPerToken: (cpu.user + cpu.system) / Math.max(1, tokens),
-    serverCpuUsPerToken:
-      server0 === undefined || server1 === undefined ? undefined : (server1 - server0) / Math.max(1, tokens),
+    serverCpuUsPerToken: serverCpu === undefined ? undefined : serverCpu / Math.max(1, tokens),
     coresNeeded:
-      server0 === undefined || server1 === undefined
+      serverCpu === undefined
         ? undefined
-        : ((streamingCpu.user + streamingCpu.system + server1 - server0) / Math.max(1, tokens)) *
+        : ((streamingCpu.user + streamingCpu.system + serverCpu) / Math.max(1, tokens)) *
           Math.min(conc, n) *
           schedule.tokensPerSecond *
           1e-6,
